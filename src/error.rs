@@ -1,0 +1,165 @@
+//! Typed errors, each with its exit code and an optional hint.
+
+use std::fmt;
+use std::path::PathBuf;
+
+use crate::policy::{Extension, ParseError};
+
+/// The documented exit codes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub enum ExitCode {
+    /// Success, call permitted, PIN accepted.
+    Success = 0,
+    /// Call denied, PIN rejected.
+    Denied = 1,
+    /// Usage error or invalid input.
+    Usage = 2,
+    /// Unknown extension.
+    UnknownExtension = 3,
+    /// Database missing, foreign, corrupt, too new or busy.
+    Database = 4,
+    /// An output file or stream could not be written.
+    Io = 5,
+}
+
+impl From<ExitCode> for std::process::ExitCode {
+    fn from(code: ExitCode) -> Self {
+        std::process::ExitCode::from(code as u8)
+    }
+}
+
+/// A list of extensions for messages: `100, 0101 and 102`.
+pub struct ExtList<'a>(pub &'a [Extension]);
+
+impl fmt::Display for ExtList<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        const SHOWN: usize = 10;
+        let n = self.0.len();
+        for (i, e) in self.0.iter().take(SHOWN).enumerate() {
+            if i > 0 {
+                f.write_str(if i + 1 == n { " and " } else { ", " })?;
+            }
+            write!(f, "{e}")?;
+        }
+        if n > SHOWN {
+            write!(f, " and {} more", n - SHOWN)?;
+        }
+        Ok(())
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Bad input: a malformed value, a missing flag, a conflicting request.
+    #[error("{message}")]
+    Invalid {
+        message: String,
+        hint: Option<String>,
+    },
+
+    #[error("unknown extension{} {}", if .0.len() == 1 { "" } else { "s" }, ExtList(.0))]
+    UnknownExtensions(Vec<Extension>),
+
+    #[error("{message}")]
+    Database {
+        message: String,
+        hint: Option<String>,
+    },
+
+    #[error("cannot write {}: {source}", .path.as_ref().map_or_else(|| "standard output".to_string(), |p| p.display().to_string()))]
+    Output {
+        path: Option<PathBuf>,
+        source: std::io::Error,
+    },
+
+    /// The reader of standard output went away: not worth a message.
+    #[error("broken pipe")]
+    BrokenPipe,
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    pub fn invalid(message: impl Into<String>) -> Self {
+        Error::Invalid {
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    pub fn invalid_with_hint(message: impl Into<String>, hint: impl Into<String>) -> Self {
+        Error::Invalid {
+            message: message.into(),
+            hint: Some(hint.into()),
+        }
+    }
+
+    pub fn database(message: impl Into<String>, hint: Option<String>) -> Self {
+        Error::Database {
+            message: message.into(),
+            hint,
+        }
+    }
+
+    /// An error while writing to standard output (or a file, with a path).
+    pub fn output(path: Option<PathBuf>, source: std::io::Error) -> Self {
+        if path.is_none() && source.kind() == std::io::ErrorKind::BrokenPipe {
+            Error::BrokenPipe
+        } else {
+            Error::Output { path, source }
+        }
+    }
+
+    pub fn exit_code(&self) -> ExitCode {
+        match self {
+            Error::Invalid { .. } => ExitCode::Usage,
+            Error::UnknownExtensions(_) => ExitCode::UnknownExtension,
+            Error::Database { .. } => ExitCode::Database,
+            Error::Output { .. } => ExitCode::Io,
+            // As `head` closing the pipe is normal use, this is not a failure.
+            Error::BrokenPipe => ExitCode::Success,
+        }
+    }
+
+    pub fn hint(&self) -> Option<String> {
+        match self {
+            Error::Invalid { hint, .. } | Error::Database { hint, .. } => hint.clone(),
+            Error::UnknownExtensions(_) => {
+                Some("`pinprotect ext list` shows the extensions there are".into())
+            }
+            Error::Output { .. } | Error::BrokenPipe => None,
+        }
+    }
+}
+
+impl From<ParseError> for Error {
+    fn from(e: ParseError) -> Self {
+        Error::invalid(e.0)
+    }
+}
+
+/// Writing to standard output.
+impl From<std::io::Error> for Error {
+    fn from(e: std::io::Error) -> Self {
+        Error::output(None, e)
+    }
+}
+
+impl From<csv::Error> for Error {
+    fn from(e: csv::Error) -> Self {
+        match e.into_kind() {
+            csv::ErrorKind::Io(io) => Error::output(None, io),
+            other => Error::output(None, std::io::Error::other(format!("{other:?}"))),
+        }
+    }
+}
+
+impl From<serde_json::Error> for Error {
+    fn from(e: serde_json::Error) -> Self {
+        match e.io_error_kind() {
+            Some(kind) => Error::output(None, std::io::Error::new(kind, e)),
+            None => Error::output(None, std::io::Error::other(e)),
+        }
+    }
+}

@@ -1,0 +1,846 @@
+//! The SQLite store: every SQL statement of pinprotect lives here, behind
+//! functions named for what they do.
+//!
+//! Reads go through a [`Reader`]; writes only through a [`Writer`], which
+//! exists only inside [`Store::write`], one `BEGIN IMMEDIATE` transaction
+//! that commits when the closure succeeds and rolls back otherwise.
+
+use std::fs;
+use std::io;
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::{
+    Connection, ErrorCode, OpenFlags, OptionalExtension, Row, ToSql, TransactionBehavior, params,
+};
+
+use crate::error::{Error, Result};
+use crate::policy::{Email, Extension, Grant, Name, Pin, PinDuration, Protection, Timestamp};
+
+/// `PRAGMA application_id` of a pinprotect database: "PINP".
+pub const APPLICATION_ID: i32 = 0x5049_4E50;
+
+/// How long a command waits for another process's write to finish.
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The numbered migrations; migration N brings `user_version` from N-1 to N.
+const MIGRATIONS: &[&str] = &[
+    // 1: extensions with their voicemail PIN and pin-protect state.
+    "CREATE TABLE extensions (
+        id INTEGER PRIMARY KEY,
+        number TEXT NOT NULL UNIQUE
+            CHECK (length(number) BETWEEN 2 AND 10 AND number NOT GLOB '*[^0-9]*'),
+        first_name TEXT,
+        last_name TEXT,
+        email TEXT,
+        voicemail_pin TEXT NOT NULL
+            CHECK (length(voicemail_pin) BETWEEN 4 AND 10 AND voicemail_pin NOT GLOB '*[^0-9]*'),
+        pin_protect INTEGER NOT NULL DEFAULT 0 CHECK (pin_protect IN (0, 1)),
+        pin_protect_duration_s INTEGER CHECK (pin_protect_duration_s BETWEEN 1 AND 86400),
+        granted_at INTEGER,
+        unlocked_until INTEGER,
+        CHECK (pin_protect = 0 OR pin_protect_duration_s IS NOT NULL),
+        CHECK ((granted_at IS NULL) = (unlocked_until IS NULL))
+    ) STRICT;
+    CREATE INDEX extensions_numeric_order ON extensions (CAST(number AS INTEGER), number);",
+];
+
+/// The schema version this binary writes and understands.
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+const SQL_ALL_IN_ORDER: &str = "SELECT number, first_name, last_name, email, voicemail_pin, \
+     pin_protect, pin_protect_duration_s, granted_at, unlocked_until \
+     FROM extensions ORDER BY CAST(number AS INTEGER), number";
+const SQL_ONE: &str = "SELECT number, first_name, last_name, email, voicemail_pin, \
+     pin_protect, pin_protect_duration_s, granted_at, unlocked_until \
+     FROM extensions WHERE number = ?1";
+const SQL_EXISTS: &str = "SELECT 1 FROM extensions WHERE number = ?1";
+
+/// One extension as stored.
+#[derive(Debug, Clone)]
+pub struct ExtensionRecord {
+    pub number: Extension,
+    pub first_name: Option<Name>,
+    pub last_name: Option<Name>,
+    pub email: Option<Email>,
+    pub pin: Pin,
+    pub protection: Protection,
+}
+
+/// The fields of a new extension.
+#[derive(Debug, Clone)]
+pub struct NewExtension {
+    pub number: Extension,
+    pub first_name: Option<Name>,
+    pub last_name: Option<Name>,
+    pub email: Option<Email>,
+    pub pin: Pin,
+}
+
+/// A change to one optional field: leave it, clear it, or set it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum FieldEdit<T> {
+    #[default]
+    Keep,
+    Clear,
+    Set(T),
+}
+
+impl<T> FieldEdit<T> {
+    pub fn is_keep(&self) -> bool {
+        matches!(self, FieldEdit::Keep)
+    }
+}
+
+/// Changes to an extension's directory fields.
+#[derive(Debug, Clone, Default)]
+pub struct ExtensionEdit {
+    pub first_name: FieldEdit<Name>,
+    pub last_name: FieldEdit<Name>,
+    pub email: FieldEdit<Email>,
+}
+
+/// What `init` found and did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InitOutcome {
+    Created,
+    Upgraded { from: i64, to: i64 },
+    UpToDate,
+}
+
+/// Which extensions a bulk command applies to.
+#[derive(Debug, Clone)]
+pub enum Target {
+    All,
+    These(Vec<Extension>),
+}
+
+fn db_error(path: &Path, e: rusqlite::Error) -> Error {
+    let code = e.sqlite_error_code();
+    let shown = path.display();
+    match code {
+        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => Error::database(
+            format!(
+                "database {shown} is busy: another process held it longer than {}s",
+                BUSY_TIMEOUT.as_secs()
+            ),
+            Some("try again; if it persists, look for a stuck process using the database".into()),
+        ),
+        Some(ErrorCode::NotADatabase) => Error::database(
+            format!("{shown} is not a SQLite database, or it is encrypted or damaged"),
+            Some("check the --db path; restore the file from a backup if it is damaged".into()),
+        ),
+        Some(ErrorCode::DatabaseCorrupt) => Error::database(
+            format!("database {shown} is damaged: {e}"),
+            Some(
+                "restore it from a backup; `sqlite3 FILE 'PRAGMA integrity_check'` tells more"
+                    .into(),
+            ),
+        ),
+        Some(ErrorCode::ReadOnly | ErrorCode::PermissionDenied | ErrorCode::CannotOpen) => {
+            Error::database(
+                format!("cannot open database {shown} for writing: {e}"),
+                Some("check the file's owner and permissions and those of its folder".into()),
+            )
+        }
+        Some(ErrorCode::DiskFull) => {
+            Error::database(format!("database {shown}: the disk is full"), None)
+        }
+        _ => Error::database(format!("database {shown}: {e}"), None),
+    }
+}
+
+fn corrupt_row(path: &Path, what: &str) -> Error {
+    Error::database(
+        format!("database {}: stored {what} is invalid", path.display()),
+        Some("the file was changed outside pinprotect; restore it from a backup".into()),
+    )
+}
+
+/// An open, initialised pinprotect database.
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+fn open_connection(path: &Path) -> Result<Connection> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = Connection::open_with_flags(path, flags).map_err(|e| db_error(path, e))?;
+    conn.busy_timeout(BUSY_TIMEOUT)
+        .map_err(|e| db_error(path, e))?;
+    Ok(conn)
+}
+
+/// `(application_id, user_version, number of schema objects)`. The first
+/// read of the file: a file that is not SQLite fails here.
+fn identify(conn: &Connection, path: &Path) -> Result<(i32, i64, i64)> {
+    conn.query_row(
+        "SELECT (SELECT application_id FROM pragma_application_id), \
+                (SELECT user_version FROM pragma_user_version), \
+                (SELECT count(*) FROM sqlite_schema)",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )
+    .map_err(|e| db_error(path, e))
+}
+
+fn not_pinprotect(path: &Path) -> Error {
+    Error::database(
+        format!(
+            "{} is a SQLite database, but not a pinprotect database",
+            path.display()
+        ),
+        Some("check the --db path (or PINPROTECT_DB); pinprotect leaves this file alone".into()),
+    )
+}
+
+fn too_new(path: &Path, version: i64) -> Error {
+    Error::database(
+        format!(
+            "database {} has schema version {version}, newer than this pinprotect understands ({SCHEMA_VERSION})",
+            path.display()
+        ),
+        Some("install a newer pinprotect".into()),
+    )
+}
+
+fn missing_hint() -> Option<String> {
+    Some("run `pinprotect init` to create it, or pass --db PATH (or set PINPROTECT_DB) to use another file".into())
+}
+
+impl Store {
+    /// Opens an existing, up-to-date pinprotect database. Never creates or
+    /// changes a file that is not one.
+    pub fn open(path: &Path) -> Result<Store> {
+        match fs::metadata(path) {
+            Ok(m) if m.is_dir() => {
+                return Err(Error::database(
+                    format!("{} is a folder, not a database file", path.display()),
+                    None,
+                ));
+            }
+            Ok(_) => {}
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                return Err(Error::database(
+                    format!("no database at {}", path.display()),
+                    missing_hint(),
+                ));
+            }
+            Err(e) => {
+                return Err(Error::database(
+                    format!("cannot read {}: {e}", path.display()),
+                    None,
+                ));
+            }
+        }
+        let conn = open_connection(path)?;
+        let (app_id, version, objects) = identify(&conn, path)?;
+        if app_id != APPLICATION_ID {
+            if app_id == 0 && version == 0 && objects == 0 {
+                return Err(Error::database(
+                    format!(
+                        "{} is empty: it is not an initialised pinprotect database",
+                        path.display()
+                    ),
+                    missing_hint(),
+                ));
+            }
+            return Err(not_pinprotect(path));
+        }
+        if version > SCHEMA_VERSION {
+            return Err(too_new(path, version));
+        }
+        if version < SCHEMA_VERSION {
+            return Err(Error::database(
+                format!(
+                    "database {} has schema version {version}; this pinprotect needs version {SCHEMA_VERSION}",
+                    path.display()
+                ),
+                Some("run `pinprotect init` to upgrade it (back it up first)".into()),
+            ));
+        }
+        Ok(Store {
+            conn,
+            path: path.to_owned(),
+        })
+    }
+
+    /// Creates the database (and missing parent folders, mode 0700) with
+    /// mode 0600, or brings an existing pinprotect database up to date.
+    /// Refuses any other non-empty file.
+    pub fn init(path: &Path) -> Result<(Store, InitOutcome)> {
+        let created = create_file(path)?;
+        let mut conn = open_connection(path)?;
+        let (app_id, version, objects) = identify(&conn, path)?;
+        let fresh = app_id == 0 && version == 0 && objects == 0;
+        if !fresh && app_id != APPLICATION_ID {
+            return Err(not_pinprotect(path));
+        }
+        if version > SCHEMA_VERSION {
+            return Err(too_new(path, version));
+        }
+        if fresh && !created {
+            // An existing empty file becomes the database: make it private.
+            fs::set_permissions(path, fs::Permissions::from_mode(0o600)).map_err(|e| {
+                Error::database(
+                    format!("cannot set the mode of {}: {e}", path.display()),
+                    None,
+                )
+            })?;
+        }
+        if version == SCHEMA_VERSION {
+            return Ok((
+                Store {
+                    conn,
+                    path: path.to_owned(),
+                },
+                InitOutcome::UpToDate,
+            ));
+        }
+        let mode: String = conn
+            .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
+            .map_err(|e| db_error(path, e))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            return Err(Error::database(
+                format!(
+                    "database {}: cannot switch to WAL mode (got {mode})",
+                    path.display()
+                ),
+                Some(
+                    "WAL needs a local file system; network file systems are not supported".into(),
+                ),
+            ));
+        }
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| db_error(path, e))?;
+        // Read again under the write lock: another init may have run meanwhile.
+        let current: i64 = tx
+            .query_row("SELECT user_version FROM pragma_user_version", [], |r| {
+                r.get(0)
+            })
+            .map_err(|e| db_error(path, e))?;
+        for (i, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+            tx.execute_batch(sql).map_err(|e| db_error(path, e))?;
+            tx.pragma_update(None, "user_version", i as i64 + 1)
+                .map_err(|e| db_error(path, e))?;
+        }
+        tx.pragma_update(None, "application_id", APPLICATION_ID)
+            .map_err(|e| db_error(path, e))?;
+        tx.commit().map_err(|e| db_error(path, e))?;
+        let outcome = if current == 0 {
+            InitOutcome::Created
+        } else if current == SCHEMA_VERSION {
+            InitOutcome::UpToDate
+        } else {
+            InitOutcome::Upgraded {
+                from: current,
+                to: SCHEMA_VERSION,
+            }
+        };
+        Ok((
+            Store {
+                conn,
+                path: path.to_owned(),
+            },
+            outcome,
+        ))
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn read(&self) -> Reader<'_> {
+        Reader {
+            conn: &self.conn,
+            path: &self.path,
+        }
+    }
+
+    /// Runs `f` in one `BEGIN IMMEDIATE` transaction: all of it or nothing.
+    pub fn write<T>(&mut self, f: impl FnOnce(&Writer<'_>) -> Result<T>) -> Result<T> {
+        let path = self.path.clone();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| db_error(&path, e))?;
+        let value = f(&Writer {
+            conn: &tx,
+            path: &path,
+        })?;
+        tx.commit().map_err(|e| db_error(&path, e))?;
+        Ok(value)
+    }
+}
+
+/// Creates the database file with mode 0600 and its missing parent folders
+/// with mode 0700. Returns whether the file was created.
+fn create_file(path: &Path) -> Result<bool> {
+    let fail = |what: &str, p: &Path, e: io::Error| {
+        Error::database(format!("cannot create {what} {}: {e}", p.display()), None)
+    };
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(parent)
+            .map_err(|e| fail("folder", parent, e))?;
+    }
+    match fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+    {
+        Ok(_) => Ok(true),
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+            if fs::metadata(path).is_ok_and(|m| m.is_dir()) {
+                return Err(Error::database(
+                    format!("{} is a folder, not a database file", path.display()),
+                    None,
+                ));
+            }
+            Ok(false)
+        }
+        Err(e) => Err(fail("database", path, e)),
+    }
+}
+
+fn opt_parse<T: std::str::FromStr>(
+    path: &Path,
+    what: &str,
+    v: Option<String>,
+) -> Result<Option<T>> {
+    v.map(|s| s.parse().map_err(|_| corrupt_row(path, what)))
+        .transpose()
+}
+
+fn record_from_row(path: &Path, r: &Row<'_>) -> rusqlite::Result<Result<ExtensionRecord>> {
+    let number: String = r.get(0)?;
+    let first: Option<String> = r.get(1)?;
+    let last: Option<String> = r.get(2)?;
+    let email: Option<String> = r.get(3)?;
+    let pin: String = r.get(4)?;
+    let enabled: i64 = r.get(5)?;
+    let duration: Option<i64> = r.get(6)?;
+    let granted_at: Option<i64> = r.get(7)?;
+    let until: Option<i64> = r.get(8)?;
+    Ok((|| {
+        let number: Extension = number
+            .parse()
+            .map_err(|_| corrupt_row(path, "extension number"))?;
+        let grant = match (granted_at, until) {
+            (Some(a), Some(b)) => Some(Grant {
+                granted_at: Timestamp::from_unix(a),
+                until: Timestamp::from_unix(b),
+            }),
+            _ => None,
+        };
+        Ok(ExtensionRecord {
+            first_name: opt_parse(path, "first name", first)?,
+            last_name: opt_parse(path, "last name", last)?,
+            email: opt_parse(path, "e-mail address", email)?,
+            pin: pin
+                .parse()
+                .map_err(|_| corrupt_row(path, &format!("PIN of extension {number}")))?,
+            protection: Protection {
+                enabled: enabled != 0,
+                duration: duration
+                    .map(PinDuration::from_secs)
+                    .transpose()
+                    .map_err(|_| corrupt_row(path, "duration"))?,
+                grant,
+            },
+            number,
+        })
+    })())
+}
+
+/// Read-only queries, on the store or inside a write transaction.
+#[derive(Clone, Copy)]
+pub struct Reader<'c> {
+    conn: &'c Connection,
+    path: &'c Path,
+}
+
+impl Reader<'_> {
+    fn err(&self, e: rusqlite::Error) -> Error {
+        db_error(self.path, e)
+    }
+
+    /// One extension, or `None` when there is no such extension.
+    pub fn extension(&self, ext: &Extension) -> Result<Option<ExtensionRecord>> {
+        let mut stmt = self.conn.prepare_cached(SQL_ONE).map_err(|e| self.err(e))?;
+        let row = stmt
+            .query_row([ext.as_str()], |r| record_from_row(self.path, r))
+            .optional()
+            .map_err(|e| self.err(e))?;
+        row.transpose()
+    }
+
+    /// The given extensions in the given order (duplicates dropped), or
+    /// `UnknownExtensions` naming every one that does not exist.
+    pub fn extensions(&self, exts: &[Extension]) -> Result<Vec<ExtensionRecord>> {
+        let mut found = Vec::with_capacity(exts.len());
+        let mut unknown = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        for ext in exts {
+            if !seen.insert(ext) {
+                continue;
+            }
+            match self.extension(ext)? {
+                Some(r) => found.push(r),
+                None => unknown.push(ext.clone()),
+            }
+        }
+        if unknown.is_empty() {
+            Ok(found)
+        } else {
+            Err(Error::UnknownExtensions(unknown))
+        }
+    }
+
+    pub fn exists(&self, ext: &Extension) -> Result<bool> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(SQL_EXISTS)
+            .map_err(|e| self.err(e))?;
+        stmt.exists([ext.as_str()]).map_err(|e| self.err(e))
+    }
+
+    pub fn count(&self) -> Result<u64> {
+        let n: i64 = self
+            .conn
+            .query_row("SELECT count(*) FROM extensions", [], |r| r.get(0))
+            .map_err(|e| self.err(e))?;
+        Ok(n as u64)
+    }
+
+    /// Calls `f` for every extension in numeric order of extension number
+    /// (`099`, `99`, `0100`, `100`), one row at a time.
+    pub fn for_each_extension(
+        &self,
+        mut f: impl FnMut(ExtensionRecord) -> Result<()>,
+    ) -> Result<()> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(SQL_ALL_IN_ORDER)
+            .map_err(|e| self.err(e))?;
+        let mut rows = stmt.query([]).map_err(|e| self.err(e))?;
+        while let Some(row) = rows.next().map_err(|e| self.err(e))? {
+            let rec = record_from_row(self.path, row).map_err(|e| self.err(e))??;
+            f(rec)?;
+        }
+        Ok(())
+    }
+
+    /// Calls `f` for the targeted extensions: all in numeric order, or the
+    /// named ones in the given order after checking that all exist.
+    pub fn for_each_target(
+        &self,
+        target: &Target,
+        f: impl FnMut(ExtensionRecord) -> Result<()>,
+    ) -> Result<()> {
+        match target {
+            Target::All => self.for_each_extension(f),
+            Target::These(exts) => self.extensions(exts)?.into_iter().try_for_each(f),
+        }
+    }
+
+    /// The extensions without a stored pin-protect duration among `target`.
+    pub fn without_duration(&self, target: &Target) -> Result<Vec<Extension>> {
+        match target {
+            Target::All => {
+                let mut stmt = self
+                    .conn
+                    .prepare_cached(
+                        "SELECT number FROM extensions WHERE pin_protect_duration_s IS NULL \
+                         ORDER BY CAST(number AS INTEGER), number LIMIT 11",
+                    )
+                    .map_err(|e| self.err(e))?;
+                let rows = stmt
+                    .query_map([], |r| r.get::<_, String>(0))
+                    .map_err(|e| self.err(e))?;
+                let mut out = Vec::new();
+                for r in rows {
+                    let s = r.map_err(|e| self.err(e))?;
+                    out.push(
+                        s.parse()
+                            .map_err(|_| corrupt_row(self.path, "extension number"))?,
+                    );
+                }
+                Ok(out)
+            }
+            Target::These(exts) => Ok(self
+                .extensions(exts)?
+                .into_iter()
+                .filter(|r| r.protection.duration.is_none())
+                .map(|r| r.number)
+                .collect()),
+        }
+    }
+}
+
+/// Writes, inside one `BEGIN IMMEDIATE` transaction.
+pub struct Writer<'c> {
+    conn: &'c Connection,
+    path: &'c Path,
+}
+
+impl Writer<'_> {
+    pub fn read(&self) -> Reader<'_> {
+        Reader {
+            conn: self.conn,
+            path: self.path,
+        }
+    }
+
+    fn err(&self, e: rusqlite::Error) -> Error {
+        db_error(self.path, e)
+    }
+
+    fn execute(&self, sql: &str, params: impl rusqlite::Params) -> Result<usize> {
+        let mut stmt = self.conn.prepare_cached(sql).map_err(|e| self.err(e))?;
+        stmt.execute(params).map_err(|e| self.err(e))
+    }
+
+    /// Adds an extension; an existing number is an `Invalid` error.
+    pub fn add_extension(&self, new: &NewExtension) -> Result<()> {
+        if self.read().exists(&new.number)? {
+            return Err(Error::invalid_with_hint(
+                format!("extension {} already exists", new.number),
+                "use `pinprotect ext edit` to change it",
+            ));
+        }
+        self.execute(
+            "INSERT INTO extensions (number, first_name, last_name, email, voicemail_pin) \
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![
+                new.number.as_str(),
+                new.first_name.as_ref().map(Name::as_str),
+                new.last_name.as_ref().map(Name::as_str),
+                new.email.as_ref().map(Email::as_str),
+                new.pin.expose(),
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// Applies `edit` to an existing extension.
+    pub fn edit_extension(&self, ext: &Extension, edit: &ExtensionEdit) -> Result<()> {
+        fn value<T>(f: &FieldEdit<T>, s: impl Fn(&T) -> &str) -> (bool, Option<&str>) {
+            match f {
+                FieldEdit::Keep => (false, None),
+                FieldEdit::Clear => (true, None),
+                FieldEdit::Set(v) => (true, Some(s(v))),
+            }
+        }
+        let (f_set, f) = value(&edit.first_name, Name::as_str);
+        let (l_set, l) = value(&edit.last_name, Name::as_str);
+        let (e_set, e) = value(&edit.email, Email::as_str);
+        let n = self.execute(
+            "UPDATE extensions SET \
+               first_name = CASE WHEN ?2 THEN ?3 ELSE first_name END, \
+               last_name = CASE WHEN ?4 THEN ?5 ELSE last_name END, \
+               email = CASE WHEN ?6 THEN ?7 ELSE email END \
+             WHERE number = ?1",
+            params![ext.as_str(), f_set, f, l_set, l, e_set, e],
+        )?;
+        if n == 0 {
+            return Err(Error::UnknownExtensions(vec![ext.clone()]));
+        }
+        Ok(())
+    }
+
+    /// Sets the voicemail PIN and ends any grant.
+    pub fn set_pin(&self, ext: &Extension, pin: &Pin) -> Result<()> {
+        let n = self.execute(
+            "UPDATE extensions SET voicemail_pin = ?2, granted_at = NULL, unlocked_until = NULL \
+             WHERE number = ?1",
+            params![ext.as_str(), pin.expose()],
+        )?;
+        if n == 0 {
+            return Err(Error::UnknownExtensions(vec![ext.clone()]));
+        }
+        Ok(())
+    }
+
+    /// Removes the extensions; all must exist.
+    pub fn remove_extensions(&self, exts: &[Extension]) -> Result<usize> {
+        let records = self.read().extensions(exts)?;
+        for r in &records {
+            self.execute(
+                "DELETE FROM extensions WHERE number = ?1",
+                [r.number.as_str()],
+            )?;
+        }
+        Ok(records.len())
+    }
+
+    /// Turns pin protect on. An extension that was unprotected starts
+    /// locked; one already protected keeps its grant. `duration`, when
+    /// given, replaces the stored one.
+    pub fn enable(&self, target: &Target, duration: Option<PinDuration>) -> Result<usize> {
+        const SQL: &str = "UPDATE extensions SET \
+               pin_protect_duration_s = COALESCE(?1, pin_protect_duration_s), \
+               granted_at = CASE WHEN pin_protect = 1 THEN granted_at END, \
+               unlocked_until = CASE WHEN pin_protect = 1 THEN unlocked_until END, \
+               pin_protect = 1";
+        let secs = duration.map(PinDuration::as_secs);
+        self.for_target(target, SQL, &[&secs])
+    }
+
+    /// Turns pin protect off, clearing the grant and keeping the duration.
+    pub fn disable(&self, target: &Target) -> Result<usize> {
+        const SQL: &str =
+            "UPDATE extensions SET pin_protect = 0, granted_at = NULL, unlocked_until = NULL";
+        self.for_target(target, SQL, &[])
+    }
+
+    /// Clears grants.
+    pub fn revoke(&self, target: &Target) -> Result<usize> {
+        const SQL: &str = "UPDATE extensions SET granted_at = NULL, unlocked_until = NULL";
+        self.for_target(target, SQL, &[])
+    }
+
+    /// Runs an `UPDATE ... SET ...` whose SET part binds `set_params` as
+    /// `?1`, `?2`, ...: on all extensions, or on each named one after
+    /// checking that all exist.
+    fn for_target(
+        &self,
+        target: &Target,
+        update: &str,
+        set_params: &[&dyn ToSql],
+    ) -> Result<usize> {
+        match target {
+            Target::All => self.execute(update, set_params),
+            Target::These(exts) => {
+                let records = self.read().extensions(exts)?;
+                let sql = format!("{update} WHERE number = ?{}", set_params.len() + 1);
+                for r in &records {
+                    let number = r.number.as_str();
+                    let mut p = set_params.to_vec();
+                    p.push(&number);
+                    self.execute(&sql, &p[..])?;
+                }
+                Ok(records.len())
+            }
+        }
+    }
+
+    /// Records a grant.
+    pub fn set_grant(&self, ext: &Extension, grant: Grant) -> Result<()> {
+        self.execute(
+            "UPDATE extensions SET granted_at = ?2, unlocked_until = ?3 WHERE number = ?1",
+            params![ext.as_str(), grant.granted_at.unix(), grant.until.unix()],
+        )?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fresh() -> (tempfile::TempDir, Store) {
+        let dir = tempfile::tempdir().unwrap();
+        let (store, outcome) = Store::init(&dir.path().join("db")).unwrap();
+        assert_eq!(outcome, InitOutcome::Created);
+        (dir, store)
+    }
+
+    fn plan(conn: &Connection, sql: &str) -> String {
+        let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
+        let nulls = vec![rusqlite::types::Null; stmt.parameter_count()];
+        let rows = stmt
+            .query_map(rusqlite::params_from_iter(nulls), |r| r.get::<_, String>(3))
+            .unwrap();
+        rows.map(Result::unwrap).collect::<Vec<_>>().join("\n")
+    }
+
+    #[test]
+    fn lookups_use_indexes_and_export_needs_no_sort() {
+        let (_dir, store) = fresh();
+        for sql in [SQL_ONE, SQL_EXISTS] {
+            let p = plan(&store.conn, sql);
+            assert!(p.contains("SEARCH extensions USING"), "{sql}: {p}");
+            assert!(!p.contains("SCAN"), "{sql}: {p}");
+        }
+        let p = plan(&store.conn, SQL_ALL_IN_ORDER);
+        assert!(p.contains("extensions_numeric_order"), "{p}");
+        assert!(!p.contains("TEMP B-TREE"), "{p}");
+    }
+
+    #[test]
+    fn init_is_idempotent_and_sets_identity() {
+        let (dir, store) = fresh();
+        let path = store.path().to_owned();
+        drop(store);
+        let (_, outcome) = Store::init(&path).unwrap();
+        assert_eq!(outcome, InitOutcome::UpToDate);
+        let conn = Connection::open(&path).unwrap();
+        let app: i32 = conn
+            .query_row("PRAGMA application_id", [], |r| r.get(0))
+            .unwrap();
+        let ver: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        let mode: String = conn
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(
+            (app, ver, mode.as_str()),
+            (APPLICATION_ID, SCHEMA_VERSION, "wal")
+        );
+        drop(dir);
+    }
+
+    #[test]
+    fn failed_write_rolls_back() {
+        let (_dir, mut store) = fresh();
+        let new = NewExtension {
+            number: "100".parse().unwrap(),
+            first_name: None,
+            last_name: None,
+            email: None,
+            pin: "0042".parse().unwrap(),
+        };
+        let r: Result<()> = store.write(|w| {
+            w.add_extension(&new)?;
+            Err(Error::invalid("stop"))
+        });
+        assert!(r.is_err());
+        assert_eq!(store.read().count().unwrap(), 0);
+    }
+
+    #[test]
+    fn schema_rejects_what_the_types_reject() {
+        let (_dir, store) = fresh();
+        for (number, pin) in [
+            ("1", "1234"),
+            ("12a", "1234"),
+            ("100", "123"),
+            ("100", "12a4"),
+            ("100", "12345678901"),
+        ] {
+            let r = store.conn.execute(
+                "INSERT INTO extensions (number, voicemail_pin) VALUES (?1, ?2)",
+                [number, pin],
+            );
+            assert!(r.is_err(), "{number} {pin}");
+        }
+        // STRICT: a fraction is not silently stored in an integer column.
+        let r = store.conn.execute(
+            "INSERT INTO extensions (number, voicemail_pin, pin_protect_duration_s) VALUES ('100', '1234', 1.5)",
+            [],
+        );
+        assert!(r.is_err());
+        let r = store.conn.execute(
+            "INSERT INTO extensions (number, voicemail_pin, pin_protect) VALUES ('100', '1234', 1)",
+            [],
+        );
+        assert!(r.is_err(), "protected without a duration");
+    }
+}

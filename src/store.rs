@@ -116,6 +116,17 @@ pub enum Target {
     These(Vec<Extension>),
 }
 
+impl Target {
+    /// The named extensions, or all when none is named.
+    pub fn of(exts: &[Extension]) -> Target {
+        if exts.is_empty() {
+            Target::All
+        } else {
+            Target::These(exts.to_vec())
+        }
+    }
+}
+
 fn db_error(path: &Path, e: rusqlite::Error) -> Error {
     let code = e.sqlite_error_code();
     let shown = path.display();
@@ -478,6 +489,12 @@ impl Reader<'_> {
             .optional()
             .map_err(|e| self.err(e))?;
         row.transpose()
+    }
+
+    /// One extension; `UnknownExtensions` when there is no such extension.
+    pub fn require(&self, ext: &Extension) -> Result<ExtensionRecord> {
+        self.extension(ext)?
+            .ok_or_else(|| Error::UnknownExtensions(vec![ext.clone()]))
     }
 
     /// The given extensions in the given order (duplicates dropped), or

@@ -1,0 +1,326 @@
+//! The command line as typed: clap derive structs only.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::policy::{DialedNumber, Extension, PinDuration, Timestamp};
+
+const AFTER_HELP: &str = "\
+Exit status: 0 success, permitted or PIN accepted; 1 denied or PIN rejected;
+2 usage or invalid input; 3 unknown extension; 4 database problem;
+5 output could not be written.
+
+Examples:
+  pinprotect init
+  pinprotect ext add 100 --first-name Alice
+  pinprotect enable 100 --duration 15m
+  pinprotect check 100 +49301234567";
+
+/// Pin protect for outbound calls on a local SQLite PBX database.
+///
+/// An extension with pin protect on cannot place outbound calls until its
+/// user dials the feature code (7777) and enters the voicemail PIN; then
+/// outbound calls are allowed for the extension's duration. Emergency
+/// numbers are never blocked.
+#[derive(Debug, Parser)]
+#[command(name = "pinprotect", version, after_help = AFTER_HELP, max_term_width = 100, args_override_self = true)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]
+    #[arg(long, global = true, env = "PINPROTECT_DB", value_name = "PATH")]
+    pub db: Option<PathBuf>,
+
+    /// Use TIME as the current time (RFC 3339, e.g. 2026-11-26T09:00:00Z)
+    #[arg(long, global = true, env = "PINPROTECT_NOW", value_name = "TIME")]
+    pub now: Option<Timestamp>,
+
+    /// When to use colour: auto honours NO_COLOR and uses none when not on a terminal
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+
+    /// Print no messages, only data and errors
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create the database, or bring an existing one up to date
+    #[command(
+        after_help = "Examples:\n  pinprotect init\n  pinprotect --db /var/lib/pbx/pbx.sqlite3 init"
+    )]
+    Init,
+
+    /// Add, change, show, list and remove extensions
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  pinprotect ext add 100 --first-name Alice\n  pinprotect ext list --format csv\n  pinprotect ext remove 100 --yes"
+    )]
+    Ext(ExtCommand),
+
+    /// Turn pin protect on: outbound calls need the PIN (starts locked)
+    #[command(
+        after_help = "Examples:\n  pinprotect enable 100 101 --duration 15m\n  pinprotect enable --all --duration 1h30m\n  pinprotect enable 100   # keep the stored duration"
+    )]
+    Enable {
+        #[command(flatten)]
+        target: TargetArgs,
+
+        /// How long outbound calls stay allowed after the PIN: 300, 90s, 15m, 2h, 1h30m (1s to 24h).
+        /// May be left out when every extension already has a stored duration.
+        #[arg(short, long, value_name = "D", allow_hyphen_values = true)]
+        duration: Option<PinDuration>,
+    },
+
+    /// Turn pin protect off (the duration is kept, the grant cleared)
+    #[command(after_help = "Examples:\n  pinprotect disable 100\n  pinprotect disable --all")]
+    Disable {
+        #[command(flatten)]
+        target: TargetArgs,
+    },
+
+    /// End active grants now: the extensions are locked again
+    #[command(after_help = "Examples:\n  pinprotect revoke 100\n  pinprotect revoke --all")]
+    Revoke {
+        #[command(flatten)]
+        target: TargetArgs,
+    },
+
+    /// Show pin protect, duration and state (unrestricted, locked, unlocked)
+    #[command(after_help = "Examples:\n  pinprotect status\n  pinprotect status 100 --format json")]
+    Status {
+        /// Extensions to show [default: all]
+        #[arg(value_name = "EXT")]
+        extensions: Vec<Extension>,
+
+        #[arg(short, long, value_enum, default_value_t = ListFormat::Table)]
+        format: ListFormat,
+    },
+
+    /// Show voicemail PINs
+    #[command(
+        after_help = "Examples:\n  pinprotect pins 100\n  pinprotect pins --format csv > pins.csv"
+    )]
+    Pins {
+        /// Extensions to show [default: all]
+        #[arg(value_name = "EXT")]
+        extensions: Vec<Extension>,
+
+        #[arg(short, long, value_enum, default_value_t = ListFormat::Table)]
+        format: ListFormat,
+    },
+
+    /// Export all extensions in numeric order to CSV, JSON or JSON lines
+    #[command(
+        after_help = "Examples:\n  pinprotect export --output extensions.csv\n  pinprotect export --format json --no-pins\n  pinprotect export --format jsonl | jq -c 'select(.pin_protect)'"
+    )]
+    Export {
+        #[arg(short, long, value_enum, default_value_t = ExportFormat::Csv)]
+        format: ExportFormat,
+
+        /// Write to FILE (atomically, mode 0600) instead of standard output
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+
+        /// Leave out the voicemail_pin column
+        #[arg(long)]
+        no_pins: bool,
+    },
+
+    /// Simulate EXT dialing DIGITS; the feature code 7777 asks for the PIN
+    #[command(
+        after_help = "The PIN for the feature code is read from a hidden prompt on a terminal, else
+from the first line of standard input.
+
+Examples:
+  pinprotect dial 100 7777 < pin.txt
+  pinprotect dial 100 0049301234567"
+    )]
+    Dial {
+        #[arg(value_name = "EXT")]
+        extension: Extension,
+
+        /// The digits dialed (digits, *, #, a leading +; spaces - . ( ) ignored)
+        #[arg(value_name = "DIGITS", allow_hyphen_values = true)]
+        digits: DialedNumber,
+    },
+
+    /// May EXT call NUMBER now? Exit 0 if permitted, 1 if not
+    #[command(
+        after_help = "Decision, first match wins: emergency number, feature code, an existing
+extension (internal), EXT not protected, EXT unlocked; otherwise locked.
+
+Examples:
+  pinprotect check 100 911
+  pinprotect check 100 '+49 30 1234567' --format json
+  pinprotect -q check 100 0049301234567 && echo allowed"
+    )]
+    Check {
+        #[arg(value_name = "EXT")]
+        extension: Extension,
+
+        /// The number to call (digits, *, #, a leading +; spaces - . ( ) ignored)
+        #[arg(value_name = "NUMBER", allow_hyphen_values = true)]
+        number: DialedNumber,
+
+        #[arg(short, long, value_enum, default_value_t = CheckFormat::Text)]
+        format: CheckFormat,
+    },
+
+    /// A narrated tour on a throwaway database (never yours)
+    #[command(
+        after_help = "Examples:\n  pinprotect demo\n  pinprotect demo --now 2026-11-26T09:00:00Z"
+    )]
+    Demo,
+}
+
+#[derive(Debug, Args)]
+pub struct TargetArgs {
+    /// Extensions (all must exist, or nothing changes)
+    #[arg(
+        value_name = "EXT",
+        required_unless_present = "all",
+        conflicts_with = "all"
+    )]
+    pub extensions: Vec<Extension>,
+
+    /// Every extension
+    #[arg(long)]
+    pub all: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct PersonArgs {
+    /// First name ("" clears it on edit)
+    #[arg(long, value_name = "NAME")]
+    pub first_name: Option<String>,
+
+    /// Last name ("" clears it on edit)
+    #[arg(long, value_name = "NAME")]
+    pub last_name: Option<String>,
+
+    /// E-mail address ("" clears it on edit)
+    #[arg(long, value_name = "EMAIL")]
+    pub email: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExtCommand {
+    /// Add an extension; without --pin-stdin a random 6-digit PIN is generated and printed once
+    #[command(
+        after_help = "Examples:\n  pinprotect ext add 100 --first-name Alice --last-name Smith\n  printf '4826\\n' | pinprotect ext add 0101 --pin-stdin"
+    )]
+    Add {
+        #[arg(value_name = "EXT")]
+        extension: Extension,
+
+        #[command(flatten)]
+        person: PersonArgs,
+
+        /// Read the voicemail PIN from the first line of standard input
+        #[arg(long)]
+        pin_stdin: bool,
+    },
+
+    /// Change an extension's name or e-mail address
+    #[command(
+        after_help = "Examples:\n  pinprotect ext edit 100 --email alice@example.com\n  pinprotect ext edit 100 --last-name ''"
+    )]
+    Edit {
+        #[arg(value_name = "EXT")]
+        extension: Extension,
+
+        #[command(flatten)]
+        person: PersonArgs,
+    },
+
+    /// Change the voicemail PIN (ends an active grant)
+    #[command(
+        after_help = "Without a flag, asks twice on a hidden prompt (terminal only).
+
+Examples:
+  pinprotect ext set-pin 100
+  printf '4826\\n' | pinprotect ext set-pin 100 --pin-stdin
+  pinprotect ext set-pin 100 --generate"
+    )]
+    SetPin {
+        #[arg(value_name = "EXT")]
+        extension: Extension,
+
+        /// Read the PIN from the first line of standard input
+        #[arg(long, conflicts_with = "generate")]
+        pin_stdin: bool,
+
+        /// Generate a random 6-digit PIN and print it once
+        #[arg(long)]
+        generate: bool,
+    },
+
+    /// Show one extension
+    #[command(
+        after_help = "Examples:\n  pinprotect ext show 100\n  pinprotect ext show 100 --format json"
+    )]
+    Show {
+        #[arg(value_name = "EXT")]
+        extension: Extension,
+
+        #[arg(short, long, value_enum, default_value_t = ListFormat::Table)]
+        format: ListFormat,
+    },
+
+    /// List all extensions in numeric order
+    #[command(after_help = "Examples:\n  pinprotect ext list\n  pinprotect ext list --format csv")]
+    List {
+        #[arg(short, long, value_enum, default_value_t = ListFormat::Table)]
+        format: ListFormat,
+    },
+
+    /// Remove extensions (asks first on a terminal)
+    #[command(
+        after_help = "Examples:\n  pinprotect ext remove 100\n  pinprotect ext remove 100 101 --yes"
+    )]
+    Remove {
+        #[arg(value_name = "EXT", required = true)]
+        extensions: Vec<Extension>,
+
+        /// Do not ask; required when standard input is not a terminal
+        #[arg(short, long)]
+        yes: bool,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    Table,
+    Json,
+    Csv,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    Csv,
+    Json,
+    Jsonl,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    Text,
+    Json,
+}

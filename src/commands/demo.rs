@@ -1,0 +1,156 @@
+//! `pinprotect demo`: a narrated tour on a throwaway database.
+
+use std::io::Write;
+
+use super::call::{self, PinSource};
+use super::{Ctx, export, ext, init, protect};
+use crate::cli::{CheckFormat, PersonArgs};
+use crate::error::{Error, ExitCode, Result};
+use crate::output::Format;
+use crate::policy::{DialedNumber, Extension, PinDuration};
+use crate::store::Target;
+
+fn parse<T: std::str::FromStr<Err = crate::policy::ParseError>>(s: &str) -> Result<T> {
+    Ok(s.parse()?)
+}
+
+/// Prints a narration line and the command it stands for.
+fn say(ctx: &mut Ctx<'_>, text: &str, command: &str) -> Result<()> {
+    let out = ctx.console.out();
+    writeln!(out)?;
+    writeln!(out, "# {text}")?;
+    writeln!(out, "$ {command}")?;
+    out.flush()?;
+    Ok(())
+}
+
+pub fn run(ctx: &mut Ctx<'_>) -> Result<ExitCode> {
+    let dir = tempfile::Builder::new()
+        .prefix("pinprotect-demo-")
+        .tempdir()
+        .map_err(|e| {
+            Error::invalid(format!(
+                "cannot create a temporary folder for the demo: {e}"
+            ))
+        })?;
+    let start = ctx.now;
+    let mut demo = Ctx {
+        db: dir.path().join("demo.sqlite3"),
+        now: start,
+        plan: ctx.plan.clone(),
+        console: &mut *ctx.console,
+    };
+    let c = &mut demo;
+    let alice: Extension = parse("100")?;
+    let bob: Extension = parse("101")?;
+    let outside: DialedNumber = parse("+49 30 1234567")?;
+    let fc = c.plan.feature_code.to_string();
+    writeln!(
+        c.console.out(),
+        "pinprotect demo: a tour on a throwaway database in {} (your database is not touched).\n\
+         The clock starts at {start}.",
+        dir.path().display()
+    )?;
+
+    say(c, "Create the database.", "pinprotect init")?;
+    init::init(c)?;
+
+    say(
+        c,
+        "Add two extensions; Alice chooses her voicemail PIN, Bob gets a generated one.",
+        "printf '4826\\n' | pinprotect ext add 100 --first-name Alice --last-name Martin --pin-stdin",
+    )?;
+    let person = |first: &str, last: Option<&str>| PersonArgs {
+        first_name: Some(first.into()),
+        last_name: last.map(Into::into),
+        email: None,
+    };
+    ext::add(
+        c,
+        &alice,
+        &person("Alice", Some("Martin")),
+        Some(parse("4826")?),
+    )?;
+    say(c, "", "pinprotect ext add 101 --first-name Bob")?;
+    ext::add(c, &bob, &person("Bob", None), None)?;
+
+    say(
+        c,
+        "Turn pin protect on for Alice with a 5 minute window. She starts locked.",
+        "pinprotect enable 100 --duration 5m",
+    )?;
+    protect::enable(
+        c,
+        &Target::These(vec![alice.clone()]),
+        Some(parse::<PinDuration>("5m")?),
+    )?;
+
+    say(
+        c,
+        "Alice tries an outside number: blocked (exit status 1).",
+        "pinprotect check 100 '+49 30 1234567'",
+    )?;
+    call::check(c, &alice, &outside, CheckFormat::Text)?;
+
+    say(
+        c,
+        &format!("She dials {fc} and enters a wrong PIN: nothing is granted."),
+        &format!("printf '1111\\n' | pinprotect dial 100 {fc}"),
+    )?;
+    let code: DialedNumber = parse(&fc)?;
+    call::dial(c, &alice, &code, &mut PinSource::Given("1111".into()))?;
+
+    say(
+        c,
+        "Then the right PIN: outbound calls are allowed for 5 minutes.",
+        &format!("printf '4826\\n' | pinprotect dial 100 {fc}"),
+    )?;
+    call::dial(c, &alice, &code, &mut PinSource::Given("4826".into()))?;
+
+    say(
+        c,
+        "Now the outside call goes through.",
+        "pinprotect check 100 '+49 30 1234567'",
+    )?;
+    call::check(c, &alice, &outside, CheckFormat::Text)?;
+
+    say(c, "Where everyone stands.", "pinprotect status")?;
+    protect::status(c, &[], Format::Table)?;
+
+    c.now = start.plus_secs(300);
+    say(
+        c,
+        &format!("Five minutes later ({}) the window has closed.", c.now),
+        "pinprotect check 100 '+49 30 1234567'",
+    )?;
+    call::check(c, &alice, &outside, CheckFormat::Text)?;
+
+    say(
+        c,
+        "Emergency numbers are never blocked.",
+        "pinprotect check 100 112",
+    )?;
+    call::check(c, &alice, &parse("112")?, CheckFormat::Text)?;
+
+    say(
+        c,
+        "Calls to other extensions are internal and always allowed.",
+        "pinprotect check 100 101",
+    )?;
+    call::check(c, &alice, &parse("101")?, CheckFormat::Text)?;
+
+    say(
+        c,
+        "Export everything for a backup or a spreadsheet (add --output FILE for a 0600 file).",
+        "pinprotect export --format csv",
+    )?;
+    export::export(c, Format::Csv, None, true)?;
+
+    writeln!(
+        c.console.out(),
+        "\nThat was the tour; the demo database is deleted now. Start for real with `pinprotect init`."
+    )?;
+    c.console.flush()?;
+    drop(dir);
+    Ok(ExitCode::Success)
+}

@@ -1,0 +1,161 @@
+//! `pinprotect pins` and `pinprotect export`: the commands that show PINs.
+
+use std::borrow::Cow;
+use std::io::Write;
+use std::path::Path;
+
+use serde::Serialize;
+
+use super::{Ctx, list_records};
+use crate::error::{ExitCode, Result};
+use crate::fsutil::write_atomically;
+use crate::output::{Format, ListWriter, Record, bool_field, num_field, opt_field};
+use crate::policy::{Email, Extension, Name, PinDuration, Timestamp};
+use crate::store::{ExtensionRecord, Store, Target};
+
+const PINS_HEADERS: [&str; 4] = ["extension", "first_name", "last_name", "voicemail_pin"];
+
+#[derive(Serialize)]
+struct PinRow<'a> {
+    extension: &'a str,
+    first_name: Option<&'a str>,
+    last_name: Option<&'a str>,
+    voicemail_pin: &'a str,
+}
+
+impl Record for PinRow<'_> {
+    fn csv_fields(&self) -> Vec<Cow<'_, str>> {
+        vec![
+            self.extension.into(),
+            opt_field(self.first_name.as_ref()),
+            opt_field(self.last_name.as_ref()),
+            self.voicemail_pin.into(),
+        ]
+    }
+}
+
+pub fn pins(ctx: &mut Ctx<'_>, exts: &[Extension], format: Format) -> Result<ExitCode> {
+    list_records(
+        ctx,
+        &Target::of(exts),
+        format,
+        PINS_HEADERS.to_vec(),
+        |w, r, _| {
+            w.write(&PinRow {
+                extension: r.number.as_str(),
+                first_name: r.first_name.as_ref().map(Name::as_str),
+                last_name: r.last_name.as_ref().map(Name::as_str),
+                voicemail_pin: r.pin.expose(),
+            })
+        },
+    )
+}
+
+/// The export columns, in order.
+pub const EXPORT_HEADERS: [&str; 8] = [
+    "extension",
+    "first_name",
+    "last_name",
+    "email",
+    "voicemail_pin",
+    "pin_protect",
+    "pin_protect_duration_s",
+    "unlocked_until",
+];
+
+#[derive(Serialize)]
+struct ExportRow<'a> {
+    extension: &'a str,
+    first_name: Option<&'a str>,
+    last_name: Option<&'a str>,
+    email: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    voicemail_pin: Option<&'a str>,
+    pin_protect: bool,
+    pin_protect_duration_s: Option<u32>,
+    unlocked_until: Option<String>,
+}
+
+impl<'a> ExportRow<'a> {
+    fn new(r: &'a ExtensionRecord, now: Timestamp, with_pins: bool) -> Self {
+        ExportRow {
+            extension: r.number.as_str(),
+            first_name: r.first_name.as_ref().map(Name::as_str),
+            last_name: r.last_name.as_ref().map(Name::as_str),
+            email: r.email.as_ref().map(Email::as_str),
+            voicemail_pin: with_pins.then(|| r.pin.expose()),
+            pin_protect: r.protection.enabled,
+            pin_protect_duration_s: r.protection.duration.map(PinDuration::as_secs),
+            unlocked_until: r
+                .protection
+                .state(now)
+                .unlocked_until()
+                .map(Timestamp::to_rfc3339),
+        }
+    }
+}
+
+impl Record for ExportRow<'_> {
+    fn csv_fields(&self) -> Vec<Cow<'_, str>> {
+        let mut v = vec![
+            self.extension.into(),
+            opt_field(self.first_name.as_ref()),
+            opt_field(self.last_name.as_ref()),
+            opt_field(self.email.as_ref()),
+        ];
+        if let Some(pin) = self.voicemail_pin {
+            v.push(pin.into());
+        }
+        v.push(bool_field(self.pin_protect));
+        v.push(num_field(self.pin_protect_duration_s));
+        v.push(opt_field(self.unlocked_until.as_ref()));
+        v
+    }
+}
+
+fn write_export(
+    store: &Store,
+    now: Timestamp,
+    format: Format,
+    with_pins: bool,
+    out: &mut impl Write,
+) -> Result<u64> {
+    let headers = EXPORT_HEADERS
+        .into_iter()
+        .filter(|h| with_pins || *h != "voicemail_pin")
+        .collect();
+    let mut w = ListWriter::new(format, headers, out)?;
+    store
+        .read()
+        .for_each_extension(|r| w.write(&ExportRow::new(&r, now, with_pins)))?;
+    w.finish(false)
+}
+
+pub fn export(
+    ctx: &mut Ctx<'_>,
+    format: Format,
+    output: Option<&Path>,
+    with_pins: bool,
+) -> Result<ExitCode> {
+    let store = ctx.open()?;
+    let now = ctx.now;
+    match output {
+        Some(path) => {
+            let n = write_atomically(path, |f| write_export(&store, now, format, with_pins, f))?;
+            ctx.console.info(format_args!(
+                "exported {n} extension{} to {}{}",
+                if n == 1 { "" } else { "s" },
+                path.display(),
+                if with_pins {
+                    " (with voicemail PINs; mode 0600)"
+                } else {
+                    ""
+                }
+            ));
+        }
+        None => {
+            write_export(&store, now, format, with_pins, ctx.console.out())?;
+        }
+    }
+    Ok(ExitCode::Success)
+}

@@ -1,0 +1,269 @@
+//! `pinprotect ext add|edit|set-pin|show|list|remove`.
+
+use std::borrow::Cow;
+use std::str::FromStr;
+
+use serde::Serialize;
+
+use super::protect::ProtectionView;
+use super::{Ctx, generate_pin, list_records, pin_from_stdin, print_generated_pin};
+use crate::cli::{ExtCommand, PersonArgs};
+use crate::error::{Error, ExitCode, ExtList, Result};
+use crate::output::{Format, Record, opt_field, write_one};
+use crate::policy::{Email, Extension, Name, ParseError, Pin, Timestamp};
+use crate::store::{ExtensionEdit, ExtensionRecord, FieldEdit, NewExtension, Target};
+
+pub fn run(ctx: &mut Ctx<'_>, cmd: ExtCommand) -> Result<ExitCode> {
+    match cmd {
+        ExtCommand::Add {
+            extension,
+            person,
+            pin_stdin,
+        } => {
+            let pin = if pin_stdin {
+                Some(pin_from_stdin()?)
+            } else {
+                None
+            };
+            add(ctx, &extension, &person, pin)
+        }
+        ExtCommand::Edit { extension, person } => edit(ctx, &extension, &person),
+        ExtCommand::SetPin {
+            extension,
+            pin_stdin,
+            generate,
+        } => set_pin(ctx, &extension, pin_stdin, generate),
+        ExtCommand::Show { extension, format } => show(ctx, &extension, format.into()),
+        ExtCommand::List { format } => list(ctx, format.into()),
+        ExtCommand::Remove { extensions, yes } => remove(ctx, &extensions, yes),
+    }
+}
+
+/// `--first-name ""` means "no name".
+fn field<T: FromStr<Err = ParseError>>(flag: &str, value: Option<&str>) -> Result<FieldEdit<T>> {
+    Ok(match value {
+        None => FieldEdit::Keep,
+        Some("") => FieldEdit::Clear,
+        Some(v) => FieldEdit::Set(
+            v.parse()
+                .map_err(|e: ParseError| Error::invalid(format!("--{flag}: {e}")))?,
+        ),
+    })
+}
+
+fn person_edit(p: &PersonArgs) -> Result<ExtensionEdit> {
+    Ok(ExtensionEdit {
+        first_name: field::<Name>("first-name", p.first_name.as_deref())?,
+        last_name: field::<Name>("last-name", p.last_name.as_deref())?,
+        email: field::<Email>("email", p.email.as_deref())?,
+    })
+}
+
+fn into_option<T>(f: FieldEdit<T>) -> Option<T> {
+    match f {
+        FieldEdit::Set(v) => Some(v),
+        FieldEdit::Keep | FieldEdit::Clear => None,
+    }
+}
+
+/// Adds an extension with `pin`, or with a generated PIN that is printed.
+pub fn add(
+    ctx: &mut Ctx<'_>,
+    ext: &Extension,
+    person: &PersonArgs,
+    pin: Option<Pin>,
+) -> Result<ExitCode> {
+    ctx.check_extension_number(ext)?;
+    let edit = person_edit(person)?;
+    let mut store = ctx.open()?;
+    let (pin, generated) = match pin {
+        Some(pin) => (pin, false),
+        None => (generate_pin(ext)?, true),
+    };
+    let new = NewExtension {
+        number: ext.clone(),
+        first_name: into_option(edit.first_name),
+        last_name: into_option(edit.last_name),
+        email: into_option(edit.email),
+        pin,
+    };
+    store.write(|w| w.add_extension(&new))?;
+    ctx.console.info(format_args!("added extension {ext}"));
+    if generated {
+        print_generated_pin(ctx, ext, &new.pin)?;
+    }
+    Ok(ExitCode::Success)
+}
+
+fn edit(ctx: &mut Ctx<'_>, ext: &Extension, person: &PersonArgs) -> Result<ExitCode> {
+    let edit = person_edit(person)?;
+    if edit.first_name.is_keep() && edit.last_name.is_keep() && edit.email.is_keep() {
+        return Err(Error::invalid_with_hint(
+            "nothing to change",
+            "give at least one of --first-name, --last-name, --email",
+        ));
+    }
+    let mut store = ctx.open()?;
+    store.write(|w| w.edit_extension(ext, &edit))?;
+    ctx.console.info(format_args!("updated extension {ext}"));
+    Ok(ExitCode::Success)
+}
+
+fn prompt_pin(ext: &Extension) -> Result<Pin> {
+    let entered = dialoguer::Password::new()
+        .with_prompt(format!("New voicemail PIN for extension {ext}"))
+        .with_confirmation("Repeat the PIN", "the two PINs differ; try again")
+        .validate_with(|s: &String| s.parse::<Pin>().map(|_| ()).map_err(|e| e.0))
+        .interact()
+        .map_err(|e| Error::invalid(format!("cannot read the PIN from the terminal: {e}")))?;
+    Ok(entered.parse()?)
+}
+
+fn set_pin(
+    ctx: &mut Ctx<'_>,
+    ext: &Extension,
+    pin_stdin: bool,
+    generate: bool,
+) -> Result<ExitCode> {
+    let mut store = ctx.open()?;
+    // Fail on an unknown extension before asking for anything.
+    if !store.read().exists(ext)? {
+        return Err(Error::UnknownExtensions(vec![ext.clone()]));
+    }
+    let pin = if pin_stdin {
+        pin_from_stdin()?
+    } else if generate {
+        generate_pin(ext)?
+    } else if ctx.console.stdin_is_terminal() {
+        prompt_pin(ext)?
+    } else {
+        return Err(Error::invalid_with_hint(
+            "standard input is not a terminal, so the PIN cannot be asked for",
+            "pass --pin-stdin and pipe the PIN, or --generate for a random one",
+        ));
+    };
+    let now = ctx.now;
+    let ended = store.write(|w| {
+        let before = w.read().require(ext)?;
+        w.set_pin(ext, &pin)?;
+        Ok(before.protection.active_grant(now))
+    })?;
+    match ended {
+        Some(g) => ctx.console.info(format_args!(
+            "changed the voicemail PIN of extension {ext}; its grant until {} ended",
+            g.until
+        )),
+        None => ctx
+            .console
+            .info(format_args!("changed the voicemail PIN of extension {ext}")),
+    }
+    if generate {
+        print_generated_pin(ctx, ext, &pin)?;
+    }
+    Ok(ExitCode::Success)
+}
+
+/// An extension as `ext show` and `ext list` present it: no PIN.
+#[derive(Serialize)]
+struct ExtRow<'a> {
+    extension: &'a str,
+    first_name: Option<&'a str>,
+    last_name: Option<&'a str>,
+    email: Option<&'a str>,
+    #[serde(flatten)]
+    protection: ProtectionView,
+}
+
+impl<'a> ExtRow<'a> {
+    fn headers() -> Vec<&'static str> {
+        let mut h = vec!["extension", "first_name", "last_name", "email"];
+        h.extend(ProtectionView::HEADERS);
+        h
+    }
+
+    fn new(r: &'a ExtensionRecord, now: Timestamp) -> Self {
+        ExtRow {
+            extension: r.number.as_str(),
+            first_name: r.first_name.as_ref().map(Name::as_str),
+            last_name: r.last_name.as_ref().map(Name::as_str),
+            email: r.email.as_ref().map(Email::as_str),
+            protection: ProtectionView::new(&r.protection, now),
+        }
+    }
+
+    fn person_fields(&self) -> [Cow<'_, str>; 4] {
+        [
+            self.extension.into(),
+            opt_field(self.first_name.as_ref()),
+            opt_field(self.last_name.as_ref()),
+            opt_field(self.email.as_ref()),
+        ]
+    }
+}
+
+impl Record for ExtRow<'_> {
+    fn csv_fields(&self) -> Vec<Cow<'_, str>> {
+        let mut v = self.person_fields().to_vec();
+        v.extend(self.protection.csv_fields());
+        v
+    }
+
+    fn table_cells(&self) -> Vec<String> {
+        let mut v: Vec<String> = self
+            .person_fields()
+            .into_iter()
+            .map(Cow::into_owned)
+            .collect();
+        v.extend(self.protection.table_cells());
+        v
+    }
+}
+
+fn show(ctx: &mut Ctx<'_>, ext: &Extension, format: Format) -> Result<ExitCode> {
+    let store = ctx.open()?;
+    let rec = store.read().require(ext)?;
+    let tty = ctx.console.stdout_is_terminal();
+    let row = ExtRow::new(&rec, ctx.now);
+    write_one(format, &ExtRow::headers(), &row, ctx.console.out(), tty)?;
+    Ok(ExitCode::Success)
+}
+
+fn list(ctx: &mut Ctx<'_>, format: Format) -> Result<ExitCode> {
+    list_records(ctx, &Target::All, format, ExtRow::headers(), |w, r, now| {
+        w.write(&ExtRow::new(&r, now))
+    })
+}
+
+fn remove(ctx: &mut Ctx<'_>, exts: &[Extension], yes: bool) -> Result<ExitCode> {
+    let mut store = ctx.open()?;
+    // Unknown extensions fail before any question is asked.
+    let records = store.read().extensions(exts)?;
+    let numbers: Vec<Extension> = records.into_iter().map(|r| r.number).collect();
+    let what = format!(
+        "extension{} {}",
+        if numbers.len() == 1 { "" } else { "s" },
+        ExtList(&numbers)
+    );
+    if !yes {
+        if !ctx.console.stdin_is_terminal() {
+            return Err(Error::invalid_with_hint(
+                format!(
+                    "not removing {what}: standard input is not a terminal, so there is nobody to confirm"
+                ),
+                "pass --yes to remove without asking",
+            ));
+        }
+        let confirmed = dialoguer::Confirm::new()
+            .with_prompt(format!("Remove {what} with their PINs and settings?"))
+            .default(false)
+            .interact()
+            .map_err(|e| Error::invalid(format!("cannot ask on the terminal: {e}")))?;
+        if !confirmed {
+            ctx.console.info("nothing removed");
+            return Ok(ExitCode::Denied);
+        }
+    }
+    store.write(|w| w.remove_extensions(&numbers))?;
+    ctx.console.info(format_args!("removed {what}"));
+    Ok(ExitCode::Success)
+}

@@ -1,0 +1,214 @@
+//! The imperative shell: one module per command family. Each command takes
+//! a [`Ctx`] (database path, the current time, the dial plan, the console)
+//! and returns the exit code of a completed run, or a typed error.
+
+use std::io::{self, BufRead, BufWriter, Read, Stdout};
+use std::path::PathBuf;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use crate::cli::{Cli, Command, TargetArgs};
+use crate::console::Console;
+use crate::error::{Error, ExitCode, Result};
+use crate::output::{Format, ListWriter};
+use crate::policy::{DialPlan, Extension, Pin, Timestamp};
+use crate::store::{ExtensionRecord, Store, Target};
+
+pub mod call;
+pub mod demo;
+pub mod export;
+pub mod ext;
+pub mod init;
+pub mod protect;
+
+/// What every command works with.
+pub struct Ctx<'a> {
+    pub db: PathBuf,
+    pub now: Timestamp,
+    pub plan: DialPlan,
+    pub console: &'a mut Console,
+}
+
+impl Ctx<'_> {
+    /// Opens the initialised database.
+    pub fn open(&self) -> Result<Store> {
+        Store::open(&self.db)
+    }
+
+    /// Checks that `ext` may be an extension of this PBX (not the feature code).
+    pub fn check_extension_number(&self, ext: &Extension) -> Result<()> {
+        if self.plan.feature_code.collides_with(ext) {
+            return Err(Error::invalid_with_hint(
+                format!("{ext} is the pin protect feature code and cannot be an extension"),
+                "choose another extension number",
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// The default database path: `pbx.sqlite3` in the user's data directory.
+pub fn default_db_path() -> Result<PathBuf> {
+    directories::ProjectDirs::from("", "", "pinprotect")
+        .map(|d| d.data_dir().join("pbx.sqlite3"))
+        .ok_or_else(|| {
+            Error::invalid_with_hint(
+                "cannot find a home folder for the default database",
+                "pass --db PATH or set PINPROTECT_DB",
+            )
+        })
+}
+
+/// The system clock, in whole seconds.
+pub fn system_now() -> Timestamp {
+    let secs = match SystemTime::now().duration_since(UNIX_EPOCH) {
+        Ok(d) => d.as_secs() as i64,
+        Err(e) => -(e.duration().as_secs() as i64) - 1,
+    };
+    Timestamp::from_unix(secs)
+}
+
+/// Runs the command line: the library's entry point for the binary.
+pub fn run(cli: Cli, console: &mut Console) -> Result<ExitCode> {
+    let db = match cli.global.db {
+        Some(p) => p,
+        None => default_db_path()?,
+    };
+    let now = cli.global.now.unwrap_or_else(system_now);
+    let mut ctx = Ctx {
+        db,
+        now,
+        plan: DialPlan::default(),
+        console,
+    };
+    let code = dispatch(&mut ctx, cli.command)?;
+    ctx.console.flush()?;
+    Ok(code)
+}
+
+fn dispatch(ctx: &mut Ctx<'_>, command: Command) -> Result<ExitCode> {
+    match command {
+        Command::Init => init::init(ctx),
+        Command::Ext(cmd) => ext::run(ctx, cmd),
+        Command::Enable { target, duration } => protect::enable(ctx, &target.into(), duration),
+        Command::Disable { target } => protect::disable(ctx, &target.into()),
+        Command::Revoke { target } => protect::revoke(ctx, &target.into()),
+        Command::Status { extensions, format } => protect::status(ctx, &extensions, format.into()),
+        Command::Pins { extensions, format } => export::pins(ctx, &extensions, format.into()),
+        Command::Export {
+            format,
+            output,
+            no_pins,
+        } => export::export(ctx, format.into(), output.as_deref(), !no_pins),
+        Command::Dial { extension, digits } => {
+            call::dial(ctx, &extension, &digits, &mut call::PinSource::Interactive)
+        }
+        Command::Check {
+            extension,
+            number,
+            format,
+        } => call::check(ctx, &extension, &number, format),
+        Command::Demo => demo::run(ctx),
+    }
+}
+
+impl From<TargetArgs> for Target {
+    fn from(t: TargetArgs) -> Self {
+        if t.all {
+            Target::All
+        } else {
+            Target::These(t.extensions)
+        }
+    }
+}
+
+/// Writes one record per targeted extension to standard output through
+/// `row`; says so on stderr when a table would be empty.
+pub fn list_records(
+    ctx: &mut Ctx<'_>,
+    target: &Target,
+    format: Format,
+    headers: Vec<&'static str>,
+    mut row: impl FnMut(
+        &mut ListWriter<'_, BufWriter<Stdout>>,
+        ExtensionRecord,
+        Timestamp,
+    ) -> Result<()>,
+) -> Result<ExitCode> {
+    let store = ctx.open()?;
+    let now = ctx.now;
+    let tty = ctx.console.stdout_is_terminal();
+    let mut w = ListWriter::new(format, headers, ctx.console.out())?;
+    store
+        .read()
+        .for_each_target(target, |r| row(&mut w, r, now))?;
+    if w.finish(tty)? == 0 && format == Format::Table {
+        ctx.console
+            .info("no extensions yet; add one with `pinprotect ext add EXT`");
+    }
+    Ok(ExitCode::Success)
+}
+
+/// Reads the first line of standard input (at most 1 KiB), without its
+/// line ending. `None` when standard input is empty.
+pub fn read_stdin_line() -> Result<Option<String>> {
+    read_first_line(io::stdin().lock())
+}
+
+fn read_first_line(input: impl Read) -> Result<Option<String>> {
+    let mut line = String::new();
+    let n = io::BufReader::new(input.take(1024))
+        .read_line(&mut line)
+        .map_err(|e| Error::invalid(format!("cannot read standard input: {e}")))?;
+    if n == 0 {
+        return Ok(None);
+    }
+    let trimmed = line.trim_end_matches(['\n', '\r']);
+    Ok(Some(trimmed.to_owned()))
+}
+
+/// Reads a PIN from the first line of standard input (`--pin-stdin`).
+pub fn pin_from_stdin() -> Result<Pin> {
+    match read_stdin_line()? {
+        Some(line) if !line.is_empty() => Ok(line.parse::<Pin>()?),
+        _ => Err(Error::invalid_with_hint(
+            "no PIN on standard input",
+            "pipe the PIN as the first line, e.g. printf '4826\\n' | pinprotect ...",
+        )),
+    }
+}
+
+/// Prints a generated PIN: the only time it is shown unasked.
+pub fn print_generated_pin(ctx: &mut Ctx<'_>, ext: &Extension, pin: &Pin) -> Result<()> {
+    use std::io::Write;
+    writeln!(
+        ctx.console.out(),
+        "voicemail PIN for extension {ext}: {}",
+        pin.expose()
+    )?;
+    Ok(())
+}
+
+/// A random PIN from the operating system's generator.
+pub fn generate_pin(ext: &Extension) -> Result<Pin> {
+    Pin::generate(ext, getrandom::u32)
+        .map_err(|e| Error::invalid(format!("cannot generate a random PIN: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn first_line_only_without_line_ending() {
+        assert_eq!(
+            read_first_line(&b"0042\r\nrest\n"[..]).unwrap().as_deref(),
+            Some("0042")
+        );
+        assert_eq!(
+            read_first_line(&b"0042"[..]).unwrap().as_deref(),
+            Some("0042")
+        );
+        assert_eq!(read_first_line(&b""[..]).unwrap(), None);
+        assert_eq!(read_first_line(&b"\n"[..]).unwrap().as_deref(), Some(""));
+    }
+}

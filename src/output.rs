@@ -1,0 +1,309 @@
+//! Rendering shared by every command: tables for people, CSV, JSON and
+//! JSON lines for programs. CSV and JSON stream one record at a time;
+//! only tables, which must measure their columns, hold their rows.
+
+use std::borrow::Cow;
+use std::io::Write;
+
+use comfy_table::{ContentArrangement, Table, presets};
+use serde::Serialize;
+
+use crate::error::Result;
+
+/// The shapes a list of records can take.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Table,
+    Csv,
+    Json,
+    Jsonl,
+}
+
+impl From<crate::cli::ListFormat> for Format {
+    fn from(f: crate::cli::ListFormat) -> Self {
+        match f {
+            crate::cli::ListFormat::Table => Format::Table,
+            crate::cli::ListFormat::Csv => Format::Csv,
+            crate::cli::ListFormat::Json => Format::Json,
+        }
+    }
+}
+
+impl From<crate::cli::ExportFormat> for Format {
+    fn from(f: crate::cli::ExportFormat) -> Self {
+        match f {
+            crate::cli::ExportFormat::Csv => Format::Csv,
+            crate::cli::ExportFormat::Json => Format::Json,
+            crate::cli::ExportFormat::Jsonl => Format::Jsonl,
+        }
+    }
+}
+
+/// A record that can be shown in every format. JSON comes from `Serialize`;
+/// the field order of CSV and tables is the header order of the writer.
+pub trait Record: Serialize {
+    /// Machine values for CSV: `true`/`false`, seconds, RFC 3339, "" for none.
+    fn csv_fields(&self) -> Vec<Cow<'_, str>>;
+
+    /// Values for people; by default the CSV values.
+    fn table_cells(&self) -> Vec<String> {
+        self.csv_fields().into_iter().map(Cow::into_owned).collect()
+    }
+}
+
+/// Writes records one at a time in one format. Nothing reaches `out`
+/// before the first record or `finish`, so an error found before the first
+/// record (an unknown extension, say) prints no partial output.
+pub struct ListWriter<'w, W: Write> {
+    format: Format,
+    headers: Vec<&'static str>,
+    /// `out`, until the CSV writer takes it.
+    out: Option<&'w mut W>,
+    csv: Option<csv::Writer<&'w mut W>>,
+    table_rows: Vec<Vec<String>>,
+    count: u64,
+}
+
+/// The words people see for a field: the JSON key, shortened where the
+/// key carries a unit or a prefix that the table values make plain.
+fn title(key: &str) -> String {
+    match key {
+        "pin_protect_duration_s" => "duration".into(),
+        "voicemail_pin" => "voicemail pin".into(),
+        other => other.replace('_', " "),
+    }
+}
+
+fn table_header(key: &str) -> String {
+    title(key).to_uppercase()
+}
+
+fn new_table(stdout_is_terminal: bool) -> Table {
+    let mut table = Table::new();
+    table.load_style(presets::NOTHING);
+    if stdout_is_terminal {
+        table.set_content_arrangement(ContentArrangement::Dynamic);
+    } else {
+        table.force_no_tty();
+    }
+    table
+}
+
+fn print_table(out: &mut impl Write, mut table: Table) -> Result<()> {
+    for col in table.column_iter_mut() {
+        col.set_padding((0, 2));
+    }
+    for line in table.lines() {
+        writeln!(out, "{}", line.trim_end())?;
+    }
+    Ok(())
+}
+
+impl<'w, W: Write> ListWriter<'w, W> {
+    pub fn new(format: Format, headers: Vec<&'static str>, out: &'w mut W) -> Result<Self> {
+        Ok(ListWriter {
+            format,
+            headers,
+            out: Some(out),
+            csv: None,
+            table_rows: Vec::new(),
+            count: 0,
+        })
+    }
+
+    fn out(&mut self) -> &mut W {
+        self.out
+            .as_deref_mut()
+            .expect("output is held by the writer until finish")
+    }
+
+    /// The CSV writer, created with the header line on first use.
+    fn csv(&mut self) -> Result<&mut csv::Writer<&'w mut W>> {
+        if self.csv.is_none() {
+            let out = self
+                .out
+                .take()
+                .expect("output is free before the CSV writer starts");
+            let mut csv = csv::WriterBuilder::new()
+                .buffer_capacity(64 * 1024)
+                .from_writer(out);
+            csv.write_record(&self.headers)?;
+            self.csv = Some(csv);
+        }
+        Ok(self.csv.as_mut().expect("just created"))
+    }
+
+    pub fn write(&mut self, record: &impl Record) -> Result<()> {
+        match self.format {
+            Format::Table => self.table_rows.push(record.table_cells()),
+            Format::Csv => {
+                let fields = record.csv_fields();
+                self.csv()?
+                    .write_record(fields.iter().map(|f| f.as_bytes()))?;
+            }
+            Format::Json => {
+                let sep: &[u8] = if self.count == 0 { b"[\n  " } else { b",\n  " };
+                let out = self.out();
+                out.write_all(sep)?;
+                serde_json::to_writer(&mut *out, record)?;
+            }
+            Format::Jsonl => {
+                let out = self.out();
+                serde_json::to_writer(&mut *out, record)?;
+                out.write_all(b"\n")?;
+            }
+        }
+        self.count += 1;
+        Ok(())
+    }
+
+    /// Ends the output; returns the number of records written.
+    pub fn finish(mut self, stdout_is_terminal: bool) -> Result<u64> {
+        match self.format {
+            Format::Table => {
+                if !self.table_rows.is_empty() {
+                    let mut table = new_table(stdout_is_terminal);
+                    table.set_header(
+                        self.headers
+                            .iter()
+                            .map(|h| table_header(h))
+                            .collect::<Vec<_>>(),
+                    );
+                    table.add_rows(std::mem::take(&mut self.table_rows));
+                    print_table(self.out(), table)?;
+                }
+                self.out().flush()?;
+            }
+            Format::Csv => self.csv()?.flush()?,
+            Format::Json => {
+                let end: &[u8] = if self.count == 0 { b"[]\n" } else { b"\n]\n" };
+                let out = self.out();
+                out.write_all(end)?;
+                out.flush()?;
+            }
+            Format::Jsonl => self.out().flush()?,
+        }
+        Ok(self.count)
+    }
+}
+
+/// Writes a single record: an object in JSON, a header and a row in CSV,
+/// and a two-column table of fields and values for people.
+pub fn write_one(
+    format: Format,
+    headers: &[&'static str],
+    record: &impl Record,
+    out: &mut impl Write,
+    stdout_is_terminal: bool,
+) -> Result<()> {
+    match format {
+        Format::Table => {
+            let mut table = new_table(stdout_is_terminal);
+            for (h, v) in headers.iter().zip(record.table_cells()) {
+                table.add_row(vec![format!("{}:", title(h)), v]);
+            }
+            print_table(out, table)?;
+        }
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut *out, record)?;
+            out.write_all(b"\n")?;
+        }
+        Format::Jsonl => {
+            serde_json::to_writer(&mut *out, record)?;
+            out.write_all(b"\n")?;
+        }
+        Format::Csv => {
+            let mut w = ListWriter::new(Format::Csv, headers.to_vec(), out)?;
+            w.write(record)?;
+            w.finish(false)?;
+        }
+    }
+    out.flush()?;
+    Ok(())
+}
+
+/// A number for CSV: "" when absent.
+pub fn num_field(v: Option<u32>) -> Cow<'static, str> {
+    v.map_or(Cow::Borrowed(""), |n| Cow::Owned(n.to_string()))
+}
+
+/// `on`/`off` for people.
+pub fn on_off(b: bool) -> String {
+    (if b { "on" } else { "off" }).to_string()
+}
+
+/// A duration for people, `15m`, or `-` when there is none.
+pub fn human_duration(secs: Option<u32>) -> String {
+    secs.and_then(|s| crate::policy::PinDuration::from_secs(i64::from(s)).ok())
+        .map_or_else(|| "-".to_string(), |d| d.to_string())
+}
+
+/// `true`/`false` for CSV.
+pub fn bool_field(b: bool) -> Cow<'static, str> {
+    Cow::Borrowed(if b { "true" } else { "false" })
+}
+
+/// An optional text field: "" when absent.
+pub fn opt_field<T: AsRef<str>>(v: Option<&T>) -> Cow<'_, str> {
+    Cow::Borrowed(v.map_or("", AsRef::as_ref))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Serialize)]
+    struct R {
+        a: &'static str,
+        b: Option<u32>,
+    }
+
+    impl Record for R {
+        fn csv_fields(&self) -> Vec<Cow<'_, str>> {
+            vec![
+                self.a.into(),
+                self.b.map(|b| b.to_string()).unwrap_or_default().into(),
+            ]
+        }
+    }
+
+    fn render(format: Format, rows: &[R]) -> String {
+        let mut out = Vec::new();
+        let mut w = ListWriter::new(format, vec!["a", "b"], &mut out).unwrap();
+        for r in rows {
+            w.write(r).unwrap();
+        }
+        assert_eq!(w.finish(false).unwrap(), rows.len() as u64);
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn formats() {
+        let rows = [
+            R {
+                a: "x, \"y\"",
+                b: Some(1),
+            },
+            R { a: "0042", b: None },
+        ];
+        assert_eq!(
+            render(Format::Csv, &rows),
+            "a,b\n\"x, \"\"y\"\"\",1\n0042,\n"
+        );
+        assert_eq!(
+            render(Format::Json, &rows),
+            "[\n  {\"a\":\"x, \\\"y\\\"\",\"b\":1},\n  {\"a\":\"0042\",\"b\":null}\n]\n"
+        );
+        assert_eq!(
+            render(Format::Jsonl, &rows),
+            "{\"a\":\"x, \\\"y\\\"\",\"b\":1}\n{\"a\":\"0042\",\"b\":null}\n"
+        );
+        assert_eq!(
+            render(Format::Table, &rows),
+            "A       B\nx, \"y\"  1\n0042\n"
+        );
+        assert_eq!(render(Format::Json, &[]), "[]\n");
+        assert_eq!(render(Format::Csv, &[]), "a,b\n");
+        assert_eq!(render(Format::Table, &[]), "");
+    }
+}

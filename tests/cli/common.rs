@@ -1,0 +1,105 @@
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use tempfile::TempDir;
+
+/// The fixed "now" of every test unless a test moves the clock.
+pub const NOW: &str = "2026-11-26T09:00:00Z";
+
+pub fn bin() -> &'static str {
+    env!("CARGO_BIN_EXE_pinprotect")
+}
+
+/// A temporary folder with a database path in it and a clean environment.
+pub struct Env {
+    pub dir: TempDir,
+    pub db: PathBuf,
+}
+
+impl Env {
+    /// No database yet.
+    pub fn empty() -> Env {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("pbx.sqlite3");
+        Env { dir, db }
+    }
+
+    /// An initialised, empty database.
+    pub fn new() -> Env {
+        let env = Env::empty();
+        env.cmd().arg("init").assert().success();
+        env
+    }
+
+    /// `pinprotect --db DB --now NOW` with nothing inherited that matters.
+    pub fn cmd(&self) -> Command {
+        self.at(NOW)
+    }
+
+    /// The same at another time.
+    pub fn at(&self, now: &str) -> Command {
+        let mut c = Command::new(bin());
+        c.env_remove("PINPROTECT_DB")
+            .env_remove("PINPROTECT_NOW")
+            .env_remove("NO_COLOR")
+            .env("HOME", self.dir.path())
+            .env("XDG_DATA_HOME", self.dir.path().join("xdg"))
+            .current_dir(self.dir.path())
+            .arg("--db")
+            .arg(&self.db)
+            .arg("--now")
+            .arg(now);
+        c
+    }
+
+    /// Adds an extension with a known PIN.
+    pub fn add(&self, ext: &str, pin: &str) {
+        self.cmd()
+            .args(["ext", "add", ext, "--pin-stdin"])
+            .write_stdin(format!("{pin}\n"))
+            .assert()
+            .success();
+    }
+
+    /// Adds an extension with pin protect on and the given duration.
+    pub fn add_protected(&self, ext: &str, pin: &str, duration: &str) {
+        self.add(ext, pin);
+        self.cmd()
+            .args(["enable", ext, "--duration", duration])
+            .assert()
+            .success();
+    }
+
+    /// Enters `pin` after the feature code at `now`.
+    pub fn dial_pin(&self, ext: &str, pin: &str, now: &str) -> assert_cmd::assert::Assert {
+        self.at(now)
+            .args(["dial", ext, "7777"])
+            .write_stdin(format!("{pin}\n"))
+            .assert()
+    }
+
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    /// The stdout of a successful command.
+    pub fn stdout(&self, args: &[&str]) -> String {
+        let out = self.cmd().args(args).output().unwrap();
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+}
+
+pub fn mode(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+/// Parses JSON output.
+pub fn json(s: &str) -> serde_json::Value {
+    serde_json::from_str(s).unwrap_or_else(|e| panic!("not JSON ({e}): {s}"))
+}

@@ -1,0 +1,13 @@
+//! Integration tests: the real binary on fresh temporary databases with a
+//! fixed clock.
+
+mod common;
+mod test_call;
+mod test_concurrency;
+mod test_database;
+mod test_demo;
+mod test_export;
+mod test_ext;
+mod test_global;
+mod test_protect;
+mod test_scale;

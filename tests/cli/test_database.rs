@@ -1,0 +1,193 @@
+use predicates::prelude::*;
+
+use crate::common::{Env, mode};
+
+/// Every command but init, with valid arguments.
+const COMMANDS: &[&[&str]] = &[
+    &["ext", "list"],
+    &["ext", "show", "100"],
+    &["ext", "add", "100"],
+    &["ext", "edit", "100", "--first-name", "A"],
+    &["ext", "set-pin", "100", "--generate"],
+    &["ext", "remove", "100", "--yes"],
+    &["enable", "100", "--duration", "5m"],
+    &["disable", "--all"],
+    &["revoke", "--all"],
+    &["status"],
+    &["pins"],
+    &["export"],
+    &["check", "100", "911"],
+    &["dial", "100", "0049301234567"],
+];
+
+#[test]
+fn missing_database_exits_4_with_a_hint_and_creates_nothing() {
+    let env = Env::empty();
+    for args in COMMANDS {
+        env.cmd()
+            .args(*args)
+            .assert()
+            .code(4)
+            .stdout("")
+            .stderr(predicate::str::contains("error: no database at"))
+            .stderr(predicate::str::contains("hint: run `pinprotect init`"));
+        assert!(!env.db.exists(), "{args:?} created the database");
+    }
+    assert_eq!(std::fs::read_dir(env.dir.path()).unwrap().count(), 0);
+}
+
+fn assert_refused(env: &Env, content: &[u8], message: &str) {
+    std::fs::write(&env.db, content).unwrap();
+    let mut all: Vec<&[&str]> = COMMANDS.to_vec();
+    all.push(&["init"]);
+    for args in all {
+        env.cmd()
+            .args(args)
+            .assert()
+            .code(4)
+            .stdout("")
+            .stderr(predicate::str::contains(message));
+        assert_eq!(
+            std::fs::read(&env.db).unwrap(),
+            content,
+            "{args:?} changed the file"
+        );
+    }
+}
+
+#[test]
+fn a_file_that_is_not_sqlite_exits_4_and_stays_byte_identical() {
+    let env = Env::empty();
+    assert_refused(
+        &env,
+        b"extension,pin\n100,1234\n",
+        "is not a SQLite database",
+    );
+    let mut noise = vec![0u8; 8192];
+    for (i, b) in noise.iter_mut().enumerate() {
+        *b = (i * 7 % 251) as u8;
+    }
+    assert_refused(&env, &noise, "is not a SQLite database");
+}
+
+fn sqlite_file(setup: &str) -> Vec<u8> {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("x.db");
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute_batch(setup).unwrap();
+    drop(conn);
+    std::fs::read(&path).unwrap()
+}
+
+#[test]
+fn a_foreign_sqlite_database_exits_4_and_stays_byte_identical() {
+    let env = Env::empty();
+    let bytes = sqlite_file("CREATE TABLE users (name TEXT); INSERT INTO users VALUES ('x');");
+    assert_refused(&env, &bytes, "not a pinprotect database");
+}
+
+#[test]
+fn a_newer_schema_exits_4_and_stays_byte_identical() {
+    let env = Env::new();
+    env.add("100", "4826");
+    let conn = rusqlite::Connection::open(&env.db).unwrap();
+    conn.execute_batch("PRAGMA journal_mode = DELETE; PRAGMA user_version = 99;")
+        .unwrap();
+    drop(conn);
+    let bytes = std::fs::read(&env.db).unwrap();
+    assert_refused(
+        &env,
+        &bytes,
+        "schema version 99, newer than this pinprotect understands",
+    );
+}
+
+#[test]
+fn init_creates_folders_and_a_private_file_and_is_idempotent() {
+    let env = Env::empty();
+    let nested = env.path("a/b/pbx.sqlite3");
+    let mut init = env.cmd();
+    init.arg("--db").arg(&nested).arg("init");
+    init.assert()
+        .success()
+        .stderr(predicate::str::contains("created database"));
+    assert_eq!(mode(&nested), 0o600);
+    assert_eq!(mode(&env.path("a")), 0o700);
+    env.cmd()
+        .arg("--db")
+        .arg(&nested)
+        .args(["ext", "add", "100", "--pin-stdin"])
+        .write_stdin("4826\n")
+        .assert()
+        .success();
+    let mut again = env.cmd();
+    again.arg("--db").arg(&nested).arg("init");
+    again
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("is up to date"));
+    let out = env
+        .cmd()
+        .arg("--db")
+        .arg(&nested)
+        .args(["pins", "--format", "csv"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        "extension,first_name,last_name,voicemail_pin\n100,,,4826\n"
+    );
+}
+
+#[test]
+fn an_empty_file_is_not_a_database_until_init() {
+    let env = Env::empty();
+    std::fs::write(&env.db, b"").unwrap();
+    env.cmd()
+        .arg("status")
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains("is empty"))
+        .stderr(predicate::str::contains("hint: run `pinprotect init`"));
+    assert_eq!(std::fs::metadata(&env.db).unwrap().len(), 0);
+    env.cmd().arg("init").assert().success();
+    assert_eq!(mode(&env.db), 0o600);
+    env.cmd().arg("status").assert().success();
+}
+
+#[test]
+fn database_and_its_wal_files_are_private() {
+    let env = Env::new();
+    assert_eq!(mode(&env.db), 0o600);
+    // Hold a reader open so the -wal and -shm files outlive the commands.
+    let conn = rusqlite::Connection::open(&env.db).unwrap();
+    let _: i64 = conn
+        .query_row("SELECT count(*) FROM extensions", [], |r| r.get(0))
+        .unwrap();
+    env.add("100", "4826");
+    for suffix in ["", "-wal", "-shm"] {
+        let p = std::path::PathBuf::from(format!("{}{suffix}", env.db.display()));
+        assert!(p.exists(), "{p:?} missing");
+        assert_eq!(mode(&p), 0o600, "{p:?}");
+    }
+    let journal: String = conn
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(journal, "wal");
+}
+
+#[test]
+fn a_folder_is_not_a_database() {
+    let env = Env::empty();
+    std::fs::create_dir(&env.db).unwrap();
+    env.cmd()
+        .arg("init")
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains("is a folder"));
+    env.cmd()
+        .arg("status")
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains("is a folder"));
+}

@@ -1,0 +1,292 @@
+use predicates::prelude::*;
+
+use crate::common::{Env, json, mode};
+
+const HEADER: &str = "extension,first_name,last_name,email,voicemail_pin,pin_protect,pin_protect_duration_s,unlocked_until";
+
+/// A database with leading zeros, unicode, commas, quotes and apostrophes,
+/// empty fields, protected and unprotected extensions, one of them unlocked.
+fn varied() -> Env {
+    let env = Env::new();
+    env.cmd()
+        .args([
+            "ext",
+            "add",
+            "0100",
+            "--first-name",
+            "Zoë",
+            "--last-name",
+            "O'Brien, \"Jr\"",
+            "--email",
+            "zoe@example.com",
+            "--pin-stdin",
+        ])
+        .write_stdin("0042\n")
+        .assert()
+        .success();
+    env.cmd()
+        .args([
+            "ext",
+            "add",
+            "100",
+            "--first-name",
+            "李",
+            "--last-name",
+            "Nuñez; \"x\"",
+            "--pin-stdin",
+        ])
+        .write_stdin("000123\n")
+        .assert()
+        .success();
+    env.add("99", "9182");
+    env.add("0099", "5555");
+    env.add("1000000000", "1234567890");
+    env.cmd()
+        .args(["enable", "100", "0099", "--duration", "10m"])
+        .assert()
+        .success();
+    env.cmd()
+        .args(["enable", "99", "--duration", "1h"])
+        .assert()
+        .success();
+    env.cmd().args(["disable", "99"]).assert().success();
+    env.dial_pin("100", "000123", "2026-11-26T08:55:00Z")
+        .success();
+    env
+}
+
+const VARIED_CSV: &str = "extension,first_name,last_name,email,voicemail_pin,pin_protect,pin_protect_duration_s,unlocked_until\n\
+0099,,,,5555,true,600,\n\
+99,,,,9182,false,3600,\n\
+0100,Zoë,\"O'Brien, \"\"Jr\"\"\",zoe@example.com,0042,false,,\n\
+100,李,\"Nuñez; \"\"x\"\"\",,000123,true,600,2026-11-26T09:05:00Z\n\
+1000000000,,,,1234567890,false,,\n";
+
+#[test]
+fn csv_export_is_exact_and_in_numeric_order() {
+    let env = varied();
+    env.cmd()
+        .arg("export")
+        .assert()
+        .success()
+        .stdout(VARIED_CSV)
+        .stderr("");
+    // The grant ends at 09:05: later exports leave unlocked_until empty.
+    let later = env
+        .at("2026-11-26T09:05:00Z")
+        .arg("export")
+        .output()
+        .unwrap();
+    let later = String::from_utf8(later.stdout).unwrap();
+    assert!(
+        later.contains("\n100,李,\"Nuñez; \"\"x\"\"\",,000123,true,600,\n"),
+        "{later}"
+    );
+}
+
+#[test]
+fn csv_round_trips_through_a_csv_reader() {
+    let env = varied();
+    let out = env.stdout(&["export"]);
+    let mut reader = csv::Reader::from_reader(out.as_bytes());
+    let headers: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    assert_eq!(headers.join(","), HEADER);
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 5);
+    assert_eq!(&rows[0][0], "0099");
+    assert_eq!(&rows[2][2], "O'Brien, \"Jr\"");
+    assert_eq!(&rows[3][1], "李");
+    assert_eq!(&rows[3][2], "Nuñez; \"x\"");
+    assert_eq!(&rows[3][4], "000123");
+}
+
+#[test]
+fn json_and_jsonl_exports_have_typed_values() {
+    let env = varied();
+    let v = json(&env.stdout(&["export", "--format", "json"]));
+    let rows = v.as_array().unwrap();
+    assert_eq!(rows.len(), 5);
+    assert_eq!(
+        rows[3],
+        serde_json::json!({
+            "extension": "100", "first_name": "李", "last_name": "Nuñez; \"x\"", "email": null,
+            "voicemail_pin": "000123", "pin_protect": true, "pin_protect_duration_s": 600,
+            "unlocked_until": "2026-11-26T09:05:00Z"
+        })
+    );
+    assert_eq!(rows[0]["voicemail_pin"], "5555");
+    assert_eq!(rows[4]["pin_protect_duration_s"], serde_json::Value::Null);
+    let keys: Vec<&String> = rows[0].as_object().unwrap().keys().collect();
+    let mut expected: Vec<&str> = HEADER.split(',').collect();
+    expected.sort();
+    let mut got: Vec<&str> = keys.iter().map(|k| k.as_str()).collect();
+    got.sort();
+    assert_eq!(got, expected);
+
+    let lines = env.stdout(&["export", "--format", "jsonl"]);
+    let parsed: Vec<serde_json::Value> = lines.lines().map(json).collect();
+    assert_eq!(&parsed[..], &rows[..]);
+    assert!(lines.ends_with("}\n"));
+}
+
+#[test]
+fn no_pins_drops_the_column_and_the_key() {
+    let env = varied();
+    let csv = env.stdout(&["export", "--no-pins"]);
+    assert!(csv.starts_with("extension,first_name,last_name,email,pin_protect,pin_protect_duration_s,unlocked_until\n0099,,,,true,600,\n"), "{csv}");
+    for pin in ["0042", "000123", "9182", "5555", "1234567890"] {
+        assert!(!csv.contains(pin), "{pin} in {csv}");
+    }
+    for format in ["json", "jsonl"] {
+        let out = env.stdout(&["export", "--no-pins", "--format", format]);
+        assert!(!out.contains("voicemail_pin"), "{out}");
+        assert!(!out.contains("0042"), "{out}");
+    }
+}
+
+#[test]
+fn empty_database_exports_a_header_or_an_empty_array() {
+    let env = Env::new();
+    env.cmd()
+        .arg("export")
+        .assert()
+        .success()
+        .stdout(format!("{HEADER}\n"));
+    env.cmd()
+        .args(["export", "--format", "json"])
+        .assert()
+        .success()
+        .stdout("[]\n");
+    env.cmd()
+        .args(["export", "--format", "jsonl"])
+        .assert()
+        .success()
+        .stdout("");
+}
+
+#[test]
+fn output_file_is_atomic_and_private() {
+    let env = varied();
+    let target = env.path("export.csv");
+    std::fs::write(&target, "old contents").unwrap();
+    std::fs::set_permissions(&target, std::os::unix::fs::PermissionsExt::from_mode(0o644)).unwrap();
+    env.cmd()
+        .args(["export", "--output"])
+        .arg(&target)
+        .assert()
+        .success()
+        .stdout("")
+        .stderr(predicate::str::contains("exported 5 extensions to"));
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), VARIED_CSV);
+    assert_eq!(mode(&target), 0o600);
+    // Nothing else was left in the folder.
+    let names: Vec<String> = std::fs::read_dir(env.dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| !n.starts_with("pbx.sqlite3"))
+        .collect();
+    assert_eq!(names, ["export.csv"]);
+}
+
+#[test]
+fn failed_export_leaves_the_old_file_intact() {
+    let env = varied();
+    let target = env.path("export.json");
+    std::fs::write(&target, "old contents").unwrap();
+    // The database is gone: the export fails before writing.
+    let missing = env.path("missing.sqlite3");
+    env.cmd()
+        .arg("--db")
+        .arg(&missing)
+        .args(["export", "--format", "json", "--output"])
+        .arg(&target)
+        .assert()
+        .code(4);
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), "old contents");
+    // The folder does not exist: nothing can be written.
+    env.cmd()
+        .args(["export", "--output"])
+        .arg(env.path("no/such/folder/x.csv"))
+        .assert()
+        .code(5)
+        .stderr(predicate::str::contains("cannot write"));
+    // The target is a folder.
+    std::fs::create_dir(env.path("adir")).unwrap();
+    env.cmd()
+        .args(["export", "--output"])
+        .arg(env.path("adir"))
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn output_to_a_symlink_replaces_the_link() {
+    let env = varied();
+    let victim = env.path("victim.txt");
+    std::fs::write(&victim, "keep me").unwrap();
+    let link = env.path("link.csv");
+    std::os::unix::fs::symlink(&victim, &link).unwrap();
+    env.cmd()
+        .args(["export", "--output"])
+        .arg(&link)
+        .assert()
+        .success();
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "keep me");
+    assert!(
+        !std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert_eq!(std::fs::read_to_string(&link).unwrap(), VARIED_CSV);
+}
+
+#[test]
+fn pins_in_every_format() {
+    let env = varied();
+    assert_eq!(
+        env.stdout(&["pins", "0100", "99", "--format", "csv"]),
+        "extension,first_name,last_name,voicemail_pin\n0100,Zoë,\"O'Brien, \"\"Jr\"\"\",0042\n99,,,9182\n"
+    );
+    let v = json(&env.stdout(&["pins", "--format", "json"]));
+    assert_eq!(
+        v[2],
+        serde_json::json!({"extension": "0100", "first_name": "Zoë", "last_name": "O'Brien, \"Jr\"", "voicemail_pin": "0042"})
+    );
+    let table = env.stdout(&["pins"]);
+    let header = regex_header(&table);
+    assert_eq!(
+        header,
+        ["EXTENSION", "FIRST NAME", "LAST NAME", "VOICEMAIL PIN"],
+        "{table}"
+    );
+    assert!(
+        table
+            .lines()
+            .nth(3)
+            .unwrap()
+            .starts_with("0100        Zoë         O'Brien, \"Jr\"  0042"),
+        "{table}"
+    );
+    assert!(
+        table.contains("0042") && table.contains("000123"),
+        "{table}"
+    );
+    env.cmd().args(["pins", "0100", "5"]).assert().code(2);
+    env.cmd()
+        .args(["pins", "0100", "55"])
+        .assert()
+        .code(3)
+        .stdout("");
+}
+
+/// The column titles of a table: separated by two spaces or more.
+fn regex_header(table: &str) -> Vec<String> {
+    let first = table.lines().next().unwrap();
+    first
+        .split("  ")
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(String::from)
+        .collect()
+}

@@ -1,0 +1,151 @@
+use predicates::prelude::*;
+
+use crate::common::{Env, NOW, bin};
+
+#[test]
+fn invalid_now_is_a_usage_error() {
+    let env = Env::new();
+    env.at("yesterday")
+        .args(["status"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("invalid time 'yesterday'"));
+    env.at("2026-11-26").args(["status"]).assert().code(2);
+}
+
+#[test]
+fn now_and_db_come_from_the_environment() {
+    let env = Env::new();
+    env.add_protected("100", "4826", "5m");
+    env.dial_pin("100", "4826", NOW).success();
+    let mut c = assert_cmd::Command::new(bin());
+    c.env("PINPROTECT_DB", &env.db)
+        .env("PINPROTECT_NOW", "2026-11-26T09:04:59Z")
+        .args(["check", "100", "0049301234567"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(
+            "unlocked until 2026-11-26T09:05:00Z",
+        ));
+    let mut c = assert_cmd::Command::new(bin());
+    c.env("PINPROTECT_DB", &env.db)
+        .env("PINPROTECT_NOW", "2026-11-26T09:05:00Z")
+        .args(["check", "100", "0049301234567"])
+        .assert()
+        .code(1);
+}
+
+#[test]
+fn global_options_go_before_or_after_the_subcommand() {
+    let env = Env::new();
+    env.add("100", "4826");
+    let mut c = assert_cmd::Command::new(bin());
+    c.args(["status", "--format", "csv", "--db"])
+        .arg(&env.db)
+        .args(["--now", NOW, "-q"])
+        .assert()
+        .success()
+        .stdout("extension,pin_protect,pin_protect_duration_s,state,unlocked_until\n100,false,,unrestricted,\n");
+}
+
+#[test]
+fn default_database_lives_in_the_user_data_directory() {
+    let env = Env::empty();
+    let mut c = assert_cmd::Command::new(bin());
+    c.env_clear()
+        .env("HOME", env.dir.path())
+        .args(["init"])
+        .assert()
+        .success();
+    let expected = env.dir.path().join(".local/share/pinprotect/pbx.sqlite3");
+    assert!(expected.is_file(), "{expected:?}");
+    assert_eq!(crate::common::mode(&expected), 0o600);
+}
+
+#[test]
+fn quiet_silences_messages_but_not_data_or_errors() {
+    let env = Env::new();
+    env.cmd()
+        .args(["-q", "ext", "add", "100", "--pin-stdin"])
+        .write_stdin("4826\n")
+        .assert()
+        .success()
+        .stdout("")
+        .stderr("");
+    env.cmd()
+        .args(["ext", "add", "101", "--quiet"])
+        .assert()
+        .success()
+        .stdout(predicate::str::is_match(r"^voicemail PIN for extension 101: \d{6}\n$").unwrap())
+        .stderr("");
+    env.cmd()
+        .args(["-q", "check", "100", "12a"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("error:"));
+    env.cmd()
+        .args(["-q", "check", "100", "911"])
+        .assert()
+        .code(0)
+        .stdout("");
+}
+
+#[test]
+fn colour_only_when_asked_or_on_a_terminal() {
+    let env = Env::new();
+    env.add("100", "4826");
+    env.cmd()
+        .args(["check", "100", "911"])
+        .assert()
+        .stdout(predicate::str::contains("\x1b[").not());
+    env.cmd()
+        .args(["--color", "always", "check", "100", "911"])
+        .assert()
+        .stdout(predicate::str::contains("\x1b[1;32mpermitted\x1b[0m"));
+    env.cmd()
+        .args(["--color", "never", "ext", "show", "999"])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::starts_with(
+            "error: unknown extension 999\nhint: ",
+        ));
+}
+
+#[test]
+fn help_explains_every_command_with_examples() {
+    let env = Env::empty();
+    let subcommands: &[&[&str]] = &[
+        &["init"],
+        &["ext"],
+        &["ext", "add"],
+        &["ext", "edit"],
+        &["ext", "set-pin"],
+        &["ext", "show"],
+        &["ext", "list"],
+        &["ext", "remove"],
+        &["enable"],
+        &["disable"],
+        &["revoke"],
+        &["status"],
+        &["pins"],
+        &["export"],
+        &["dial"],
+        &["check"],
+        &["demo"],
+    ];
+    for sub in subcommands {
+        let mut args = sub.to_vec();
+        args.push("--help");
+        env.cmd()
+            .args(&args)
+            .assert()
+            .success()
+            .stdout(predicate::str::contains("Examples:\n  pinprotect "));
+    }
+    env.cmd()
+        .arg("--help")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Exit status: 0 success"))
+        .stdout(predicate::str::contains("PINPROTECT_DB"));
+}

@@ -1,0 +1,248 @@
+use predicates::prelude::*;
+
+use crate::common::{Env, json};
+
+fn status(env: &Env, now: &str) -> String {
+    let out = env
+        .at(now)
+        .args(["status", "--format", "csv"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    String::from_utf8(out.stdout).unwrap()
+}
+
+const HEADER: &str = "extension,pin_protect,pin_protect_duration_s,state,unlocked_until\n";
+
+#[test]
+fn durations_in_every_accepted_form() {
+    let env = Env::new();
+    env.add("100", "4826");
+    for (text, secs) in [
+        ("300", 300),
+        ("90s", 90),
+        ("15m", 900),
+        ("2h", 7200),
+        ("1h30m", 5400),
+        ("24h", 86400),
+        ("1s", 1),
+    ] {
+        env.cmd()
+            .args(["enable", "100", "--duration", text])
+            .assert()
+            .success();
+        let v = json(&env.stdout(&["status", "100", "--format", "json"]));
+        assert_eq!(v[0]["pin_protect_duration_s"], secs, "{text}");
+    }
+    for bad in [
+        "0", "0s", "86401", "24h1s", "1.5h", "5 m", "-5m", "1d", "", "m",
+    ] {
+        env.cmd()
+            .args(["enable", "100", "--duration", bad])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("duration"));
+    }
+    assert_eq!(
+        status(&env, "2026-11-26T09:00:00Z"),
+        format!("{HEADER}100,true,1,locked,\n")
+    );
+}
+
+#[test]
+fn enable_needs_a_duration_unless_one_is_stored() {
+    let env = Env::new();
+    env.add("100", "4826");
+    env.add("101", "5937");
+    env.cmd()
+        .args(["enable", "100"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "no pin protect duration stored for 100",
+        ))
+        .stderr(predicate::str::contains("hint: give one with --duration"));
+    env.cmd()
+        .args(["enable", "100", "--duration", "5m"])
+        .assert()
+        .success()
+        .stderr("pin protect on for extension 100, duration 5m\n");
+    env.cmd().args(["disable", "100"]).assert().success();
+    // The duration was kept, so it may be left out now.
+    env.cmd().args(["enable", "100"]).assert().success();
+    // --all fails as a whole while one extension has no duration.
+    env.cmd().args(["disable", "100"]).assert().success();
+    env.cmd()
+        .args(["enable", "--all"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("for 101"));
+    assert_eq!(
+        status(&env, "2026-11-26T09:00:00Z"),
+        format!("{HEADER}100,false,300,unrestricted,\n101,false,,unrestricted,\n")
+    );
+    env.cmd()
+        .args(["enable", "--all", "--duration", "1h"])
+        .assert()
+        .success()
+        .stderr("pin protect on for all 2 extensions, duration 1h\n");
+    assert_eq!(
+        status(&env, "2026-11-26T09:00:00Z"),
+        format!("{HEADER}100,true,3600,locked,\n101,true,3600,locked,\n")
+    );
+    env.cmd().args(["enable"]).assert().code(2);
+    env.cmd().args(["enable", "100", "--all"]).assert().code(2);
+}
+
+#[test]
+fn changing_the_duration_keeps_the_running_grant() {
+    let env = Env::new();
+    env.add_protected("100", "4826", "10m");
+    env.dial_pin("100", "4826", "2026-11-26T09:00:00Z")
+        .success();
+    env.at("2026-11-26T09:01:00Z")
+        .args(["enable", "100", "--duration", "1m"])
+        .assert()
+        .success();
+    assert_eq!(
+        status(&env, "2026-11-26T09:05:00Z"),
+        format!("{HEADER}100,true,60,unlocked,2026-11-26T09:10:00Z\n")
+    );
+    // The next PIN entry uses the new duration.
+    env.dial_pin("100", "4826", "2026-11-26T09:06:00Z")
+        .success();
+    assert_eq!(
+        status(&env, "2026-11-26T09:06:30Z"),
+        format!("{HEADER}100,true,60,unlocked,2026-11-26T09:07:00Z\n")
+    );
+}
+
+#[test]
+fn disable_clears_the_grant_and_re_enable_starts_locked() {
+    let env = Env::new();
+    env.add_protected("100", "4826", "10m");
+    env.dial_pin("100", "4826", "2026-11-26T09:00:00Z")
+        .success();
+    env.at("2026-11-26T09:01:00Z")
+        .args(["disable", "100"])
+        .assert()
+        .success()
+        .stderr("pin protect off for extension 100\n");
+    assert_eq!(
+        status(&env, "2026-11-26T09:02:00Z"),
+        format!("{HEADER}100,false,600,unrestricted,\n")
+    );
+    env.at("2026-11-26T09:02:00Z")
+        .args(["check", "100", "0049301234567"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("not pin protected"));
+    env.at("2026-11-26T09:03:00Z")
+        .args(["enable", "100"])
+        .assert()
+        .success();
+    assert_eq!(
+        status(&env, "2026-11-26T09:03:00Z"),
+        format!("{HEADER}100,true,600,locked,\n")
+    );
+    env.at("2026-11-26T09:03:00Z")
+        .args(["check", "100", "0049301234567"])
+        .assert()
+        .code(1);
+}
+
+#[test]
+fn revoke_ends_grants_now() {
+    let env = Env::new();
+    env.add_protected("100", "4826", "10m");
+    env.add_protected("101", "5937", "10m");
+    env.dial_pin("100", "4826", "2026-11-26T09:00:00Z")
+        .success();
+    env.dial_pin("101", "5937", "2026-11-26T09:00:00Z")
+        .success();
+    env.at("2026-11-26T09:01:00Z")
+        .args(["revoke", "100"])
+        .assert()
+        .success()
+        .stderr("grants ended for extension 100\n");
+    assert_eq!(
+        status(&env, "2026-11-26T09:01:00Z"),
+        format!("{HEADER}100,true,600,locked,\n101,true,600,unlocked,2026-11-26T09:10:00Z\n")
+    );
+    env.at("2026-11-26T09:01:00Z")
+        .args(["revoke", "--all"])
+        .assert()
+        .success();
+    assert_eq!(
+        status(&env, "2026-11-26T09:01:00Z"),
+        format!("{HEADER}100,true,600,locked,\n101,true,600,locked,\n")
+    );
+}
+
+#[test]
+fn several_extensions_are_all_or_nothing() {
+    let env = Env::new();
+    env.add("100", "4826");
+    env.add_protected("101", "5937", "10m");
+    env.dial_pin("101", "5937", "2026-11-26T09:00:00Z")
+        .success();
+    let before = status(&env, "2026-11-26T09:00:00Z");
+    for args in [
+        &["enable", "100", "999", "--duration", "5m"][..],
+        &["enable", "100", "0999", "998", "--duration", "5m"],
+        &["disable", "101", "999"],
+        &["revoke", "101", "999"],
+    ] {
+        env.cmd()
+            .args(args)
+            .assert()
+            .code(3)
+            .stderr(predicate::str::contains("unknown extension"));
+        assert_eq!(status(&env, "2026-11-26T09:00:00Z"), before, "{args:?}");
+    }
+    env.cmd()
+        .args(["enable", "100", "0999", "998", "--duration", "5m"])
+        .assert()
+        .stderr(predicate::str::contains("unknown extensions 0999 and 998"));
+    env.cmd()
+        .args(["status", "100", "999"])
+        .assert()
+        .code(3)
+        .stdout("");
+    env.cmd()
+        .args(["status", "100", "999", "--format", "csv"])
+        .assert()
+        .code(3)
+        .stdout("");
+}
+
+#[test]
+fn status_in_every_format() {
+    let env = Env::new();
+    env.add("0100", "0042");
+    env.add_protected("101", "5937", "90s");
+    env.add_protected("102", "2468", "1h");
+    env.dial_pin("102", "2468", "2026-11-26T08:30:00Z")
+        .success();
+    let v = json(&env.stdout(&["status", "--format", "json"]));
+    assert_eq!(
+        v,
+        serde_json::json!([
+            {"extension": "0100", "pin_protect": false, "pin_protect_duration_s": null, "state": "unrestricted", "unlocked_until": null},
+            {"extension": "101", "pin_protect": true, "pin_protect_duration_s": 90, "state": "locked", "unlocked_until": null},
+            {"extension": "102", "pin_protect": true, "pin_protect_duration_s": 3600, "state": "unlocked", "unlocked_until": "2026-11-26T09:30:00Z"},
+        ])
+    );
+    // Named extensions come in the order given.
+    let v = json(&env.stdout(&["status", "102", "0100", "--format", "json"]));
+    assert_eq!(v[0]["extension"], "102");
+    assert_eq!(v[1]["extension"], "0100");
+    let table = env.stdout(&["status"]);
+    assert_eq!(
+        table,
+        "EXTENSION  PIN PROTECT  DURATION  STATE         UNLOCKED UNTIL\n\
+         0100       off          -         unrestricted\n\
+         101        on           1m30s     locked\n\
+         102        on           1h        unlocked      2026-11-26T09:30:00Z\n"
+    );
+}

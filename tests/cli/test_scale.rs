@@ -1,0 +1,161 @@
+//! A million extensions: export streams in bounded memory and check does
+//! only indexed lookups. Memory is compared as a ratio of two runs in the
+//! same test, never against a clock.
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+use crate::common::{Env, NOW, bin};
+
+/// Fills an initialised database with `n` extensions, a third protected.
+fn fill(db: &Path, n: u32) {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    conn.execute(
+        "WITH RECURSIVE seq(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM seq WHERE i + 1 < ?1)
+         INSERT INTO extensions (number, first_name, last_name, email, voicemail_pin, pin_protect, pin_protect_duration_s)
+         SELECT printf('%d', 1000000 + i), 'First' || i, 'Last, \"' || i || '\"', 'u' || i || '@example.com',
+                printf('%06d', (i * 7919) % 1000000), i % 3 = 0, CASE WHEN i % 3 = 0 THEN 300 END
+         FROM seq",
+        [n],
+    )
+    .unwrap();
+}
+
+/// The address space pinprotect may use here: far less than the data.
+const LIMIT_KIB: u32 = 32 * 1024;
+
+/// Runs pinprotect with its virtual memory capped at `LIMIT_KIB`; a process
+/// that tries to hold the rows fails to allocate and dies.
+fn run_limited(db: &Path, args: &[&str]) -> i32 {
+    let status = Command::new("sh")
+        .args([
+            "-c",
+            &format!("ulimit -v {LIMIT_KIB} && exec \"$@\""),
+            "sh",
+            bin(),
+            "--db",
+        ])
+        .arg(db)
+        .args(["--now", NOW])
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .unwrap();
+    status.code().unwrap_or(-1)
+}
+
+#[test]
+fn a_million_extensions_export_in_bounded_memory_and_check_by_index() {
+    let large = Env::new();
+    fill(&large.db, 1_000_000);
+
+    for format in ["csv", "json", "jsonl"] {
+        let out = large.path(&format!("large.{format}"));
+        let code = run_limited(
+            &large.db,
+            &[
+                "export",
+                "--format",
+                format,
+                "--output",
+                out.to_str().unwrap(),
+            ],
+        );
+        assert_eq!(code, 0, "export --format {format} within {LIMIT_KIB} KiB");
+        let size = std::fs::metadata(&out).unwrap().len();
+        assert!(size > 60_000_000, "{format}: {size} bytes");
+    }
+    // The limit bites: a table, which must measure every row, cannot be
+    // made for a million rows within it.
+    assert_ne!(run_limited(&large.db, &["ext", "list"]), 0);
+    let large_csv = std::fs::read_to_string(large.path("large.csv")).unwrap();
+    let mut lines = large_csv.lines();
+    assert_eq!(
+        lines.next(),
+        Some(
+            "extension,first_name,last_name,email,voicemail_pin,pin_protect,pin_protect_duration_s,unlocked_until"
+        )
+    );
+    assert_eq!(
+        lines.next(),
+        Some("1000000,First0,\"Last, \"\"0\"\"\",u0@example.com,000000,true,300,")
+    );
+    assert_eq!(large_csv.lines().count(), 1_000_001);
+
+    // check: locked and unlocked protected extensions, an unprotected one.
+    let db_size = std::fs::metadata(&large.db).unwrap().len();
+    assert!(db_size > 50_000_000, "{db_size}");
+    let (code, read) = run_counting_reads(&large.db, &["check", "1000300", "0049301234567"]);
+    assert_eq!(code, 1);
+    eprintln!("check on {db_size} bytes of database read {read} bytes");
+    // Indexed lookups read a few pages; a scan would read the whole file.
+    assert!(
+        read < 1_000_000,
+        "check read {read} bytes of a {db_size}-byte database"
+    );
+    let pin = format!("{:06}\n", (300 * 7919) % 1_000_000);
+    large
+        .cmd()
+        .args(["dial", "1000300", "7777"])
+        .write_stdin(pin)
+        .assert()
+        .success();
+    for (args, expected) in [
+        (["check", "1000300", "0049301234567"], 0),
+        (["check", "1000301", "0049301234567"], 0),
+        (["check", "1000303", "0049301234567"], 1),
+        (["check", "1000303", "1999999"], 0),
+        (["check", "1000303", "2999999"], 1),
+    ] {
+        let (code, read) = run_counting_reads(&large.db, &args);
+        assert_eq!(code, expected, "{args:?}");
+        assert!(read < 1_000_000, "{args:?} read {read} bytes");
+    }
+    // The measure does see a full read: an export reads the whole table.
+    let (code, read) = run_counting_reads(
+        &large.db,
+        &[
+            "export",
+            "--output",
+            large.path("again.csv").to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code, 0);
+    eprintln!("export read {read} bytes");
+    assert!(read > db_size / 2, "export read {read} bytes of {db_size}");
+}
+
+/// Runs pinprotect under a shell that reports, after reaping it, the bytes
+/// it read through system calls (the child's `rchar`, added to the shell's
+/// own I/O accounting when it is reaped). Returns the exit code and bytes.
+fn run_counting_reads(db: &Path, args: &[&str]) -> (i32, u64) {
+    let script = r#"bin=$1; shift; before=$(grep '^rchar:' /proc/$$/io); "$bin" "$@" >/dev/null 2>&1; rc=$?; echo "rc $rc"; echo "$before"; grep '^rchar:' /proc/$$/io"#;
+    let out = Command::new("sh")
+        .args(["-c", script, "sh", bin(), "--db"])
+        .arg(db)
+        .args(["--now", NOW])
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let mut lines = text.lines();
+    let rc: i32 = lines
+        .next()
+        .unwrap()
+        .strip_prefix("rc ")
+        .unwrap()
+        .parse()
+        .unwrap();
+    let mut rchar = lines.map(|l| {
+        l.strip_prefix("rchar: ")
+            .unwrap()
+            .trim()
+            .parse::<u64>()
+            .unwrap()
+    });
+    let (before, after) = (rchar.next().unwrap(), rchar.next().unwrap());
+    (rc, after - before)
+}

@@ -247,7 +247,7 @@ impl Store {
         }
         let conn = open_connection(path)?;
         let (app_id, version, objects) = identify(&conn, path)?;
-        if app_id != APPLICATION_ID {
+        if app_id != APPLICATION_ID || version < 0 {
             if app_id == 0 && version == 0 && objects == 0 {
                 return Err(Error::database(
                     format!(
@@ -282,10 +282,23 @@ impl Store {
     /// Refuses any other non-empty file.
     pub fn init(path: &Path) -> Result<(Store, InitOutcome)> {
         let created = create_file(path)?;
+        let result = Self::init_file(path, created);
+        if result.is_err() && created {
+            // Leave nothing behind that the failed run created.
+            for suffix in ["", "-wal", "-shm", "-journal"] {
+                let mut p = path.as_os_str().to_owned();
+                p.push(suffix);
+                let _ = fs::remove_file(PathBuf::from(p));
+            }
+        }
+        result
+    }
+
+    fn init_file(path: &Path, created: bool) -> Result<(Store, InitOutcome)> {
         let mut conn = open_connection(path)?;
         let (app_id, version, objects) = identify(&conn, path)?;
         let fresh = app_id == 0 && version == 0 && objects == 0;
-        if !fresh && app_id != APPLICATION_ID {
+        if !fresh && (app_id != APPLICATION_ID || version < 0) {
             return Err(not_pinprotect(path));
         }
         if version > SCHEMA_VERSION {

@@ -100,15 +100,15 @@ fn print_table(out: &mut impl Write, mut table: Table) -> Result<()> {
 }
 
 impl<'w, W: Write> ListWriter<'w, W> {
-    pub fn new(format: Format, headers: Vec<&'static str>, out: &'w mut W) -> Result<Self> {
-        Ok(ListWriter {
+    pub fn new(format: Format, headers: Vec<&'static str>, out: &'w mut W) -> Self {
+        ListWriter {
             format,
             headers,
             out: Some(out),
             csv: None,
             table_rows: Vec::new(),
             count: 0,
-        })
+        }
     }
 
     fn out(&mut self) -> &mut W {
@@ -213,7 +213,7 @@ pub fn write_one(
             out.write_all(b"\n")?;
         }
         Format::Csv => {
-            let mut w = ListWriter::new(Format::Csv, headers.to_vec(), out)?;
+            let mut w = ListWriter::new(Format::Csv, headers.to_vec(), out);
             w.write(record)?;
             w.finish(false)?;
         }
@@ -269,7 +269,7 @@ mod tests {
 
     fn render(format: Format, rows: &[R]) -> String {
         let mut out = Vec::new();
-        let mut w = ListWriter::new(format, vec!["a", "b"], &mut out).unwrap();
+        let mut w = ListWriter::new(format, vec!["a", "b"], &mut out);
         for r in rows {
             w.write(r).unwrap();
         }

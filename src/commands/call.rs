@@ -9,7 +9,7 @@ use super::{Ctx, read_stdin_line};
 use crate::cli::CheckFormat;
 use crate::console::Tone;
 use crate::error::{Error, ExitCode, Result};
-use crate::policy::{Decision, DialedNumber, Extension, Grant, Reason, decide};
+use crate::policy::{Decision, DialedNumber, Extension, Grant, PinDuration, Reason, decide};
 use crate::store::{Reader, Store};
 
 /// Where `dial` gets the PIN entered after the feature code.
@@ -133,7 +133,7 @@ pub fn check(
 
 /// What a PIN entry did.
 enum Entry {
-    Granted(Grant),
+    Granted(Grant, PinDuration),
     NotNeeded,
     Wrong,
 }
@@ -174,22 +174,19 @@ pub fn dial(
             (true, Some(duration)) => {
                 let grant = Grant::start(now, duration);
                 w.set_grant(ext, grant)?;
-                Ok(Entry::Granted(grant))
+                Ok(Entry::Granted(grant, duration))
             }
             _ => Ok(Entry::NotNeeded),
         }
     })?;
     let quiet = ctx.console.quiet();
     let (code, line) = match entry {
-        Entry::Granted(g) => (
+        Entry::Granted(g, duration) => (
             ExitCode::Success,
             format!(
-                "{}: extension {ext} may place outbound calls until {} ({})",
+                "{}: extension {ext} may place outbound calls until {} ({duration})",
                 ctx.console.paint_out(Tone::Good, "PIN accepted"),
                 g.until,
-                crate::policy::PinDuration::from_secs(g.until.unix() - g.granted_at.unix())
-                    .map(|d| d.to_string())
-                    .unwrap_or_default()
             ),
         ),
         Entry::NotNeeded => (

@@ -124,7 +124,7 @@ fn write_export(
         .into_iter()
         .filter(|h| with_pins || *h != "voicemail_pin")
         .collect();
-    let mut w = ListWriter::new(format, headers, out)?;
+    let mut w = ListWriter::new(format, headers, out);
     store
         .read()
         .for_each_extension(|r| w.write(&ExportRow::new(&r, now, with_pins)))?;

@@ -254,7 +254,11 @@ fn remove(ctx: &mut Ctx<'_>, exts: &[Extension], yes: bool) -> Result<ExitCode> 
             ));
         }
         let confirmed = dialoguer::Confirm::new()
-            .with_prompt(format!("Remove {what} with their PINs and settings?"))
+            .with_prompt(format!(
+                "Remove {what} with {} PIN{} and settings?",
+                if numbers.len() == 1 { "its" } else { "their" },
+                if numbers.len() == 1 { "" } else { "s" }
+            ))
             .default(false)
             .interact()
             .map_err(|e| Error::invalid(format!("cannot ask on the terminal: {e}")))?;

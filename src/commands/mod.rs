@@ -81,8 +81,11 @@ pub fn run(cli: Cli, console: &mut Console) -> Result<ExitCode> {
         console,
     };
     let code = dispatch(&mut ctx, cli.command)?;
-    ctx.console.flush()?;
-    Ok(code)
+    match ctx.console.flush() {
+        // The reader went away (`| head`): the command's answer still stands.
+        Ok(()) | Err(Error::BrokenPipe) => Ok(code),
+        Err(e) => Err(e),
+    }
 }
 
 fn dispatch(ctx: &mut Ctx<'_>, command: Command) -> Result<ExitCode> {
@@ -137,7 +140,7 @@ pub fn list_records(
     let store = ctx.open()?;
     let now = ctx.now;
     let tty = ctx.console.stdout_is_terminal();
-    let mut w = ListWriter::new(format, headers, ctx.console.out())?;
+    let mut w = ListWriter::new(format, headers, ctx.console.out());
     store
         .read()
         .for_each_target(target, |r| row(&mut w, r, now))?;

@@ -103,3 +103,17 @@ pub fn mode(path: &Path) -> u32 {
 pub fn json(s: &str) -> serde_json::Value {
     serde_json::from_str(s).unwrap_or_else(|e| panic!("not JSON ({e}): {s}"))
 }
+
+/// Fills an initialised database with `n` extensions, a third protected.
+pub fn fill(db: &Path, n: u32) {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    conn.execute(
+        "WITH RECURSIVE seq(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM seq WHERE i + 1 < ?1)
+         INSERT INTO extensions (number, first_name, last_name, email, voicemail_pin, pin_protect, pin_protect_duration_s)
+         SELECT printf('%d', 1000000 + i), 'First' || i, 'Last, \"' || i || '\"', 'u' || i || '@example.com',
+                printf('%06d', (i * 7919) % 1000000), i % 3 = 0, CASE WHEN i % 3 = 0 THEN 300 END
+         FROM seq",
+        [n],
+    )
+    .unwrap();
+}

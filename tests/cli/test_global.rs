@@ -1,6 +1,6 @@
 use predicates::prelude::*;
 
-use crate::common::{Env, NOW, bin};
+use crate::common::{Env, NOW, bin, fill};
 
 #[test]
 fn invalid_now_is_a_usage_error() {
@@ -148,4 +148,34 @@ fn help_explains_every_command_with_examples() {
         .success()
         .stdout(predicate::str::contains("Exit status: 0 success"))
         .stdout(predicate::str::contains("PINPROTECT_DB"));
+}
+
+#[test]
+fn a_closed_pipe_ends_output_quietly_and_keeps_the_answer() {
+    let env = Env::new();
+    fill(&env.db, 20_000);
+    env.add_protected("100", "4826", "5m");
+    let run = |args: &str| {
+        let script = format!(
+            "\"$0\" --db \"$1\" --now {NOW} {args} | head -c 1 >/dev/null; echo ${{PIPESTATUS[0]}}"
+        );
+        let out = std::process::Command::new("bash")
+            .args(["-c", &script, bin()])
+            .arg(&env.db)
+            .output()
+            .unwrap();
+        (
+            String::from_utf8(out.stdout).unwrap(),
+            String::from_utf8(out.stderr).unwrap(),
+        )
+    };
+    for args in [
+        "export",
+        "export --format json",
+        "status --format csv",
+        "pins --format json",
+    ] {
+        assert_eq!(run(args), ("0\n".to_string(), String::new()), "{args}");
+    }
+    assert_eq!(run("check 100 0049301234567").0, "1\n");
 }

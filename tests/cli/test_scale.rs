@@ -5,21 +5,7 @@
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-use crate::common::{Env, NOW, bin};
-
-/// Fills an initialised database with `n` extensions, a third protected.
-fn fill(db: &Path, n: u32) {
-    let conn = rusqlite::Connection::open(db).unwrap();
-    conn.execute(
-        "WITH RECURSIVE seq(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM seq WHERE i + 1 < ?1)
-         INSERT INTO extensions (number, first_name, last_name, email, voicemail_pin, pin_protect, pin_protect_duration_s)
-         SELECT printf('%d', 1000000 + i), 'First' || i, 'Last, \"' || i || '\"', 'u' || i || '@example.com',
-                printf('%06d', (i * 7919) % 1000000), i % 3 = 0, CASE WHEN i % 3 = 0 THEN 300 END
-         FROM seq",
-        [n],
-    )
-    .unwrap();
-}
+use crate::common::{Env, NOW, bin, fill};
 
 /// The address space pinprotect may use here: far less than the data.
 const LIMIT_KIB: u32 = 32 * 1024;

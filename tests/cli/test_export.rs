@@ -290,3 +290,49 @@ fn regex_header(table: &str) -> Vec<String> {
         .map(String::from)
         .collect()
 }
+
+#[test]
+fn leading_zeros_survive_in_every_output() {
+    let env = Env::new();
+    env.add_protected("0100", "0042", "5m");
+    env.add("100", "0007");
+    env.dial_pin("0100", "0042", "2026-11-26T09:00:00Z")
+        .success()
+        .stdout(predicate::str::contains("extension 0100 may place"));
+    let outputs = [
+        env.stdout(&["ext", "list"]),
+        env.stdout(&["ext", "list", "--format", "csv"]),
+        env.stdout(&["ext", "list", "--format", "json"]),
+        env.stdout(&["ext", "show", "0100"]),
+        env.stdout(&["ext", "show", "0100", "--format", "csv"]),
+        env.stdout(&["ext", "show", "0100", "--format", "json"]),
+        env.stdout(&["status"]),
+        env.stdout(&["status", "--format", "csv"]),
+        env.stdout(&["status", "0100", "--format", "json"]),
+        env.stdout(&["check", "0100", "0049301234567"]),
+        env.stdout(&["check", "0100", "0049301234567", "--format", "json"]),
+        env.stdout(&["dial", "0100", "0049301234567"]),
+    ];
+    for out in &outputs {
+        assert!(out.contains("0100"), "{out}");
+    }
+    let pin_outputs = [
+        env.stdout(&["pins"]),
+        env.stdout(&["pins", "--format", "csv"]),
+        env.stdout(&["pins", "--format", "json"]),
+        env.stdout(&["export"]),
+        env.stdout(&["export", "--format", "json"]),
+        env.stdout(&["export", "--format", "jsonl"]),
+    ];
+    for out in &pin_outputs {
+        assert!(
+            out.contains("0100") && out.contains("0042") && out.contains("0007"),
+            "{out}"
+        );
+    }
+    // "0100" and "100" stay two extensions.
+    let v = json(&env.stdout(&["pins", "--format", "json"]));
+    assert_eq!(v[0]["extension"], "0100");
+    assert_eq!(v[1]["extension"], "100");
+    assert_eq!(v[0]["voicemail_pin"], "0042");
+}

@@ -126,9 +126,9 @@ pub enum Command {
         format: ListFormat,
     },
 
-    /// Export all extensions in numeric order to CSV, JSON or JSON lines
+    /// Export all extensions in numeric order to CSV, JSON, JSON lines or 3CX CSV
     #[command(
-        after_help = "Examples:\n  pinprotect export --output extensions.csv\n  pinprotect export --format json --no-pins\n  pinprotect export --format jsonl | jq -c 'select(.pin_protect)'"
+        after_help = "Examples:\n  pinprotect export --output extensions.csv\n  pinprotect export --format json --no-pins\n  pinprotect export --format 3cx --output 3cx-import.csv"
     )]
     Export {
         #[arg(short, long, value_enum, default_value_t = ExportFormat::Csv)]
@@ -138,9 +138,44 @@ pub enum Command {
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
 
-        /// Leave out the voicemail_pin column
+        /// Leave out the voicemail PINs (the 3cx format keeps the VMPIN column, empty)
         #[arg(long)]
         no_pins: bool,
+    },
+
+    /// Import extensions from a file: all or nothing
+    #[command(
+        after_help = "Formats: csv, json and jsonl as `pinprotect export` writes them (columns in
+any order; a missing voicemail_pin is generated and printed once), 3cx (a 3CX
+v20 or v15/v16 bulk extension CSV) and voicemail-conf (Asterisk mailbox
+lines). If any record is invalid, every problem is listed with its line and
+nothing is written.
+
+Examples:
+  pinprotect import extensions.csv
+  pinprotect import 3cx-export.csv --update --dry-run
+  pinprotect import /etc/asterisk/voicemail.conf --duration 10m"
+    )]
+    Import {
+        /// The file to import, or - for standard input
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+
+        /// The file's format; auto goes by the file name and its first line
+        #[arg(short, long, value_enum, default_value_t = ImportFormat::Auto)]
+        format: ImportFormat,
+
+        /// Update extensions that exist already (the fields the file gives)
+        #[arg(long)]
+        update: bool,
+
+        /// Check everything and report what would change; write nothing
+        #[arg(long)]
+        dry_run: bool,
+
+        /// Duration for records that turn pin protect on without one (e.g. 3CX v15/v16 files)
+        #[arg(short, long, value_name = "D", allow_hyphen_values = true)]
+        duration: Option<PinDuration>,
     },
 
     /// Simulate EXT dialing DIGITS; the feature code 7777 asks for the PIN
@@ -317,10 +352,40 @@ pub enum ExportFormat {
     Csv,
     Json,
     Jsonl,
+    /// A 3CX v20 bulk extension CSV
+    #[value(name = "3cx")]
+    ThreeCx,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ImportFormat {
+    Auto,
+    Csv,
+    Json,
+    Jsonl,
+    /// A 3CX bulk extension CSV (v20 or v15/v16)
+    #[value(name = "3cx")]
+    ThreeCx,
+    /// Asterisk voicemail.conf mailbox lines
+    VoicemailConf,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum CheckFormat {
     Text,
     Json,
+}
+
+impl From<ImportFormat> for Option<crate::input::InputFormat> {
+    fn from(f: ImportFormat) -> Self {
+        use crate::input::InputFormat;
+        match f {
+            ImportFormat::Auto => None,
+            ImportFormat::Csv => Some(InputFormat::Csv),
+            ImportFormat::Json => Some(InputFormat::Json),
+            ImportFormat::Jsonl => Some(InputFormat::Jsonl),
+            ImportFormat::ThreeCx => Some(InputFormat::ThreeCx),
+            ImportFormat::VoicemailConf => Some(InputFormat::VoicemailConf),
+        }
+    }
 }

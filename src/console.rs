@@ -77,6 +77,10 @@ impl Console {
         self.stdin_tty
     }
 
+    pub fn stderr_is_terminal(&self) -> bool {
+        io::stderr().is_terminal()
+    }
+
     pub fn stdout_is_terminal(&self) -> bool {
         io::stdout().is_terminal()
     }
@@ -101,6 +105,17 @@ impl Console {
             io::stderr(),
             "{} {msg}",
             paint(self.color_err, Tone::Warn, "warning:")
+        );
+    }
+
+    /// One `error: ...` line on stderr, for problems listed before the
+    /// final error.
+    pub fn error_line(&mut self, msg: impl Display) {
+        let _ = self.out.flush();
+        let _ = writeln!(
+            io::stderr(),
+            "{} {msg}",
+            paint(self.color_err, Tone::Bad, "error:")
         );
     }
 

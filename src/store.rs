@@ -58,7 +58,7 @@ const SQL_ONE: &str = "SELECT number, first_name, last_name, email, voicemail_pi
 const SQL_EXISTS: &str = "SELECT 1 FROM extensions WHERE number = ?1";
 
 /// One extension as stored.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExtensionRecord {
     pub number: Extension,
     pub first_name: Option<Name>,
@@ -385,16 +385,26 @@ impl Store {
 
     /// Runs `f` in one `BEGIN IMMEDIATE` transaction: all of it or nothing.
     pub fn write<T>(&mut self, f: impl FnOnce(&Writer<'_>) -> Result<T>) -> Result<T> {
+        self.write_if(|w| f(w).map(|v| (v, true)))
+    }
+
+    /// Like [`Store::write`], but `f` also says whether to commit: a dry
+    /// run or a change with errors returns `false` and nothing is written.
+    pub fn write_if<T>(&mut self, f: impl FnOnce(&Writer<'_>) -> Result<(T, bool)>) -> Result<T> {
         let path = self.path.clone();
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(|e| db_error(&path, e))?;
-        let value = f(&Writer {
+        let (value, commit) = f(&Writer {
             conn: &tx,
             path: &path,
         })?;
-        tx.commit().map_err(|e| db_error(&path, e))?;
+        if commit {
+            tx.commit().map_err(|e| db_error(&path, e))?;
+        } else {
+            tx.rollback().map_err(|e| db_error(&path, e))?;
+        }
         Ok(value)
     }
 }
@@ -579,6 +589,32 @@ impl Reader<'_> {
         }
     }
 
+    /// Calls `f` with each extension that got a generated PIN in the last
+    /// import on this connection, in numeric order.
+    pub fn for_each_generated(
+        &self,
+        mut f: impl FnMut(&Extension, &Pin) -> Result<()>,
+    ) -> Result<()> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT e.number, e.voicemail_pin FROM extensions e JOIN temp.import_generated g ON g.id = e.id \
+                 ORDER BY CAST(e.number AS INTEGER), e.number",
+            )
+            .map_err(|e| self.err(e))?;
+        let mut rows = stmt.query([]).map_err(|e| self.err(e))?;
+        while let Some(row) = rows.next().map_err(|e| self.err(e))? {
+            let number: String = row.get(0).map_err(|e| self.err(e))?;
+            let pin: String = row.get(1).map_err(|e| self.err(e))?;
+            let number = number
+                .parse()
+                .map_err(|_| corrupt_row(self.path, "extension number"))?;
+            let pin = pin.parse().map_err(|_| corrupt_row(self.path, "PIN"))?;
+            f(&number, &pin)?;
+        }
+        Ok(())
+    }
+
     /// The extensions without a stored pin-protect duration among `target`.
     pub fn without_duration(&self, target: &Target) -> Result<Vec<Extension>> {
         match target {
@@ -758,6 +794,103 @@ impl Writer<'_> {
                 Ok(records.len())
             }
         }
+    }
+
+    /// Prepares an import: returns the highest row id so far, so that rows
+    /// added by this import can be told from rows that were there before.
+    pub fn import_begin(&self) -> Result<i64> {
+        self.conn
+            .execute_batch(
+                "CREATE TEMP TABLE IF NOT EXISTS import_updated (number TEXT PRIMARY KEY) WITHOUT ROWID;
+                 CREATE TEMP TABLE IF NOT EXISTS import_generated (id INTEGER PRIMARY KEY);
+                 DELETE FROM temp.import_updated;
+                 DELETE FROM temp.import_generated;",
+            )
+            .map_err(|e| self.err(e))?;
+        self.conn
+            .query_row("SELECT coalesce(max(id), 0) FROM extensions", [], |r| {
+                r.get(0)
+            })
+            .map_err(|e| self.err(e))
+    }
+
+    /// An extension with its row id, for an import.
+    pub fn lookup_with_id(&self, ext: &Extension) -> Result<Option<(i64, ExtensionRecord)>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT number, first_name, last_name, email, voicemail_pin, \
+                 pin_protect, pin_protect_duration_s, granted_at, unlocked_until, id \
+                 FROM extensions WHERE number = ?1",
+            )
+            .map_err(|e| self.err(e))?;
+        let row = stmt
+            .query_row([ext.as_str()], |r| {
+                let id: i64 = r.get(9)?;
+                Ok(record_from_row(self.path, r)?.map(|rec| (id, rec)))
+            })
+            .optional()
+            .map_err(|e| self.err(e))?;
+        row.transpose()
+    }
+
+    /// Notes that this import updated `ext`; false if it already had.
+    pub fn mark_updated(&self, ext: &Extension) -> Result<bool> {
+        let n = self.execute(
+            "INSERT OR IGNORE INTO temp.import_updated (number) VALUES (?1)",
+            [ext.as_str()],
+        )?;
+        Ok(n == 1)
+    }
+
+    /// Notes that the row `id` got a generated PIN.
+    pub fn mark_generated(&self, id: i64) -> Result<()> {
+        self.execute("INSERT INTO temp.import_generated (id) VALUES (?1)", [id])?;
+        Ok(())
+    }
+
+    /// Calls `f` with the values of `rec` as `?1` to `?9` in column order:
+    /// number, names, e-mail, PIN, pin protect, duration, grant.
+    fn with_record_params<T>(rec: &ExtensionRecord, f: impl FnOnce(&[&dyn ToSql]) -> T) -> T {
+        let grant = rec.protection.grant;
+        f(&[
+            &rec.number.as_str(),
+            &rec.first_name.as_ref().map(Name::as_str),
+            &rec.last_name.as_ref().map(Name::as_str),
+            &rec.email.as_ref().map(Email::as_str),
+            &rec.pin.expose(),
+            &rec.protection.enabled,
+            &rec.protection.duration.map(PinDuration::as_secs),
+            &grant.map(|g| g.granted_at.unix()),
+            &grant.map(|g| g.until.unix()),
+        ])
+    }
+
+    /// Inserts a whole record; returns its row id.
+    pub fn insert_record(&self, rec: &ExtensionRecord) -> Result<i64> {
+        Self::with_record_params(rec, |p| {
+            self.execute(
+                "INSERT INTO extensions (number, first_name, last_name, email, voicemail_pin, pin_protect, \
+                 pin_protect_duration_s, granted_at, unlocked_until) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                p,
+            )
+        })?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    /// Replaces every field of the row `id` with `rec`.
+    pub fn replace_record(&self, id: i64, rec: &ExtensionRecord) -> Result<()> {
+        Self::with_record_params(rec, |p| {
+            let mut p = p.to_vec();
+            p.push(&id);
+            self.execute(
+                "UPDATE extensions SET number = ?1, first_name = ?2, last_name = ?3, email = ?4, \
+                 voicemail_pin = ?5, pin_protect = ?6, pin_protect_duration_s = ?7, granted_at = ?8, \
+                 unlocked_until = ?9 WHERE id = ?10",
+                &p[..],
+            )
+        })?;
+        Ok(())
     }
 
     /// Records a grant.

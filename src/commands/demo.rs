@@ -4,7 +4,7 @@ use std::io::Write;
 
 use super::call::{self, PinSource};
 use super::{Ctx, export, ext, init, protect};
-use crate::cli::{CheckFormat, PersonArgs};
+use crate::cli::{CheckFormat, ExportFormat, PersonArgs};
 use crate::error::{Error, ExitCode, Result};
 use crate::output::Format;
 use crate::policy::{DialedNumber, Extension, PinDuration};
@@ -144,7 +144,7 @@ pub fn run(ctx: &mut Ctx<'_>) -> Result<ExitCode> {
         "Export everything for a backup or a spreadsheet (add --output FILE for a 0600 file).",
         "pinprotect export --format csv",
     )?;
-    export::export(c, Format::Csv, None, true)?;
+    export::export(c, ExportFormat::Csv, None, true)?;
 
     writeln!(
         c.console.out(),

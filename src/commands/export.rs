@@ -7,9 +7,11 @@ use std::path::Path;
 use serde::Serialize;
 
 use super::{Ctx, list_records};
+use crate::cli::ExportFormat;
 use crate::error::{ExitCode, Result};
 use crate::fsutil::write_atomically;
-use crate::output::{Format, ListWriter, Record, bool_field, num_field, opt_field};
+use crate::input::{THREECX_V20_HEADER, v20};
+use crate::output::{EXPORT_COLUMNS, Format, ListWriter, Record, bool_field, num_field, opt_field};
 use crate::policy::{Email, Extension, Name, PinDuration, Timestamp};
 use crate::store::{ExtensionRecord, Store, Target};
 
@@ -50,18 +52,6 @@ pub fn pins(ctx: &mut Ctx<'_>, exts: &[Extension], format: Format) -> Result<Exi
         },
     )
 }
-
-/// The export columns, in order.
-pub const EXPORT_HEADERS: [&str; 8] = [
-    "extension",
-    "first_name",
-    "last_name",
-    "email",
-    "voicemail_pin",
-    "pin_protect",
-    "pin_protect_duration_s",
-    "unlocked_until",
-];
 
 #[derive(Serialize)]
 struct ExportRow<'a> {
@@ -113,14 +103,61 @@ impl Record for ExportRow<'_> {
     }
 }
 
+/// A row of a 3CX v20 bulk extension CSV: the fields pinprotect knows,
+/// the rest empty.
+#[derive(Serialize)]
+struct ThreeCxRow<'a> {
+    number: &'a str,
+    first_name: &'a str,
+    last_name: &'a str,
+    email: &'a str,
+    vm_pin: &'a str,
+    pin_protected: bool,
+    pin_timeout: Option<u32>,
+}
+
+impl Record for ThreeCxRow<'_> {
+    fn csv_fields(&self) -> Vec<Cow<'_, str>> {
+        let mut v: Vec<Cow<'_, str>> = vec![Cow::Borrowed(""); THREECX_V20_HEADER.len()];
+        v[v20::NUMBER] = self.number.into();
+        v[v20::FIRST_NAME] = self.first_name.into();
+        v[v20::LAST_NAME] = self.last_name.into();
+        v[v20::EMAIL] = self.email.into();
+        v[v20::VMPIN] = self.vm_pin.into();
+        v[v20::PIN_PROTECTED] = (if self.pin_protected { "1" } else { "0" }).into();
+        v[v20::PIN_TIMEOUT] = num_field(self.pin_timeout);
+        v
+    }
+}
+
 fn write_export(
     store: &Store,
     now: Timestamp,
-    format: Format,
+    format: ExportFormat,
     with_pins: bool,
     out: &mut impl Write,
 ) -> Result<u64> {
-    let headers = EXPORT_HEADERS
+    if format == ExportFormat::ThreeCx {
+        let mut w = ListWriter::new(Format::Csv, THREECX_V20_HEADER.to_vec(), out);
+        store.read().for_each_extension(|r| {
+            w.write(&ThreeCxRow {
+                number: r.number.as_str(),
+                first_name: r.first_name.as_ref().map_or("", Name::as_str),
+                last_name: r.last_name.as_ref().map_or("", Name::as_str),
+                email: r.email.as_ref().map_or("", Email::as_str),
+                vm_pin: if with_pins { r.pin.expose() } else { "" },
+                pin_protected: r.protection.enabled,
+                pin_timeout: r.protection.duration.map(PinDuration::as_secs),
+            })
+        })?;
+        return w.finish(false);
+    }
+    let format = match format {
+        ExportFormat::Json => Format::Json,
+        ExportFormat::Jsonl => Format::Jsonl,
+        ExportFormat::Csv | ExportFormat::ThreeCx => Format::Csv,
+    };
+    let headers = EXPORT_COLUMNS
         .into_iter()
         .filter(|h| with_pins || *h != "voicemail_pin")
         .collect();
@@ -133,7 +170,7 @@ fn write_export(
 
 pub fn export(
     ctx: &mut Ctx<'_>,
-    format: Format,
+    format: ExportFormat,
     output: Option<&Path>,
     with_pins: bool,
 ) -> Result<ExitCode> {

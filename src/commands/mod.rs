@@ -17,6 +17,7 @@ pub mod call;
 pub mod demo;
 pub mod export;
 pub mod ext;
+pub mod import;
 pub mod init;
 pub mod protect;
 
@@ -101,7 +102,22 @@ fn dispatch(ctx: &mut Ctx<'_>, command: Command) -> Result<ExitCode> {
             format,
             output,
             no_pins,
-        } => export::export(ctx, format.into(), output.as_deref(), !no_pins),
+        } => export::export(ctx, format, output.as_deref(), !no_pins),
+        Command::Import {
+            file,
+            format,
+            update,
+            dry_run,
+            duration,
+        } => {
+            let opts = import::ImportOptions {
+                format: format.into(),
+                update,
+                dry_run,
+                default_duration: duration,
+            };
+            import::import(ctx, &file, &opts)
+        }
         Command::Dial { extension, digits } => {
             call::dial(ctx, &extension, &digits, &mut call::PinSource::Interactive)
         }

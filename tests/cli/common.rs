@@ -52,6 +52,51 @@ impl Env {
         c
     }
 
+    /// Leading zeros, unicode with commas, quotes and apostrophes, empty
+    /// fields, protected and unprotected extensions, a duration kept on an
+    /// unprotected one; no grant.
+    pub fn varied() -> Env {
+        let env = Env::new();
+        let person = |ext: &str, first: &str, last: &str, email: Option<&str>, pin: &str| {
+            let mut c = env.cmd();
+            c.args([
+                "ext",
+                "add",
+                ext,
+                "--first-name",
+                first,
+                "--last-name",
+                last,
+                "--pin-stdin",
+            ]);
+            if let Some(email) = email {
+                c.args(["--email", email]);
+            }
+            c.write_stdin(format!("{pin}\n")).assert().success();
+        };
+        person(
+            "0100",
+            "Zoë",
+            "O'Brien, \"Jr\"",
+            Some("zoe@example.com"),
+            "0042",
+        );
+        person("100", "李", "Nuñez; \"x\"", None, "000123");
+        env.add("99", "9182");
+        env.add("0099", "5555");
+        env.add("1000000000", "1234567890");
+        env.cmd()
+            .args(["enable", "100", "0099", "--duration", "10m"])
+            .assert()
+            .success();
+        env.cmd()
+            .args(["enable", "99", "--duration", "1h"])
+            .assert()
+            .success();
+        env.cmd().args(["disable", "99"]).assert().success();
+        env
+    }
+
     /// Adds an extension with a known PIN.
     pub fn add(&self, ext: &str, pin: &str) {
         self.cmd()

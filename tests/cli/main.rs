@@ -9,5 +9,6 @@ mod test_demo;
 mod test_export;
 mod test_ext;
 mod test_global;
+mod test_import;
 mod test_protect;
 mod test_scale;

@@ -4,52 +4,9 @@ use crate::common::{Env, json, mode};
 
 const HEADER: &str = "extension,first_name,last_name,email,voicemail_pin,pin_protect,pin_protect_duration_s,unlocked_until";
 
-/// A database with leading zeros, unicode, commas, quotes and apostrophes,
-/// empty fields, protected and unprotected extensions, one of them unlocked.
+/// The varied database with one grant active at `NOW`.
 fn varied() -> Env {
-    let env = Env::new();
-    env.cmd()
-        .args([
-            "ext",
-            "add",
-            "0100",
-            "--first-name",
-            "Zoë",
-            "--last-name",
-            "O'Brien, \"Jr\"",
-            "--email",
-            "zoe@example.com",
-            "--pin-stdin",
-        ])
-        .write_stdin("0042\n")
-        .assert()
-        .success();
-    env.cmd()
-        .args([
-            "ext",
-            "add",
-            "100",
-            "--first-name",
-            "李",
-            "--last-name",
-            "Nuñez; \"x\"",
-            "--pin-stdin",
-        ])
-        .write_stdin("000123\n")
-        .assert()
-        .success();
-    env.add("99", "9182");
-    env.add("0099", "5555");
-    env.add("1000000000", "1234567890");
-    env.cmd()
-        .args(["enable", "100", "0099", "--duration", "10m"])
-        .assert()
-        .success();
-    env.cmd()
-        .args(["enable", "99", "--duration", "1h"])
-        .assert()
-        .success();
-    env.cmd().args(["disable", "99"]).assert().success();
+    let env = Env::varied();
     env.dial_pin("100", "000123", "2026-11-26T08:55:00Z")
         .success();
     env

@@ -129,6 +129,7 @@ fn help_explains_every_command_with_examples() {
         &["status"],
         &["pins"],
         &["export"],
+        &["import"],
         &["dial"],
         &["check"],
         &["demo"],

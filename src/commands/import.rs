@@ -1,0 +1,293 @@
+//! `pinprotect import`: provisioning from files, all or nothing.
+
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Read};
+use std::path::Path;
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use super::{Ctx, generate_pin, print_generated_pin};
+use crate::error::{Error, ExitCode, Result};
+use crate::input::{ImportRecord, InputFormat, RowError, detect, read_records};
+use crate::policy::{Grant, Pin, PinDuration, Protection};
+use crate::store::{ExtensionRecord, FieldEdit, Writer};
+
+/// What `pinprotect import` was asked to do.
+#[derive(Debug, Clone)]
+pub struct ImportOptions {
+    /// `None`: detect from the file name and first line.
+    pub format: Option<InputFormat>,
+    pub update: bool,
+    pub dry_run: bool,
+    pub default_duration: Option<PinDuration>,
+}
+
+/// How many record errors are shown; the rest are counted.
+pub const SHOWN_ERRORS: usize = 100;
+
+/// Inputs larger than this get a progress bar on a terminal.
+const PROGRESS_BYTES: u64 = 1 << 20;
+
+#[derive(Debug, Default, Clone, Copy)]
+struct Tally {
+    added: u64,
+    updated: u64,
+    unchanged: u64,
+    generated: u64,
+}
+
+enum Outcome {
+    Added { generated: bool },
+    Updated,
+    Unchanged,
+}
+
+fn edit<T: Clone>(f: FieldEdit<T>, old: Option<&T>) -> Option<T> {
+    match f {
+        FieldEdit::Keep => old.cloned(),
+        FieldEdit::Clear => None,
+        FieldEdit::Set(v) => Some(v),
+    }
+}
+
+/// The record as it will be stored: the file's fields over the existing
+/// ones. A grant survives only while protection stays on and the PIN stays
+/// the same, as with `enable` and `ext set-pin`.
+fn merge(
+    existing: Option<&ExtensionRecord>,
+    rec: ImportRecord,
+    pin: Pin,
+    default_duration: Option<PinDuration>,
+) -> std::result::Result<ExtensionRecord, String> {
+    let was = existing.map(|e| e.protection).unwrap_or_default();
+    let enabled = rec.pin_protect.unwrap_or(was.enabled);
+    let mut duration = edit(rec.duration, was.duration.as_ref());
+    if enabled && duration.is_none() {
+        duration = default_duration;
+    }
+    if enabled && duration.is_none() {
+        return Err(format!(
+            "pin protect is on for {} but no duration is given (add pin_protect_duration_s, or --duration D)",
+            rec.number
+        ));
+    }
+    let pin_changed = existing.is_some_and(|e| e.pin != pin);
+    let grant: Option<Grant> = if enabled && was.enabled && !pin_changed {
+        was.grant
+    } else {
+        None
+    };
+    Ok(ExtensionRecord {
+        first_name: edit(rec.first_name, existing.and_then(|e| e.first_name.as_ref())),
+        last_name: edit(rec.last_name, existing.and_then(|e| e.last_name.as_ref())),
+        email: edit(rec.email, existing.and_then(|e| e.email.as_ref())),
+        pin,
+        protection: Protection {
+            enabled,
+            duration,
+            grant,
+        },
+        number: rec.number,
+    })
+}
+
+/// Writes one record; a problem with it is an `Ok(Err(..))`.
+fn apply(
+    w: &Writer<'_>,
+    rec: ImportRecord,
+    opts: &ImportOptions,
+    max_id_before: i64,
+) -> Result<std::result::Result<Outcome, RowError>> {
+    let line = rec.line;
+    let problem = |message: String| Ok(Err(RowError { line, message }));
+    let twice =
+        |n: &crate::policy::Extension| format!("extension {n} appears more than once in the file");
+    match w.lookup_with_id(&rec.number)? {
+        Some((id, _)) if id > max_id_before => problem(twice(&rec.number)),
+        Some(_) if !opts.update => problem(format!(
+            "extension {} exists already (add --update to change it)",
+            rec.number
+        )),
+        Some((id, existing)) => {
+            if !w.mark_updated(&rec.number)? {
+                return problem(twice(&rec.number));
+            }
+            let pin = match &rec.pin {
+                FieldEdit::Set(p) => p.clone(),
+                FieldEdit::Keep | FieldEdit::Clear => existing.pin.clone(),
+            };
+            match merge(Some(&existing), rec, pin, opts.default_duration) {
+                Err(m) => problem(m),
+                Ok(new) if new == existing => Ok(Ok(Outcome::Unchanged)),
+                Ok(new) => {
+                    w.replace_record(id, &new)?;
+                    Ok(Ok(Outcome::Updated))
+                }
+            }
+        }
+        None => {
+            let (pin, generated) = match &rec.pin {
+                FieldEdit::Set(p) => (p.clone(), false),
+                FieldEdit::Keep | FieldEdit::Clear => (generate_pin(&rec.number)?, true),
+            };
+            match merge(None, rec, pin, opts.default_duration) {
+                Err(m) => problem(m),
+                Ok(new) => {
+                    let id = w.insert_record(&new)?;
+                    if generated {
+                        w.mark_generated(id)?;
+                    }
+                    Ok(Ok(Outcome::Added { generated }))
+                }
+            }
+        }
+    }
+}
+
+/// Opens the file or standard input (`-`), skipping a UTF-8 byte order
+/// mark; returns the reader, its size when known and a name for messages.
+fn open_input(file: &Path, bar: &ProgressBar) -> Result<(Box<dyn BufRead>, String)> {
+    let (reader, name): (Box<dyn Read>, String) = if file.as_os_str() == "-" {
+        (Box::new(io::stdin()), "standard input".into())
+    } else {
+        let f = File::open(file).map_err(|e| {
+            Error::invalid_with_hint(
+                format!("cannot open {}: {e}", file.display()),
+                "give the path of the file to import, or - for standard input",
+            )
+        })?;
+        if let Ok(m) = f.metadata() {
+            if m.is_dir() {
+                return Err(Error::invalid(format!("{} is a folder", file.display())));
+            }
+            bar.set_length(m.len());
+        }
+        (Box::new(f), file.display().to_string())
+    };
+    let mut input: Box<dyn BufRead> =
+        Box::new(BufReader::with_capacity(64 * 1024, bar.wrap_read(reader)));
+    let head = input
+        .fill_buf()
+        .map_err(|e| Error::invalid(format!("cannot read {name}: {e}")))?;
+    if head.starts_with(b"\xEF\xBB\xBF") {
+        input.consume(3);
+    }
+    Ok((input, name))
+}
+
+fn progress_bar(show: bool) -> ProgressBar {
+    if !show {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+    if let Ok(style) =
+        ProgressStyle::with_template("importing {bar:40} {bytes}/{total_bytes} {eta}")
+    {
+        bar.set_style(style);
+    }
+    bar
+}
+
+fn plural(n: u64, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}
+
+pub fn import(ctx: &mut Ctx<'_>, file: &Path, opts: &ImportOptions) -> Result<ExitCode> {
+    let mut store = ctx.open()?;
+    let show_progress = !ctx.console.quiet() && ctx.console.stderr_is_terminal();
+    let bar = progress_bar(show_progress);
+    let (mut input, name) = open_input(file, &bar)?;
+    if bar.length().is_some_and(|len| len < PROGRESS_BYTES) {
+        bar.set_draw_target(ProgressDrawTarget::hidden());
+    }
+    let format = match opts.format {
+        Some(f) => f,
+        None => {
+            let path = (file.as_os_str() != "-").then_some(file);
+            let head = input
+                .fill_buf()
+                .map_err(|e| Error::invalid(format!("cannot read {name}: {e}")))?;
+            detect(path, head)
+        }
+    };
+    let plan = ctx.plan.clone();
+    let mut errors: Vec<RowError> = Vec::new();
+    let mut error_count: u64 = 0;
+    let tally = store.write_if(|w| {
+        let max_id = w.import_begin()?;
+        let mut tally = Tally::default();
+        let mut note = |e: RowError| {
+            error_count += 1;
+            if errors.len() < SHOWN_ERRORS {
+                errors.push(e);
+            }
+        };
+        read_records(format, &mut input, &mut |r| {
+            let rec = match r.and_then(|inc| inc.validate(&plan)) {
+                Ok(rec) => rec,
+                Err(e) => {
+                    note(e);
+                    return Ok(());
+                }
+            };
+            match apply(w, rec, opts, max_id)? {
+                Ok(Outcome::Added { generated }) => {
+                    tally.added += 1;
+                    tally.generated += u64::from(generated);
+                }
+                Ok(Outcome::Updated) => tally.updated += 1,
+                Ok(Outcome::Unchanged) => tally.unchanged += 1,
+                Err(e) => note(e),
+            }
+            Ok(())
+        })?;
+        Ok((tally, error_count == 0 && !opts.dry_run))
+    })?;
+    bar.finish_and_clear();
+
+    if error_count > 0 {
+        for e in &errors {
+            ctx.console
+                .error_line(format_args!("line {}: {}", e.line, e.message));
+        }
+        if error_count > errors.len() as u64 {
+            ctx.console.error_line(format_args!(
+                "... and {} more",
+                error_count - errors.len() as u64
+            ));
+        }
+        return Err(Error::invalid_with_hint(
+            format!(
+                "{} in {name} ({format}); nothing was imported",
+                plural(error_count, "invalid record")
+            ),
+            "fix the lines above and import again; --dry-run checks a file without writing",
+        ));
+    }
+    let total = tally.added + tally.updated + tally.unchanged;
+    let counts = format!(
+        "{}: {} added, {} updated, {} unchanged",
+        total, tally.added, tally.updated, tally.unchanged
+    );
+    if opts.dry_run {
+        ctx.console.info(format_args!(
+            "dry run: would import {counts}{}; nothing was written",
+            if tally.generated > 0 {
+                format!(
+                    " ({} would get a generated PIN)",
+                    plural(tally.generated, "extension")
+                )
+            } else {
+                String::new()
+            }
+        ));
+        return Ok(ExitCode::Success);
+    }
+    ctx.console.info(format_args!("imported {counts}"));
+    if tally.generated > 0 {
+        store
+            .read()
+            .for_each_generated(|ext, pin| print_generated_pin(ctx, ext, pin))?;
+    }
+    Ok(ExitCode::Success)
+}

@@ -1,0 +1,515 @@
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use predicates::prelude::*;
+
+use crate::common::{Env, NOW, bin, json};
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+fn import(env: &Env, args: &[&str]) -> assert_cmd::assert::Assert {
+    env.cmd().arg("import").args(args).assert()
+}
+
+#[test]
+fn exports_import_back_byte_identical() {
+    let source = Env::varied();
+    for format in ["csv", "json", "jsonl", "3cx"] {
+        let first = source.stdout(&["export", "--format", format]);
+        let file = source.path(&format!("export.{format}"));
+        std::fs::write(&file, &first).unwrap();
+        let target = Env::new();
+        target
+            .cmd()
+            .args(["import", "--format", format])
+            .arg(&file)
+            .assert()
+            .success()
+            .stdout("")
+            .stderr("imported 5: 5 added, 0 updated, 0 unchanged\n");
+        assert_eq!(
+            target.stdout(&["export", "--format", format]),
+            first,
+            "{format}"
+        );
+    }
+    // Auto-detection by file name and content gives the same result.
+    for (name, format) in [
+        ("x.csv", "csv"),
+        ("x.json", "json"),
+        ("x.jsonl", "jsonl"),
+        ("3cx.csv", "3cx"),
+        ("data", "json"),
+    ] {
+        let first = source.stdout(&["export", "--format", format]);
+        let file = source.path(name);
+        std::fs::write(&file, &first).unwrap();
+        let target = Env::new();
+        target.cmd().arg("import").arg(&file).assert().success();
+        assert_eq!(
+            target.stdout(&["export", "--format", format]),
+            first,
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn standard_input_and_a_byte_order_mark() {
+    let env = Env::new();
+    env.cmd()
+        .args(["import", "-"])
+        .write_stdin("{\"extension\":\"0100\",\"voicemail_pin\":\"0042\"}\n{\"extension\":\"101\",\"voicemail_pin\":\"4826\",\"pin_protect\":true,\"pin_protect_duration_s\":60}\n")
+        .assert()
+        .success()
+        .stderr("imported 2: 2 added, 0 updated, 0 unchanged\n");
+    assert_eq!(
+        env.stdout(&["export"]),
+        "extension,first_name,last_name,email,voicemail_pin,pin_protect,pin_protect_duration_s,unlocked_until\n0100,,,,0042,false,,\n101,,,,4826,true,60,\n"
+    );
+    let env = Env::new();
+    env.cmd()
+        .args(["import", "-"])
+        .write_stdin("\u{feff}extension,voicemail_pin\r\n0100,0042\r\n")
+        .assert()
+        .success();
+    assert_eq!(
+        json(&env.stdout(&["pins", "--format", "json"]))[0]["voicemail_pin"],
+        "0042"
+    );
+}
+
+#[test]
+fn missing_pins_are_generated_and_printed_once() {
+    let env = Env::new();
+    env.cmd()
+        .args(["import", "-", "--format", "csv"])
+        .write_stdin("extension,first_name\n100,Alice\n101,Bob\n")
+        .assert()
+        .success()
+        .stdout(predicate::str::is_match(r"^voicemail PIN for extension 100: \d{6}\nvoicemail PIN for extension 101: \d{6}\n$").unwrap());
+    let v = json(&env.stdout(&["pins", "--format", "json"]));
+    assert_eq!(v[0]["voicemail_pin"].as_str().unwrap().len(), 6);
+}
+
+#[test]
+fn three_cx_v20_file() {
+    let env = Env::new();
+    let out = env
+        .cmd()
+        .arg("import")
+        .arg(fixture("3cx-v20.csv"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        String::from_utf8(out.stderr).unwrap(),
+        "imported 4: 4 added, 0 updated, 0 unchanged\n"
+    );
+    let generated = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        generated.starts_with("voicemail PIN for extension 102: "),
+        "{generated}"
+    );
+    let v = json(&env.stdout(&["export", "--format", "json"]));
+    assert_eq!(
+        v[0],
+        serde_json::json!({"extension": "100", "first_name": "Alice", "last_name": "Martin", "email": "alice@example.com",
+            "voicemail_pin": "0042", "pin_protect": true, "pin_protect_duration_s": 300, "unlocked_until": null})
+    );
+    assert_eq!(
+        v[1],
+        serde_json::json!({"extension": "0101", "first_name": "Zoë", "last_name": "O'Brien, Jr", "email": null,
+            "voicemail_pin": "481516", "pin_protect": false, "pin_protect_duration_s": null, "unlocked_until": null})
+    );
+    assert_eq!(v[2]["first_name"], "Bob \"The Builder\"");
+    assert_eq!(v[2]["pin_protect_duration_s"], 900);
+    assert_eq!(
+        (&v[3]["first_name"], &v[3]["voicemail_pin"]),
+        (&serde_json::Value::Null, &"9753".into())
+    );
+    // The right PIN unlocks the imported extension.
+    env.dial_pin("100", "0042", NOW).success();
+}
+
+#[test]
+fn three_cx_v15_and_v16_files_need_a_duration_for_protected_rows() {
+    let env = Env::new();
+    import(&env, &[fixture("3cx-v15.csv").to_str().unwrap()])
+        .code(2)
+        .stderr(predicate::str::contains(
+            "error: line 2: pin protect is on for 200 but no duration is given",
+        ))
+        .stderr(predicate::str::contains("nothing was imported"));
+    env.cmd()
+        .args(["ext", "list", "--format", "json"])
+        .assert()
+        .stdout("[]\n");
+    import(
+        &env,
+        &[
+            fixture("3cx-v15.csv").to_str().unwrap(),
+            "--duration",
+            "10m",
+        ],
+    )
+    .success();
+    assert_eq!(
+        env.stdout(&["export"]),
+        "extension,first_name,last_name,email,voicemail_pin,pin_protect,pin_protect_duration_s,unlocked_until\n\
+         200,Carol,Smith,carol@example.com,0042,true,600,\n\
+         0201,Dan,\"Lee, Sr\",,135799,false,,\n"
+    );
+    import(
+        &env,
+        &[
+            fixture("3cx-v16-variant.csv").to_str().unwrap(),
+            "--duration",
+            "5m",
+            "--format",
+            "3cx",
+        ],
+    )
+    .success();
+    let v = json(&env.stdout(&["status", "300", "--format", "json"]));
+    assert_eq!(
+        (&v[0]["pin_protect"], &v[0]["pin_protect_duration_s"]),
+        (&true.into(), &300.into())
+    );
+}
+
+#[test]
+fn voicemail_conf_file() {
+    let env = Env::new();
+    import(&env, &[fixture("voicemail.conf").to_str().unwrap()])
+        .success()
+        .stdout("")
+        .stderr("imported 4: 4 added, 0 updated, 0 unchanged\n");
+    assert_eq!(
+        env.stdout(&["export"]),
+        "extension,first_name,last_name,email,voicemail_pin,pin_protect,pin_protect_duration_s,unlocked_until\n\
+         0100,Mary Ann,Smith,mary@example.com,0042,false,,\n\
+         1234,Example,Mailbox,root@localhost,4242,false,,\n\
+         4000,Solo,,,8080,false,,\n\
+         4100,Jean-Luc,Picard,jl@example.com,1357,false,,\n"
+    );
+}
+
+fn big_csv(rows: usize, bad_at: Option<usize>) -> String {
+    let mut s = String::from(
+        "extension,first_name,last_name,voicemail_pin,pin_protect,pin_protect_duration_s\n",
+    );
+    for i in 0..rows {
+        if Some(i) == bad_at {
+            s.push_str("20x5,Bad,Row,1234,false,\n");
+        } else {
+            let protected = i % 3 == 0;
+            s.push_str(&format!(
+                "{},First{i},\"Last, {i}\",{:06},{},{}\n",
+                100_000 + i,
+                (i * 7919) % 1_000_000,
+                protected,
+                if protected { "300" } else { "" }
+            ));
+        }
+    }
+    s
+}
+
+fn db_files(env: &Env) -> (Vec<u8>, bool) {
+    let wal = PathBuf::from(format!("{}-wal", env.db.display()));
+    (std::fs::read(&env.db).unwrap(), wal.exists())
+}
+
+#[test]
+fn one_bad_row_among_ten_thousand_changes_nothing() {
+    let env = Env::new();
+    env.add("100", "4826");
+    let before = db_files(&env);
+    let file = env.path("big.csv");
+    std::fs::write(&file, big_csv(10_001, Some(6_000))).unwrap();
+    import(&env, &[file.to_str().unwrap()])
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains(
+            "error: line 6002: extension number '20x5' must contain only digits",
+        ))
+        .stderr(predicate::str::contains("error: 1 invalid record in "));
+    assert_eq!(db_files(&env), before);
+    // The same file without the bad row imports whole.
+    std::fs::write(&file, big_csv(10_000, None)).unwrap();
+    import(&env, &[file.to_str().unwrap(), "--dry-run"])
+        .success()
+        .stderr("dry run: would import 10000: 10000 added, 0 updated, 0 unchanged; nothing was written\n");
+    assert_eq!(db_files(&env), before, "--dry-run wrote");
+    import(&env, &[file.to_str().unwrap()])
+        .success()
+        .stderr("imported 10000: 10000 added, 0 updated, 0 unchanged\n");
+    assert_eq!(
+        json(&env.stdout(&["ext", "list", "--format", "json"]))
+            .as_array()
+            .unwrap()
+            .len(),
+        10_001
+    );
+}
+
+#[test]
+fn every_error_is_listed_up_to_a_hundred() {
+    let env = Env::new();
+    let mut text = String::from("extension,voicemail_pin\n");
+    for i in 0..150 {
+        text.push_str(&format!("x{i},1234\n"));
+    }
+    let out = env
+        .cmd()
+        .args(["import", "-", "--format", "csv"])
+        .write_stdin(text)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("error: line 2: extension number 'x0'"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("error: line 101: extension number 'x99'"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("'x100'"), "{stderr}");
+    assert!(stderr.contains("error: ... and 50 more\n"), "{stderr}");
+    assert!(
+        stderr.contains("error: 150 invalid records in standard input (csv); nothing was imported"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn bad_files_are_refused_with_the_reason() {
+    let env = Env::new();
+    let cases: &[(&str, &str, &str)] = &[
+        ("csv", "extension,pin\n100,1234\n", "unknown column 'pin'"),
+        (
+            "csv",
+            "first_name\nA\n",
+            "the column 'extension' is missing",
+        ),
+        (
+            "csv",
+            "extension,voicemail_pin\n100,1234,extra\n",
+            "line 2: malformed CSV",
+        ),
+        (
+            "csv",
+            "extension,voicemail_pin\n100,42\n",
+            "line 2: voicemail PIN: a PIN must have 4 to 10 digits, not 2 (did a spreadsheet drop its leading zeros?)",
+        ),
+        (
+            "csv",
+            "extension,pin_protect\n100,maybe\n",
+            "line 2: pin_protect: 'maybe' is not true/false",
+        ),
+        (
+            "csv",
+            "extension,pin_protect,pin_protect_duration_s\n100,true,0\n",
+            "line 2: pin_protect_duration_s: duration 0s is outside",
+        ),
+        (
+            "csv",
+            "extension,voicemail_pin\n100,1234\n100,5678\n",
+            "line 3: extension 100 appears more than once",
+        ),
+        (
+            "json",
+            "[{\"extension\":100}]",
+            "\"extension\" must be a string",
+        ),
+        (
+            "json",
+            "[{\"extension\":\"100\",\"voicemail_pin\":4826}]",
+            "\"voicemail_pin\" must be a string",
+        ),
+        (
+            "json",
+            "[{\"extension\":\"100\",\"colour\":\"red\"}]",
+            "unknown key \"colour\"",
+        ),
+        ("json", "[{\"extension\":\"100\"},", "invalid JSON"),
+        (
+            "jsonl",
+            "{\"extension\":\"100\"}\n{\"extension\":\"101\"\n",
+            "line 2: invalid JSON",
+        ),
+        (
+            "voicemail-conf",
+            "[default]\n#include other.conf\n",
+            "line 2: '#include other.conf' is not followed",
+        ),
+        (
+            "3cx",
+            "Number,Name\n100,A\n",
+            "not a 3CX bulk extension header",
+        ),
+    ];
+    for (format, text, message) in cases {
+        env.cmd()
+            .args(["import", "-", "--format", format])
+            .write_stdin(*text)
+            .assert()
+            .code(2)
+            .stdout("")
+            .stderr(predicate::str::contains(*message));
+    }
+    env.cmd()
+        .args(["ext", "list", "--format", "json"])
+        .assert()
+        .stdout("[]\n");
+    env.cmd()
+        .args(["import", "no-such-file.csv"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("cannot open no-such-file.csv"));
+    Env::empty()
+        .cmd()
+        .args(["import", "-"])
+        .write_stdin("extension\n100\n")
+        .assert()
+        .code(4);
+}
+
+#[test]
+fn update_replaces_the_fields_the_file_gives() {
+    let env = Env::new();
+    env.add_protected("100", "4826", "10m");
+    env.cmd()
+        .args([
+            "ext",
+            "edit",
+            "100",
+            "--first-name",
+            "Alice",
+            "--email",
+            "a@example.com",
+        ])
+        .assert()
+        .success();
+    env.add_protected("101", "5937", "10m");
+    env.dial_pin("100", "4826", NOW).success();
+    env.dial_pin("101", "5937", NOW).success();
+    // Without --update an existing extension is an error.
+    env.cmd()
+        .args(["import", "-", "--format", "csv"])
+        .write_stdin("extension,last_name\n100,Martin\n")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "line 2: extension 100 exists already (add --update to change it)",
+        ));
+    env.cmd()
+        .args(["import", "-", "--format", "csv", "--update"])
+        .write_stdin("extension,last_name,pin_protect_duration_s,voicemail_pin\n100,Martin,300,\n101,,600,1470\n102,New,,2468\n")
+        .assert()
+        .success()
+        .stderr("imported 3: 1 added, 2 updated, 0 unchanged\n");
+    let v = json(&env.stdout(&["ext", "show", "100", "--format", "json"]));
+    assert_eq!(
+        (&v["first_name"], &v["last_name"], &v["email"]),
+        (&"Alice".into(), &"Martin".into(), &"a@example.com".into())
+    );
+    assert_eq!(v["pin_protect_duration_s"], 300);
+    // A new duration keeps the running grant; a new PIN ends it.
+    assert_eq!(v["unlocked_until"], "2026-11-26T09:10:00Z");
+    let v = json(&env.stdout(&["ext", "show", "101", "--format", "json"]));
+    assert_eq!(
+        (&v["state"], &v["pin_protect_duration_s"]),
+        (&"locked".into(), &600.into())
+    );
+    assert_eq!(
+        json(&env.stdout(&["pins", "100", "101", "--format", "json"]))[1]["voicemail_pin"],
+        "1470"
+    );
+    // Importing the same again changes nothing.
+    env.cmd()
+        .args(["import", "-", "--format", "csv", "--update"])
+        .write_stdin("extension,last_name\n100,Martin\n")
+        .assert()
+        .success()
+        .stderr("imported 1: 0 added, 0 updated, 1 unchanged\n");
+    // A row that turns protection off and one that clears a duration while on.
+    env.cmd()
+        .args(["import", "-", "--format", "jsonl", "--update"])
+        .write_stdin("{\"extension\":\"100\",\"pin_protect_duration_s\":null}\n")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "pin protect is on for 100 but no duration",
+        ));
+}
+
+#[test]
+fn kill_during_a_large_import_leaves_all_or_nothing() {
+    let env = Env::new();
+    let rows = 300_000;
+    let file = env.path("huge.csv");
+    std::fs::write(&file, big_csv(rows, None)).unwrap();
+    let mut child = Command::new(bin())
+        .arg("--db")
+        .arg(&env.db)
+        .args(["--now", NOW, "import"])
+        .arg(&file)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Wait until the import is writing, then kill it without warning.
+    let wal = PathBuf::from(format!("{}-wal", env.db.display()));
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_secs(60) {
+        if std::fs::metadata(&wal).is_ok_and(|m| m.len() > 1 << 20) {
+            break;
+        }
+        if child.try_wait().unwrap().is_some() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let finished_first = child.try_wait().unwrap().is_some();
+    let _ = child.kill();
+    child.wait().unwrap();
+    let conn = rusqlite::Connection::open(&env.db).unwrap();
+    let check: String = conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(check, "ok");
+    let count: i64 = conn
+        .query_row("SELECT count(*) FROM extensions", [], |r| r.get(0))
+        .unwrap();
+    eprintln!(
+        "kill -9 after {:?} (import had finished: {finished_first}): {count} rows",
+        start.elapsed()
+    );
+    assert!(
+        count == 0 || count == rows as i64,
+        "{count} rows after the kill"
+    );
+    drop(conn);
+    // The database still works, and the import can simply be run again.
+    if count == 0 {
+        env.cmd().arg("import").arg(&file).assert().success();
+    }
+    env.cmd()
+        .args(["check", "100000", "0049301234567"])
+        .assert()
+        .code(1);
+}

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum, ValueHint};
 
 use crate::policy::{DialedNumber, Extension, PinDuration, Timestamp};
 
@@ -36,7 +36,7 @@ pub struct Cli {
 #[derive(Debug, Args)]
 pub struct GlobalArgs {
     /// The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]
-    #[arg(long, global = true, env = "PINPROTECT_DB", value_name = "PATH")]
+    #[arg(long, global = true, env = "PINPROTECT_DB", value_name = "PATH", value_hint = ValueHint::FilePath)]
     pub db: Option<PathBuf>,
 
     /// Use TIME as the current time (RFC 3339, e.g. 2026-11-26T09:00:00Z)
@@ -54,8 +54,11 @@ pub struct GlobalArgs {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ColorChoice {
+    /// Colour on a terminal, unless NO_COLOR is set
     Auto,
+    /// Always colour
     Always,
+    /// Never colour
     Never,
 }
 
@@ -109,6 +112,7 @@ pub enum Command {
         #[arg(value_name = "EXT")]
         extensions: Vec<Extension>,
 
+        /// Output format
         #[arg(short, long, value_enum, default_value_t = ListFormat::Table)]
         format: ListFormat,
     },
@@ -122,6 +126,7 @@ pub enum Command {
         #[arg(value_name = "EXT")]
         extensions: Vec<Extension>,
 
+        /// Output format
         #[arg(short, long, value_enum, default_value_t = ListFormat::Table)]
         format: ListFormat,
     },
@@ -131,11 +136,12 @@ pub enum Command {
         after_help = "Examples:\n  pinprotect export --output extensions.csv\n  pinprotect export --format json --no-pins\n  pinprotect export --format 3cx --output 3cx-import.csv"
     )]
     Export {
+        /// Output format
         #[arg(short, long, value_enum, default_value_t = ExportFormat::Csv)]
         format: ExportFormat,
 
         /// Write to FILE (atomically, mode 0600) instead of standard output
-        #[arg(short, long, value_name = "FILE")]
+        #[arg(short, long, value_name = "FILE", value_hint = ValueHint::FilePath)]
         output: Option<PathBuf>,
 
         /// Leave out the voicemail PINs (the 3cx format keeps the VMPIN column, empty)
@@ -158,7 +164,7 @@ Examples:
     )]
     Import {
         /// The file to import, or - for standard input
-        #[arg(value_name = "FILE")]
+        #[arg(value_name = "FILE", value_hint = ValueHint::FilePath)]
         file: PathBuf,
 
         /// The file's format; auto goes by the file name and its first line
@@ -188,6 +194,7 @@ Examples:
   pinprotect dial 100 0049301234567"
     )]
     Dial {
+        /// Extension number (2 to 10 digits)
         #[arg(value_name = "EXT")]
         extension: Extension,
 
@@ -207,6 +214,7 @@ Examples:
   pinprotect -q check 100 0049301234567 && echo allowed"
     )]
     Check {
+        /// Extension number (2 to 10 digits)
         #[arg(value_name = "EXT")]
         extension: Extension,
 
@@ -214,8 +222,26 @@ Examples:
         #[arg(value_name = "NUMBER", allow_hyphen_values = true)]
         number: DialedNumber,
 
+        /// Output format
         #[arg(short, long, value_enum, default_value_t = CheckFormat::Text)]
         format: CheckFormat,
+    },
+
+    /// Print the completion script for a shell
+    #[command(after_help = "Examples:
+  pinprotect completions bash > ~/.local/share/bash-completion/completions/pinprotect
+  pinprotect completions zsh > ~/.zfunc/_pinprotect
+  pinprotect completions fish > ~/.config/fish/completions/pinprotect.fish")]
+    Completions {
+        #[arg(value_enum, value_name = "SHELL")]
+        shell: clap_complete::Shell,
+    },
+
+    /// Regenerate completions/ and man/ below DIR (for maintainers)
+    #[command(hide = true)]
+    GenerateFiles {
+        #[arg(value_name = "DIR", default_value = ".")]
+        dir: PathBuf,
     },
 
     /// A narrated tour on a throwaway database (never yours)
@@ -262,6 +288,7 @@ pub enum ExtCommand {
         after_help = "Examples:\n  pinprotect ext add 100 --first-name Alice --last-name Smith\n  printf '4826\\n' | pinprotect ext add 0101 --pin-stdin"
     )]
     Add {
+        /// Extension number (2 to 10 digits)
         #[arg(value_name = "EXT")]
         extension: Extension,
 
@@ -278,6 +305,7 @@ pub enum ExtCommand {
         after_help = "Examples:\n  pinprotect ext edit 100 --email alice@example.com\n  pinprotect ext edit 100 --last-name ''"
     )]
     Edit {
+        /// Extension number (2 to 10 digits)
         #[arg(value_name = "EXT")]
         extension: Extension,
 
@@ -295,6 +323,7 @@ Examples:
   pinprotect ext set-pin 100 --generate"
     )]
     SetPin {
+        /// Extension number (2 to 10 digits)
         #[arg(value_name = "EXT")]
         extension: Extension,
 
@@ -312,9 +341,11 @@ Examples:
         after_help = "Examples:\n  pinprotect ext show 100\n  pinprotect ext show 100 --format json"
     )]
     Show {
+        /// Extension number (2 to 10 digits)
         #[arg(value_name = "EXT")]
         extension: Extension,
 
+        /// Output format
         #[arg(short, long, value_enum, default_value_t = ListFormat::Table)]
         format: ListFormat,
     },
@@ -322,6 +353,7 @@ Examples:
     /// List all extensions in numeric order
     #[command(after_help = "Examples:\n  pinprotect ext list\n  pinprotect ext list --format csv")]
     List {
+        /// Output format
         #[arg(short, long, value_enum, default_value_t = ListFormat::Table)]
         format: ListFormat,
     },
@@ -331,6 +363,7 @@ Examples:
         after_help = "Examples:\n  pinprotect ext remove 100\n  pinprotect ext remove 100 101 --yes"
     )]
     Remove {
+        /// Extension numbers (2 to 10 digits each)
         #[arg(value_name = "EXT", required = true)]
         extensions: Vec<Extension>,
 
@@ -342,15 +375,21 @@ Examples:
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ListFormat {
+    /// Aligned columns for people
     Table,
+    /// One JSON array of objects
     Json,
+    /// CSV with a header line
     Csv,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ExportFormat {
+    /// CSV with a header line
     Csv,
+    /// One JSON array of objects
     Json,
+    /// One JSON object a line
     Jsonl,
     /// A 3CX v20 bulk extension CSV
     #[value(name = "3cx")]
@@ -359,9 +398,13 @@ pub enum ExportFormat {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ImportFormat {
+    /// By the file name and the first line
     Auto,
+    /// CSV as `pinprotect export` writes it
     Csv,
+    /// A JSON array as `pinprotect export --format json` writes it
     Json,
+    /// JSON lines as `pinprotect export --format jsonl` writes them
     Jsonl,
     /// A 3CX bulk extension CSV (v20 or v15/v16)
     #[value(name = "3cx")]
@@ -372,7 +415,9 @@ pub enum ImportFormat {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum CheckFormat {
+    /// One line for people
     Text,
+    /// One JSON object
     Json,
 }
 

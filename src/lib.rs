@@ -11,6 +11,7 @@ pub mod commands;
 pub mod console;
 pub mod error;
 pub mod fsutil;
+pub mod generate;
 pub mod input;
 pub mod output;
 pub mod policy;

@@ -127,6 +127,23 @@ fn dispatch(ctx: &mut Ctx<'_>, command: Command) -> Result<ExitCode> {
             format,
         } => call::check(ctx, &extension, &number, format),
         Command::Demo => demo::run(ctx),
+        Command::Completions { shell } => {
+            use std::io::Write;
+            ctx.console
+                .out()
+                .write_all(&crate::generate::completion(shell))?;
+            Ok(ExitCode::Success)
+        }
+        Command::GenerateFiles { dir } => {
+            let written = crate::generate::write_generated(&dir)
+                .map_err(|e| Error::output(Some(dir.clone()), e))?;
+            ctx.console.info(format_args!(
+                "wrote {} files below {}",
+                written.len(),
+                dir.display()
+            ));
+            Ok(ExitCode::Success)
+        }
     }
 }
 

@@ -133,15 +133,26 @@ fn help_explains_every_command_with_examples() {
         &["dial"],
         &["check"],
         &["demo"],
+        &["completions"],
     ];
     for sub in subcommands {
         let mut args = sub.to_vec();
         args.push("--help");
-        env.cmd()
-            .args(&args)
-            .assert()
-            .success()
-            .stdout(predicate::str::contains("Examples:\n  pinprotect "));
+        let out = env.cmd().args(&args).output().unwrap();
+        assert!(out.status.success());
+        let help = String::from_utf8(out.stdout).unwrap();
+        // The help ends with 1 to 3 examples.
+        let (_, examples) = help
+            .rsplit_once("\nExamples:\n")
+            .unwrap_or_else(|| panic!("{sub:?} has no examples:\n{help}"));
+        let lines: Vec<&str> = examples.lines().collect();
+        assert!((1..=3).contains(&lines.len()), "{sub:?}: {lines:?}");
+        for line in lines {
+            assert!(
+                line.starts_with("  ") && line.contains("pinprotect "),
+                "{sub:?}: {line:?}"
+            );
+        }
     }
     env.cmd()
         .arg("--help")

@@ -1,0 +1,416 @@
+
+using namespace System.Management.Automation
+using namespace System.Management.Automation.Language
+
+Register-ArgumentCompleter -Native -CommandName 'pinprotect' -ScriptBlock {
+    param($wordToComplete, $commandAst, $cursorPosition)
+
+    $commandElements = $commandAst.CommandElements
+    $command = @(
+        'pinprotect'
+        for ($i = 1; $i -lt $commandElements.Count; $i++) {
+            $element = $commandElements[$i]
+            if ($element -isnot [StringConstantExpressionAst] -or
+                $element.StringConstantType -ne [StringConstantType]::BareWord -or
+                $element.Value.StartsWith('-') -or
+                $element.Value -eq $wordToComplete) {
+                break
+        }
+        $element.Value
+    }) -join ';'
+
+    $completions = @(switch ($command) {
+        'pinprotect' {
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]')
+            [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Use TIME as the current time (RFC 3339, e.g. 2026-11-26T09:00:00Z)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no messages, only data and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no messages, only data and errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Create the database, or bring an existing one up to date')
+            [CompletionResult]::new('ext', 'ext', [CompletionResultType]::ParameterValue, 'Add, change, show, list and remove extensions')
+            [CompletionResult]::new('enable', 'enable', [CompletionResultType]::ParameterValue, 'Turn pin protect on: outbound calls need the PIN (starts locked)')
+            [CompletionResult]::new('disable', 'disable', [CompletionResultType]::ParameterValue, 'Turn pin protect off (the duration is kept, the grant cleared)')
+            [CompletionResult]::new('revoke', 'revoke', [CompletionResultType]::ParameterValue, 'End active grants now: the extensions are locked again')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show pin protect, duration and state (unrestricted, locked, unlocked)')
+            [CompletionResult]::new('pins', 'pins', [CompletionResultType]::ParameterValue, 'Show voicemail PINs')
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Export all extensions in numeric order to CSV, JSON, JSON lines or 3CX CSV')
+            [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Import extensions from a file: all or nothing')
+            [CompletionResult]::new('dial', 'dial', [CompletionResultType]::ParameterValue, 'Simulate EXT dialing DIGITS; the feature code 7777 asks for the PIN')
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'May EXT call NUMBER now? Exit 0 if permitted, 1 if not')
+            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print the completion script for a shell')
+            [CompletionResult]::new('generate-files', 'generate-files', [CompletionResultType]::ParameterValue, 'Regenerate completions/ and man/ below DIR (for maintainers)')
+            [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'A narrated tour on a throwaway database (never yours)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'pinprotect;init' {
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]')
+            [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Use TIME as the current time (RFC 3339, e.g. 2026-11-26T09:00:00Z)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no messages, only data and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no messages, only data and errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'pinprotect;ext' {
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]')
+            [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Use TIME as the current time (RFC 3339, e.g. 2026-11-26T09:00:00Z)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no messages, only data and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no messages, only data and errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add an extension; without --pin-stdin a random 6-digit PIN is generated and printed once')
+            [CompletionResult]::new('edit', 'edit', [CompletionResultType]::ParameterValue, 'Change an extension''s name or e-mail address')
+            [CompletionResult]::new('set-pin', 'set-pin', [CompletionResultType]::ParameterValue, 'Change the voicemail PIN (ends an active grant)')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one extension')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List all extensions in numeric order')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Remove extensions (asks first on a terminal)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'pinprotect;ext;add' {
+            [CompletionResult]::new('--first-name', '--first-name', [CompletionResultType]::ParameterName, 'First name ("" clears it on edit)')
+            [CompletionResult]::new('--last-name', '--last-name', [CompletionResultType]::ParameterName, 'Last name ("" clears it on edit)')
+            [CompletionResult]::new('--email', '--email', [CompletionResultType]::ParameterName, 'E-mail address ("" clears it on edit)')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]')
+            [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Use TIME as the current time (RFC 3339, e.g. 2026-11-26T09:00:00Z)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal')
+            [CompletionResult]::new('--pin-stdin', '--pin-stdin', [CompletionResultType]::ParameterName, 'Read the voicemail PIN from the first line of standard input')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no messages, only data and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no messages, only data and errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'pinprotect;ext;edit' {
+            [CompletionResult]::new('--first-name', '--first-name', [CompletionResultType]::ParameterName, 'First name ("" clears it on edit)')
+            [CompletionResult]::new('--last-name', '--last-name', [CompletionResultType]::ParameterName, 'Last name ("" clears it on edit)')
+            [CompletionResult]::new('--email', '--email', [CompletionResultType]::ParameterName, 'E-mail address ("" clears it on edit)')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]')
+            [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Use TIME as the current time (RFC 3339, e.g. 2026-11-26T09:00:00Z)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no messages, only data and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no messages, only data and errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'pinprotect;ext;set-pin' {
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]')
+            [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Use TIME as the current time (RFC 3339, e.g. 2026-11-26T09:00:00Z)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal')
+            [CompletionResult]::new('--pin-stdin', '--pin-stdin', [CompletionResultType]::ParameterName, 'Read the PIN from the first line of standard input')
+            [CompletionResult]::new('--generate', '--generate', [CompletionResultType]::ParameterName, 'Generate a random 6-digit PIN and print it once')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no messages, only data and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no messages, only data and errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'pinprotect;ext;show' {
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]')
+            [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Use TIME as the current time (RFC 3339, e.g. 2026-11-26T09:00:00Z)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no messages, only data and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no messages, only data and errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'pinprotect;ext;list' {
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]')
+            [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Use TIME as the current time (RFC 3339, e.g. 2026-11-26T09:00:00Z)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no messages, only data and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no messages, only data and errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'pinprotect;ext;remove' {
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]')
+            [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Use TIME as the current time (RFC 3339, e.g. 2026-11-26T09:00:00Z)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Do not ask; required when standard input is not a terminal')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask; required when standard input is not a terminal')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no messages, only data and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no messages, only data and errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'pinprotect;ext;help' {
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add an extension; without --pin-stdin a random 6-digit PIN is generated and printed once')
+            [CompletionResult]::new('edit', 'edit', [CompletionResultType]::ParameterValue, 'Change an extension''s name or e-mail address')
+            [CompletionResult]::new('set-pin', 'set-pin', [CompletionResultType]::ParameterValue, 'Change the voicemail PIN (ends an active grant)')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one extension')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List all extensions in numeric order')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Remove extensions (asks first on a terminal)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'pinprotect;ext;help;add' {
+            break
+        }
+        'pinprotect;ext;help;edit' {
+            break
+        }
+        'pinprotect;ext;help;set-pin' {
+            break
+        }
+        'pinprotect;ext;help;show' {
+            break
+        }
+        'pinprotect;ext;help;list' {
+            break
+        }
+        'pinprotect;ext;help;remove' {
+            break
+        }
+        'pinprotect;ext;help;help' {
+            break
+        }
+        'pinprotect;enable' {
+            [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'How long outbound calls stay allowed after the PIN: 300, 90s, 15m, 2h, 1h30m (1s to 24h). May be left out when every extension already has a stored duration')
+            [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'How long outbound calls stay allowed after the PIN: 300, 90s, 15m, 2h, 1h30m (1s to 24h). May be left out when every extension already has a stored duration')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]')
+            [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Use TIME as the current time (RFC 3339, e.g. 2026-11-26T09:00:00Z)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Every extension')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no messages, only data and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no messages, only data and errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'pinprotect;disable' {
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]')
+            [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Use TIME as the current time (RFC 3339, e.g. 2026-11-26T09:00:00Z)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Every extension')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no messages, only data and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no messages, only data and errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'pinprotect;revoke' {
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]')
+            [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Use TIME as the current time (RFC 3339, e.g. 2026-11-26T09:00:00Z)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Every extension')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no messages, only data and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no messages, only data and errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'pinprotect;status' {
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]')
+            [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Use TIME as the current time (RFC 3339, e.g. 2026-11-26T09:00:00Z)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no messages, only data and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no messages, only data and errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'pinprotect;pins' {
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]')
+            [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Use TIME as the current time (RFC 3339, e.g. 2026-11-26T09:00:00Z)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no messages, only data and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no messages, only data and errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'pinprotect;export' {
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write to FILE (atomically, mode 0600) instead of standard output')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write to FILE (atomically, mode 0600) instead of standard output')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]')
+            [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Use TIME as the current time (RFC 3339, e.g. 2026-11-26T09:00:00Z)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal')
+            [CompletionResult]::new('--no-pins', '--no-pins', [CompletionResultType]::ParameterName, 'Leave out the voicemail PINs (the 3cx format keeps the VMPIN column, empty)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no messages, only data and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no messages, only data and errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'pinprotect;import' {
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'The file''s format; auto goes by the file name and its first line')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'The file''s format; auto goes by the file name and its first line')
+            [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'Duration for records that turn pin protect on without one (e.g. 3CX v15/v16 files)')
+            [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'Duration for records that turn pin protect on without one (e.g. 3CX v15/v16 files)')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]')
+            [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Use TIME as the current time (RFC 3339, e.g. 2026-11-26T09:00:00Z)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal')
+            [CompletionResult]::new('--update', '--update', [CompletionResultType]::ParameterName, 'Update extensions that exist already (the fields the file gives)')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Check everything and report what would change; write nothing')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no messages, only data and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no messages, only data and errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'pinprotect;dial' {
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]')
+            [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Use TIME as the current time (RFC 3339, e.g. 2026-11-26T09:00:00Z)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no messages, only data and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no messages, only data and errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'pinprotect;check' {
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]')
+            [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Use TIME as the current time (RFC 3339, e.g. 2026-11-26T09:00:00Z)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no messages, only data and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no messages, only data and errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'pinprotect;completions' {
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]')
+            [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Use TIME as the current time (RFC 3339, e.g. 2026-11-26T09:00:00Z)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no messages, only data and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no messages, only data and errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'pinprotect;generate-files' {
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]')
+            [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Use TIME as the current time (RFC 3339, e.g. 2026-11-26T09:00:00Z)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no messages, only data and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no messages, only data and errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'pinprotect;demo' {
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]')
+            [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Use TIME as the current time (RFC 3339, e.g. 2026-11-26T09:00:00Z)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no messages, only data and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no messages, only data and errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'pinprotect;help' {
+            [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Create the database, or bring an existing one up to date')
+            [CompletionResult]::new('ext', 'ext', [CompletionResultType]::ParameterValue, 'Add, change, show, list and remove extensions')
+            [CompletionResult]::new('enable', 'enable', [CompletionResultType]::ParameterValue, 'Turn pin protect on: outbound calls need the PIN (starts locked)')
+            [CompletionResult]::new('disable', 'disable', [CompletionResultType]::ParameterValue, 'Turn pin protect off (the duration is kept, the grant cleared)')
+            [CompletionResult]::new('revoke', 'revoke', [CompletionResultType]::ParameterValue, 'End active grants now: the extensions are locked again')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show pin protect, duration and state (unrestricted, locked, unlocked)')
+            [CompletionResult]::new('pins', 'pins', [CompletionResultType]::ParameterValue, 'Show voicemail PINs')
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Export all extensions in numeric order to CSV, JSON, JSON lines or 3CX CSV')
+            [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Import extensions from a file: all or nothing')
+            [CompletionResult]::new('dial', 'dial', [CompletionResultType]::ParameterValue, 'Simulate EXT dialing DIGITS; the feature code 7777 asks for the PIN')
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'May EXT call NUMBER now? Exit 0 if permitted, 1 if not')
+            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print the completion script for a shell')
+            [CompletionResult]::new('generate-files', 'generate-files', [CompletionResultType]::ParameterValue, 'Regenerate completions/ and man/ below DIR (for maintainers)')
+            [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'A narrated tour on a throwaway database (never yours)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'pinprotect;help;init' {
+            break
+        }
+        'pinprotect;help;ext' {
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add an extension; without --pin-stdin a random 6-digit PIN is generated and printed once')
+            [CompletionResult]::new('edit', 'edit', [CompletionResultType]::ParameterValue, 'Change an extension''s name or e-mail address')
+            [CompletionResult]::new('set-pin', 'set-pin', [CompletionResultType]::ParameterValue, 'Change the voicemail PIN (ends an active grant)')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one extension')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List all extensions in numeric order')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Remove extensions (asks first on a terminal)')
+            break
+        }
+        'pinprotect;help;ext;add' {
+            break
+        }
+        'pinprotect;help;ext;edit' {
+            break
+        }
+        'pinprotect;help;ext;set-pin' {
+            break
+        }
+        'pinprotect;help;ext;show' {
+            break
+        }
+        'pinprotect;help;ext;list' {
+            break
+        }
+        'pinprotect;help;ext;remove' {
+            break
+        }
+        'pinprotect;help;enable' {
+            break
+        }
+        'pinprotect;help;disable' {
+            break
+        }
+        'pinprotect;help;revoke' {
+            break
+        }
+        'pinprotect;help;status' {
+            break
+        }
+        'pinprotect;help;pins' {
+            break
+        }
+        'pinprotect;help;export' {
+            break
+        }
+        'pinprotect;help;import' {
+            break
+        }
+        'pinprotect;help;dial' {
+            break
+        }
+        'pinprotect;help;check' {
+            break
+        }
+        'pinprotect;help;completions' {
+            break
+        }
+        'pinprotect;help;generate-files' {
+            break
+        }
+        'pinprotect;help;demo' {
+            break
+        }
+        'pinprotect;help;help' {
+            break
+        }
+    })
+
+    $completions.Where{ $_.CompletionText -like "$wordToComplete*" } |
+        Sort-Object -Property ListItemText
+}

@@ -1,0 +1,360 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[pinprotect] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'pinprotect'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'pinprotect'= {
+            cand --db 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]'
+            cand --now 'Use TIME as the current time (RFC 3339, e.g. 2026-11-26T09:00:00Z)'
+            cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
+            cand -q 'Print no messages, only data and errors'
+            cand --quiet 'Print no messages, only data and errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand init 'Create the database, or bring an existing one up to date'
+            cand ext 'Add, change, show, list and remove extensions'
+            cand enable 'Turn pin protect on: outbound calls need the PIN (starts locked)'
+            cand disable 'Turn pin protect off (the duration is kept, the grant cleared)'
+            cand revoke 'End active grants now: the extensions are locked again'
+            cand status 'Show pin protect, duration and state (unrestricted, locked, unlocked)'
+            cand pins 'Show voicemail PINs'
+            cand export 'Export all extensions in numeric order to CSV, JSON, JSON lines or 3CX CSV'
+            cand import 'Import extensions from a file: all or nothing'
+            cand dial 'Simulate EXT dialing DIGITS; the feature code 7777 asks for the PIN'
+            cand check 'May EXT call NUMBER now? Exit 0 if permitted, 1 if not'
+            cand completions 'Print the completion script for a shell'
+            cand generate-files 'Regenerate completions/ and man/ below DIR (for maintainers)'
+            cand demo 'A narrated tour on a throwaway database (never yours)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'pinprotect;init'= {
+            cand --db 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]'
+            cand --now 'Use TIME as the current time (RFC 3339, e.g. 2026-11-26T09:00:00Z)'
+            cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
+            cand -q 'Print no messages, only data and errors'
+            cand --quiet 'Print no messages, only data and errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'pinprotect;ext'= {
+            cand --db 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]'
+            cand --now 'Use TIME as the current time (RFC 3339, e.g. 2026-11-26T09:00:00Z)'
+            cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
+            cand -q 'Print no messages, only data and errors'
+            cand --quiet 'Print no messages, only data and errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand add 'Add an extension; without --pin-stdin a random 6-digit PIN is generated and printed once'
+            cand edit 'Change an extension''s name or e-mail address'
+            cand set-pin 'Change the voicemail PIN (ends an active grant)'
+            cand show 'Show one extension'
+            cand list 'List all extensions in numeric order'
+            cand remove 'Remove extensions (asks first on a terminal)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'pinprotect;ext;add'= {
+            cand --first-name 'First name ("" clears it on edit)'
+            cand --last-name 'Last name ("" clears it on edit)'
+            cand --email 'E-mail address ("" clears it on edit)'
+            cand --db 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]'
+            cand --now 'Use TIME as the current time (RFC 3339, e.g. 2026-11-26T09:00:00Z)'
+            cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
+            cand --pin-stdin 'Read the voicemail PIN from the first line of standard input'
+            cand -q 'Print no messages, only data and errors'
+            cand --quiet 'Print no messages, only data and errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'pinprotect;ext;edit'= {
+            cand --first-name 'First name ("" clears it on edit)'
+            cand --last-name 'Last name ("" clears it on edit)'
+            cand --email 'E-mail address ("" clears it on edit)'
+            cand --db 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]'
+            cand --now 'Use TIME as the current time (RFC 3339, e.g. 2026-11-26T09:00:00Z)'
+            cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
+            cand -q 'Print no messages, only data and errors'
+            cand --quiet 'Print no messages, only data and errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'pinprotect;ext;set-pin'= {
+            cand --db 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]'
+            cand --now 'Use TIME as the current time (RFC 3339, e.g. 2026-11-26T09:00:00Z)'
+            cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
+            cand --pin-stdin 'Read the PIN from the first line of standard input'
+            cand --generate 'Generate a random 6-digit PIN and print it once'
+            cand -q 'Print no messages, only data and errors'
+            cand --quiet 'Print no messages, only data and errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'pinprotect;ext;show'= {
+            cand -f 'Output format'
+            cand --format 'Output format'
+            cand --db 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]'
+            cand --now 'Use TIME as the current time (RFC 3339, e.g. 2026-11-26T09:00:00Z)'
+            cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
+            cand -q 'Print no messages, only data and errors'
+            cand --quiet 'Print no messages, only data and errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'pinprotect;ext;list'= {
+            cand -f 'Output format'
+            cand --format 'Output format'
+            cand --db 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]'
+            cand --now 'Use TIME as the current time (RFC 3339, e.g. 2026-11-26T09:00:00Z)'
+            cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
+            cand -q 'Print no messages, only data and errors'
+            cand --quiet 'Print no messages, only data and errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'pinprotect;ext;remove'= {
+            cand --db 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]'
+            cand --now 'Use TIME as the current time (RFC 3339, e.g. 2026-11-26T09:00:00Z)'
+            cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
+            cand -y 'Do not ask; required when standard input is not a terminal'
+            cand --yes 'Do not ask; required when standard input is not a terminal'
+            cand -q 'Print no messages, only data and errors'
+            cand --quiet 'Print no messages, only data and errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'pinprotect;ext;help'= {
+            cand add 'Add an extension; without --pin-stdin a random 6-digit PIN is generated and printed once'
+            cand edit 'Change an extension''s name or e-mail address'
+            cand set-pin 'Change the voicemail PIN (ends an active grant)'
+            cand show 'Show one extension'
+            cand list 'List all extensions in numeric order'
+            cand remove 'Remove extensions (asks first on a terminal)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'pinprotect;ext;help;add'= {
+        }
+        &'pinprotect;ext;help;edit'= {
+        }
+        &'pinprotect;ext;help;set-pin'= {
+        }
+        &'pinprotect;ext;help;show'= {
+        }
+        &'pinprotect;ext;help;list'= {
+        }
+        &'pinprotect;ext;help;remove'= {
+        }
+        &'pinprotect;ext;help;help'= {
+        }
+        &'pinprotect;enable'= {
+            cand -d 'How long outbound calls stay allowed after the PIN: 300, 90s, 15m, 2h, 1h30m (1s to 24h). May be left out when every extension already has a stored duration'
+            cand --duration 'How long outbound calls stay allowed after the PIN: 300, 90s, 15m, 2h, 1h30m (1s to 24h). May be left out when every extension already has a stored duration'
+            cand --db 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]'
+            cand --now 'Use TIME as the current time (RFC 3339, e.g. 2026-11-26T09:00:00Z)'
+            cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
+            cand --all 'Every extension'
+            cand -q 'Print no messages, only data and errors'
+            cand --quiet 'Print no messages, only data and errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'pinprotect;disable'= {
+            cand --db 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]'
+            cand --now 'Use TIME as the current time (RFC 3339, e.g. 2026-11-26T09:00:00Z)'
+            cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
+            cand --all 'Every extension'
+            cand -q 'Print no messages, only data and errors'
+            cand --quiet 'Print no messages, only data and errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'pinprotect;revoke'= {
+            cand --db 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]'
+            cand --now 'Use TIME as the current time (RFC 3339, e.g. 2026-11-26T09:00:00Z)'
+            cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
+            cand --all 'Every extension'
+            cand -q 'Print no messages, only data and errors'
+            cand --quiet 'Print no messages, only data and errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'pinprotect;status'= {
+            cand -f 'Output format'
+            cand --format 'Output format'
+            cand --db 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]'
+            cand --now 'Use TIME as the current time (RFC 3339, e.g. 2026-11-26T09:00:00Z)'
+            cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
+            cand -q 'Print no messages, only data and errors'
+            cand --quiet 'Print no messages, only data and errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'pinprotect;pins'= {
+            cand -f 'Output format'
+            cand --format 'Output format'
+            cand --db 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]'
+            cand --now 'Use TIME as the current time (RFC 3339, e.g. 2026-11-26T09:00:00Z)'
+            cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
+            cand -q 'Print no messages, only data and errors'
+            cand --quiet 'Print no messages, only data and errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'pinprotect;export'= {
+            cand -f 'Output format'
+            cand --format 'Output format'
+            cand -o 'Write to FILE (atomically, mode 0600) instead of standard output'
+            cand --output 'Write to FILE (atomically, mode 0600) instead of standard output'
+            cand --db 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]'
+            cand --now 'Use TIME as the current time (RFC 3339, e.g. 2026-11-26T09:00:00Z)'
+            cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
+            cand --no-pins 'Leave out the voicemail PINs (the 3cx format keeps the VMPIN column, empty)'
+            cand -q 'Print no messages, only data and errors'
+            cand --quiet 'Print no messages, only data and errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'pinprotect;import'= {
+            cand -f 'The file''s format; auto goes by the file name and its first line'
+            cand --format 'The file''s format; auto goes by the file name and its first line'
+            cand -d 'Duration for records that turn pin protect on without one (e.g. 3CX v15/v16 files)'
+            cand --duration 'Duration for records that turn pin protect on without one (e.g. 3CX v15/v16 files)'
+            cand --db 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]'
+            cand --now 'Use TIME as the current time (RFC 3339, e.g. 2026-11-26T09:00:00Z)'
+            cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
+            cand --update 'Update extensions that exist already (the fields the file gives)'
+            cand --dry-run 'Check everything and report what would change; write nothing'
+            cand -q 'Print no messages, only data and errors'
+            cand --quiet 'Print no messages, only data and errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'pinprotect;dial'= {
+            cand --db 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]'
+            cand --now 'Use TIME as the current time (RFC 3339, e.g. 2026-11-26T09:00:00Z)'
+            cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
+            cand -q 'Print no messages, only data and errors'
+            cand --quiet 'Print no messages, only data and errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'pinprotect;check'= {
+            cand -f 'Output format'
+            cand --format 'Output format'
+            cand --db 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]'
+            cand --now 'Use TIME as the current time (RFC 3339, e.g. 2026-11-26T09:00:00Z)'
+            cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
+            cand -q 'Print no messages, only data and errors'
+            cand --quiet 'Print no messages, only data and errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'pinprotect;completions'= {
+            cand --db 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]'
+            cand --now 'Use TIME as the current time (RFC 3339, e.g. 2026-11-26T09:00:00Z)'
+            cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
+            cand -q 'Print no messages, only data and errors'
+            cand --quiet 'Print no messages, only data and errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'pinprotect;generate-files'= {
+            cand --db 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]'
+            cand --now 'Use TIME as the current time (RFC 3339, e.g. 2026-11-26T09:00:00Z)'
+            cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
+            cand -q 'Print no messages, only data and errors'
+            cand --quiet 'Print no messages, only data and errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'pinprotect;demo'= {
+            cand --db 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]'
+            cand --now 'Use TIME as the current time (RFC 3339, e.g. 2026-11-26T09:00:00Z)'
+            cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
+            cand -q 'Print no messages, only data and errors'
+            cand --quiet 'Print no messages, only data and errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'pinprotect;help'= {
+            cand init 'Create the database, or bring an existing one up to date'
+            cand ext 'Add, change, show, list and remove extensions'
+            cand enable 'Turn pin protect on: outbound calls need the PIN (starts locked)'
+            cand disable 'Turn pin protect off (the duration is kept, the grant cleared)'
+            cand revoke 'End active grants now: the extensions are locked again'
+            cand status 'Show pin protect, duration and state (unrestricted, locked, unlocked)'
+            cand pins 'Show voicemail PINs'
+            cand export 'Export all extensions in numeric order to CSV, JSON, JSON lines or 3CX CSV'
+            cand import 'Import extensions from a file: all or nothing'
+            cand dial 'Simulate EXT dialing DIGITS; the feature code 7777 asks for the PIN'
+            cand check 'May EXT call NUMBER now? Exit 0 if permitted, 1 if not'
+            cand completions 'Print the completion script for a shell'
+            cand generate-files 'Regenerate completions/ and man/ below DIR (for maintainers)'
+            cand demo 'A narrated tour on a throwaway database (never yours)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'pinprotect;help;init'= {
+        }
+        &'pinprotect;help;ext'= {
+            cand add 'Add an extension; without --pin-stdin a random 6-digit PIN is generated and printed once'
+            cand edit 'Change an extension''s name or e-mail address'
+            cand set-pin 'Change the voicemail PIN (ends an active grant)'
+            cand show 'Show one extension'
+            cand list 'List all extensions in numeric order'
+            cand remove 'Remove extensions (asks first on a terminal)'
+        }
+        &'pinprotect;help;ext;add'= {
+        }
+        &'pinprotect;help;ext;edit'= {
+        }
+        &'pinprotect;help;ext;set-pin'= {
+        }
+        &'pinprotect;help;ext;show'= {
+        }
+        &'pinprotect;help;ext;list'= {
+        }
+        &'pinprotect;help;ext;remove'= {
+        }
+        &'pinprotect;help;enable'= {
+        }
+        &'pinprotect;help;disable'= {
+        }
+        &'pinprotect;help;revoke'= {
+        }
+        &'pinprotect;help;status'= {
+        }
+        &'pinprotect;help;pins'= {
+        }
+        &'pinprotect;help;export'= {
+        }
+        &'pinprotect;help;import'= {
+        }
+        &'pinprotect;help;dial'= {
+        }
+        &'pinprotect;help;check'= {
+        }
+        &'pinprotect;help;completions'= {
+        }
+        &'pinprotect;help;generate-files'= {
+        }
+        &'pinprotect;help;demo'= {
+        }
+        &'pinprotect;help;help'= {
+        }
+    ]
+    $completions[$command]
+}

@@ -1,0 +1,267 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_pinprotect_global_optspecs
+    string join \n db= now= color= q/quiet h/help V/version
+end
+
+function __fish_pinprotect_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_pinprotect_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_pinprotect_using_subcommand
+    set -l cmd (__fish_pinprotect_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c pinprotect -n "__fish_pinprotect_needs_command" -l db -d 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
+complete -c pinprotect -n "__fish_pinprotect_needs_command" -l now -d 'Use TIME as the current time (RFC 3339, e.g. 2026-11-26T09:00:00Z)' -r
+complete -c pinprotect -n "__fish_pinprotect_needs_command" -l color -d 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c pinprotect -n "__fish_pinprotect_needs_command" -s q -l quiet -d 'Print no messages, only data and errors'
+complete -c pinprotect -n "__fish_pinprotect_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pinprotect -n "__fish_pinprotect_needs_command" -s V -l version -d 'Print version'
+complete -c pinprotect -n "__fish_pinprotect_needs_command" -f -a "init" -d 'Create the database, or bring an existing one up to date'
+complete -c pinprotect -n "__fish_pinprotect_needs_command" -f -a "ext" -d 'Add, change, show, list and remove extensions'
+complete -c pinprotect -n "__fish_pinprotect_needs_command" -f -a "enable" -d 'Turn pin protect on: outbound calls need the PIN (starts locked)'
+complete -c pinprotect -n "__fish_pinprotect_needs_command" -f -a "disable" -d 'Turn pin protect off (the duration is kept, the grant cleared)'
+complete -c pinprotect -n "__fish_pinprotect_needs_command" -f -a "revoke" -d 'End active grants now: the extensions are locked again'
+complete -c pinprotect -n "__fish_pinprotect_needs_command" -f -a "status" -d 'Show pin protect, duration and state (unrestricted, locked, unlocked)'
+complete -c pinprotect -n "__fish_pinprotect_needs_command" -f -a "pins" -d 'Show voicemail PINs'
+complete -c pinprotect -n "__fish_pinprotect_needs_command" -f -a "export" -d 'Export all extensions in numeric order to CSV, JSON, JSON lines or 3CX CSV'
+complete -c pinprotect -n "__fish_pinprotect_needs_command" -f -a "import" -d 'Import extensions from a file: all or nothing'
+complete -c pinprotect -n "__fish_pinprotect_needs_command" -f -a "dial" -d 'Simulate EXT dialing DIGITS; the feature code 7777 asks for the PIN'
+complete -c pinprotect -n "__fish_pinprotect_needs_command" -f -a "check" -d 'May EXT call NUMBER now? Exit 0 if permitted, 1 if not'
+complete -c pinprotect -n "__fish_pinprotect_needs_command" -f -a "completions" -d 'Print the completion script for a shell'
+complete -c pinprotect -n "__fish_pinprotect_needs_command" -f -a "generate-files" -d 'Regenerate completions/ and man/ below DIR (for maintainers)'
+complete -c pinprotect -n "__fish_pinprotect_needs_command" -f -a "demo" -d 'A narrated tour on a throwaway database (never yours)'
+complete -c pinprotect -n "__fish_pinprotect_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand init" -l db -d 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand init" -l now -d 'Use TIME as the current time (RFC 3339, e.g. 2026-11-26T09:00:00Z)' -r
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand init" -l color -d 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand init" -s q -l quiet -d 'Print no messages, only data and errors'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand init" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and not __fish_seen_subcommand_from add edit set-pin show list remove help" -l db -d 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and not __fish_seen_subcommand_from add edit set-pin show list remove help" -l now -d 'Use TIME as the current time (RFC 3339, e.g. 2026-11-26T09:00:00Z)' -r
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and not __fish_seen_subcommand_from add edit set-pin show list remove help" -l color -d 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and not __fish_seen_subcommand_from add edit set-pin show list remove help" -s q -l quiet -d 'Print no messages, only data and errors'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and not __fish_seen_subcommand_from add edit set-pin show list remove help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and not __fish_seen_subcommand_from add edit set-pin show list remove help" -f -a "add" -d 'Add an extension; without --pin-stdin a random 6-digit PIN is generated and printed once'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and not __fish_seen_subcommand_from add edit set-pin show list remove help" -f -a "edit" -d 'Change an extension\'s name or e-mail address'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and not __fish_seen_subcommand_from add edit set-pin show list remove help" -f -a "set-pin" -d 'Change the voicemail PIN (ends an active grant)'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and not __fish_seen_subcommand_from add edit set-pin show list remove help" -f -a "show" -d 'Show one extension'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and not __fish_seen_subcommand_from add edit set-pin show list remove help" -f -a "list" -d 'List all extensions in numeric order'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and not __fish_seen_subcommand_from add edit set-pin show list remove help" -f -a "remove" -d 'Remove extensions (asks first on a terminal)'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and not __fish_seen_subcommand_from add edit set-pin show list remove help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from add" -l first-name -d 'First name ("" clears it on edit)' -r
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from add" -l last-name -d 'Last name ("" clears it on edit)' -r
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from add" -l email -d 'E-mail address ("" clears it on edit)' -r
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from add" -l db -d 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from add" -l now -d 'Use TIME as the current time (RFC 3339, e.g. 2026-11-26T09:00:00Z)' -r
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from add" -l color -d 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from add" -l pin-stdin -d 'Read the voicemail PIN from the first line of standard input'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from add" -s q -l quiet -d 'Print no messages, only data and errors'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from edit" -l first-name -d 'First name ("" clears it on edit)' -r
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from edit" -l last-name -d 'Last name ("" clears it on edit)' -r
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from edit" -l email -d 'E-mail address ("" clears it on edit)' -r
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from edit" -l db -d 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from edit" -l now -d 'Use TIME as the current time (RFC 3339, e.g. 2026-11-26T09:00:00Z)' -r
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from edit" -l color -d 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from edit" -s q -l quiet -d 'Print no messages, only data and errors'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from edit" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from set-pin" -l db -d 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from set-pin" -l now -d 'Use TIME as the current time (RFC 3339, e.g. 2026-11-26T09:00:00Z)' -r
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from set-pin" -l color -d 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from set-pin" -l pin-stdin -d 'Read the PIN from the first line of standard input'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from set-pin" -l generate -d 'Generate a random 6-digit PIN and print it once'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from set-pin" -s q -l quiet -d 'Print no messages, only data and errors'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from set-pin" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from show" -s f -l format -d 'Output format' -r -f -a "table\t'Aligned columns for people'
+json\t'One JSON array of objects'
+csv\t'CSV with a header line'"
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from show" -l db -d 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from show" -l now -d 'Use TIME as the current time (RFC 3339, e.g. 2026-11-26T09:00:00Z)' -r
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from show" -l color -d 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print no messages, only data and errors'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from list" -s f -l format -d 'Output format' -r -f -a "table\t'Aligned columns for people'
+json\t'One JSON array of objects'
+csv\t'CSV with a header line'"
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from list" -l db -d 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from list" -l now -d 'Use TIME as the current time (RFC 3339, e.g. 2026-11-26T09:00:00Z)' -r
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from list" -l color -d 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print no messages, only data and errors'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from remove" -l db -d 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from remove" -l now -d 'Use TIME as the current time (RFC 3339, e.g. 2026-11-26T09:00:00Z)' -r
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from remove" -l color -d 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from remove" -s y -l yes -d 'Do not ask; required when standard input is not a terminal'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from remove" -s q -l quiet -d 'Print no messages, only data and errors'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from help" -f -a "add" -d 'Add an extension; without --pin-stdin a random 6-digit PIN is generated and printed once'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from help" -f -a "edit" -d 'Change an extension\'s name or e-mail address'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from help" -f -a "set-pin" -d 'Change the voicemail PIN (ends an active grant)'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one extension'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from help" -f -a "list" -d 'List all extensions in numeric order'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from help" -f -a "remove" -d 'Remove extensions (asks first on a terminal)'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand enable" -s d -l duration -d 'How long outbound calls stay allowed after the PIN: 300, 90s, 15m, 2h, 1h30m (1s to 24h). May be left out when every extension already has a stored duration' -r
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand enable" -l db -d 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand enable" -l now -d 'Use TIME as the current time (RFC 3339, e.g. 2026-11-26T09:00:00Z)' -r
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand enable" -l color -d 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand enable" -l all -d 'Every extension'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand enable" -s q -l quiet -d 'Print no messages, only data and errors'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand enable" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand disable" -l db -d 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand disable" -l now -d 'Use TIME as the current time (RFC 3339, e.g. 2026-11-26T09:00:00Z)' -r
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand disable" -l color -d 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand disable" -l all -d 'Every extension'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand disable" -s q -l quiet -d 'Print no messages, only data and errors'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand disable" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand revoke" -l db -d 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand revoke" -l now -d 'Use TIME as the current time (RFC 3339, e.g. 2026-11-26T09:00:00Z)' -r
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand revoke" -l color -d 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand revoke" -l all -d 'Every extension'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand revoke" -s q -l quiet -d 'Print no messages, only data and errors'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand revoke" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand status" -s f -l format -d 'Output format' -r -f -a "table\t'Aligned columns for people'
+json\t'One JSON array of objects'
+csv\t'CSV with a header line'"
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand status" -l db -d 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand status" -l now -d 'Use TIME as the current time (RFC 3339, e.g. 2026-11-26T09:00:00Z)' -r
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand status" -l color -d 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand status" -s q -l quiet -d 'Print no messages, only data and errors'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand status" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand pins" -s f -l format -d 'Output format' -r -f -a "table\t'Aligned columns for people'
+json\t'One JSON array of objects'
+csv\t'CSV with a header line'"
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand pins" -l db -d 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand pins" -l now -d 'Use TIME as the current time (RFC 3339, e.g. 2026-11-26T09:00:00Z)' -r
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand pins" -l color -d 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand pins" -s q -l quiet -d 'Print no messages, only data and errors'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand pins" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand export" -s f -l format -d 'Output format' -r -f -a "csv\t'CSV with a header line'
+json\t'One JSON array of objects'
+jsonl\t'One JSON object a line'
+3cx\t'A 3CX v20 bulk extension CSV'"
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand export" -s o -l output -d 'Write to FILE (atomically, mode 0600) instead of standard output' -r -F
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand export" -l db -d 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand export" -l now -d 'Use TIME as the current time (RFC 3339, e.g. 2026-11-26T09:00:00Z)' -r
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand export" -l color -d 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand export" -l no-pins -d 'Leave out the voicemail PINs (the 3cx format keeps the VMPIN column, empty)'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand export" -s q -l quiet -d 'Print no messages, only data and errors'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand export" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand import" -s f -l format -d 'The file\'s format; auto goes by the file name and its first line' -r -f -a "auto\t'By the file name and the first line'
+csv\t'CSV as `pinprotect export` writes it'
+json\t'A JSON array as `pinprotect export --format json` writes it'
+jsonl\t'JSON lines as `pinprotect export --format jsonl` writes them'
+3cx\t'A 3CX bulk extension CSV (v20 or v15/v16)'
+voicemail-conf\t'Asterisk voicemail.conf mailbox lines'"
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand import" -s d -l duration -d 'Duration for records that turn pin protect on without one (e.g. 3CX v15/v16 files)' -r
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand import" -l db -d 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand import" -l now -d 'Use TIME as the current time (RFC 3339, e.g. 2026-11-26T09:00:00Z)' -r
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand import" -l color -d 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand import" -l update -d 'Update extensions that exist already (the fields the file gives)'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand import" -l dry-run -d 'Check everything and report what would change; write nothing'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand import" -s q -l quiet -d 'Print no messages, only data and errors'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand import" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand dial" -l db -d 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand dial" -l now -d 'Use TIME as the current time (RFC 3339, e.g. 2026-11-26T09:00:00Z)' -r
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand dial" -l color -d 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand dial" -s q -l quiet -d 'Print no messages, only data and errors'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand dial" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand check" -s f -l format -d 'Output format' -r -f -a "text\t'One line for people'
+json\t'One JSON object'"
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand check" -l db -d 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand check" -l now -d 'Use TIME as the current time (RFC 3339, e.g. 2026-11-26T09:00:00Z)' -r
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand check" -l color -d 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand check" -s q -l quiet -d 'Print no messages, only data and errors'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand check" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand completions" -l db -d 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand completions" -l now -d 'Use TIME as the current time (RFC 3339, e.g. 2026-11-26T09:00:00Z)' -r
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand completions" -l color -d 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand completions" -s q -l quiet -d 'Print no messages, only data and errors'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand generate-files" -l db -d 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand generate-files" -l now -d 'Use TIME as the current time (RFC 3339, e.g. 2026-11-26T09:00:00Z)' -r
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand generate-files" -l color -d 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand generate-files" -s q -l quiet -d 'Print no messages, only data and errors'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand generate-files" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand demo" -l db -d 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand demo" -l now -d 'Use TIME as the current time (RFC 3339, e.g. 2026-11-26T09:00:00Z)' -r
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand demo" -l color -d 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand demo" -s q -l quiet -d 'Print no messages, only data and errors'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand demo" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and not __fish_seen_subcommand_from init ext enable disable revoke status pins export import dial check completions generate-files demo help" -f -a "init" -d 'Create the database, or bring an existing one up to date'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and not __fish_seen_subcommand_from init ext enable disable revoke status pins export import dial check completions generate-files demo help" -f -a "ext" -d 'Add, change, show, list and remove extensions'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and not __fish_seen_subcommand_from init ext enable disable revoke status pins export import dial check completions generate-files demo help" -f -a "enable" -d 'Turn pin protect on: outbound calls need the PIN (starts locked)'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and not __fish_seen_subcommand_from init ext enable disable revoke status pins export import dial check completions generate-files demo help" -f -a "disable" -d 'Turn pin protect off (the duration is kept, the grant cleared)'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and not __fish_seen_subcommand_from init ext enable disable revoke status pins export import dial check completions generate-files demo help" -f -a "revoke" -d 'End active grants now: the extensions are locked again'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and not __fish_seen_subcommand_from init ext enable disable revoke status pins export import dial check completions generate-files demo help" -f -a "status" -d 'Show pin protect, duration and state (unrestricted, locked, unlocked)'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and not __fish_seen_subcommand_from init ext enable disable revoke status pins export import dial check completions generate-files demo help" -f -a "pins" -d 'Show voicemail PINs'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and not __fish_seen_subcommand_from init ext enable disable revoke status pins export import dial check completions generate-files demo help" -f -a "export" -d 'Export all extensions in numeric order to CSV, JSON, JSON lines or 3CX CSV'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and not __fish_seen_subcommand_from init ext enable disable revoke status pins export import dial check completions generate-files demo help" -f -a "import" -d 'Import extensions from a file: all or nothing'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and not __fish_seen_subcommand_from init ext enable disable revoke status pins export import dial check completions generate-files demo help" -f -a "dial" -d 'Simulate EXT dialing DIGITS; the feature code 7777 asks for the PIN'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and not __fish_seen_subcommand_from init ext enable disable revoke status pins export import dial check completions generate-files demo help" -f -a "check" -d 'May EXT call NUMBER now? Exit 0 if permitted, 1 if not'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and not __fish_seen_subcommand_from init ext enable disable revoke status pins export import dial check completions generate-files demo help" -f -a "completions" -d 'Print the completion script for a shell'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and not __fish_seen_subcommand_from init ext enable disable revoke status pins export import dial check completions generate-files demo help" -f -a "generate-files" -d 'Regenerate completions/ and man/ below DIR (for maintainers)'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and not __fish_seen_subcommand_from init ext enable disable revoke status pins export import dial check completions generate-files demo help" -f -a "demo" -d 'A narrated tour on a throwaway database (never yours)'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and not __fish_seen_subcommand_from init ext enable disable revoke status pins export import dial check completions generate-files demo help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and __fish_seen_subcommand_from ext" -f -a "add" -d 'Add an extension; without --pin-stdin a random 6-digit PIN is generated and printed once'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and __fish_seen_subcommand_from ext" -f -a "edit" -d 'Change an extension\'s name or e-mail address'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and __fish_seen_subcommand_from ext" -f -a "set-pin" -d 'Change the voicemail PIN (ends an active grant)'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and __fish_seen_subcommand_from ext" -f -a "show" -d 'Show one extension'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and __fish_seen_subcommand_from ext" -f -a "list" -d 'List all extensions in numeric order'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and __fish_seen_subcommand_from ext" -f -a "remove" -d 'Remove extensions (asks first on a terminal)'

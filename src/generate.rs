@@ -1,0 +1,394 @@
+//! The files generated from the command line definition: shell completions
+//! in `completions/` and manual pages in `man/`. They are committed, and a
+//! test regenerates them in memory and fails when a committed file differs.
+
+use std::io;
+use std::path::{Path, PathBuf};
+
+use clap::CommandFactory;
+use clap_complete::Shell;
+use roff::{Roff, bold, italic, roman};
+
+use crate::cli::Cli;
+
+/// The completion scripts: shell and file name under `completions/`.
+pub const COMPLETIONS: [(Shell, &str); 5] = [
+    (Shell::Bash, "pinprotect.bash"),
+    (Shell::Zsh, "_pinprotect"),
+    (Shell::Fish, "pinprotect.fish"),
+    (Shell::Elvish, "pinprotect.elv"),
+    (Shell::PowerShell, "_pinprotect.ps1"),
+];
+
+/// The completion script for `shell`.
+pub fn completion(shell: Shell) -> Vec<u8> {
+    let mut cmd = Cli::command();
+    let mut out = Vec::new();
+    clap_complete::generate(shell, &mut cmd, "pinprotect", &mut out);
+    out
+}
+
+/// Splits an `after_help` text into its notes and its example lines.
+fn notes_and_examples(after_help: &str) -> (Vec<String>, Vec<String>) {
+    let (notes, examples) = match after_help.split_once("Examples:\n") {
+        Some((n, e)) => (n, e),
+        None => (after_help, ""),
+    };
+    let paragraphs = notes
+        .split("\n\n")
+        .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|p| !p.is_empty())
+        .collect();
+    let examples = examples
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(String::from)
+        .collect();
+    (paragraphs, examples)
+}
+
+/// The date in the manual pages' title line: the date of the last change
+/// to the manual, fixed so that generation is deterministic.
+const MAN_DATE: &str = "2026-11-26";
+
+fn section(roff: &mut Roff, title: &str) {
+    roff.control("SH", [title]);
+}
+
+/// Paragraphs of a section: `.PP` separates them (not before the first).
+fn paragraphs<'a>(roff: &mut Roff, texts: impl IntoIterator<Item = &'a str>) {
+    for (i, text) in texts.into_iter().enumerate() {
+        if i > 0 {
+            roff.control("PP", []);
+        }
+        roff.text([roman(text)]);
+    }
+}
+
+/// The `.TH` line, written here so that the empty fields clap_mangen
+/// leaves out cannot shift the others.
+fn title_line(name: &str) -> Vec<u8> {
+    format!(
+        ".TH {} 1 \"{MAN_DATE}\" \"pinprotect {}\" \"pinprotect manual\"\n",
+        name.to_uppercase(),
+        env!("CARGO_PKG_VERSION")
+    )
+    .into_bytes()
+}
+
+/// Collapses the blank lines and `.br` requests that clap_mangen puts
+/// around option details into one `.br`, which renders the same and
+/// lints clean.
+fn tidy(roff: Vec<u8>) -> Vec<u8> {
+    let text = String::from_utf8_lossy(&roff);
+    let mut out = String::with_capacity(text.len());
+    let mut pending_break = false;
+    for line in text.lines() {
+        // Trailing blanks are noise to roff (an escaped one is kept).
+        let line = if line.ends_with("\\ ") {
+            line
+        } else {
+            line.trim_end()
+        };
+        if line.is_empty() || line == ".br" {
+            pending_break = true;
+            continue;
+        }
+        if pending_break {
+            // A break right before a paragraph macro is redundant.
+            let starts_paragraph = [".TP", ".IP", ".PP", ".SH", ".RS", ".RE"]
+                .iter()
+                .any(|m| line.starts_with(m));
+            if !starts_paragraph {
+                out.push_str(".br\n");
+            }
+            pending_break = false;
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    out.into_bytes()
+}
+
+fn examples_section(roff: &mut Roff, examples: &[String]) {
+    if examples.is_empty() {
+        return;
+    }
+    section(roff, "EXAMPLES");
+    roff.control("nf", []);
+    roff.control("RS", ["4"]);
+    for line in examples {
+        roff.text([roman(line.as_str())]);
+    }
+    roff.control("RE", []);
+    roff.control("fi", []);
+}
+
+/// A labelled paragraph: `.TP`, the label in bold, then the text.
+fn tagged(roff: &mut Roff, label: &str, text: &str) {
+    roff.control("TP", []);
+    roff.text([bold(label)]);
+    roff.text([roman(text)]);
+}
+
+const EXIT_STATUS: [(&str, &str); 6] = [
+    ("0", "Success; the call is permitted; the PIN was accepted."),
+    (
+        "1",
+        "The call is denied; the PIN was rejected; a removal was declined at the prompt.",
+    ),
+    (
+        "2",
+        "Usage error or invalid input: a bad value, a duplicate extension, a collision with the feature code, a missing --yes or PIN, an invalid import record.",
+    ),
+    ("3", "Unknown extension."),
+    (
+        "4",
+        "Database problem: missing, not a pinprotect database, damaged, a schema newer than this binary, or busy past the timeout.",
+    ),
+    ("5", "An output file could not be written."),
+];
+
+const ENVIRONMENT: [(&str, &str); 3] = [
+    ("PINPROTECT_DB", "The database file, as with --db."),
+    (
+        "PINPROTECT_NOW",
+        "An RFC 3339 time used as the current time, as with --now.",
+    ),
+    (
+        "NO_COLOR",
+        "When set and not empty, --color auto uses no colour.",
+    ),
+];
+
+const SECURITY: [&str; 4] = [
+    "Voicemail PINs are stored readable, because administrators must be able to show a user their PIN (pinprotect pins). The database is therefore created with mode 0600 (its -wal and -shm files follow), in folders created 0700, and export files are written with mode 0600.",
+    "A PIN is never taken from the command line, which other users can read: it comes from standard input (--pin-stdin), a hidden prompt, or the generator. Error messages never repeat a PIN.",
+    "ext show, ext list and status never show PINs; pins, export (unless --no-pins) and a newly generated PIN do.",
+    "Emergency numbers (911, 112, 999, 000) are never blocked.",
+];
+
+/// The main page: the clap sections, then exit status, environment, files,
+/// examples and security.
+fn main_page(cmd: clap::Command) -> io::Result<Vec<u8>> {
+    let man = clap_mangen::Man::new(cmd.clone());
+    let mut out = title_line("pinprotect");
+    man.render_name_section(&mut out)?;
+    man.render_synopsis_section(&mut out)?;
+    man.render_description_section(&mut out)?;
+    man.render_options_section(&mut out)?;
+    man.render_subcommands_section(&mut out)?;
+
+    let mut roff = Roff::default();
+    section(&mut roff, "EXIT STATUS");
+    for (code, text) in EXIT_STATUS {
+        tagged(&mut roff, code, text);
+    }
+    section(&mut roff, "ENVIRONMENT");
+    for (name, text) in ENVIRONMENT {
+        tagged(&mut roff, name, text);
+    }
+    section(&mut roff, "FILES");
+    roff.control("TP", []);
+    roff.text([italic("~/.local/share/pinprotect/pbx.sqlite3")]);
+    roff.text([roman(
+        "The default database (in the user's data directory). Every command but init needs it to exist; init creates it.",
+    )]);
+    let (_, examples) = notes_and_examples(
+        &cmd.get_after_help()
+            .map(|h| h.to_string())
+            .unwrap_or_default(),
+    );
+    examples_section(&mut roff, &examples);
+    section(&mut roff, "SECURITY");
+    paragraphs(&mut roff, SECURITY);
+    section(&mut roff, "SEE ALSO");
+    let see_also: Vec<String> = cmd
+        .get_subcommands()
+        .filter(|s| !s.is_hide_set() && s.get_name() != "help")
+        .map(|s| format!("pinprotect-{}(1)", s.get_name()))
+        .collect();
+    roff.text([roman(see_also.join(", "))]);
+    roff.to_writer(&mut out)?;
+    man.render_version_section(&mut out)?;
+    Ok(tidy(out))
+}
+
+/// A subcommand's page: the clap sections, notes and examples.
+fn sub_page(cmd: clap::Command) -> io::Result<Vec<u8>> {
+    let after = cmd
+        .get_after_help()
+        .map(|h| h.to_string())
+        .unwrap_or_default();
+    let man = clap_mangen::Man::new(cmd.clone());
+    let name = cmd
+        .get_display_name()
+        .unwrap_or_else(|| cmd.get_name())
+        .to_owned();
+    let mut out = title_line(&name);
+    man.render_name_section(&mut out)?;
+    man.render_synopsis_section(&mut out)?;
+    man.render_description_section(&mut out)?;
+    if cmd.get_arguments().any(|a| !a.is_hide_set()) {
+        man.render_options_section(&mut out)?;
+    }
+    if cmd.has_subcommands() {
+        man.render_subcommands_section(&mut out)?;
+    }
+    let (notes, examples) = notes_and_examples(&after);
+    let mut roff = Roff::default();
+    if !notes.is_empty() {
+        section(&mut roff, "NOTES");
+        paragraphs(&mut roff, notes.iter().map(String::as_str));
+    }
+    examples_section(&mut roff, &examples);
+    section(&mut roff, "SEE ALSO");
+    roff.text([bold("pinprotect"), roman("(1)")]);
+    roff.to_writer(&mut out)?;
+    Ok(tidy(out))
+}
+
+fn collect_pages(cmd: &clap::Command, out: &mut Vec<(PathBuf, Vec<u8>)>) -> io::Result<()> {
+    for sub in cmd
+        .get_subcommands()
+        .filter(|s| !s.is_hide_set() && s.get_name() != "help")
+    {
+        let name = sub
+            .get_display_name()
+            .unwrap_or_else(|| sub.get_name())
+            .to_owned();
+        out.push((
+            PathBuf::from(format!("man/{name}.1")),
+            sub_page(sub.clone())?,
+        ));
+        collect_pages(sub, out)?;
+    }
+    Ok(())
+}
+
+/// Every generated file, by its path relative to the repository root.
+pub fn generated_files() -> io::Result<Vec<(PathBuf, Vec<u8>)>> {
+    let mut files: Vec<(PathBuf, Vec<u8>)> = COMPLETIONS
+        .iter()
+        .map(|(shell, name)| (Path::new("completions").join(name), completion(*shell)))
+        .collect();
+    let mut cmd = Cli::command().disable_help_subcommand(true);
+    cmd.build();
+    files.push((PathBuf::from("man/pinprotect.1"), main_page(cmd.clone())?));
+    collect_pages(&cmd, &mut files)?;
+    Ok(files)
+}
+
+/// Writes every generated file below `root`.
+pub fn write_generated(root: &Path) -> io::Result<Vec<PathBuf>> {
+    let files = generated_files()?;
+    let mut written = Vec::with_capacity(files.len());
+    for (rel, bytes) in files {
+        let path = root.join(&rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(&path, bytes)?;
+        written.push(rel);
+    }
+    Ok(written)
+}
+
+/// The generated files that are missing or differ below `root`, each with
+/// a diff of committed against generated text; and files in `man/` or
+/// `completions/` that nothing generates any more.
+pub fn stale_files(root: &Path) -> io::Result<Vec<(PathBuf, String)>> {
+    let files = generated_files()?;
+    let mut stale = Vec::new();
+    for (rel, bytes) in &files {
+        match std::fs::read(root.join(rel)) {
+            Ok(committed) if &committed == bytes => {}
+            Ok(committed) => stale.push((
+                rel.clone(),
+                line_diff(
+                    &String::from_utf8_lossy(&committed),
+                    &String::from_utf8_lossy(bytes),
+                ),
+            )),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                stale.push((rel.clone(), "missing".into()))
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    for dir in ["man", "completions"] {
+        let Ok(entries) = std::fs::read_dir(root.join(dir)) else {
+            continue;
+        };
+        for entry in entries {
+            let rel = Path::new(dir).join(entry?.file_name());
+            if !files.iter().any(|(p, _)| *p == rel) {
+                stale.push((rel, "not generated any more: remove it".into()));
+            }
+        }
+    }
+    stale.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(stale)
+}
+
+/// A short line diff: `-` committed, `+` generated, around the changes.
+pub fn line_diff(old: &str, new: &str) -> String {
+    let a: Vec<&str> = old.lines().collect();
+    let b: Vec<&str> = new.lines().collect();
+    // Longest common subsequence table, from the end.
+    let mut lcs = vec![vec![0u32; b.len() + 1]; a.len() + 1];
+    for i in (0..a.len()).rev() {
+        for j in (0..b.len()).rev() {
+            lcs[i][j] = if a[i] == b[j] {
+                lcs[i + 1][j + 1] + 1
+            } else {
+                lcs[i + 1][j].max(lcs[i][j + 1])
+            };
+        }
+    }
+    let mut out = String::new();
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() || j < b.len() {
+        if i < a.len() && j < b.len() && a[i] == b[j] {
+            i += 1;
+            j += 1;
+        } else if j < b.len() && (i == a.len() || lcs[i][j + 1] >= lcs[i + 1][j]) {
+            out.push_str(&format!("+{}: {}\n", j + 1, b[j]));
+            j += 1;
+        } else {
+            out.push_str(&format!("-{}: {}\n", i + 1, a[i]));
+            i += 1;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn diff_shows_changed_lines() {
+        assert_eq!(
+            line_diff("a\nb\nc\n", "a\nB\nc\nd\n"),
+            "+2: B\n-2: b\n+4: d\n"
+        );
+        assert_eq!(line_diff("same\n", "same\n"), "");
+    }
+
+    #[test]
+    fn tidy_collapses_breaks_and_blank_lines() {
+        let out = tidy(b"a\n\n.br\nb\n.br\n\n.br\n.TP\nc\n".to_vec());
+        assert_eq!(String::from_utf8(out).unwrap(), "a\n.br\nb\n.TP\nc\n");
+    }
+
+    #[test]
+    fn notes_and_examples_split() {
+        let (notes, ex) = notes_and_examples(
+            "Some text\nwrapped.\n\nMore.\n\nExamples:\n  pinprotect a\n  pinprotect b\n",
+        );
+        assert_eq!(notes, ["Some text wrapped.", "More."]);
+        assert_eq!(ex, ["pinprotect a", "pinprotect b"]);
+    }
+}

@@ -1,0 +1,133 @@
+//! The committed completions/ and man/ match what the command line
+//! definition generates. `PINPROTECT_UPDATE_GENERATED=1 cargo test`
+//! rewrites them.
+
+use std::path::Path;
+
+use pinprotect::generate::{stale_files, write_generated};
+
+use crate::common::Env;
+
+fn report(stale: &[(std::path::PathBuf, String)]) -> String {
+    stale
+        .iter()
+        .map(|(p, diff)| format!("--- {}\n{diff}", p.display()))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn committed_completions_and_man_pages_are_current() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    if std::env::var_os("PINPROTECT_UPDATE_GENERATED").is_some_and(|v| v == "1") {
+        write_generated(root).unwrap();
+    }
+    let stale = stale_files(root).unwrap();
+    assert!(
+        stale.is_empty(),
+        "generated files are out of date; run `PINPROTECT_UPDATE_GENERATED=1 cargo test` \
+         (or `cargo run -- generate-files .`) and commit the result:\n{}",
+        report(&stale)
+    );
+}
+
+#[test]
+fn hand_edits_are_caught_and_regeneration_fixes_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let written = write_generated(dir.path()).unwrap();
+    assert!(written.len() >= 20, "{written:?}");
+    assert!(stale_files(dir.path()).unwrap().is_empty());
+
+    let page = dir.path().join("man/pinprotect-enable.1");
+    let text = std::fs::read_to_string(&page).unwrap();
+    std::fs::write(
+        &page,
+        text.replace("Turn pin protect on", "Turn pin protect ON"),
+    )
+    .unwrap();
+    let script = dir.path().join("completions/pinprotect.fish");
+    let mut fish = std::fs::read_to_string(&script).unwrap();
+    fish.push_str("# a local tweak\n");
+    std::fs::write(&script, fish).unwrap();
+    std::fs::write(dir.path().join("man/pinprotect-old.1"), ".TH OLD 1\n").unwrap();
+    std::fs::remove_file(dir.path().join("completions/_pinprotect")).unwrap();
+
+    let stale = stale_files(dir.path()).unwrap();
+    let names: Vec<String> = stale.iter().map(|(p, _)| p.display().to_string()).collect();
+    assert_eq!(
+        names,
+        [
+            "completions/_pinprotect",
+            "completions/pinprotect.fish",
+            "man/pinprotect-enable.1",
+            "man/pinprotect-old.1"
+        ]
+    );
+    let enable = &stale
+        .iter()
+        .find(|(p, _)| p.ends_with("pinprotect-enable.1"))
+        .unwrap()
+        .1;
+    assert!(
+        enable.contains("-") && enable.contains("Turn pin protect ON"),
+        "{enable}"
+    );
+    assert!(
+        enable.contains("+") && enable.contains("Turn pin protect on"),
+        "{enable}"
+    );
+
+    write_generated(dir.path()).unwrap();
+    std::fs::remove_file(dir.path().join("man/pinprotect-old.1")).unwrap();
+    assert!(stale_files(dir.path()).unwrap().is_empty());
+}
+
+#[test]
+fn completions_command_prints_the_committed_scripts() {
+    let env = Env::empty();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for (shell, file) in [
+        ("bash", "pinprotect.bash"),
+        ("zsh", "_pinprotect"),
+        ("fish", "pinprotect.fish"),
+        ("elvish", "pinprotect.elv"),
+        ("powershell", "_pinprotect.ps1"),
+    ] {
+        let expected = std::fs::read(root.join("completions").join(file)).unwrap();
+        let out = env.cmd().args(["completions", shell]).output().unwrap();
+        assert!(out.status.success());
+        assert!(out.stdout == expected, "{shell}");
+    }
+    env.cmd().args(["completions", "tcsh"]).assert().code(2);
+}
+
+#[test]
+fn completions_know_commands_flags_values_and_files() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let fish = std::fs::read_to_string(root.join("completions/pinprotect.fish")).unwrap();
+    for needle in [
+        "-a \"import\"",
+        "-a \"set-pin\"",
+        "-l duration",
+        "voicemail-conf",
+        "jsonl",
+        "-l db -d 'The database file",
+    ] {
+        assert!(
+            fish.contains(needle),
+            "{needle} missing from the fish completions"
+        );
+    }
+    // --db, --output and import's FILE complete file names.
+    assert!(fish.contains(
+        "-l db -d 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]' -r -F"
+    ));
+    assert!(fish.contains(
+        "-l output -d 'Write to FILE (atomically, mode 0600) instead of standard output' -r -F"
+    ));
+    let zsh = std::fs::read_to_string(root.join("completions/_pinprotect")).unwrap();
+    assert!(
+        zsh.contains(":file -- The file to import, or - for standard input:_files"),
+        "import FILE"
+    );
+}

@@ -1,0 +1,95 @@
+//! The README's examples work as written.
+
+use std::path::Path;
+use std::process::Command;
+
+use crate::common::{Env, bin, mode};
+
+fn readme() -> String {
+    std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap()
+}
+
+/// The body of the first fenced block of `lang`.
+fn block(text: &str, lang: &str) -> String {
+    let start = text
+        .find(&format!("```{lang}\n"))
+        .unwrap_or_else(|| panic!("no {lang} block"))
+        + lang.len()
+        + 4;
+    let end = text[start..].find("```").unwrap() + start;
+    text[start..end].to_string()
+}
+
+/// What cron runs for a crontab line: the command after the five time
+/// fields, with `\%` turned into `%` (an unescaped `%` would end the command).
+fn cron_command(line: &str) -> String {
+    let command = line.splitn(6, ' ').nth(5).unwrap();
+    let unescaped = command.replace("\\%", "");
+    assert!(!unescaped.contains('%'), "an unescaped % in {line}");
+    command.replace("\\%", "%")
+}
+
+#[test]
+fn the_cron_export_works_as_written() {
+    let env = Env::varied();
+    let backups = env.path("backups");
+    let text = readme();
+    // The setup step, then the crontab line, each run by sh as cron would.
+    let setup = text
+        .lines()
+        .find(|l| l.starts_with("install -d ") && l.contains("/var/backups/pbx"))
+        .expect("the README makes the backup folder");
+    let crontab = block(&text, "crontab");
+    let line = crontab
+        .lines()
+        .find(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .unwrap();
+    let command = cron_command(line);
+    let substitute = |s: &str| {
+        s.replace("/usr/local/bin/pinprotect", bin())
+            .replace("/var/lib/pbx/pbx.sqlite3", env.db.to_str().unwrap())
+            .replace("/var/backups/pbx", backups.to_str().unwrap())
+    };
+    for script in [substitute(setup), substitute(&command)] {
+        let out = Command::new("sh")
+            .args(["-c", &script])
+            .env_clear()
+            .env("PATH", "/usr/bin:/bin")
+            .env("HOME", env.dir.path())
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{script}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            out.stdout.is_empty() && out.stderr.is_empty(),
+            "{script} printed something"
+        );
+    }
+    assert_eq!(mode(&backups), 0o700);
+    let files: Vec<_> = std::fs::read_dir(&backups)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(files.len(), 1, "{files:?}");
+    let name = files[0].file_name().unwrap().to_str().unwrap().to_owned();
+    let date = name
+        .strip_prefix("extensions-")
+        .and_then(|n| n.strip_suffix(".csv"))
+        .unwrap();
+    assert!(
+        date.len() == 10
+            && date.chars().enumerate().all(|(i, c)| if i == 4 || i == 7 {
+                c == '-'
+            } else {
+                c.is_ascii_digit()
+            }),
+        "{name}"
+    );
+    assert_eq!(mode(&files[0]), 0o600);
+    let exported = std::fs::read_to_string(&files[0]).unwrap();
+    assert!(exported.starts_with("extension,first_name,last_name,email,voicemail_pin,"));
+    assert_eq!(exported.lines().count(), 6);
+}

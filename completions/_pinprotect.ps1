@@ -41,6 +41,10 @@ Register-ArgumentCompleter -Native -CommandName 'pinprotect' -ScriptBlock {
             [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Import extensions from a file: all or nothing')
             [CompletionResult]::new('dial', 'dial', [CompletionResultType]::ParameterValue, 'Simulate EXT dialing DIGITS; the feature code 7777 asks for the PIN')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'May EXT call NUMBER now? Exit 0 if permitted, 1 if not')
+            [CompletionResult]::new('reset-lockout', 'reset-lockout', [CompletionResultType]::ParameterValue, 'Clear an extension''s PIN-entry lockout and wrong-PIN count')
+            [CompletionResult]::new('settings', 'settings', [CompletionResultType]::ParameterValue, 'Show or change the settings (feature code, emergency numbers, PIN policy, lockout)')
+            [CompletionResult]::new('audit', 'audit', [CompletionResultType]::ParameterValue, 'Report weak PINs, PINs shared by several extensions, and extensions without pin protect')
+            [CompletionResult]::new('log', 'log', [CompletionResultType]::ParameterValue, 'Show the audit log: who changed what, unlocked whom, saw which PINs')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print the completion script for a shell')
             [CompletionResult]::new('generate-files', 'generate-files', [CompletionResultType]::ParameterValue, 'Regenerate completions/ and man/ below DIR (for maintainers)')
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'A narrated tour on a throwaway database (never yours)')
@@ -82,6 +86,7 @@ Register-ArgumentCompleter -Native -CommandName 'pinprotect' -ScriptBlock {
             [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Use TIME as the current time (RFC 3339, e.g. 2026-11-26T09:00:00Z)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal')
             [CompletionResult]::new('--pin-stdin', '--pin-stdin', [CompletionResultType]::ParameterName, 'Read the voicemail PIN from the first line of standard input')
+            [CompletionResult]::new('--allow-weak', '--allow-weak', [CompletionResultType]::ParameterName, 'Accept a weak PIN (the override is logged)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no messages, only data and errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no messages, only data and errors')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -107,6 +112,7 @@ Register-ArgumentCompleter -Native -CommandName 'pinprotect' -ScriptBlock {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal')
             [CompletionResult]::new('--pin-stdin', '--pin-stdin', [CompletionResultType]::ParameterName, 'Read the PIN from the first line of standard input')
             [CompletionResult]::new('--generate', '--generate', [CompletionResultType]::ParameterName, 'Generate a random 6-digit PIN and print it once')
+            [CompletionResult]::new('--allow-weak', '--allow-weak', [CompletionResultType]::ParameterName, 'Accept a weak PIN (the override is logged)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no messages, only data and errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no messages, only data and errors')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -248,6 +254,7 @@ Register-ArgumentCompleter -Native -CommandName 'pinprotect' -ScriptBlock {
             [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Use TIME as the current time (RFC 3339, e.g. 2026-11-26T09:00:00Z)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal')
             [CompletionResult]::new('--no-pins', '--no-pins', [CompletionResultType]::ParameterName, 'Leave out the voicemail PINs (the 3cx format keeps the VMPIN column, empty)')
+            [CompletionResult]::new('--spreadsheet-safe', '--spreadsheet-safe', [CompletionResultType]::ParameterName, 'Prefix CSV cells that start with = + - @ tab or CR with '' so spreadsheets show them as text')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no messages, only data and errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no messages, only data and errors')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -264,6 +271,7 @@ Register-ArgumentCompleter -Native -CommandName 'pinprotect' -ScriptBlock {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal')
             [CompletionResult]::new('--update', '--update', [CompletionResultType]::ParameterName, 'Update extensions that exist already (the fields the file gives)')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Check everything and report what would change; write nothing')
+            [CompletionResult]::new('--allow-weak', '--allow-weak', [CompletionResultType]::ParameterName, 'Accept weak PINs (each override is logged)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no messages, only data and errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no messages, only data and errors')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -281,6 +289,92 @@ Register-ArgumentCompleter -Native -CommandName 'pinprotect' -ScriptBlock {
             break
         }
         'pinprotect;check' {
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]')
+            [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Use TIME as the current time (RFC 3339, e.g. 2026-11-26T09:00:00Z)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no messages, only data and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no messages, only data and errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'pinprotect;reset-lockout' {
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]')
+            [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Use TIME as the current time (RFC 3339, e.g. 2026-11-26T09:00:00Z)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no messages, only data and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no messages, only data and errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'pinprotect;settings' {
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]')
+            [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Use TIME as the current time (RFC 3339, e.g. 2026-11-26T09:00:00Z)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no messages, only data and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no messages, only data and errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show every setting (the default)')
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Change a setting')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'pinprotect;settings;show' {
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]')
+            [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Use TIME as the current time (RFC 3339, e.g. 2026-11-26T09:00:00Z)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no messages, only data and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no messages, only data and errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'pinprotect;settings;set' {
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]')
+            [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Use TIME as the current time (RFC 3339, e.g. 2026-11-26T09:00:00Z)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no messages, only data and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no messages, only data and errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'pinprotect;settings;help' {
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show every setting (the default)')
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Change a setting')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'pinprotect;settings;help;show' {
+            break
+        }
+        'pinprotect;settings;help;set' {
+            break
+        }
+        'pinprotect;settings;help;help' {
+            break
+        }
+        'pinprotect;audit' {
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]')
+            [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Use TIME as the current time (RFC 3339, e.g. 2026-11-26T09:00:00Z)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no messages, only data and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no messages, only data and errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'pinprotect;log' {
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only events at or after TIME (RFC 3339)')
+            [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Only the N most recent events')
             [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]')
@@ -334,6 +428,10 @@ Register-ArgumentCompleter -Native -CommandName 'pinprotect' -ScriptBlock {
             [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Import extensions from a file: all or nothing')
             [CompletionResult]::new('dial', 'dial', [CompletionResultType]::ParameterValue, 'Simulate EXT dialing DIGITS; the feature code 7777 asks for the PIN')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'May EXT call NUMBER now? Exit 0 if permitted, 1 if not')
+            [CompletionResult]::new('reset-lockout', 'reset-lockout', [CompletionResultType]::ParameterValue, 'Clear an extension''s PIN-entry lockout and wrong-PIN count')
+            [CompletionResult]::new('settings', 'settings', [CompletionResultType]::ParameterValue, 'Show or change the settings (feature code, emergency numbers, PIN policy, lockout)')
+            [CompletionResult]::new('audit', 'audit', [CompletionResultType]::ParameterValue, 'Report weak PINs, PINs shared by several extensions, and extensions without pin protect')
+            [CompletionResult]::new('log', 'log', [CompletionResultType]::ParameterValue, 'Show the audit log: who changed what, unlocked whom, saw which PINs')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print the completion script for a shell')
             [CompletionResult]::new('generate-files', 'generate-files', [CompletionResultType]::ParameterValue, 'Regenerate completions/ and man/ below DIR (for maintainers)')
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'A narrated tour on a throwaway database (never yours)')
@@ -395,6 +493,26 @@ Register-ArgumentCompleter -Native -CommandName 'pinprotect' -ScriptBlock {
             break
         }
         'pinprotect;help;check' {
+            break
+        }
+        'pinprotect;help;reset-lockout' {
+            break
+        }
+        'pinprotect;help;settings' {
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show every setting (the default)')
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Change a setting')
+            break
+        }
+        'pinprotect;help;settings;show' {
+            break
+        }
+        'pinprotect;help;settings;set' {
+            break
+        }
+        'pinprotect;help;audit' {
+            break
+        }
+        'pinprotect;help;log' {
             break
         }
         'pinprotect;help;completions' {

@@ -16,6 +16,9 @@ _pinprotect() {
             ",$1")
                 cmd="pinprotect"
                 ;;
+            pinprotect,audit)
+                cmd="pinprotect__subcmd__audit"
+                ;;
             pinprotect,check)
                 cmd="pinprotect__subcmd__check"
                 ;;
@@ -52,11 +55,20 @@ _pinprotect() {
             pinprotect,init)
                 cmd="pinprotect__subcmd__init"
                 ;;
+            pinprotect,log)
+                cmd="pinprotect__subcmd__log"
+                ;;
             pinprotect,pins)
                 cmd="pinprotect__subcmd__pins"
                 ;;
+            pinprotect,reset-lockout)
+                cmd="pinprotect__subcmd__reset__subcmd__lockout"
+                ;;
             pinprotect,revoke)
                 cmd="pinprotect__subcmd__revoke"
+                ;;
+            pinprotect,settings)
+                cmd="pinprotect__subcmd__settings"
                 ;;
             pinprotect,status)
                 cmd="pinprotect__subcmd__status"
@@ -103,6 +115,9 @@ _pinprotect() {
             pinprotect__subcmd__ext__subcmd__help,show)
                 cmd="pinprotect__subcmd__ext__subcmd__help__subcmd__show"
                 ;;
+            pinprotect__subcmd__help,audit)
+                cmd="pinprotect__subcmd__help__subcmd__audit"
+                ;;
             pinprotect__subcmd__help,check)
                 cmd="pinprotect__subcmd__help__subcmd__check"
                 ;;
@@ -139,11 +154,20 @@ _pinprotect() {
             pinprotect__subcmd__help,init)
                 cmd="pinprotect__subcmd__help__subcmd__init"
                 ;;
+            pinprotect__subcmd__help,log)
+                cmd="pinprotect__subcmd__help__subcmd__log"
+                ;;
             pinprotect__subcmd__help,pins)
                 cmd="pinprotect__subcmd__help__subcmd__pins"
                 ;;
+            pinprotect__subcmd__help,reset-lockout)
+                cmd="pinprotect__subcmd__help__subcmd__reset__subcmd__lockout"
+                ;;
             pinprotect__subcmd__help,revoke)
                 cmd="pinprotect__subcmd__help__subcmd__revoke"
+                ;;
+            pinprotect__subcmd__help,settings)
+                cmd="pinprotect__subcmd__help__subcmd__settings"
                 ;;
             pinprotect__subcmd__help,status)
                 cmd="pinprotect__subcmd__help__subcmd__status"
@@ -166,6 +190,30 @@ _pinprotect() {
             pinprotect__subcmd__help__subcmd__ext,show)
                 cmd="pinprotect__subcmd__help__subcmd__ext__subcmd__show"
                 ;;
+            pinprotect__subcmd__help__subcmd__settings,set)
+                cmd="pinprotect__subcmd__help__subcmd__settings__subcmd__set"
+                ;;
+            pinprotect__subcmd__help__subcmd__settings,show)
+                cmd="pinprotect__subcmd__help__subcmd__settings__subcmd__show"
+                ;;
+            pinprotect__subcmd__settings,help)
+                cmd="pinprotect__subcmd__settings__subcmd__help"
+                ;;
+            pinprotect__subcmd__settings,set)
+                cmd="pinprotect__subcmd__settings__subcmd__set"
+                ;;
+            pinprotect__subcmd__settings,show)
+                cmd="pinprotect__subcmd__settings__subcmd__show"
+                ;;
+            pinprotect__subcmd__settings__subcmd__help,help)
+                cmd="pinprotect__subcmd__settings__subcmd__help__subcmd__help"
+                ;;
+            pinprotect__subcmd__settings__subcmd__help,set)
+                cmd="pinprotect__subcmd__settings__subcmd__help__subcmd__set"
+                ;;
+            pinprotect__subcmd__settings__subcmd__help,show)
+                cmd="pinprotect__subcmd__settings__subcmd__help__subcmd__show"
+                ;;
             *)
                 ;;
         esac
@@ -173,12 +221,57 @@ _pinprotect() {
 
     case "${cmd}" in
         pinprotect)
-            opts="-q -h -V --db --now --color --quiet --help --version init ext enable disable revoke status pins export import dial check completions generate-files demo help"
+            opts="-q -h -V --db --now --color --quiet --help --version init ext enable disable revoke status pins export import dial check reset-lockout settings audit log completions generate-files demo help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --db)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --now)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pinprotect__subcmd__audit)
+            opts="-f -q -h --format --db --now --color --quiet --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    return 0
+                    ;;
                 --db)
                     local oldifs
                     if [ -n "${IFS+x}" ]; then
@@ -448,7 +541,7 @@ _pinprotect() {
             return 0
             ;;
         pinprotect__subcmd__export)
-            opts="-f -o -q -h --format --output --no-pins --db --now --color --quiet --help"
+            opts="-f -o -q -h --format --output --no-pins --spreadsheet-safe --db --now --color --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -560,7 +653,7 @@ _pinprotect() {
             return 0
             ;;
         pinprotect__subcmd__ext__subcmd__add)
-            opts="-q -h --first-name --last-name --email --pin-stdin --db --now --color --quiet --help"
+            opts="-q -h --first-name --last-name --email --pin-stdin --allow-weak --db --now --color --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -852,7 +945,7 @@ _pinprotect() {
             return 0
             ;;
         pinprotect__subcmd__ext__subcmd__set__subcmd__pin)
-            opts="-q -h --pin-stdin --generate --db --now --color --quiet --help"
+            opts="-q -h --pin-stdin --generate --allow-weak --db --now --color --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -971,8 +1064,22 @@ _pinprotect() {
             return 0
             ;;
         pinprotect__subcmd__help)
-            opts="init ext enable disable revoke status pins export import dial check completions generate-files demo help"
+            opts="init ext enable disable revoke status pins export import dial check reset-lockout settings audit log completions generate-files demo help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pinprotect__subcmd__help__subcmd__audit)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1236,7 +1343,35 @@ _pinprotect() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        pinprotect__subcmd__help__subcmd__log)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         pinprotect__subcmd__help__subcmd__pins)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pinprotect__subcmd__help__subcmd__reset__subcmd__lockout)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1264,6 +1399,48 @@ _pinprotect() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        pinprotect__subcmd__help__subcmd__settings)
+            opts="show set"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pinprotect__subcmd__help__subcmd__settings__subcmd__set)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pinprotect__subcmd__help__subcmd__settings__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         pinprotect__subcmd__help__subcmd__status)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1279,7 +1456,7 @@ _pinprotect() {
             return 0
             ;;
         pinprotect__subcmd__import)
-            opts="-f -d -q -h --format --update --dry-run --duration --db --now --color --quiet --help"
+            opts="-f -d -q -h --format --update --dry-run --duration --allow-weak --db --now --color --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1368,6 +1545,59 @@ _pinprotect() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        pinprotect__subcmd__log)
+            opts="-f -q -h --since --limit --format --db --now --color --quiet --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    return 0
+                    ;;
+                --db)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --now)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         pinprotect__subcmd__pins)
             opts="-f -q -h --format --db --now --color --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -1413,6 +1643,43 @@ _pinprotect() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        pinprotect__subcmd__reset__subcmd__lockout)
+            opts="-q -h --db --now --color --quiet --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --db)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --now)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         pinprotect__subcmd__revoke)
             opts="-q -h --all --db --now --color --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -1420,6 +1687,181 @@ _pinprotect() {
                 return 0
             fi
             case "${prev}" in
+                --db)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --now)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pinprotect__subcmd__settings)
+            opts="-q -h --db --now --color --quiet --help show set help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --db)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --now)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pinprotect__subcmd__settings__subcmd__help)
+            opts="show set help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pinprotect__subcmd__settings__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pinprotect__subcmd__settings__subcmd__help__subcmd__set)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pinprotect__subcmd__settings__subcmd__help__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pinprotect__subcmd__settings__subcmd__set)
+            opts="-q -h --db --now --color --quiet --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --db)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --now)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pinprotect__subcmd__settings__subcmd__show)
+            opts="-f -q -h --format --db --now --color --quiet --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    return 0
+                    ;;
                 --db)
                     local oldifs
                     if [ -n "${IFS+x}" ]; then

@@ -38,6 +38,10 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
             cand import 'Import extensions from a file: all or nothing'
             cand dial 'Simulate EXT dialing DIGITS; the feature code 7777 asks for the PIN'
             cand check 'May EXT call NUMBER now? Exit 0 if permitted, 1 if not'
+            cand reset-lockout 'Clear an extension''s PIN-entry lockout and wrong-PIN count'
+            cand settings 'Show or change the settings (feature code, emergency numbers, PIN policy, lockout)'
+            cand audit 'Report weak PINs, PINs shared by several extensions, and extensions without pin protect'
+            cand log 'Show the audit log: who changed what, unlocked whom, saw which PINs'
             cand completions 'Print the completion script for a shell'
             cand generate-files 'Regenerate completions/ and man/ below DIR (for maintainers)'
             cand demo 'A narrated tour on a throwaway database (never yours)'
@@ -76,6 +80,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
             cand --now 'Use TIME as the current time (RFC 3339, e.g. 2026-11-26T09:00:00Z)'
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand --pin-stdin 'Read the voicemail PIN from the first line of standard input'
+            cand --allow-weak 'Accept a weak PIN (the override is logged)'
             cand -q 'Print no messages, only data and errors'
             cand --quiet 'Print no messages, only data and errors'
             cand -h 'Print help (see more with ''--help'')'
@@ -99,6 +104,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand --pin-stdin 'Read the PIN from the first line of standard input'
             cand --generate 'Generate a random 6-digit PIN and print it once'
+            cand --allow-weak 'Accept a weak PIN (the override is logged)'
             cand -q 'Print no messages, only data and errors'
             cand --quiet 'Print no messages, only data and errors'
             cand -h 'Print help (see more with ''--help'')'
@@ -223,6 +229,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
             cand --now 'Use TIME as the current time (RFC 3339, e.g. 2026-11-26T09:00:00Z)'
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand --no-pins 'Leave out the voicemail PINs (the 3cx format keeps the VMPIN column, empty)'
+            cand --spreadsheet-safe 'Prefix CSV cells that start with = + - @ tab or CR with '' so spreadsheets show them as text'
             cand -q 'Print no messages, only data and errors'
             cand --quiet 'Print no messages, only data and errors'
             cand -h 'Print help (see more with ''--help'')'
@@ -238,6 +245,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand --update 'Update extensions that exist already (the fields the file gives)'
             cand --dry-run 'Check everything and report what would change; write nothing'
+            cand --allow-weak 'Accept weak PINs (each override is logged)'
             cand -q 'Print no messages, only data and errors'
             cand --quiet 'Print no messages, only data and errors'
             cand -h 'Print help (see more with ''--help'')'
@@ -253,6 +261,82 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'pinprotect;check'= {
+            cand -f 'Output format'
+            cand --format 'Output format'
+            cand --db 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]'
+            cand --now 'Use TIME as the current time (RFC 3339, e.g. 2026-11-26T09:00:00Z)'
+            cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
+            cand -q 'Print no messages, only data and errors'
+            cand --quiet 'Print no messages, only data and errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'pinprotect;reset-lockout'= {
+            cand --db 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]'
+            cand --now 'Use TIME as the current time (RFC 3339, e.g. 2026-11-26T09:00:00Z)'
+            cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
+            cand -q 'Print no messages, only data and errors'
+            cand --quiet 'Print no messages, only data and errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'pinprotect;settings'= {
+            cand --db 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]'
+            cand --now 'Use TIME as the current time (RFC 3339, e.g. 2026-11-26T09:00:00Z)'
+            cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
+            cand -q 'Print no messages, only data and errors'
+            cand --quiet 'Print no messages, only data and errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand show 'Show every setting (the default)'
+            cand set 'Change a setting'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'pinprotect;settings;show'= {
+            cand -f 'Output format'
+            cand --format 'Output format'
+            cand --db 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]'
+            cand --now 'Use TIME as the current time (RFC 3339, e.g. 2026-11-26T09:00:00Z)'
+            cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
+            cand -q 'Print no messages, only data and errors'
+            cand --quiet 'Print no messages, only data and errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'pinprotect;settings;set'= {
+            cand --db 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]'
+            cand --now 'Use TIME as the current time (RFC 3339, e.g. 2026-11-26T09:00:00Z)'
+            cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
+            cand -q 'Print no messages, only data and errors'
+            cand --quiet 'Print no messages, only data and errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'pinprotect;settings;help'= {
+            cand show 'Show every setting (the default)'
+            cand set 'Change a setting'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'pinprotect;settings;help;show'= {
+        }
+        &'pinprotect;settings;help;set'= {
+        }
+        &'pinprotect;settings;help;help'= {
+        }
+        &'pinprotect;audit'= {
+            cand -f 'Output format'
+            cand --format 'Output format'
+            cand --db 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]'
+            cand --now 'Use TIME as the current time (RFC 3339, e.g. 2026-11-26T09:00:00Z)'
+            cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
+            cand -q 'Print no messages, only data and errors'
+            cand --quiet 'Print no messages, only data and errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'pinprotect;log'= {
+            cand --since 'Only events at or after TIME (RFC 3339)'
+            cand --limit 'Only the N most recent events'
             cand -f 'Output format'
             cand --format 'Output format'
             cand --db 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]'
@@ -302,6 +386,10 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
             cand import 'Import extensions from a file: all or nothing'
             cand dial 'Simulate EXT dialing DIGITS; the feature code 7777 asks for the PIN'
             cand check 'May EXT call NUMBER now? Exit 0 if permitted, 1 if not'
+            cand reset-lockout 'Clear an extension''s PIN-entry lockout and wrong-PIN count'
+            cand settings 'Show or change the settings (feature code, emergency numbers, PIN policy, lockout)'
+            cand audit 'Report weak PINs, PINs shared by several extensions, and extensions without pin protect'
+            cand log 'Show the audit log: who changed what, unlocked whom, saw which PINs'
             cand completions 'Print the completion script for a shell'
             cand generate-files 'Regenerate completions/ and man/ below DIR (for maintainers)'
             cand demo 'A narrated tour on a throwaway database (never yours)'
@@ -346,6 +434,20 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
         &'pinprotect;help;dial'= {
         }
         &'pinprotect;help;check'= {
+        }
+        &'pinprotect;help;reset-lockout'= {
+        }
+        &'pinprotect;help;settings'= {
+            cand show 'Show every setting (the default)'
+            cand set 'Change a setting'
+        }
+        &'pinprotect;help;settings;show'= {
+        }
+        &'pinprotect;help;settings;set'= {
+        }
+        &'pinprotect;help;audit'= {
+        }
+        &'pinprotect;help;log'= {
         }
         &'pinprotect;help;completions'= {
         }

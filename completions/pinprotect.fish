@@ -43,6 +43,10 @@ complete -c pinprotect -n "__fish_pinprotect_needs_command" -f -a "export" -d 'E
 complete -c pinprotect -n "__fish_pinprotect_needs_command" -f -a "import" -d 'Import extensions from a file: all or nothing'
 complete -c pinprotect -n "__fish_pinprotect_needs_command" -f -a "dial" -d 'Simulate EXT dialing DIGITS; the feature code 7777 asks for the PIN'
 complete -c pinprotect -n "__fish_pinprotect_needs_command" -f -a "check" -d 'May EXT call NUMBER now? Exit 0 if permitted, 1 if not'
+complete -c pinprotect -n "__fish_pinprotect_needs_command" -f -a "reset-lockout" -d 'Clear an extension\'s PIN-entry lockout and wrong-PIN count'
+complete -c pinprotect -n "__fish_pinprotect_needs_command" -f -a "settings" -d 'Show or change the settings (feature code, emergency numbers, PIN policy, lockout)'
+complete -c pinprotect -n "__fish_pinprotect_needs_command" -f -a "audit" -d 'Report weak PINs, PINs shared by several extensions, and extensions without pin protect'
+complete -c pinprotect -n "__fish_pinprotect_needs_command" -f -a "log" -d 'Show the audit log: who changed what, unlocked whom, saw which PINs'
 complete -c pinprotect -n "__fish_pinprotect_needs_command" -f -a "completions" -d 'Print the completion script for a shell'
 complete -c pinprotect -n "__fish_pinprotect_needs_command" -f -a "generate-files" -d 'Regenerate completions/ and man/ below DIR (for maintainers)'
 complete -c pinprotect -n "__fish_pinprotect_needs_command" -f -a "demo" -d 'A narrated tour on a throwaway database (never yours)'
@@ -77,6 +81,7 @@ complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_se
 always\t'Always colour'
 never\t'Never colour'"
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from add" -l pin-stdin -d 'Read the voicemail PIN from the first line of standard input'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from add" -l allow-weak -d 'Accept a weak PIN (the override is logged)'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from add" -s q -l quiet -d 'Print no messages, only data and errors'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from edit" -l first-name -d 'First name ("" clears it on edit)' -r
@@ -96,6 +101,7 @@ always\t'Always colour'
 never\t'Never colour'"
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from set-pin" -l pin-stdin -d 'Read the PIN from the first line of standard input'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from set-pin" -l generate -d 'Generate a random 6-digit PIN and print it once'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from set-pin" -l allow-weak -d 'Accept a weak PIN (the override is logged)'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from set-pin" -s q -l quiet -d 'Print no messages, only data and errors'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from set-pin" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from show" -s f -l format -d 'Output format' -r -f -a "table\t'Aligned columns for people'
@@ -189,6 +195,7 @@ complete -c pinprotect -n "__fish_pinprotect_using_subcommand export" -l color -
 always\t'Always colour'
 never\t'Never colour'"
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand export" -l no-pins -d 'Leave out the voicemail PINs (the 3cx format keeps the VMPIN column, empty)'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand export" -l spreadsheet-safe -d 'Prefix CSV cells that start with = + - @ tab or CR with \' so spreadsheets show them as text'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand export" -s q -l quiet -d 'Print no messages, only data and errors'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand export" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand import" -s f -l format -d 'The file\'s format; auto goes by the file name and its first line' -r -f -a "auto\t'By the file name and the first line'
@@ -205,6 +212,7 @@ always\t'Always colour'
 never\t'Never colour'"
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand import" -l update -d 'Update extensions that exist already (the fields the file gives)'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand import" -l dry-run -d 'Check everything and report what would change; write nothing'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand import" -l allow-weak -d 'Accept weak PINs (each override is logged)'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand import" -s q -l quiet -d 'Print no messages, only data and errors'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand import" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand dial" -l db -d 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
@@ -223,6 +231,65 @@ always\t'Always colour'
 never\t'Never colour'"
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand check" -s q -l quiet -d 'Print no messages, only data and errors'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand check" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand reset-lockout" -l db -d 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand reset-lockout" -l now -d 'Use TIME as the current time (RFC 3339, e.g. 2026-11-26T09:00:00Z)' -r
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand reset-lockout" -l color -d 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand reset-lockout" -s q -l quiet -d 'Print no messages, only data and errors'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand reset-lockout" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand settings; and not __fish_seen_subcommand_from show set help" -l db -d 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand settings; and not __fish_seen_subcommand_from show set help" -l now -d 'Use TIME as the current time (RFC 3339, e.g. 2026-11-26T09:00:00Z)' -r
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand settings; and not __fish_seen_subcommand_from show set help" -l color -d 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand settings; and not __fish_seen_subcommand_from show set help" -s q -l quiet -d 'Print no messages, only data and errors'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand settings; and not __fish_seen_subcommand_from show set help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand settings; and not __fish_seen_subcommand_from show set help" -f -a "show" -d 'Show every setting (the default)'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand settings; and not __fish_seen_subcommand_from show set help" -f -a "set" -d 'Change a setting'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand settings; and not __fish_seen_subcommand_from show set help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand settings; and __fish_seen_subcommand_from show" -s f -l format -d 'Output format' -r -f -a "table\t'Aligned columns for people'
+json\t'One JSON array of objects'
+csv\t'CSV with a header line'"
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand settings; and __fish_seen_subcommand_from show" -l db -d 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand settings; and __fish_seen_subcommand_from show" -l now -d 'Use TIME as the current time (RFC 3339, e.g. 2026-11-26T09:00:00Z)' -r
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand settings; and __fish_seen_subcommand_from show" -l color -d 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand settings; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print no messages, only data and errors'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand settings; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand settings; and __fish_seen_subcommand_from set" -l db -d 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand settings; and __fish_seen_subcommand_from set" -l now -d 'Use TIME as the current time (RFC 3339, e.g. 2026-11-26T09:00:00Z)' -r
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand settings; and __fish_seen_subcommand_from set" -l color -d 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand settings; and __fish_seen_subcommand_from set" -s q -l quiet -d 'Print no messages, only data and errors'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand settings; and __fish_seen_subcommand_from set" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand settings; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show every setting (the default)'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand settings; and __fish_seen_subcommand_from help" -f -a "set" -d 'Change a setting'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand settings; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand audit" -s f -l format -d 'Output format' -r -f -a "table\t'Aligned columns for people'
+json\t'One JSON array of objects'
+csv\t'CSV with a header line'"
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand audit" -l db -d 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand audit" -l now -d 'Use TIME as the current time (RFC 3339, e.g. 2026-11-26T09:00:00Z)' -r
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand audit" -l color -d 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand audit" -s q -l quiet -d 'Print no messages, only data and errors'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand audit" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand log" -l since -d 'Only events at or after TIME (RFC 3339)' -r
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand log" -l limit -d 'Only the N most recent events' -r
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand log" -s f -l format -d 'Output format' -r -f -a "table\t'Aligned columns for people'
+json\t'One JSON array of objects'
+csv\t'CSV with a header line'"
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand log" -l db -d 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand log" -l now -d 'Use TIME as the current time (RFC 3339, e.g. 2026-11-26T09:00:00Z)' -r
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand log" -l color -d 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand log" -s q -l quiet -d 'Print no messages, only data and errors'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand log" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand completions" -l db -d 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand completions" -l now -d 'Use TIME as the current time (RFC 3339, e.g. 2026-11-26T09:00:00Z)' -r
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand completions" -l color -d 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
@@ -244,24 +311,30 @@ always\t'Always colour'
 never\t'Never colour'"
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand demo" -s q -l quiet -d 'Print no messages, only data and errors'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand demo" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and not __fish_seen_subcommand_from init ext enable disable revoke status pins export import dial check completions generate-files demo help" -f -a "init" -d 'Create the database, or bring an existing one up to date'
-complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and not __fish_seen_subcommand_from init ext enable disable revoke status pins export import dial check completions generate-files demo help" -f -a "ext" -d 'Add, change, show, list and remove extensions'
-complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and not __fish_seen_subcommand_from init ext enable disable revoke status pins export import dial check completions generate-files demo help" -f -a "enable" -d 'Turn pin protect on: outbound calls need the PIN (starts locked)'
-complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and not __fish_seen_subcommand_from init ext enable disable revoke status pins export import dial check completions generate-files demo help" -f -a "disable" -d 'Turn pin protect off (the duration is kept, the grant cleared)'
-complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and not __fish_seen_subcommand_from init ext enable disable revoke status pins export import dial check completions generate-files demo help" -f -a "revoke" -d 'End active grants now: the extensions are locked again'
-complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and not __fish_seen_subcommand_from init ext enable disable revoke status pins export import dial check completions generate-files demo help" -f -a "status" -d 'Show pin protect, duration and state (unrestricted, locked, unlocked)'
-complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and not __fish_seen_subcommand_from init ext enable disable revoke status pins export import dial check completions generate-files demo help" -f -a "pins" -d 'Show voicemail PINs'
-complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and not __fish_seen_subcommand_from init ext enable disable revoke status pins export import dial check completions generate-files demo help" -f -a "export" -d 'Export all extensions in numeric order to CSV, JSON, JSON lines or 3CX CSV'
-complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and not __fish_seen_subcommand_from init ext enable disable revoke status pins export import dial check completions generate-files demo help" -f -a "import" -d 'Import extensions from a file: all or nothing'
-complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and not __fish_seen_subcommand_from init ext enable disable revoke status pins export import dial check completions generate-files demo help" -f -a "dial" -d 'Simulate EXT dialing DIGITS; the feature code 7777 asks for the PIN'
-complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and not __fish_seen_subcommand_from init ext enable disable revoke status pins export import dial check completions generate-files demo help" -f -a "check" -d 'May EXT call NUMBER now? Exit 0 if permitted, 1 if not'
-complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and not __fish_seen_subcommand_from init ext enable disable revoke status pins export import dial check completions generate-files demo help" -f -a "completions" -d 'Print the completion script for a shell'
-complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and not __fish_seen_subcommand_from init ext enable disable revoke status pins export import dial check completions generate-files demo help" -f -a "generate-files" -d 'Regenerate completions/ and man/ below DIR (for maintainers)'
-complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and not __fish_seen_subcommand_from init ext enable disable revoke status pins export import dial check completions generate-files demo help" -f -a "demo" -d 'A narrated tour on a throwaway database (never yours)'
-complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and not __fish_seen_subcommand_from init ext enable disable revoke status pins export import dial check completions generate-files demo help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and not __fish_seen_subcommand_from init ext enable disable revoke status pins export import dial check reset-lockout settings audit log completions generate-files demo help" -f -a "init" -d 'Create the database, or bring an existing one up to date'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and not __fish_seen_subcommand_from init ext enable disable revoke status pins export import dial check reset-lockout settings audit log completions generate-files demo help" -f -a "ext" -d 'Add, change, show, list and remove extensions'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and not __fish_seen_subcommand_from init ext enable disable revoke status pins export import dial check reset-lockout settings audit log completions generate-files demo help" -f -a "enable" -d 'Turn pin protect on: outbound calls need the PIN (starts locked)'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and not __fish_seen_subcommand_from init ext enable disable revoke status pins export import dial check reset-lockout settings audit log completions generate-files demo help" -f -a "disable" -d 'Turn pin protect off (the duration is kept, the grant cleared)'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and not __fish_seen_subcommand_from init ext enable disable revoke status pins export import dial check reset-lockout settings audit log completions generate-files demo help" -f -a "revoke" -d 'End active grants now: the extensions are locked again'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and not __fish_seen_subcommand_from init ext enable disable revoke status pins export import dial check reset-lockout settings audit log completions generate-files demo help" -f -a "status" -d 'Show pin protect, duration and state (unrestricted, locked, unlocked)'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and not __fish_seen_subcommand_from init ext enable disable revoke status pins export import dial check reset-lockout settings audit log completions generate-files demo help" -f -a "pins" -d 'Show voicemail PINs'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and not __fish_seen_subcommand_from init ext enable disable revoke status pins export import dial check reset-lockout settings audit log completions generate-files demo help" -f -a "export" -d 'Export all extensions in numeric order to CSV, JSON, JSON lines or 3CX CSV'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and not __fish_seen_subcommand_from init ext enable disable revoke status pins export import dial check reset-lockout settings audit log completions generate-files demo help" -f -a "import" -d 'Import extensions from a file: all or nothing'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and not __fish_seen_subcommand_from init ext enable disable revoke status pins export import dial check reset-lockout settings audit log completions generate-files demo help" -f -a "dial" -d 'Simulate EXT dialing DIGITS; the feature code 7777 asks for the PIN'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and not __fish_seen_subcommand_from init ext enable disable revoke status pins export import dial check reset-lockout settings audit log completions generate-files demo help" -f -a "check" -d 'May EXT call NUMBER now? Exit 0 if permitted, 1 if not'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and not __fish_seen_subcommand_from init ext enable disable revoke status pins export import dial check reset-lockout settings audit log completions generate-files demo help" -f -a "reset-lockout" -d 'Clear an extension\'s PIN-entry lockout and wrong-PIN count'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and not __fish_seen_subcommand_from init ext enable disable revoke status pins export import dial check reset-lockout settings audit log completions generate-files demo help" -f -a "settings" -d 'Show or change the settings (feature code, emergency numbers, PIN policy, lockout)'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and not __fish_seen_subcommand_from init ext enable disable revoke status pins export import dial check reset-lockout settings audit log completions generate-files demo help" -f -a "audit" -d 'Report weak PINs, PINs shared by several extensions, and extensions without pin protect'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and not __fish_seen_subcommand_from init ext enable disable revoke status pins export import dial check reset-lockout settings audit log completions generate-files demo help" -f -a "log" -d 'Show the audit log: who changed what, unlocked whom, saw which PINs'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and not __fish_seen_subcommand_from init ext enable disable revoke status pins export import dial check reset-lockout settings audit log completions generate-files demo help" -f -a "completions" -d 'Print the completion script for a shell'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and not __fish_seen_subcommand_from init ext enable disable revoke status pins export import dial check reset-lockout settings audit log completions generate-files demo help" -f -a "generate-files" -d 'Regenerate completions/ and man/ below DIR (for maintainers)'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and not __fish_seen_subcommand_from init ext enable disable revoke status pins export import dial check reset-lockout settings audit log completions generate-files demo help" -f -a "demo" -d 'A narrated tour on a throwaway database (never yours)'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and not __fish_seen_subcommand_from init ext enable disable revoke status pins export import dial check reset-lockout settings audit log completions generate-files demo help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and __fish_seen_subcommand_from ext" -f -a "add" -d 'Add an extension; without --pin-stdin a random 6-digit PIN is generated and printed once'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and __fish_seen_subcommand_from ext" -f -a "edit" -d 'Change an extension\'s name or e-mail address'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and __fish_seen_subcommand_from ext" -f -a "set-pin" -d 'Change the voicemail PIN (ends an active grant)'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and __fish_seen_subcommand_from ext" -f -a "show" -d 'Show one extension'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and __fish_seen_subcommand_from ext" -f -a "list" -d 'List all extensions in numeric order'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and __fish_seen_subcommand_from ext" -f -a "remove" -d 'Remove extensions (asks first on a terminal)'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and __fish_seen_subcommand_from settings" -f -a "show" -d 'Show every setting (the default)'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and __fish_seen_subcommand_from settings" -f -a "set" -d 'Change a setting'

@@ -147,6 +147,10 @@ pub enum Command {
         /// Leave out the voicemail PINs (the 3cx format keeps the VMPIN column, empty)
         #[arg(long)]
         no_pins: bool,
+
+        /// Prefix CSV cells that start with = + - @ tab or CR with ' so spreadsheets show them as text
+        #[arg(long)]
+        spreadsheet_safe: bool,
     },
 
     /// Import extensions from a file: all or nothing
@@ -182,6 +186,10 @@ Examples:
         /// Duration for records that turn pin protect on without one (e.g. 3CX v15/v16 files)
         #[arg(short, long, value_name = "D", allow_hyphen_values = true)]
         duration: Option<PinDuration>,
+
+        /// Accept weak PINs (each override is logged)
+        #[arg(long)]
+        allow_weak: bool,
     },
 
     /// Simulate EXT dialing DIGITS; the feature code 7777 asks for the PIN
@@ -227,6 +235,67 @@ Examples:
         format: CheckFormat,
     },
 
+    /// Clear an extension's PIN-entry lockout and wrong-PIN count
+    #[command(after_help = "Examples:\n  pinprotect reset-lockout 100")]
+    ResetLockout {
+        /// Extension number (2 to 10 digits)
+        #[arg(value_name = "EXT")]
+        extension: Extension,
+    },
+
+    /// Show or change the settings (feature code, emergency numbers, PIN policy, lockout)
+    #[command(
+        after_help = "Settings: feature_code (default 7777), emergency_numbers (911,112,999,000),
+outbound_prefix (empty), pin_min_length (4, from 4 to 10), lockout_attempts
+(5, from 1 to 100), lockout_seconds (900).
+
+Examples:
+  pinprotect settings
+  pinprotect settings set outbound_prefix 9
+  pinprotect settings set lockout_attempts 3"
+    )]
+    Settings {
+        #[command(subcommand)]
+        action: Option<SettingsCommand>,
+    },
+
+    /// Report weak PINs, PINs shared by several extensions, and extensions without pin protect
+    #[command(
+        after_help = "Exit status 1 when anything is found, 0 when clean: fit for cron.
+
+Examples:
+  pinprotect audit
+  pinprotect audit --format json"
+    )]
+    Audit {
+        /// Output format
+        #[arg(short, long, value_enum, default_value_t = ListFormat::Table)]
+        format: ListFormat,
+    },
+
+    /// Show the audit log: who changed what, unlocked whom, saw which PINs
+    #[command(after_help = "Examples:
+  pinprotect log 100
+  pinprotect log --since 2026-11-01T00:00:00Z --format csv
+  pinprotect log --limit 20")]
+    Log {
+        /// Only events of this extension
+        #[arg(value_name = "EXT")]
+        extension: Option<Extension>,
+
+        /// Only events at or after TIME (RFC 3339)
+        #[arg(long, value_name = "TIME")]
+        since: Option<Timestamp>,
+
+        /// Only the N most recent events
+        #[arg(long, value_name = "N")]
+        limit: Option<u64>,
+
+        /// Output format
+        #[arg(short, long, value_enum, default_value_t = ListFormat::Table)]
+        format: ListFormat,
+    },
+
     /// Print the completion script for a shell
     #[command(after_help = "Examples:
   pinprotect completions bash > ~/.local/share/bash-completion/completions/pinprotect
@@ -269,11 +338,11 @@ pub struct TargetArgs {
 #[derive(Debug, Args)]
 pub struct PersonArgs {
     /// First name ("" clears it on edit)
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", allow_hyphen_values = true)]
     pub first_name: Option<String>,
 
     /// Last name ("" clears it on edit)
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", allow_hyphen_values = true)]
     pub last_name: Option<String>,
 
     /// E-mail address ("" clears it on edit)
@@ -298,6 +367,10 @@ pub enum ExtCommand {
         /// Read the voicemail PIN from the first line of standard input
         #[arg(long)]
         pin_stdin: bool,
+
+        /// Accept a weak PIN (the override is logged)
+        #[arg(long)]
+        allow_weak: bool,
     },
 
     /// Change an extension's name or e-mail address
@@ -334,6 +407,10 @@ Examples:
         /// Generate a random 6-digit PIN and print it once
         #[arg(long)]
         generate: bool,
+
+        /// Accept a weak PIN (the override is logged)
+        #[arg(long)]
+        allow_weak: bool,
     },
 
     /// Show one extension
@@ -370,6 +447,33 @@ Examples:
         /// Do not ask; required when standard input is not a terminal
         #[arg(short, long)]
         yes: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SettingsCommand {
+    /// Show every setting (the default)
+    #[command(
+        after_help = "Examples:\n  pinprotect settings show\n  pinprotect settings show --format json"
+    )]
+    Show {
+        /// Output format
+        #[arg(short, long, value_enum, default_value_t = ListFormat::Table)]
+        format: ListFormat,
+    },
+
+    /// Change a setting
+    #[command(
+        after_help = "Examples:\n  pinprotect settings set feature_code '*77'\n  pinprotect settings set emergency_numbers 911,112\n  pinprotect settings set pin_min_length 6"
+    )]
+    Set {
+        /// feature_code, emergency_numbers, outbound_prefix, pin_min_length, lockout_attempts or lockout_seconds
+        #[arg(value_name = "KEY")]
+        key: String,
+
+        /// The new value ("" for an empty outbound_prefix)
+        #[arg(value_name = "VALUE", allow_hyphen_values = true)]
+        value: String,
     },
 }
 

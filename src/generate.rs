@@ -162,11 +162,13 @@ const ENVIRONMENT: [(&str, &str); 3] = [
     ),
 ];
 
-const SECURITY: [&str; 4] = [
-    "Voicemail PINs are stored readable, because administrators must be able to show a user their PIN (pinprotect pins). The database is therefore created with mode 0600 (its -wal and -shm files follow), in folders created 0700, and export files are written with mode 0600.",
-    "A PIN is never taken from the command line, which other users can read: it comes from standard input (--pin-stdin), a hidden prompt, or the generator. Error messages never repeat a PIN.",
-    "ext show, ext list and status never show PINs; pins, export (unless --no-pins) and a newly generated PIN do.",
-    "Emergency numbers (911, 112, 999, 000) are never blocked.",
+const SECURITY: [&str; 6] = [
+    "Voicemail PINs are stored readable, because administrators must be able to show a user their PIN (pinprotect pins). The database is therefore created with mode 0600 (its -wal and -shm files follow), in folders created 0700, and export files are written with mode 0600. Whoever can read the database can read every PIN.",
+    "A PIN is never taken from the command line, which other users can read: it comes from standard input (--pin-stdin), a hidden prompt, or the generator. Error messages, the audit log and the audit report never show a PIN.",
+    "After lockout_attempts wrong PINs in a row (default 5), PIN entry for the extension is refused for lockout_seconds (default 900), even with the right PIN; pinprotect reset-lockout clears it.",
+    "Weak PINs (too short, one digit repeated, runs such as 1234, equal to the extension, the 20 most common PINs) are refused unless --allow-weak, which is logged; pinprotect audit reports weak and shared PINs.",
+    "Changes, grants, wrong PINs, lockouts, shown PINs, exports and imports are appended to an audit log that cannot be edited; pinprotect log shows it.",
+    "Emergency numbers (911, 112, 999, 000 by default) are never blocked.",
 ];
 
 /// The main page: the clap sections, then exit status, environment, files,

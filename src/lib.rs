@@ -1,11 +1,13 @@
 //! pinprotect: pin protect for outbound calls on a local SQLite PBX
 //! database.
 //!
-//! The pure decision core is [`policy`]; all SQL is in [`store`]; output
-//! rendering in [`output`]; the commands in [`commands`]. The binary only
+//! The pure decision core is [`policy`] (value types and the call rule),
+//! with [`lockout`], [`weakpin`] and [`settings`]; all SQL is in [`store`];
+//! output rendering in [`output`]; the commands in [`commands`]. The binary only
 //! parses the command line, calls [`commands::run`] and turns the result
 //! into an exit code.
 
+pub mod audit;
 pub mod cli;
 pub mod commands;
 pub mod console;
@@ -13,6 +15,9 @@ pub mod error;
 pub mod fsutil;
 pub mod generate;
 pub mod input;
+pub mod lockout;
 pub mod output;
 pub mod policy;
+pub mod settings;
 pub mod store;
+pub mod weakpin;

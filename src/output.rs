@@ -65,6 +65,7 @@ pub struct ListWriter<'w, W: Write> {
     csv: Option<csv::Writer<&'w mut W>>,
     table_rows: Vec<Vec<String>>,
     count: u64,
+    spreadsheet_safe: bool,
 }
 
 /// The words people see for a field: the JSON key, shortened where the
@@ -111,7 +112,16 @@ impl<'w, W: Write> ListWriter<'w, W> {
             csv: None,
             table_rows: Vec::new(),
             count: 0,
+            spreadsheet_safe: false,
         }
+    }
+
+    /// In CSV, prefixes cells that start with `=`, `+`, `-`, `@`, a tab or
+    /// a carriage return with `'`, so that spreadsheets show them as text
+    /// instead of running them (CSV injection).
+    pub fn spreadsheet_safe(mut self, on: bool) -> Self {
+        self.spreadsheet_safe = on;
+        self
     }
 
     fn out(&mut self) -> &mut W {
@@ -140,7 +150,14 @@ impl<'w, W: Write> ListWriter<'w, W> {
         match self.format {
             Format::Table => self.table_rows.push(record.table_cells()),
             Format::Csv => {
-                let fields = record.csv_fields();
+                let mut fields = record.csv_fields();
+                if self.spreadsheet_safe {
+                    for f in &mut fields {
+                        if f.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+                            *f = Cow::Owned(format!("'{f}"));
+                        }
+                    }
+                }
                 self.csv()?
                     .write_record(fields.iter().map(|f| f.as_bytes()))?;
             }
@@ -278,6 +295,38 @@ mod tests {
         }
         assert_eq!(w.finish(false).unwrap(), rows.len() as u64);
         String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn spreadsheet_safe_defuses_formulas() {
+        let rows = [
+            R { a: "=1+2", b: None },
+            R {
+                a: "+49",
+                b: Some(1),
+            },
+            R { a: "-x", b: None },
+            R {
+                a: "@SUM(A1)",
+                b: None,
+            },
+            R { a: "\tx", b: None },
+            R { a: "\rx", b: None },
+            R {
+                a: "plain=",
+                b: None,
+            },
+        ];
+        let mut out = Vec::new();
+        let mut w = ListWriter::new(Format::Csv, vec!["a", "b"], &mut out).spreadsheet_safe(true);
+        for r in &rows {
+            w.write(r).unwrap();
+        }
+        w.finish(false).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "a,b\n'=1+2,\n'+49,1\n'-x,\n'@SUM(A1),\n'\tx,\n\"'\rx\",\nplain=,\n"
+        );
     }
 
     #[test]

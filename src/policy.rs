@@ -138,16 +138,18 @@ impl Pin {
         (first == 0 || first == 1 || first == 9) && b.windows(2).all(|w| step(w[0], w[1]) == first)
     }
 
-    /// A random 6-digit PIN that is neither trivial nor equal to the
-    /// extension number. `random` supplies uniformly random `u32`s; its
-    /// first failure is returned.
+    /// A random PIN of `len` digits (at least 6) that is neither trivial,
+    /// nor equal to the extension number, nor a common PIN. `random`
+    /// supplies uniformly random `u32`s; its first failure is returned.
     pub fn generate<E>(
         ext: &Extension,
+        len: usize,
         mut random: impl FnMut() -> Result<u32, E>,
     ) -> Result<Pin, E> {
+        let len = len.clamp(Self::GENERATED_LEN, Self::MAX_LEN);
         loop {
-            let mut digits = String::with_capacity(Self::GENERATED_LEN);
-            while digits.len() < Self::GENERATED_LEN {
+            let mut digits = String::with_capacity(len);
+            while digits.len() < len {
                 let r = random()?;
                 // Reject the top of the range so every digit is equally likely.
                 if r >= u32::MAX - (u32::MAX % 10) {
@@ -155,10 +157,18 @@ impl Pin {
                 }
                 digits.push(char::from(b'0' + (r % 10) as u8));
             }
-            if !Self::is_trivial(&digits) && digits != ext.as_str() {
-                return Ok(Pin(digits));
+            let pin = Pin(digits);
+            if crate::weakpin::weakness(&pin, ext, len).is_none() {
+                return Ok(pin);
             }
         }
+    }
+}
+
+impl Drop for Pin {
+    /// PINs do not linger in freed memory.
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.0);
     }
 }
 
@@ -559,7 +569,10 @@ impl fmt::Display for FeatureCode {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DialPlan {
     pub feature_code: FeatureCode,
+    /// Never empty.
     pub emergency_numbers: Vec<String>,
+    /// The digits dialed before an outside number (such as `9`), or empty.
+    pub outbound_prefix: String,
 }
 
 impl Default for DialPlan {
@@ -567,13 +580,23 @@ impl Default for DialPlan {
         DialPlan {
             feature_code: FeatureCode::default(),
             emergency_numbers: ["911", "112", "999", "000"].map(String::from).to_vec(),
+            outbound_prefix: String::new(),
         }
     }
 }
 
 impl DialPlan {
+    /// An emergency number, dialed as it is or after the outbound prefix.
     pub fn is_emergency(&self, number: &DialedNumber) -> bool {
-        self.emergency_numbers.iter().any(|e| e == number.as_str())
+        let n = number.as_str();
+        let without_prefix = if self.outbound_prefix.is_empty() {
+            None
+        } else {
+            n.strip_prefix(self.outbound_prefix.as_str())
+        };
+        self.emergency_numbers
+            .iter()
+            .any(|e| e == n || without_prefix == Some(e.as_str()))
     }
 }
 
@@ -818,13 +841,20 @@ mod tests {
         // then of the extension "135790", then good digits.
         let digits = "123456000000135790482915";
         let mut it = digits.bytes().map(|b| u32::from(b - b'0'));
-        let pin = Pin::generate(&ext("135790"), || it.next().ok_or(()));
+        let pin = Pin::generate(&ext("135790"), 6, || it.next().ok_or(()));
         assert_eq!(pin.unwrap().expose(), "482915");
         // A failing source is reported, never turned into a PIN.
         assert_eq!(
-            Pin::generate(&ext("100"), || Err::<u32, _>("no entropy")).unwrap_err(),
+            Pin::generate(&ext("100"), 6, || Err::<u32, _>("no entropy")).unwrap_err(),
             "no entropy"
         );
+        // Longer when the policy asks for it.
+        let mut n = 0u32;
+        let long = Pin::generate(&ext("100"), 8, || {
+            n = n.wrapping_mul(1103515245).wrapping_add(12345);
+            Ok::<_, ()>(n >> 8)
+        });
+        assert_eq!(long.unwrap().expose().len(), 8);
     }
 
     #[test]
@@ -935,6 +965,17 @@ mod tests {
         // The existence lookup is not asked for numbers that cannot be extensions.
         let dec = decide(&plan, &locked, &num("+100"), now, |_| panic!("asked"));
         assert_eq!(dec.reason, Reason::Locked);
+        // With an outbound prefix, prefix + emergency number is an emergency call.
+        let prefixed = DialPlan {
+            outbound_prefix: "9".into(),
+            ..DialPlan::default()
+        };
+        let d9 = |n: &str| decide(&prefixed, &locked, &num(n), now, |_| false).reason;
+        assert_eq!(d9("9911"), Reason::Emergency);
+        assert_eq!(d9("9112"), Reason::Emergency);
+        assert_eq!(d9("911"), Reason::Emergency);
+        assert_eq!(d9("99112"), Reason::Locked);
+        assert_eq!(d(&locked, "9911", false).reason, Reason::Locked);
     }
 
     proptest! {
@@ -1021,7 +1062,7 @@ mod tests {
         #[test]
         fn generated_pins_are_valid(seed in any::<u64>(), e in "[0-9]{2,10}") {
             let mut state = seed;
-            let pin = Pin::generate(&e.parse().unwrap(), || {
+            let pin = Pin::generate(&e.parse().unwrap(), 6, || {
                 state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
                 Ok::<_, ()>((state >> 32) as u32)
             }).unwrap();

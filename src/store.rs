@@ -16,7 +16,9 @@ use rusqlite::{
 };
 
 use crate::error::{Error, Result};
+use crate::lockout::PinEntryState;
 use crate::policy::{Email, Extension, Grant, Name, Pin, PinDuration, Protection, Timestamp};
+use crate::settings::Settings;
 
 /// `PRAGMA application_id` of a pinprotect database: "PINP".
 pub const APPLICATION_ID: i32 = 0x5049_4E50;
@@ -44,16 +46,38 @@ const MIGRATIONS: &[&str] = &[
         CHECK ((granted_at IS NULL) = (unlocked_until IS NULL))
     ) STRICT;
     CREATE INDEX extensions_numeric_order ON extensions (CAST(number AS INTEGER), number);",
+    // 2: settings, PIN-entry lockout, and the append-only audit log.
+    "CREATE TABLE settings (
+        key TEXT PRIMARY KEY NOT NULL,
+        value TEXT NOT NULL
+    ) STRICT, WITHOUT ROWID;
+    ALTER TABLE extensions ADD COLUMN failed_attempts INTEGER NOT NULL DEFAULT 0
+        CHECK (failed_attempts >= 0);
+    ALTER TABLE extensions ADD COLUMN locked_out_until INTEGER;
+    CREATE TABLE events (
+        id INTEGER PRIMARY KEY,
+        at INTEGER NOT NULL,
+        user TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        extension TEXT,
+        detail TEXT NOT NULL DEFAULT ''
+    ) STRICT;
+    CREATE INDEX events_by_extension ON events (extension, id);
+    CREATE INDEX events_by_time ON events (at, id);
+    CREATE TRIGGER events_are_append_only_update BEFORE UPDATE ON events
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+    CREATE TRIGGER events_are_append_only_delete BEFORE DELETE ON events
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;",
 ];
 
 /// The schema version this binary writes and understands.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
 const SQL_ALL_IN_ORDER: &str = "SELECT number, first_name, last_name, email, voicemail_pin, \
-     pin_protect, pin_protect_duration_s, granted_at, unlocked_until \
+     pin_protect, pin_protect_duration_s, granted_at, unlocked_until, failed_attempts, locked_out_until \
      FROM extensions ORDER BY CAST(number AS INTEGER), number";
 const SQL_ONE: &str = "SELECT number, first_name, last_name, email, voicemail_pin, \
-     pin_protect, pin_protect_duration_s, granted_at, unlocked_until \
+     pin_protect, pin_protect_duration_s, granted_at, unlocked_until, failed_attempts, locked_out_until \
      FROM extensions WHERE number = ?1";
 const SQL_EXISTS: &str = "SELECT 1 FROM extensions WHERE number = ?1";
 
@@ -66,6 +90,7 @@ pub struct ExtensionRecord {
     pub email: Option<Email>,
     pub pin: Pin,
     pub protection: Protection,
+    pub entry: PinEntryState,
 }
 
 /// The fields of a new extension.
@@ -107,6 +132,17 @@ pub enum InitOutcome {
     Created,
     Upgraded { from: i64, to: i64 },
     UpToDate,
+}
+
+/// One event of the audit log, as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventRow {
+    pub id: i64,
+    pub at: Timestamp,
+    pub user: String,
+    pub kind: String,
+    pub extension: Option<String>,
+    pub detail: String,
 }
 
 /// Which extensions a bulk command applies to.
@@ -231,7 +267,7 @@ impl Store {
                     None,
                 ));
             }
-            Ok(_) => {}
+            Ok(m) => check_header(path, m.len())?,
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
                 return Err(Error::database(
                     format!("no database at {}", path.display()),
@@ -295,6 +331,10 @@ impl Store {
     }
 
     fn init_file(path: &Path, created: bool) -> Result<(Store, InitOutcome)> {
+        let len = fs::metadata(path)
+            .map_err(|e| Error::database(format!("cannot read {}: {e}", path.display()), None))?
+            .len();
+        check_header(path, len)?;
         let mut conn = open_connection(path)?;
         let (app_id, version, objects) = identify(&conn, path)?;
         let fresh = app_id == 0 && version == 0 && objects == 0;
@@ -409,6 +449,63 @@ impl Store {
     }
 }
 
+/// Checks the 100-byte SQLite header before SQLite sees the file: a file
+/// that is not SQLite, or one cut short, is refused without being touched.
+/// An empty file passes (it is an empty database).
+fn check_header(path: &Path, len: u64) -> Result<()> {
+    use std::io::Read;
+    if len == 0 {
+        return Ok(());
+    }
+    let not_sqlite = || {
+        Error::database(
+            format!(
+                "{} is not a SQLite database, or it is encrypted or damaged",
+                path.display()
+            ),
+            Some("check the --db path; restore the file from a backup if it is damaged".into()),
+        )
+    };
+    let damaged = |why: String| {
+        Error::database(
+            format!("database {} is damaged: {why}", path.display()),
+            Some(
+                "restore it from a backup; `sqlite3 FILE 'PRAGMA integrity_check'` tells more"
+                    .into(),
+            ),
+        )
+    };
+    let mut header = [0u8; 100];
+    let mut file = fs::File::open(path)
+        .map_err(|e| Error::database(format!("cannot read {}: {e}", path.display()), None))?;
+    if len < 100 || file.read_exact(&mut header).is_err() || &header[..16] != b"SQLite format 3\0" {
+        return Err(not_sqlite());
+    }
+    let page_size = match u32::from(u16::from_be_bytes([header[16], header[17]])) {
+        1 => 65536,
+        n if (512..=32768).contains(&n) && n.is_power_of_two() => n,
+        n => {
+            return Err(damaged(format!(
+                "its header gives an invalid page size ({n})"
+            )));
+        }
+    };
+    if len % u64::from(page_size) != 0 {
+        return Err(damaged(format!(
+            "its size ({len} bytes) is not a whole number of {page_size}-byte pages"
+        )));
+    }
+    let pages = u32::from_be_bytes([header[28], header[29], header[30], header[31]]);
+    let change_counter = &header[24..28];
+    let valid_for = &header[92..96];
+    if pages > 0 && change_counter == valid_for && len < u64::from(pages) * u64::from(page_size) {
+        return Err(damaged(format!(
+            "it is cut short: {len} bytes where its header says {pages} pages of {page_size} bytes"
+        )));
+    }
+    Ok(())
+}
+
 /// Creates the database file with mode 0600 and its missing parent folders
 /// with mode 0700. Returns whether the file was created.
 fn create_file(path: &Path) -> Result<bool> {
@@ -461,6 +558,8 @@ fn record_from_row(path: &Path, r: &Row<'_>) -> rusqlite::Result<Result<Extensio
     let duration: Option<i64> = r.get(6)?;
     let granted_at: Option<i64> = r.get(7)?;
     let until: Option<i64> = r.get(8)?;
+    let failed: i64 = r.get(9)?;
+    let locked_out_until: Option<i64> = r.get(10)?;
     Ok((|| {
         let number: Extension = number
             .parse()
@@ -486,6 +585,11 @@ fn record_from_row(path: &Path, r: &Row<'_>) -> rusqlite::Result<Result<Extensio
                     .transpose()
                     .map_err(|_| corrupt_row(path, "duration"))?,
                 grant,
+            },
+            entry: PinEntryState {
+                failed_attempts: u32::try_from(failed)
+                    .map_err(|_| corrupt_row(path, "failed attempts"))?,
+                locked_out_until: locked_out_until.map(Timestamp::from_unix),
             },
             number,
         })
@@ -587,6 +691,87 @@ impl Reader<'_> {
             Target::All => self.for_each_extension(f),
             Target::These(exts) => self.extensions(exts)?.into_iter().try_for_each(f),
         }
+    }
+
+    /// The settings: stored values over the defaults.
+    pub fn settings(&self) -> Result<Settings> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT key, value FROM settings")
+            .map_err(|e| self.err(e))?;
+        let pairs = stmt
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
+            .map_err(|e| self.err(e))?
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(|e| self.err(e))?;
+        Settings::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+            .map_err(|e| corrupt_row(self.path, &format!("setting ({e})")))
+    }
+
+    /// Groups of extensions that share one PIN (two or more each), in
+    /// numeric order of their first extension. The PINs are not returned.
+    pub fn shared_pin_groups(&self, mut f: impl FnMut(Vec<Extension>) -> Result<()>) -> Result<()> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT group_concat(number, ',') FROM \
+                 (SELECT number, voicemail_pin FROM extensions ORDER BY CAST(number AS INTEGER), number) \
+                 GROUP BY voicemail_pin HAVING count(*) > 1 \
+                 ORDER BY min(CAST(number AS INTEGER))",
+            )
+            .map_err(|e| self.err(e))?;
+        let mut rows = stmt.query([]).map_err(|e| self.err(e))?;
+        while let Some(row) = rows.next().map_err(|e| self.err(e))? {
+            let list: String = row.get(0).map_err(|e| self.err(e))?;
+            let group = list
+                .split(',')
+                .map(|n| {
+                    n.parse()
+                        .map_err(|_| corrupt_row(self.path, "extension number"))
+                })
+                .collect::<Result<Vec<Extension>>>()?;
+            f(group)?;
+        }
+        Ok(())
+    }
+
+    /// Audit-log events, oldest first: for one extension or all, since a
+    /// time, and at most the `limit` most recent.
+    pub fn for_each_event(
+        &self,
+        ext: Option<&Extension>,
+        since: Option<Timestamp>,
+        limit: Option<u64>,
+        mut f: impl FnMut(EventRow) -> Result<()>,
+    ) -> Result<()> {
+        let sql = "SELECT id, at, user, kind, extension, detail FROM ( \
+                   SELECT * FROM events \
+                   WHERE (?1 IS NULL OR extension = ?1) AND (?2 IS NULL OR at >= ?2) \
+                   ORDER BY id DESC LIMIT ?3) ORDER BY id";
+        let mut stmt = self.conn.prepare_cached(sql).map_err(|e| self.err(e))?;
+        let limit = limit.map_or(-1, |n| i64::try_from(n).unwrap_or(i64::MAX));
+        let mut rows = stmt
+            .query(params![
+                ext.map(Extension::as_str),
+                since.map(Timestamp::unix),
+                limit
+            ])
+            .map_err(|e| self.err(e))?;
+        while let Some(row) = rows.next().map_err(|e| self.err(e))? {
+            let event = (|| {
+                Ok(EventRow {
+                    id: row.get(0)?,
+                    at: Timestamp::from_unix(row.get(1)?),
+                    user: row.get(2)?,
+                    kind: row.get(3)?,
+                    extension: row.get(4)?,
+                    detail: row.get(5)?,
+                })
+            })()
+            .map_err(|e| self.err(e))?;
+            f(event)?;
+        }
+        Ok(())
     }
 
     /// Calls `f` with each extension that got a generated PIN in the last
@@ -820,13 +1005,14 @@ impl Writer<'_> {
             .conn
             .prepare_cached(
                 "SELECT number, first_name, last_name, email, voicemail_pin, \
-                 pin_protect, pin_protect_duration_s, granted_at, unlocked_until, id \
+                 pin_protect, pin_protect_duration_s, granted_at, unlocked_until, failed_attempts, \
+                 locked_out_until, id \
                  FROM extensions WHERE number = ?1",
             )
             .map_err(|e| self.err(e))?;
         let row = stmt
             .query_row([ext.as_str()], |r| {
-                let id: i64 = r.get(9)?;
+                let id: i64 = r.get(11)?;
                 Ok(record_from_row(self.path, r)?.map(|rec| (id, rec)))
             })
             .optional()
@@ -890,6 +1076,45 @@ impl Writer<'_> {
                 &p[..],
             )
         })?;
+        Ok(())
+    }
+
+    /// Stores a setting, already checked.
+    pub fn set_setting(&self, key: &str, value: &str) -> Result<()> {
+        self.execute(
+            "INSERT INTO settings (key, value) VALUES (?1, ?2) \
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [key, value],
+        )?;
+        Ok(())
+    }
+
+    /// Records the outcome of a PIN entry.
+    pub fn set_pin_entry(&self, ext: &Extension, entry: PinEntryState) -> Result<()> {
+        self.execute(
+            "UPDATE extensions SET failed_attempts = ?2, locked_out_until = ?3 WHERE number = ?1",
+            params![
+                ext.as_str(),
+                entry.failed_attempts,
+                entry.locked_out_until.map(Timestamp::unix)
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// Appends an event to the audit log.
+    pub fn log_event(
+        &self,
+        at: Timestamp,
+        user: &str,
+        kind: &str,
+        ext: Option<&Extension>,
+        detail: &str,
+    ) -> Result<()> {
+        self.execute(
+            "INSERT INTO events (at, user, kind, extension, detail) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![at.unix(), user, kind, ext.map(Extension::as_str), detail],
+        )?;
         Ok(())
     }
 
@@ -958,6 +1183,40 @@ mod tests {
             (APPLICATION_ID, SCHEMA_VERSION, "wal")
         );
         drop(dir);
+    }
+
+    #[test]
+    fn an_older_schema_is_upgraded_by_init_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v1.db");
+        let conn = Connection::open(&path).unwrap();
+        conn.execute_batch(MIGRATIONS[0]).unwrap();
+        conn.pragma_update(None, "user_version", 1).unwrap();
+        conn.pragma_update(None, "application_id", APPLICATION_ID)
+            .unwrap();
+        conn.execute(
+            "INSERT INTO extensions (number, voicemail_pin) VALUES ('0100', '0042')",
+            [],
+        )
+        .unwrap();
+        drop(conn);
+        let before = std::fs::read(&path).unwrap();
+        let err = Store::open(&path).err().unwrap();
+        assert!(err.to_string().contains("has schema version 1"), "{err}");
+        assert!(err.hint().unwrap().contains("pinprotect init"));
+        assert_eq!(std::fs::read(&path).unwrap(), before);
+        let (store, outcome) = Store::init(&path).unwrap();
+        assert_eq!(
+            outcome,
+            InitOutcome::Upgraded {
+                from: 1,
+                to: SCHEMA_VERSION
+            }
+        );
+        let rec = store.read().require(&"0100".parse().unwrap()).unwrap();
+        assert_eq!(rec.pin.expose(), "0042");
+        assert_eq!(rec.entry, PinEntryState::default());
+        assert_eq!(store.read().settings().unwrap(), Settings::default());
     }
 
     #[test]

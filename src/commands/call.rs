@@ -1,15 +1,20 @@
 //! `pinprotect check` and `pinprotect dial`: the PBX's decision for a call,
-//! and the 7777 PIN entry that unlocks outbound calling.
+//! and the feature-code PIN entry that unlocks outbound calling.
 
 use std::io::Write;
 
 use serde::Serialize;
+use zeroize::Zeroizing;
 
 use super::{Ctx, read_stdin_line};
+use crate::audit::EventKind;
 use crate::cli::CheckFormat;
 use crate::console::Tone;
 use crate::error::{Error, ExitCode, Result};
-use crate::policy::{Decision, DialedNumber, Extension, Grant, PinDuration, Reason, decide};
+use crate::lockout::{Attempt, attempt};
+use crate::policy::{
+    Decision, DialPlan, DialedNumber, Extension, Grant, PinDuration, Reason, decide,
+};
 use crate::store::{Reader, Store};
 
 /// Where `dial` gets the PIN entered after the feature code.
@@ -21,12 +26,13 @@ pub enum PinSource {
 }
 
 impl PinSource {
-    fn read(&mut self, ext: &Extension, stdin_is_terminal: bool) -> Result<String> {
+    fn read(&mut self, ext: &Extension, stdin_is_terminal: bool) -> Result<Zeroizing<String>> {
         match self {
-            PinSource::Given(s) => Ok(std::mem::take(s)),
+            PinSource::Given(s) => Ok(Zeroizing::new(std::mem::take(s))),
             PinSource::Interactive if stdin_is_terminal => dialoguer::Password::new()
                 .with_prompt(format!("Voicemail PIN for extension {ext}"))
                 .interact()
+                .map(Zeroizing::new)
                 .map_err(|e| Error::invalid(format!("cannot read the PIN from the terminal: {e}"))),
             PinSource::Interactive => match read_stdin_line()? {
                 Some(line) if !line.is_empty() => Ok(line),
@@ -43,12 +49,13 @@ impl PinSource {
 fn decision(
     reader: Reader<'_>,
     ctx: &Ctx<'_>,
+    plan: &DialPlan,
     ext: &Extension,
     number: &DialedNumber,
 ) -> Result<Decision> {
     let caller = reader.require(ext)?;
     let mut lookup_error = None;
-    let d = decide(&ctx.plan, &caller.protection, number, ctx.now, |e| {
+    let d = decide(plan, &caller.protection, number, ctx.now, |e| {
         reader.exists(e).unwrap_or_else(|err| {
             lookup_error = Some(err);
             false
@@ -60,7 +67,7 @@ fn decision(
     }
 }
 
-fn explain(ctx: &Ctx<'_>, ext: &Extension, number: &DialedNumber, d: &Decision) -> String {
+fn explain(plan: &DialPlan, ext: &Extension, number: &DialedNumber, d: &Decision) -> String {
     match d.reason {
         Reason::Emergency => {
             format!("{number} is an emergency number; emergency calls are never blocked")
@@ -74,7 +81,7 @@ fn explain(ctx: &Ctx<'_>, ext: &Extension, number: &DialedNumber, d: &Decision) 
         },
         Reason::Locked => format!(
             "extension {ext} is pin protected and locked; dial {} and enter the voicemail PIN first",
-            ctx.plan.feature_code
+            plan.feature_code
         ),
     }
 }
@@ -103,7 +110,8 @@ pub fn check(
     format: CheckFormat,
 ) -> Result<ExitCode> {
     let store = Store::open(&ctx.db)?;
-    let d = decision(store.read(), ctx, ext, number)?;
+    let plan = store.read().settings()?.plan;
+    let d = decision(store.read(), ctx, &plan, ext, number)?;
     match format {
         CheckFormat::Json => {
             let json = CheckJson {
@@ -123,7 +131,7 @@ pub fn check(
             } else {
                 ctx.console.paint_out(Tone::Bad, "denied")
             };
-            let why = explain(ctx, ext, number, &d);
+            let why = explain(&plan, ext, number, &d);
             writeln!(ctx.console.out(), "{verdict}: {why}")?;
         }
         CheckFormat::Text => {}
@@ -135,7 +143,9 @@ pub fn check(
 enum Entry {
     Granted(Grant, PinDuration),
     NotNeeded,
-    Wrong,
+    Wrong { remaining: u32 },
+    LockedOut { until: crate::policy::Timestamp },
+    Refused { until: crate::policy::Timestamp },
 }
 
 pub fn dial(
@@ -145,15 +155,16 @@ pub fn dial(
     pin: &mut PinSource,
 ) -> Result<ExitCode> {
     let mut store = Store::open(&ctx.db)?;
-    if !ctx.plan.feature_code.is_dialed(digits) {
-        let d = decision(store.read(), ctx, ext, digits)?;
+    let plan = store.read().settings()?.plan;
+    if !plan.feature_code.is_dialed(digits) {
+        let d = decision(store.read(), ctx, &plan, ext, digits)?;
         if !ctx.console.quiet() {
             let verdict = if d.permitted {
                 ctx.console.paint_out(Tone::Good, "connected")
             } else {
                 ctx.console.paint_out(Tone::Bad, "blocked")
             };
-            let why = explain(ctx, ext, digits, &d);
+            let why = explain(&plan, ext, digits, &d);
             writeln!(ctx.console.out(), "{verdict}: {ext} -> {digits}: {why}")?;
         }
         return Ok(exit_for(&d));
@@ -163,29 +174,68 @@ pub fn dial(
     }
     let entered = pin.read(ext, ctx.console.stdin_is_terminal())?;
     let now = ctx.now;
-    // Read, compare and grant in one IMMEDIATE transaction, so parallel
-    // entries and admin changes never interleave.
+    // Read, count, compare and grant in one IMMEDIATE transaction, so that
+    // parallel entries are counted one after the other and no more than
+    // the allowed number of wrong PINs is ever compared.
     let entry = store.write(|w| {
+        let lockout = w.read().settings()?.lockout;
         let rec = w.read().require(ext)?;
-        if !rec.pin.matches(&entered) {
-            return Ok(Entry::Wrong);
+        let (outcome, state) = attempt(lockout, rec.entry, now, || rec.pin.matches(&entered));
+        if state != rec.entry {
+            w.set_pin_entry(ext, state)?;
         }
-        match (rec.protection.enabled, rec.protection.duration) {
-            (true, Some(duration)) => {
-                let grant = Grant::start(now, duration);
-                w.set_grant(ext, grant)?;
-                Ok(Entry::Granted(grant, duration))
+        Ok(match outcome {
+            Attempt::Refused { until } => {
+                ctx.log(
+                    w,
+                    EventKind::PinEntryRefused,
+                    Some(ext),
+                    format_args!("locked out until {until}"),
+                )?;
+                Entry::Refused { until }
             }
-            _ => Ok(Entry::NotNeeded),
-        }
+            Attempt::Wrong { remaining } => {
+                ctx.log(
+                    w,
+                    EventKind::WrongPin,
+                    Some(ext),
+                    format_args!("{remaining} more lock PIN entry"),
+                )?;
+                Entry::Wrong { remaining }
+            }
+            Attempt::LockedOut { until } => {
+                ctx.log(w, EventKind::WrongPin, Some(ext), "")?;
+                ctx.log(
+                    w,
+                    EventKind::Lockout,
+                    Some(ext),
+                    format_args!("until {until}"),
+                )?;
+                Entry::LockedOut { until }
+            }
+            Attempt::Accepted => match (rec.protection.enabled, rec.protection.duration) {
+                (true, Some(duration)) => {
+                    let grant = Grant::start(now, duration);
+                    w.set_grant(ext, grant)?;
+                    ctx.log(
+                        w,
+                        EventKind::Grant,
+                        Some(ext),
+                        format_args!("until {}", grant.until),
+                    )?;
+                    Entry::Granted(grant, duration)
+                }
+                _ => Entry::NotNeeded,
+            },
+        })
     })?;
-    let quiet = ctx.console.quiet();
+    let c = &ctx.console;
     let (code, line) = match entry {
         Entry::Granted(g, duration) => (
             ExitCode::Success,
             format!(
                 "{}: extension {ext} may place outbound calls until {} ({duration})",
-                ctx.console.paint_out(Tone::Good, "PIN accepted"),
+                c.paint_out(Tone::Good, "PIN accepted"),
                 g.until,
             ),
         ),
@@ -193,18 +243,34 @@ pub fn dial(
             ExitCode::Success,
             format!(
                 "{}: extension {ext} is not pin protected, so no PIN is needed for outbound calls",
-                ctx.console.paint_out(Tone::Good, "PIN accepted")
+                c.paint_out(Tone::Good, "PIN accepted")
             ),
         ),
-        Entry::Wrong => (
+        Entry::Wrong { remaining } => (
             ExitCode::Denied,
             format!(
-                "{}: nothing granted; outbound calls from extension {ext} stay as they were",
-                ctx.console.paint_out(Tone::Bad, "wrong PIN")
+                "{}: nothing granted; outbound calls from extension {ext} stay as they were \
+                 ({remaining} more wrong PIN{} lock PIN entry)",
+                c.paint_out(Tone::Bad, "wrong PIN"),
+                if remaining == 1 { "" } else { "s" }
+            ),
+        ),
+        Entry::LockedOut { until } => (
+            ExitCode::Denied,
+            format!(
+                "{}: too many wrong PINs; PIN entry for extension {ext} is locked until {until}",
+                c.paint_out(Tone::Bad, "wrong PIN")
+            ),
+        ),
+        Entry::Refused { until } => (
+            ExitCode::Denied,
+            format!(
+                "{}: PIN entry for extension {ext} is locked after too many wrong PINs; try again at {until}",
+                c.paint_out(Tone::Bad, "locked out")
             ),
         ),
     };
-    if !quiet {
+    if !ctx.console.quiet() {
         writeln!(ctx.console.out(), "{line}")?;
     }
     Ok(code)

@@ -8,6 +8,7 @@ use crate::cli::{CheckFormat, ExportFormat, PersonArgs};
 use crate::error::{Error, ExitCode, Result};
 use crate::output::Format;
 use crate::policy::{DialedNumber, Extension, PinDuration};
+use crate::settings::Settings;
 use crate::store::Target;
 
 fn parse<T: std::str::FromStr<Err = crate::policy::ParseError>>(s: &str) -> Result<T> {
@@ -34,17 +35,12 @@ pub fn run(ctx: &mut Ctx<'_>) -> Result<ExitCode> {
             ))
         })?;
     let start = ctx.now;
-    let mut demo = Ctx {
-        db: dir.path().join("demo.sqlite3"),
-        now: start,
-        plan: ctx.plan.clone(),
-        console: &mut *ctx.console,
-    };
+    let mut demo = Ctx::new(dir.path().join("demo.sqlite3"), start, &mut *ctx.console);
     let c = &mut demo;
     let alice: Extension = parse("100")?;
     let bob: Extension = parse("101")?;
     let outside: DialedNumber = parse("+49 30 1234567")?;
-    let fc = c.plan.feature_code.to_string();
+    let fc = Settings::default().plan.feature_code.to_string();
     writeln!(
         c.console.out(),
         "pinprotect demo: a tour on a throwaway database in {} (your database is not touched).\n\
@@ -70,9 +66,10 @@ pub fn run(ctx: &mut Ctx<'_>) -> Result<ExitCode> {
         &alice,
         &person("Alice", Some("Martin")),
         Some(parse("4826")?),
+        false,
     )?;
     say(c, "", "pinprotect ext add 101 --first-name Bob")?;
-    ext::add(c, &bob, &person("Bob", None), None)?;
+    ext::add(c, &bob, &person("Bob", None), None, false)?;
 
     say(
         c,
@@ -144,7 +141,12 @@ pub fn run(ctx: &mut Ctx<'_>) -> Result<ExitCode> {
         "Export everything for a backup or a spreadsheet (add --output FILE for a 0600 file).",
         "pinprotect export --format csv",
     )?;
-    export::export(c, ExportFormat::Csv, None, true)?;
+    let opts = export::ExportOptions {
+        format: ExportFormat::Csv,
+        with_pins: true,
+        spreadsheet_safe: false,
+    };
+    export::export(c, &opts, None)?;
 
     writeln!(
         c.console.out(),

@@ -7,8 +7,9 @@ use std::path::Path;
 use serde::Serialize;
 
 use super::{Ctx, list_records};
+use crate::audit::EventKind;
 use crate::cli::ExportFormat;
-use crate::error::{ExitCode, Result};
+use crate::error::{Error, ExitCode, ExtList, Result};
 use crate::fsutil::write_atomically;
 use crate::input::{THREECX_V20_HEADER, v20};
 use crate::output::{EXPORT_COLUMNS, Format, ListWriter, Record, bool_field, num_field, opt_field};
@@ -37,12 +38,19 @@ impl Record for PinRow<'_> {
 }
 
 pub fn pins(ctx: &mut Ctx<'_>, exts: &[Extension], format: Format) -> Result<ExitCode> {
-    list_records(
+    let mut store = ctx.open()?;
+    let target = Target::of(exts);
+    let mut shown: Vec<Extension> = Vec::new();
+    let result = list_records(
         ctx,
-        &Target::of(exts),
+        &store,
+        &target,
         format,
         PINS_HEADERS.to_vec(),
         |w, r, _| {
+            if matches!(target, Target::These(_)) {
+                shown.push(r.number.clone());
+            }
             w.write(&PinRow {
                 extension: r.number.as_str(),
                 first_name: r.first_name.as_ref().map(Name::as_str),
@@ -50,7 +58,17 @@ pub fn pins(ctx: &mut Ctx<'_>, exts: &[Extension], format: Format) -> Result<Exi
                 voicemail_pin: r.pin.expose(),
             })
         },
-    )
+    );
+    // Logged once the PINs are out (or the reader left early); a failing
+    // database is not written to.
+    if matches!(result, Ok(_) | Err(Error::BrokenPipe)) {
+        let what = match target {
+            Target::All => "all extensions".to_string(),
+            Target::These(_) => ExtList(&shown).to_string(),
+        };
+        store.write(|w| ctx.log(w, EventKind::PinsShown, None, what))?;
+    }
+    result
 }
 
 #[derive(Serialize)]
@@ -133,12 +151,13 @@ impl Record for ThreeCxRow<'_> {
 fn write_export(
     store: &Store,
     now: Timestamp,
-    format: ExportFormat,
-    with_pins: bool,
+    opts: &ExportOptions,
     out: &mut impl Write,
 ) -> Result<u64> {
+    let (format, with_pins) = (opts.format, opts.with_pins);
     if format == ExportFormat::ThreeCx {
-        let mut w = ListWriter::new(Format::Csv, THREECX_V20_HEADER.to_vec(), out);
+        let mut w = ListWriter::new(Format::Csv, THREECX_V20_HEADER.to_vec(), out)
+            .spreadsheet_safe(opts.spreadsheet_safe);
         store.read().for_each_extension(|r| {
             w.write(&ThreeCxRow {
                 number: r.number.as_str(),
@@ -161,29 +180,61 @@ fn write_export(
         .into_iter()
         .filter(|h| with_pins || *h != "voicemail_pin")
         .collect();
-    let mut w = ListWriter::new(format, headers, out);
+    let mut w = ListWriter::new(format, headers, out).spreadsheet_safe(opts.spreadsheet_safe);
     store
         .read()
         .for_each_extension(|r| w.write(&ExportRow::new(&r, now, with_pins)))?;
     w.finish(false)
 }
 
-pub fn export(
-    ctx: &mut Ctx<'_>,
-    format: ExportFormat,
-    output: Option<&Path>,
-    with_pins: bool,
-) -> Result<ExitCode> {
-    let store = ctx.open()?;
+/// What `pinprotect export` was asked to write.
+#[derive(Debug, Clone, Copy)]
+pub struct ExportOptions {
+    pub format: ExportFormat,
+    pub with_pins: bool,
+    /// Defuse CSV cells that spreadsheets would run as formulas.
+    pub spreadsheet_safe: bool,
+}
+
+pub fn export(ctx: &mut Ctx<'_>, opts: &ExportOptions, output: Option<&Path>) -> Result<ExitCode> {
+    if opts.spreadsheet_safe && matches!(opts.format, ExportFormat::Json | ExportFormat::Jsonl) {
+        return Err(Error::invalid_with_hint(
+            "--spreadsheet-safe is for CSV exports",
+            "use --format csv or --format 3cx with it",
+        ));
+    }
+    let mut store = ctx.open()?;
     let now = ctx.now;
+    let format_name = match opts.format {
+        ExportFormat::Csv => "csv",
+        ExportFormat::Json => "json",
+        ExportFormat::Jsonl => "jsonl",
+        ExportFormat::ThreeCx => "3cx",
+    };
+    let pins = if opts.with_pins {
+        "with PINs"
+    } else {
+        "without PINs"
+    };
     match output {
         Some(path) => {
-            let n = write_atomically(path, |f| write_export(&store, now, format, with_pins, f))?;
+            let n = write_atomically(path, |f| write_export(&store, now, opts, f))?;
+            store.write(|w| {
+                ctx.log(
+                    w,
+                    EventKind::Export,
+                    None,
+                    format_args!(
+                        "{format_name}, {pins}, {n} extensions, to {}",
+                        path.display()
+                    ),
+                )
+            })?;
             ctx.console.info(format_args!(
                 "exported {n} extension{} to {}{}",
                 if n == 1 { "" } else { "s" },
                 path.display(),
-                if with_pins {
+                if opts.with_pins {
                     " (with voicemail PINs; mode 0600)"
                 } else {
                     ""
@@ -191,7 +242,20 @@ pub fn export(
             ));
         }
         None => {
-            write_export(&store, now, format, with_pins, ctx.console.out())?;
+            // Logged once the rows are out (or the reader left early); a
+            // failing database is not written to.
+            let result = write_export(&store, now, opts, ctx.console.out());
+            if matches!(result, Ok(_) | Err(Error::BrokenPipe)) {
+                store.write(|w| {
+                    ctx.log(
+                        w,
+                        EventKind::Export,
+                        None,
+                        format_args!("{format_name}, {pins}, to standard output"),
+                    )
+                })?;
+            }
+            result?;
         }
     }
     Ok(ExitCode::Success)

@@ -6,7 +6,11 @@ use std::str::FromStr;
 use serde::Serialize;
 
 use super::protect::ProtectionView;
-use super::{Ctx, generate_pin, list_records, pin_from_stdin, print_generated_pin};
+use super::{
+    Ctx, check_extension_number, check_pin_strength, generate_pin, list_records, pin_from_stdin,
+    print_generated_pin,
+};
+use crate::audit::EventKind;
 use crate::cli::{ExtCommand, PersonArgs};
 use crate::error::{Error, ExitCode, ExtList, Result};
 use crate::output::{Format, Record, opt_field, write_one};
@@ -19,20 +23,22 @@ pub fn run(ctx: &mut Ctx<'_>, cmd: ExtCommand) -> Result<ExitCode> {
             extension,
             person,
             pin_stdin,
+            allow_weak,
         } => {
             let pin = if pin_stdin {
                 Some(pin_from_stdin()?)
             } else {
                 None
             };
-            add(ctx, &extension, &person, pin)
+            add(ctx, &extension, &person, pin, allow_weak)
         }
         ExtCommand::Edit { extension, person } => edit(ctx, &extension, &person),
         ExtCommand::SetPin {
             extension,
             pin_stdin,
             generate,
-        } => set_pin(ctx, &extension, pin_stdin, generate),
+            allow_weak,
+        } => set_pin(ctx, &extension, pin_stdin, generate, allow_weak),
         ExtCommand::Show { extension, format } => show(ctx, &extension, format.into()),
         ExtCommand::List { format } => list(ctx, format.into()),
         ExtCommand::Remove { extensions, yes } => remove(ctx, &extensions, yes),
@@ -72,14 +78,17 @@ pub fn add(
     ext: &Extension,
     person: &PersonArgs,
     pin: Option<Pin>,
+    allow_weak: bool,
 ) -> Result<ExitCode> {
-    ctx.check_extension_number(ext)?;
     let edit = person_edit(person)?;
     let mut store = ctx.open()?;
+    let settings = store.read().settings()?;
+    check_extension_number(&settings, ext)?;
     let (pin, generated) = match pin {
         Some(pin) => (pin, false),
-        None => (generate_pin(ext)?, true),
+        None => (generate_pin(&settings, ext)?, true),
     };
+    let weak = check_pin_strength(&settings, ext, &pin, allow_weak)?;
     let new = NewExtension {
         number: ext.clone(),
         first_name: into_option(edit.first_name),
@@ -87,7 +96,19 @@ pub fn add(
         email: into_option(edit.email),
         pin,
     };
-    store.write(|w| w.add_extension(&new))?;
+    store.write(|w| {
+        w.add_extension(&new)?;
+        let how = if generated {
+            "with a generated PIN"
+        } else {
+            ""
+        };
+        ctx.log(w, EventKind::ExtensionAdded, Some(ext), how)?;
+        if let Some(weak) = weak {
+            ctx.log(w, EventKind::WeakPinAllowed, Some(ext), weak)?;
+        }
+        Ok(())
+    })?;
     ctx.console.info(format_args!("added extension {ext}"));
     if generated {
         print_generated_pin(ctx, ext, &new.pin)?;
@@ -104,18 +125,32 @@ fn edit(ctx: &mut Ctx<'_>, ext: &Extension, person: &PersonArgs) -> Result<ExitC
         ));
     }
     let mut store = ctx.open()?;
-    store.write(|w| w.edit_extension(ext, &edit))?;
+    let changed: Vec<&str> = [
+        ("first_name", edit.first_name.is_keep()),
+        ("last_name", edit.last_name.is_keep()),
+        ("email", edit.email.is_keep()),
+    ]
+    .into_iter()
+    .filter(|(_, keep)| !keep)
+    .map(|(name, _)| name)
+    .collect();
+    store.write(|w| {
+        w.edit_extension(ext, &edit)?;
+        ctx.log(w, EventKind::ExtensionEdited, Some(ext), changed.join(", "))
+    })?;
     ctx.console.info(format_args!("updated extension {ext}"));
     Ok(ExitCode::Success)
 }
 
 fn prompt_pin(ext: &Extension) -> Result<Pin> {
-    let entered = dialoguer::Password::new()
-        .with_prompt(format!("New voicemail PIN for extension {ext}"))
-        .with_confirmation("Repeat the PIN", "the two PINs differ; try again")
-        .validate_with(|s: &String| s.parse::<Pin>().map(|_| ()).map_err(|e| e.0))
-        .interact()
-        .map_err(|e| Error::invalid(format!("cannot read the PIN from the terminal: {e}")))?;
+    let entered = zeroize::Zeroizing::new(
+        dialoguer::Password::new()
+            .with_prompt(format!("New voicemail PIN for extension {ext}"))
+            .with_confirmation("Repeat the PIN", "the two PINs differ; try again")
+            .validate_with(|s: &String| s.parse::<Pin>().map(|_| ()).map_err(|e| e.0))
+            .interact()
+            .map_err(|e| Error::invalid(format!("cannot read the PIN from the terminal: {e}")))?,
+    );
     Ok(entered.parse()?)
 }
 
@@ -124,16 +159,18 @@ fn set_pin(
     ext: &Extension,
     pin_stdin: bool,
     generate: bool,
+    allow_weak: bool,
 ) -> Result<ExitCode> {
     let mut store = ctx.open()?;
     // Fail on an unknown extension before asking for anything.
     if !store.read().exists(ext)? {
         return Err(Error::UnknownExtensions(vec![ext.clone()]));
     }
+    let settings = store.read().settings()?;
     let pin = if pin_stdin {
         pin_from_stdin()?
     } else if generate {
-        generate_pin(ext)?
+        generate_pin(&settings, ext)?
     } else if ctx.console.stdin_is_terminal() {
         prompt_pin(ext)?
     } else {
@@ -142,11 +179,23 @@ fn set_pin(
             "pass --pin-stdin and pipe the PIN, or --generate for a random one",
         ));
     };
+    let weak = check_pin_strength(&settings, ext, &pin, allow_weak)?;
     let now = ctx.now;
     let ended = store.write(|w| {
         let before = w.read().require(ext)?;
         w.set_pin(ext, &pin)?;
-        Ok(before.protection.active_grant(now))
+        let ended = before.protection.active_grant(now);
+        let detail = match (generate, ended) {
+            (true, Some(g)) => format!("generated; grant until {} ended", g.until),
+            (true, None) => "generated".to_string(),
+            (false, Some(g)) => format!("grant until {} ended", g.until),
+            (false, None) => String::new(),
+        };
+        ctx.log(w, EventKind::PinChanged, Some(ext), detail)?;
+        if let Some(weak) = weak {
+            ctx.log(w, EventKind::WeakPinAllowed, Some(ext), weak)?;
+        }
+        Ok(ended)
     })?;
     match ended {
         Some(g) => ctx.console.info(format_args!(
@@ -187,7 +236,7 @@ impl<'a> ExtRow<'a> {
             first_name: r.first_name.as_ref().map(Name::as_str),
             last_name: r.last_name.as_ref().map(Name::as_str),
             email: r.email.as_ref().map(Email::as_str),
-            protection: ProtectionView::new(&r.protection, now),
+            protection: ProtectionView::new(r, now),
         }
     }
 
@@ -229,9 +278,15 @@ fn show(ctx: &mut Ctx<'_>, ext: &Extension, format: Format) -> Result<ExitCode> 
 }
 
 fn list(ctx: &mut Ctx<'_>, format: Format) -> Result<ExitCode> {
-    list_records(ctx, &Target::All, format, ExtRow::headers(), |w, r, now| {
-        w.write(&ExtRow::new(&r, now))
-    })
+    let store = ctx.open()?;
+    list_records(
+        ctx,
+        &store,
+        &Target::All,
+        format,
+        ExtRow::headers(),
+        |w, r, now| w.write(&ExtRow::new(&r, now)),
+    )
 }
 
 fn remove(ctx: &mut Ctx<'_>, exts: &[Extension], yes: bool) -> Result<ExitCode> {
@@ -267,7 +322,13 @@ fn remove(ctx: &mut Ctx<'_>, exts: &[Extension], yes: bool) -> Result<ExitCode> 
             return Ok(ExitCode::Denied);
         }
     }
-    store.write(|w| w.remove_extensions(&numbers))?;
+    store.write(|w| {
+        w.remove_extensions(&numbers)?;
+        for n in &numbers {
+            ctx.log(w, EventKind::ExtensionRemoved, Some(n), "")?;
+        }
+        Ok(())
+    })?;
     ctx.console.info(format_args!("removed {what}"));
     Ok(ExitCode::Success)
 }

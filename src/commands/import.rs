@@ -7,10 +7,13 @@ use std::path::Path;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::{Ctx, generate_pin, print_generated_pin};
+use crate::audit::EventKind;
 use crate::error::{Error, ExitCode, Result};
 use crate::input::{ImportRecord, InputFormat, RowError, detect, read_records};
 use crate::policy::{Grant, Pin, PinDuration, Protection};
+use crate::settings::Settings;
 use crate::store::{ExtensionRecord, FieldEdit, Writer};
+use crate::weakpin::weakness;
 
 /// What `pinprotect import` was asked to do.
 #[derive(Debug, Clone)]
@@ -20,6 +23,8 @@ pub struct ImportOptions {
     pub update: bool,
     pub dry_run: bool,
     pub default_duration: Option<PinDuration>,
+    /// Accept weak PINs, logging each.
+    pub allow_weak: bool,
 }
 
 /// How many record errors are shown; the rest are counted.
@@ -87,19 +92,38 @@ fn merge(
             duration,
             grant,
         },
+        entry: existing.map(|e| e.entry).unwrap_or_default(),
         number: rec.number,
     })
 }
 
 /// Writes one record; a problem with it is an `Ok(Err(..))`.
 fn apply(
+    ctx: &Ctx<'_>,
     w: &Writer<'_>,
+    settings: &Settings,
     rec: ImportRecord,
     opts: &ImportOptions,
     max_id_before: i64,
 ) -> Result<std::result::Result<Outcome, RowError>> {
     let line = rec.line;
     let problem = |message: String| Ok(Err(RowError { line, message }));
+    if let FieldEdit::Set(pin) = &rec.pin {
+        if let Some(weak) = weakness(pin, &rec.number, settings.pin_min_length) {
+            if !opts.allow_weak {
+                return problem(format!(
+                    "the PIN for extension {} is weak: {weak} (--allow-weak accepts it, logged)",
+                    rec.number
+                ));
+            }
+            ctx.log(
+                w,
+                EventKind::WeakPinAllowed,
+                Some(&rec.number),
+                format_args!("{weak} (import)"),
+            )?;
+        }
+    }
     let twice =
         |n: &crate::policy::Extension| format!("extension {n} appears more than once in the file");
     match w.lookup_with_id(&rec.number)? {
@@ -128,7 +152,7 @@ fn apply(
         None => {
             let (pin, generated) = match &rec.pin {
                 FieldEdit::Set(p) => (p.clone(), false),
-                FieldEdit::Keep | FieldEdit::Clear => (generate_pin(&rec.number)?, true),
+                FieldEdit::Keep | FieldEdit::Clear => (generate_pin(settings, &rec.number)?, true),
             };
             match merge(None, rec, pin, opts.default_duration) {
                 Err(m) => problem(m),
@@ -210,10 +234,11 @@ pub fn import(ctx: &mut Ctx<'_>, file: &Path, opts: &ImportOptions) -> Result<Ex
             detect(path, head)
         }
     };
-    let plan = ctx.plan.clone();
     let mut errors: Vec<RowError> = Vec::new();
     let mut error_count: u64 = 0;
     let tally = store.write_if(|w| {
+        let settings = w.read().settings()?;
+        let plan = &settings.plan;
         let max_id = w.import_begin()?;
         let mut tally = Tally::default();
         let mut note = |e: RowError| {
@@ -223,14 +248,14 @@ pub fn import(ctx: &mut Ctx<'_>, file: &Path, opts: &ImportOptions) -> Result<Ex
             }
         };
         read_records(format, &mut input, &mut |r| {
-            let rec = match r.and_then(|inc| inc.validate(&plan)) {
+            let rec = match r.and_then(|inc| inc.validate(plan)) {
                 Ok(rec) => rec,
                 Err(e) => {
                     note(e);
                     return Ok(());
                 }
             };
-            match apply(w, rec, opts, max_id)? {
+            match apply(ctx, w, &settings, rec, opts, max_id)? {
                 Ok(Outcome::Added { generated }) => {
                     tally.added += 1;
                     tally.generated += u64::from(generated);
@@ -241,7 +266,22 @@ pub fn import(ctx: &mut Ctx<'_>, file: &Path, opts: &ImportOptions) -> Result<Ex
             }
             Ok(())
         })?;
-        Ok((tally, error_count == 0 && !opts.dry_run))
+        let commit = error_count == 0 && !opts.dry_run;
+        if commit {
+            ctx.log(
+                w,
+                EventKind::Import,
+                None,
+                format_args!(
+                    "{name} ({format}): {} added, {} updated, {} unchanged{}",
+                    tally.added,
+                    tally.updated,
+                    tally.unchanged,
+                    if opts.update { ", --update" } else { "" }
+                ),
+            )?;
+        }
+        Ok((tally, commit))
     })?;
     bar.finish_and_clear();
 

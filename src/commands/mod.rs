@@ -6,12 +6,19 @@ use std::io::{self, BufRead, BufWriter, Read, Stdout};
 use std::path::PathBuf;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use crate::cli::{Cli, Command, TargetArgs};
+use std::cell::OnceCell;
+use std::fmt::Display;
+
+use crate::audit::EventKind;
+use crate::cli::{Cli, Command, SettingsCommand, TargetArgs};
 use crate::console::Console;
 use crate::error::{Error, ExitCode, Result};
 use crate::output::{Format, ListWriter};
-use crate::policy::{DialPlan, Extension, Pin, Timestamp};
-use crate::store::{ExtensionRecord, Store, Target};
+use crate::policy::{Extension, Pin, Timestamp};
+use crate::settings::Settings;
+use crate::store::{ExtensionRecord, Store, Target, Writer};
+use crate::weakpin::{Weakness, weakness};
+use zeroize::Zeroizing;
 
 pub mod call;
 pub mod demo;
@@ -20,30 +27,102 @@ pub mod ext;
 pub mod import;
 pub mod init;
 pub mod protect;
+pub mod settings;
 
 /// What every command works with.
 pub struct Ctx<'a> {
     pub db: PathBuf,
     pub now: Timestamp,
-    pub plan: DialPlan,
     pub console: &'a mut Console,
+    /// Who runs the command, for the audit log; looked up when first needed.
+    user: OnceCell<String>,
 }
 
-impl Ctx<'_> {
+impl<'a> Ctx<'a> {
+    pub fn new(db: PathBuf, now: Timestamp, console: &'a mut Console) -> Self {
+        Ctx {
+            db,
+            now,
+            console,
+            user: OnceCell::new(),
+        }
+    }
+
     /// Opens the initialised database.
     pub fn open(&self) -> Result<Store> {
         Store::open(&self.db)
     }
 
-    /// Checks that `ext` may be an extension of this PBX (not the feature code).
-    pub fn check_extension_number(&self, ext: &Extension) -> Result<()> {
-        if self.plan.feature_code.collides_with(ext) {
-            return Err(Error::invalid_with_hint(
-                format!("{ext} is the pin protect feature code and cannot be an extension"),
-                "choose another extension number",
-            ));
-        }
-        Ok(())
+    /// The local user running the command.
+    pub fn user(&self) -> &str {
+        self.user.get_or_init(local_user)
+    }
+
+    /// Appends an event to the audit log, in the caller's transaction.
+    pub fn log(
+        &self,
+        w: &Writer<'_>,
+        kind: EventKind,
+        ext: Option<&Extension>,
+        detail: impl Display,
+    ) -> Result<()> {
+        w.log_event(self.now, self.user(), kind.name(), ext, &detail.to_string())
+    }
+}
+
+/// Checks that `ext` may be an extension of this PBX (not the feature code).
+pub fn check_extension_number(settings: &Settings, ext: &Extension) -> Result<()> {
+    if settings.plan.feature_code.collides_with(ext) {
+        return Err(Error::invalid_with_hint(
+            format!("{ext} is the pin protect feature code and cannot be an extension"),
+            "choose another extension number",
+        ));
+    }
+    Ok(())
+}
+
+/// Applies the weak-PIN policy to a PIN chosen by a person: a weak PIN is
+/// refused unless `allow_weak`, and then its weakness is returned so that
+/// the caller logs the override.
+pub fn check_pin_strength(
+    settings: &Settings,
+    ext: &Extension,
+    pin: &Pin,
+    allow_weak: bool,
+) -> Result<Option<Weakness>> {
+    match weakness(pin, ext, settings.pin_min_length) {
+        None => Ok(None),
+        Some(w) if allow_weak => Ok(Some(w)),
+        Some(w) => Err(Error::invalid_with_hint(
+            format!("the PIN for extension {ext} is weak: {w}"),
+            "choose another PIN, or pass --allow-weak to keep it (the override is logged)",
+        )),
+    }
+}
+
+/// The name of the user running this process: the owner of the process
+/// (not an environment variable, which anyone can set) looked up in
+/// /etc/passwd, with the sudo caller when there is one.
+fn local_user() -> String {
+    use std::os::unix::fs::MetadataExt;
+    let uid = match std::fs::metadata("/proc/self") {
+        Ok(m) => m.uid(),
+        Err(_) => return std::env::var("USER").unwrap_or_else(|_| "unknown".into()),
+    };
+    let name = std::fs::read_to_string("/etc/passwd")
+        .ok()
+        .and_then(|passwd| {
+            passwd.lines().find_map(|line| {
+                let mut f = line.split(':');
+                let name = f.next()?;
+                let id = f.nth(1)?;
+                (id.parse() == Ok(uid)).then(|| name.to_owned())
+            })
+        })
+        .unwrap_or_else(|| format!("uid {uid}"));
+    match std::env::var("SUDO_USER") {
+        Ok(by) if uid == 0 && !by.is_empty() => format!("{name} (sudo by {by})"),
+        _ => name,
     }
 }
 
@@ -75,12 +154,7 @@ pub fn run(cli: Cli, console: &mut Console) -> Result<ExitCode> {
         None => default_db_path()?,
     };
     let now = cli.global.now.unwrap_or_else(system_now);
-    let mut ctx = Ctx {
-        db,
-        now,
-        plan: DialPlan::default(),
-        console,
-    };
+    let mut ctx = Ctx::new(db, now, console);
     let code = dispatch(&mut ctx, cli.command)?;
     match ctx.console.flush() {
         // The reader went away (`| head`): the command's answer still stands.
@@ -102,22 +176,45 @@ fn dispatch(ctx: &mut Ctx<'_>, command: Command) -> Result<ExitCode> {
             format,
             output,
             no_pins,
-        } => export::export(ctx, format, output.as_deref(), !no_pins),
+            spreadsheet_safe,
+        } => {
+            let opts = export::ExportOptions {
+                format,
+                with_pins: !no_pins,
+                spreadsheet_safe,
+            };
+            export::export(ctx, &opts, output.as_deref())
+        }
         Command::Import {
             file,
             format,
             update,
             dry_run,
             duration,
+            allow_weak,
         } => {
             let opts = import::ImportOptions {
                 format: format.into(),
                 update,
                 dry_run,
                 default_duration: duration,
+                allow_weak,
             };
             import::import(ctx, &file, &opts)
         }
+        Command::ResetLockout { extension } => protect::reset_lockout(ctx, &extension),
+        Command::Settings { action } => match action {
+            None => settings::show(ctx, Format::Table),
+            Some(SettingsCommand::Show { format }) => settings::show(ctx, format.into()),
+            Some(SettingsCommand::Set { key, value }) => settings::set(ctx, &key, &value),
+        },
+        Command::Audit { format } => settings::audit(ctx, format.into()),
+        Command::Log {
+            extension,
+            since,
+            limit,
+            format,
+        } => settings::log(ctx, extension.as_ref(), since, limit, format.into()),
         Command::Dial { extension, digits } => {
             call::dial(ctx, &extension, &digits, &mut call::PinSource::Interactive)
         }
@@ -161,6 +258,7 @@ impl From<TargetArgs> for Target {
 /// `row`; says so on stderr when a table would be empty.
 pub fn list_records(
     ctx: &mut Ctx<'_>,
+    store: &Store,
     target: &Target,
     format: Format,
     headers: Vec<&'static str>,
@@ -170,7 +268,6 @@ pub fn list_records(
         Timestamp,
     ) -> Result<()>,
 ) -> Result<ExitCode> {
-    let store = ctx.open()?;
     let now = ctx.now;
     let tty = ctx.console.stdout_is_terminal();
     let mut w = ListWriter::new(format, headers, ctx.console.out());
@@ -185,21 +282,23 @@ pub fn list_records(
 }
 
 /// Reads the first line of standard input (at most 1 KiB), without its
-/// line ending. `None` when standard input is empty.
-pub fn read_stdin_line() -> Result<Option<String>> {
+/// line ending; wiped from memory when dropped. `None` when standard input
+/// is empty.
+pub fn read_stdin_line() -> Result<Option<Zeroizing<String>>> {
     read_first_line(io::stdin().lock())
 }
 
-fn read_first_line(input: impl Read) -> Result<Option<String>> {
-    let mut line = String::new();
+fn read_first_line(input: impl Read) -> Result<Option<Zeroizing<String>>> {
+    let mut line = Zeroizing::new(String::new());
     let n = io::BufReader::new(input.take(1024))
         .read_line(&mut line)
         .map_err(|e| Error::invalid(format!("cannot read standard input: {e}")))?;
     if n == 0 {
         return Ok(None);
     }
-    let trimmed = line.trim_end_matches(['\n', '\r']);
-    Ok(Some(trimmed.to_owned()))
+    let len = line.trim_end_matches(['\n', '\r']).len();
+    line.truncate(len);
+    Ok(Some(line))
 }
 
 /// Reads a PIN from the first line of standard input (`--pin-stdin`).
@@ -224,9 +323,10 @@ pub fn print_generated_pin(ctx: &mut Ctx<'_>, ext: &Extension, pin: &Pin) -> Res
     Ok(())
 }
 
-/// A random PIN from the operating system's generator.
-pub fn generate_pin(ext: &Extension) -> Result<Pin> {
-    Pin::generate(ext, getrandom::u32)
+/// A random PIN from the operating system's generator, as long as the
+/// PIN policy asks (at least 6 digits).
+pub fn generate_pin(settings: &Settings, ext: &Extension) -> Result<Pin> {
+    Pin::generate(ext, settings.pin_min_length, getrandom::u32)
         .map_err(|e| Error::invalid(format!("cannot generate a random PIN: {e}")))
 }
 
@@ -236,15 +336,10 @@ mod tests {
 
     #[test]
     fn first_line_only_without_line_ending() {
-        assert_eq!(
-            read_first_line(&b"0042\r\nrest\n"[..]).unwrap().as_deref(),
-            Some("0042")
-        );
-        assert_eq!(
-            read_first_line(&b"0042"[..]).unwrap().as_deref(),
-            Some("0042")
-        );
-        assert_eq!(read_first_line(&b""[..]).unwrap(), None);
-        assert_eq!(read_first_line(&b"\n"[..]).unwrap().as_deref(), Some(""));
+        let first = |input: &[u8]| read_first_line(input).unwrap().map(|s| s.to_string());
+        assert_eq!(first(b"0042\r\nrest\n").as_deref(), Some("0042"));
+        assert_eq!(first(b"0042").as_deref(), Some("0042"));
+        assert_eq!(first(b""), None);
+        assert_eq!(first(b"\n").as_deref(), Some(""));
     }
 }

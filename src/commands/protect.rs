@@ -1,15 +1,17 @@
-//! `pinprotect enable|disable|revoke|status`: pin protect on and off, and
-//! where each extension stands.
+//! `pinprotect enable|disable|revoke|status|reset-lockout`: pin protect on
+//! and off, and where each extension stands.
 
 use std::borrow::Cow;
 
 use serde::Serialize;
 
 use super::{Ctx, list_records};
+use crate::audit::EventKind;
 use crate::error::{Error, ExitCode, ExtList, Result};
+use crate::lockout::PinEntryState;
 use crate::output::{Format, Record, bool_field, human_duration, num_field, on_off, opt_field};
-use crate::policy::{Extension, PinDuration, Protection, Timestamp};
-use crate::store::Target;
+use crate::policy::{Extension, PinDuration, Timestamp};
+use crate::store::{ExtensionRecord, Target, Writer};
 
 fn described(target: &Target, count: usize) -> String {
     match target {
@@ -30,6 +32,46 @@ fn described(target: &Target, count: usize) -> String {
     }
 }
 
+/// Logs a bulk change: one event for `--all`, else one per named
+/// extension that `event` says changed (given its state before).
+fn log_change(
+    ctx: &Ctx<'_>,
+    w: &Writer<'_>,
+    target: &Target,
+    before: &[ExtensionRecord],
+    count: usize,
+    all: (EventKind, String),
+    event: impl Fn(&ExtensionRecord) -> Option<(EventKind, String)>,
+) -> Result<()> {
+    match target {
+        Target::All => {
+            let (kind, detail) = all;
+            ctx.log(
+                w,
+                kind,
+                None,
+                format_args!("all {count} extensions{detail}"),
+            )
+        }
+        Target::These(_) => {
+            for r in before {
+                if let Some((kind, detail)) = event(r) {
+                    ctx.log(w, kind, Some(&r.number), detail)?;
+                }
+            }
+            Ok(())
+        }
+    }
+}
+
+/// The named extensions as they are before a change (none for `--all`).
+fn before_change(w: &Writer<'_>, target: &Target) -> Result<Vec<ExtensionRecord>> {
+    match target {
+        Target::All => Ok(Vec::new()),
+        Target::These(exts) => w.read().extensions(exts),
+    }
+}
+
 pub fn enable(
     ctx: &mut Ctx<'_>,
     target: &Target,
@@ -46,7 +88,31 @@ pub fn enable(
                 ));
             }
         }
-        w.enable(target, duration)
+        let before = before_change(w, target)?;
+        let count = w.enable(target, duration)?;
+        let all_detail = duration
+            .map(|d| format!(", duration {d}"))
+            .unwrap_or_default();
+        log_change(
+            ctx,
+            w,
+            target,
+            &before,
+            count,
+            (EventKind::PinProtectEnabled, all_detail),
+            |r| {
+                let new = duration.or(r.protection.duration)?;
+                if !r.protection.enabled {
+                    Some((EventKind::PinProtectEnabled, format!("duration {new}")))
+                } else if r.protection.duration != Some(new) {
+                    let old = human_duration(r.protection.duration.map(PinDuration::as_secs));
+                    Some((EventKind::DurationChanged, format!("{old} -> {new}")))
+                } else {
+                    None
+                }
+            },
+        )?;
+        Ok(count)
     })?;
     let how = match duration {
         Some(d) => format!(", duration {d}"),
@@ -61,7 +127,24 @@ pub fn enable(
 
 pub fn disable(ctx: &mut Ctx<'_>, target: &Target) -> Result<ExitCode> {
     let mut store = ctx.open()?;
-    let count = store.write(|w| w.disable(target))?;
+    let count = store.write(|w| {
+        let before = before_change(w, target)?;
+        let count = w.disable(target)?;
+        log_change(
+            ctx,
+            w,
+            target,
+            &before,
+            count,
+            (EventKind::PinProtectDisabled, String::new()),
+            |r| {
+                r.protection
+                    .enabled
+                    .then(|| (EventKind::PinProtectDisabled, String::new()))
+            },
+        )?;
+        Ok(count)
+    })?;
     ctx.console.info(format_args!(
         "pin protect off for {}",
         described(target, count)
@@ -71,11 +154,52 @@ pub fn disable(ctx: &mut Ctx<'_>, target: &Target) -> Result<ExitCode> {
 
 pub fn revoke(ctx: &mut Ctx<'_>, target: &Target) -> Result<ExitCode> {
     let mut store = ctx.open()?;
-    let count = store.write(|w| w.revoke(target))?;
+    let now = ctx.now;
+    let count = store.write(|w| {
+        let before = before_change(w, target)?;
+        let count = w.revoke(target)?;
+        log_change(
+            ctx,
+            w,
+            target,
+            &before,
+            count,
+            (EventKind::Revoke, String::new()),
+            |r| {
+                let g = r.protection.active_grant(now)?;
+                Some((EventKind::Revoke, format!("grant until {} ended", g.until)))
+            },
+        )?;
+        Ok(count)
+    })?;
     ctx.console.info(format_args!(
         "grants ended for {}",
         described(target, count)
     ));
+    Ok(ExitCode::Success)
+}
+
+pub fn reset_lockout(ctx: &mut Ctx<'_>, ext: &Extension) -> Result<ExitCode> {
+    let mut store = ctx.open()?;
+    let now = ctx.now;
+    let before = store.write(|w| {
+        let r = w.read().require(ext)?;
+        w.set_pin_entry(ext, PinEntryState::default())?;
+        let detail = match r.entry.locked_out(now) {
+            Some(until) => format!("lockout until {until} cleared"),
+            None => format!("{} wrong PINs forgotten", r.entry.failed_attempts),
+        };
+        ctx.log(w, EventKind::LockoutReset, Some(ext), detail)?;
+        Ok(r.entry)
+    })?;
+    match before.locked_out(now) {
+        Some(until) => ctx.console.info(format_args!(
+            "cleared the lockout of extension {ext} (it would have ended at {until})"
+        )),
+        None => ctx.console.info(format_args!(
+            "extension {ext} was not locked out; its count of wrong PINs is reset"
+        )),
+    }
     Ok(ExitCode::Success)
 }
 
@@ -86,41 +210,54 @@ pub struct ProtectionView {
     pin_protect_duration_s: Option<u32>,
     state: &'static str,
     unlocked_until: Option<String>,
+    locked_out_until: Option<String>,
 }
 
 impl ProtectionView {
-    pub const HEADERS: [&'static str; 4] = [
+    pub const HEADERS: [&'static str; 5] = [
         "pin_protect",
         "pin_protect_duration_s",
         "state",
         "unlocked_until",
+        "locked_out_until",
     ];
 
-    pub fn new(p: &Protection, now: Timestamp) -> Self {
+    /// The state is `locked_out` while PIN entry is locked out, whatever
+    /// the grant (a running grant still permits calls: see `unlocked_until`).
+    pub fn new(r: &ExtensionRecord, now: Timestamp) -> Self {
+        let p = &r.protection;
         let state = p.state(now);
+        let locked_out = r.entry.locked_out(now);
         ProtectionView {
             pin_protect: p.enabled,
             pin_protect_duration_s: p.duration.map(PinDuration::as_secs),
-            state: state.name(),
+            state: if locked_out.is_some() {
+                "locked_out"
+            } else {
+                state.name()
+            },
             unlocked_until: state.unlocked_until().map(Timestamp::to_rfc3339),
+            locked_out_until: locked_out.map(Timestamp::to_rfc3339),
         }
     }
 
-    pub fn csv_fields(&self) -> [Cow<'_, str>; 4] {
+    pub fn csv_fields(&self) -> [Cow<'_, str>; 5] {
         [
             bool_field(self.pin_protect),
             num_field(self.pin_protect_duration_s),
             self.state.into(),
             opt_field(self.unlocked_until.as_ref()),
+            opt_field(self.locked_out_until.as_ref()),
         ]
     }
 
-    pub fn table_cells(&self) -> [String; 4] {
+    pub fn table_cells(&self) -> [String; 5] {
         [
             on_off(self.pin_protect),
             human_duration(self.pin_protect_duration_s),
             self.state.into(),
             self.unlocked_until.clone().unwrap_or_default(),
+            self.locked_out_until.clone().unwrap_or_default(),
         ]
     }
 }
@@ -149,10 +286,18 @@ impl Record for StatusRow<'_> {
 pub fn status(ctx: &mut Ctx<'_>, exts: &[Extension], format: Format) -> Result<ExitCode> {
     let mut headers = vec!["extension"];
     headers.extend(ProtectionView::HEADERS);
-    list_records(ctx, &Target::of(exts), format, headers, |w, r, now| {
-        w.write(&StatusRow {
-            extension: r.number.as_str(),
-            protection: ProtectionView::new(&r.protection, now),
-        })
-    })
+    let store = ctx.open()?;
+    list_records(
+        ctx,
+        &store,
+        &Target::of(exts),
+        format,
+        headers,
+        |w, r, now| {
+            w.write(&StatusRow {
+                extension: r.number.as_str(),
+                protection: ProtectionView::new(&r, now),
+            })
+        },
+    )
 }

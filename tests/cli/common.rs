@@ -83,8 +83,8 @@ impl Env {
         );
         person("100", "李", "Nuñez; \"x\"", None, "000123");
         env.add("99", "9182");
-        env.add("0099", "5555");
-        env.add("1000000000", "1234567890");
+        env.add("0099", "5557");
+        env.add("1000000000", "1234567809");
         env.cmd()
             .args(["enable", "100", "0099", "--duration", "10m"])
             .assert()
@@ -156,7 +156,7 @@ pub fn fill(db: &Path, n: u32) {
         "WITH RECURSIVE seq(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM seq WHERE i + 1 < ?1)
          INSERT INTO extensions (number, first_name, last_name, email, voicemail_pin, pin_protect, pin_protect_duration_s)
          SELECT printf('%d', 1000000 + i), 'First' || i, 'Last, \"' || i || '\"', 'u' || i || '@example.com',
-                printf('%06d', (i * 7919) % 1000000), i % 3 = 0, CASE WHEN i % 3 = 0 THEN 300 END
+                printf('9%03d1%03d', i % 1000, (i / 1000) % 1000), i % 3 = 0, CASE WHEN i % 3 = 0 THEN 300 END
          FROM seq",
         [n],
     )

@@ -123,12 +123,15 @@ fn the_window_closes_exactly_at_start_plus_duration() {
 fn wrong_pin_grants_nothing() {
     let env = Env::new();
     env.add_protected("100", "0042", "5m");
-    for wrong in ["042", "00420", "4200", "0043", "abcd"] {
-        env.dial_pin("100", wrong, "2026-11-26T09:00:00Z")
-            .code(1)
-            .stdout(
-                "wrong PIN: nothing granted; outbound calls from extension 100 stay as they were\n",
-            );
+    for (wrong, left) in [
+        ("042", "4 more wrong PINs"),
+        ("00420", "3 more wrong PINs"),
+        ("4200", "2 more wrong PINs"),
+        ("abcd", "1 more wrong PIN"),
+    ] {
+        env.dial_pin("100", wrong, "2026-11-26T09:00:00Z").code(1).stdout(format!(
+            "wrong PIN: nothing granted; outbound calls from extension 100 stay as they were ({left} lock PIN entry)\n"
+        ));
     }
     env.cmd()
         .args(["check", "100", "0049301234567"])

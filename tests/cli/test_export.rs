@@ -13,11 +13,11 @@ fn varied() -> Env {
 }
 
 const VARIED_CSV: &str = "extension,first_name,last_name,email,voicemail_pin,pin_protect,pin_protect_duration_s,unlocked_until\n\
-0099,,,,5555,true,600,\n\
+0099,,,,5557,true,600,\n\
 99,,,,9182,false,3600,\n\
 0100,Zoë,\"O'Brien, \"\"Jr\"\"\",zoe@example.com,0042,false,,\n\
 100,李,\"Nuñez; \"\"x\"\"\",,000123,true,600,2026-11-26T09:05:00Z\n\
-1000000000,,,,1234567890,false,,\n";
+1000000000,,,,1234567809,false,,\n";
 
 #[test]
 fn csv_export_is_exact_and_in_numeric_order() {
@@ -71,7 +71,7 @@ fn json_and_jsonl_exports_have_typed_values() {
             "unlocked_until": "2026-11-26T09:05:00Z"
         })
     );
-    assert_eq!(rows[0]["voicemail_pin"], "5555");
+    assert_eq!(rows[0]["voicemail_pin"], "5557");
     assert_eq!(rows[4]["pin_protect_duration_s"], serde_json::Value::Null);
     let keys: Vec<&String> = rows[0].as_object().unwrap().keys().collect();
     let mut expected: Vec<&str> = HEADER.split(',').collect();
@@ -91,7 +91,7 @@ fn no_pins_drops_the_column_and_the_key() {
     let env = varied();
     let csv = env.stdout(&["export", "--no-pins"]);
     assert!(csv.starts_with("extension,first_name,last_name,email,pin_protect,pin_protect_duration_s,unlocked_until\n0099,,,,true,600,\n"), "{csv}");
-    for pin in ["0042", "000123", "9182", "5555", "1234567890"] {
+    for pin in ["0042", "000123", "9182", "5557", "1234567809"] {
         assert!(!csv.contains(pin), "{pin} in {csv}");
     }
     for format in ["json", "jsonl"] {
@@ -292,4 +292,61 @@ fn leading_zeros_survive_in_every_output() {
     assert_eq!(v[0]["extension"], "0100");
     assert_eq!(v[1]["extension"], "100");
     assert_eq!(v[0]["voicemail_pin"], "0042");
+}
+
+#[test]
+fn spreadsheet_safe_export_defuses_formulas() {
+    let env = Env::new();
+    env.cmd()
+        .args([
+            "ext",
+            "add",
+            "100",
+            "--first-name",
+            "=HYPERLINK(\"http://x\")",
+            "--last-name",
+            "-2+3",
+            "--email",
+            "+a@b.c",
+            "--pin-stdin",
+        ])
+        .write_stdin("4826\n")
+        .assert()
+        .success();
+    env.cmd()
+        .args([
+            "ext",
+            "add",
+            "101",
+            "--first-name",
+            "+49 Plain",
+            "--last-name",
+            "Smith",
+            "--pin-stdin",
+        ])
+        .write_stdin("5937\n")
+        .assert()
+        .success();
+    let safe = env.stdout(&["export", "--spreadsheet-safe", "--no-pins"]);
+    assert_eq!(
+        safe,
+        "extension,first_name,last_name,email,pin_protect,pin_protect_duration_s,unlocked_until\n\
+         100,\"'=HYPERLINK(\"\"http://x\"\")\",'-2+3,'+a@b.c,false,,\n\
+         101,'+49 Plain,Smith,,false,,\n"
+    );
+    // Without the flag the export stays byte-exact for machines.
+    let exact = env.stdout(&["export", "--no-pins"]);
+    assert!(
+        exact.contains("\n100,\"=HYPERLINK(\"\"http://x\"\")\",-2+3,+a@b.c,false,,\n"),
+        "{exact}"
+    );
+    let three_cx = env.stdout(&["export", "--format", "3cx", "--spreadsheet-safe"]);
+    assert!(three_cx.contains("\n100,\"'=HYPERLINK("), "{three_cx}");
+    env.cmd()
+        .args(["export", "--format", "json", "--spreadsheet-safe"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "--spreadsheet-safe is for CSV exports",
+        ));
 }

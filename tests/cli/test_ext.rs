@@ -309,11 +309,11 @@ fn list_and_show_in_every_format() {
     let csv = env.stdout(&["ext", "list", "--format", "csv"]);
     assert_eq!(
         csv,
-        "extension,first_name,last_name,email,pin_protect,pin_protect_duration_s,state,unlocked_until\n\
-         099,,,,false,,unrestricted,\n\
-         0100,,,,true,900,locked,\n\
-         100,\"Ann, \"\"A\"\"\",,,false,,unrestricted,\n\
-         1000,,,,false,,unrestricted,\n"
+        "extension,first_name,last_name,email,pin_protect,pin_protect_duration_s,state,unlocked_until,locked_out_until\n\
+         099,,,,false,,unrestricted,,\n\
+         0100,,,,true,900,locked,,\n\
+         100,\"Ann, \"\"A\"\"\",,,false,,unrestricted,,\n\
+         1000,,,,false,,unrestricted,,\n"
     );
     let v = json(&env.stdout(&["ext", "list", "--format", "json"]));
     let numbers: Vec<&str> = v
@@ -340,7 +340,7 @@ fn list_and_show_in_every_format() {
     );
     assert_eq!(
         env.stdout(&["ext", "show", "099", "--format", "csv"]),
-        "extension,first_name,last_name,email,pin_protect,pin_protect_duration_s,state,unlocked_until\n099,,,,false,,unrestricted,\n"
+        "extension,first_name,last_name,email,pin_protect,pin_protect_duration_s,state,unlocked_until,locked_out_until\n099,,,,false,,unrestricted,,\n"
     );
     env.cmd()
         .args(["ext", "show", "98"])

@@ -45,7 +45,7 @@ fn global_options_go_before_or_after_the_subcommand() {
         .args(["--now", NOW, "-q"])
         .assert()
         .success()
-        .stdout("extension,pin_protect,pin_protect_duration_s,state,unlocked_until\n100,false,,unrestricted,\n");
+        .stdout("extension,pin_protect,pin_protect_duration_s,state,unlocked_until,locked_out_until\n100,false,,unrestricted,,\n");
 }
 
 #[test]

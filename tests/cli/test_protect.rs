@@ -12,7 +12,8 @@ fn status(env: &Env, now: &str) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
-const HEADER: &str = "extension,pin_protect,pin_protect_duration_s,state,unlocked_until\n";
+const HEADER: &str =
+    "extension,pin_protect,pin_protect_duration_s,state,unlocked_until,locked_out_until\n";
 
 #[test]
 fn durations_in_every_accepted_form() {
@@ -45,7 +46,7 @@ fn durations_in_every_accepted_form() {
     }
     assert_eq!(
         status(&env, "2026-11-26T09:00:00Z"),
-        format!("{HEADER}100,true,1,locked,\n")
+        format!("{HEADER}100,true,1,locked,,\n")
     );
 }
 
@@ -79,7 +80,7 @@ fn enable_needs_a_duration_unless_one_is_stored() {
         .stderr(predicate::str::contains("for 101"));
     assert_eq!(
         status(&env, "2026-11-26T09:00:00Z"),
-        format!("{HEADER}100,false,300,unrestricted,\n101,false,,unrestricted,\n")
+        format!("{HEADER}100,false,300,unrestricted,,\n101,false,,unrestricted,,\n")
     );
     env.cmd()
         .args(["enable", "--all", "--duration", "1h"])
@@ -88,7 +89,7 @@ fn enable_needs_a_duration_unless_one_is_stored() {
         .stderr("pin protect on for all 2 extensions, duration 1h\n");
     assert_eq!(
         status(&env, "2026-11-26T09:00:00Z"),
-        format!("{HEADER}100,true,3600,locked,\n101,true,3600,locked,\n")
+        format!("{HEADER}100,true,3600,locked,,\n101,true,3600,locked,,\n")
     );
     env.cmd().args(["enable"]).assert().code(2);
     env.cmd().args(["enable", "100", "--all"]).assert().code(2);
@@ -106,14 +107,14 @@ fn changing_the_duration_keeps_the_running_grant() {
         .success();
     assert_eq!(
         status(&env, "2026-11-26T09:05:00Z"),
-        format!("{HEADER}100,true,60,unlocked,2026-11-26T09:10:00Z\n")
+        format!("{HEADER}100,true,60,unlocked,2026-11-26T09:10:00Z,\n")
     );
     // The next PIN entry uses the new duration.
     env.dial_pin("100", "4826", "2026-11-26T09:06:00Z")
         .success();
     assert_eq!(
         status(&env, "2026-11-26T09:06:30Z"),
-        format!("{HEADER}100,true,60,unlocked,2026-11-26T09:07:00Z\n")
+        format!("{HEADER}100,true,60,unlocked,2026-11-26T09:07:00Z,\n")
     );
 }
 
@@ -130,7 +131,7 @@ fn disable_clears_the_grant_and_re_enable_starts_locked() {
         .stderr("pin protect off for extension 100\n");
     assert_eq!(
         status(&env, "2026-11-26T09:02:00Z"),
-        format!("{HEADER}100,false,600,unrestricted,\n")
+        format!("{HEADER}100,false,600,unrestricted,,\n")
     );
     env.at("2026-11-26T09:02:00Z")
         .args(["check", "100", "0049301234567"])
@@ -143,7 +144,7 @@ fn disable_clears_the_grant_and_re_enable_starts_locked() {
         .success();
     assert_eq!(
         status(&env, "2026-11-26T09:03:00Z"),
-        format!("{HEADER}100,true,600,locked,\n")
+        format!("{HEADER}100,true,600,locked,,\n")
     );
     env.at("2026-11-26T09:03:00Z")
         .args(["check", "100", "0049301234567"])
@@ -167,7 +168,7 @@ fn revoke_ends_grants_now() {
         .stderr("grants ended for extension 100\n");
     assert_eq!(
         status(&env, "2026-11-26T09:01:00Z"),
-        format!("{HEADER}100,true,600,locked,\n101,true,600,unlocked,2026-11-26T09:10:00Z\n")
+        format!("{HEADER}100,true,600,locked,,\n101,true,600,unlocked,2026-11-26T09:10:00Z,\n")
     );
     env.at("2026-11-26T09:01:00Z")
         .args(["revoke", "--all"])
@@ -175,7 +176,7 @@ fn revoke_ends_grants_now() {
         .success();
     assert_eq!(
         status(&env, "2026-11-26T09:01:00Z"),
-        format!("{HEADER}100,true,600,locked,\n101,true,600,locked,\n")
+        format!("{HEADER}100,true,600,locked,,\n101,true,600,locked,,\n")
     );
 }
 
@@ -228,9 +229,9 @@ fn status_in_every_format() {
     assert_eq!(
         v,
         serde_json::json!([
-            {"extension": "0100", "pin_protect": false, "pin_protect_duration_s": null, "state": "unrestricted", "unlocked_until": null},
-            {"extension": "101", "pin_protect": true, "pin_protect_duration_s": 90, "state": "locked", "unlocked_until": null},
-            {"extension": "102", "pin_protect": true, "pin_protect_duration_s": 3600, "state": "unlocked", "unlocked_until": "2026-11-26T09:30:00Z"},
+            {"extension": "0100", "pin_protect": false, "pin_protect_duration_s": null, "state": "unrestricted", "unlocked_until": null, "locked_out_until": null},
+            {"extension": "101", "pin_protect": true, "pin_protect_duration_s": 90, "state": "locked", "unlocked_until": null, "locked_out_until": null},
+            {"extension": "102", "pin_protect": true, "pin_protect_duration_s": 3600, "state": "unlocked", "unlocked_until": "2026-11-26T09:30:00Z", "locked_out_until": null},
         ])
     );
     // Named extensions come in the order given.
@@ -240,7 +241,7 @@ fn status_in_every_format() {
     let table = env.stdout(&["status"]);
     assert_eq!(
         table,
-        "EXTENSION  PIN PROTECT  DURATION  STATE         UNLOCKED UNTIL\n\
+        "EXTENSION  PIN PROTECT  DURATION  STATE         UNLOCKED UNTIL        LOCKED OUT UNTIL\n\
          0100       off          -         unrestricted\n\
          101        on           1m30s     locked\n\
          102        on           1h        unlocked      2026-11-26T09:30:00Z\n"

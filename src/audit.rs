@@ -1,0 +1,83 @@
+//! The kinds of event in the audit log.
+
+/// What happened. The names are what `pinprotect log` shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventKind {
+    ExtensionAdded,
+    ExtensionEdited,
+    ExtensionRemoved,
+    PinChanged,
+    WeakPinAllowed,
+    PinProtectEnabled,
+    PinProtectDisabled,
+    DurationChanged,
+    Grant,
+    WrongPin,
+    Lockout,
+    PinEntryRefused,
+    LockoutReset,
+    Revoke,
+    PinsShown,
+    Export,
+    Import,
+    SettingsChanged,
+}
+
+impl EventKind {
+    pub const ALL: [EventKind; 18] = [
+        EventKind::ExtensionAdded,
+        EventKind::ExtensionEdited,
+        EventKind::ExtensionRemoved,
+        EventKind::PinChanged,
+        EventKind::WeakPinAllowed,
+        EventKind::PinProtectEnabled,
+        EventKind::PinProtectDisabled,
+        EventKind::DurationChanged,
+        EventKind::Grant,
+        EventKind::WrongPin,
+        EventKind::Lockout,
+        EventKind::PinEntryRefused,
+        EventKind::LockoutReset,
+        EventKind::Revoke,
+        EventKind::PinsShown,
+        EventKind::Export,
+        EventKind::Import,
+        EventKind::SettingsChanged,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            EventKind::ExtensionAdded => "extension_added",
+            EventKind::ExtensionEdited => "extension_edited",
+            EventKind::ExtensionRemoved => "extension_removed",
+            EventKind::PinChanged => "pin_changed",
+            EventKind::WeakPinAllowed => "weak_pin_allowed",
+            EventKind::PinProtectEnabled => "pin_protect_enabled",
+            EventKind::PinProtectDisabled => "pin_protect_disabled",
+            EventKind::DurationChanged => "duration_changed",
+            EventKind::Grant => "grant",
+            EventKind::WrongPin => "wrong_pin",
+            EventKind::Lockout => "lockout",
+            EventKind::PinEntryRefused => "pin_entry_refused",
+            EventKind::LockoutReset => "lockout_reset",
+            EventKind::Revoke => "revoke",
+            EventKind::PinsShown => "pins_shown",
+            EventKind::Export => "export",
+            EventKind::Import => "import",
+            EventKind::SettingsChanged => "settings_changed",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_unique() {
+        let mut names: Vec<&str> = EventKind::ALL.iter().map(|k| k.name()).collect();
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), EventKind::ALL.len());
+    }
+}

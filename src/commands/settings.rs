@@ -1,0 +1,230 @@
+//! `pinprotect settings`, `pinprotect audit` and `pinprotect log`: the
+//! policy, the report on how well it is kept, and the trail of who did what.
+
+use std::borrow::Cow;
+
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use super::Ctx;
+use crate::audit::EventKind;
+use crate::error::{Error, ExitCode, ExtList, Result};
+use crate::output::{Format, ListWriter, Record, opt_field, write_one};
+use crate::policy::{Extension, Timestamp};
+use crate::settings::{KEYS, Settings};
+use crate::store::EventRow;
+use crate::weakpin::weakness;
+
+/// All settings as one record: an object in JSON, one row in CSV.
+struct SettingsRecord(Vec<(&'static str, String)>);
+
+impl Serialize for SettingsRecord {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        let map: Map<String, Value> = self
+            .0
+            .iter()
+            .map(|(k, v)| ((*k).to_string(), Value::String(v.clone())))
+            .collect();
+        map.serialize(s)
+    }
+}
+
+impl Record for SettingsRecord {
+    fn csv_fields(&self) -> Vec<Cow<'_, str>> {
+        self.0
+            .iter()
+            .map(|(_, v)| Cow::Borrowed(v.as_str()))
+            .collect()
+    }
+
+    fn table_cells(&self) -> Vec<String> {
+        self.0
+            .iter()
+            .map(|(_, v)| {
+                if v.is_empty() {
+                    "(none)".to_string()
+                } else {
+                    v.clone()
+                }
+            })
+            .collect()
+    }
+}
+
+fn record(settings: &Settings) -> SettingsRecord {
+    SettingsRecord(
+        KEYS.iter()
+            .map(|k| (*k, settings.get(k).unwrap_or_default()))
+            .collect(),
+    )
+}
+
+pub fn show(ctx: &mut Ctx<'_>, format: Format) -> Result<ExitCode> {
+    let store = ctx.open()?;
+    let settings = store.read().settings()?;
+    let tty = ctx.console.stdout_is_terminal();
+    write_one(format, &KEYS, &record(&settings), ctx.console.out(), tty)?;
+    Ok(ExitCode::Success)
+}
+
+pub fn set(ctx: &mut Ctx<'_>, key: &str, value: &str) -> Result<ExitCode> {
+    let mut store = ctx.open()?;
+    let (old, new) = store.write(|w| {
+        let mut settings = w.read().settings()?;
+        let old = settings.get(key).unwrap_or_default();
+        settings.set(key, value).map_err(|e| {
+            Error::invalid_with_hint(
+                e.0,
+                "`pinprotect settings` shows every setting and its value",
+            )
+        })?;
+        if key == "feature_code" {
+            if let Ok(ext) = settings.plan.feature_code.as_str().parse::<Extension>() {
+                if w.read().exists(&ext)? {
+                    return Err(Error::invalid_with_hint(
+                        format!("extension {ext} exists, so {ext} cannot be the feature code"),
+                        "choose a feature code that is not an extension number",
+                    ));
+                }
+            }
+        }
+        let new = settings.get(key).unwrap_or_default();
+        w.set_setting(key, &new)?;
+        if new != old {
+            ctx.log(
+                w,
+                EventKind::SettingsChanged,
+                None,
+                format_args!("{key}: '{old}' -> '{new}'"),
+            )?;
+        }
+        Ok((old, new))
+    })?;
+    if old == new {
+        ctx.console.info(format_args!("{key} is '{new}' already"));
+    } else {
+        ctx.console.info(format_args!("{key}: '{old}' -> '{new}'"));
+    }
+    Ok(ExitCode::Success)
+}
+
+const FINDING_HEADERS: [&str; 3] = ["extension", "finding", "detail"];
+
+#[derive(Serialize)]
+struct Finding {
+    extension: String,
+    finding: &'static str,
+    detail: String,
+}
+
+impl Record for Finding {
+    fn csv_fields(&self) -> Vec<Cow<'_, str>> {
+        vec![
+            self.extension.as_str().into(),
+            self.finding.into(),
+            self.detail.as_str().into(),
+        ]
+    }
+}
+
+/// Weak PINs, PINs shared by several extensions, extensions without pin
+/// protect. Never shows a PIN. Exit 1 when anything is found.
+pub fn audit(ctx: &mut Ctx<'_>, format: Format) -> Result<ExitCode> {
+    let store = ctx.open()?;
+    let settings = store.read().settings()?;
+    let tty = ctx.console.stdout_is_terminal();
+    let mut w = ListWriter::new(format, FINDING_HEADERS.to_vec(), ctx.console.out());
+    store.read().for_each_extension(|r| {
+        if let Some(weak) = weakness(&r.pin, &r.number, settings.pin_min_length) {
+            w.write(&Finding {
+                extension: r.number.to_string(),
+                finding: "weak_pin",
+                detail: weak.to_string(),
+            })?;
+        }
+        if !r.protection.enabled {
+            w.write(&Finding {
+                extension: r.number.to_string(),
+                finding: "not_protected",
+                detail: "outbound calls need no PIN".into(),
+            })?;
+        }
+        Ok(())
+    })?;
+    store.read().shared_pin_groups(|group| {
+        for ext in &group {
+            let others: Vec<Extension> = group.iter().filter(|e| *e != ext).cloned().collect();
+            w.write(&Finding {
+                extension: ext.to_string(),
+                finding: "shared_pin",
+                detail: format!("same PIN as {}", ExtList(&others)),
+            })?;
+        }
+        Ok(())
+    })?;
+    let found = w.finish(tty)?;
+    if found == 0 {
+        ctx.console
+            .info("audit: no weak PINs, no shared PINs, every extension pin protected");
+        Ok(ExitCode::Success)
+    } else {
+        ctx.console.info(format_args!(
+            "audit: {found} finding{}",
+            if found == 1 { "" } else { "s" }
+        ));
+        Ok(ExitCode::Denied)
+    }
+}
+
+const EVENT_HEADERS: [&str; 6] = ["id", "time", "user", "event", "extension", "detail"];
+
+#[derive(Serialize)]
+struct EventRecord<'a> {
+    id: i64,
+    time: String,
+    user: &'a str,
+    event: &'a str,
+    extension: Option<&'a str>,
+    detail: &'a str,
+}
+
+impl Record for EventRecord<'_> {
+    fn csv_fields(&self) -> Vec<Cow<'_, str>> {
+        vec![
+            Cow::Owned(self.id.to_string()),
+            self.time.as_str().into(),
+            self.user.into(),
+            self.event.into(),
+            opt_field(self.extension.as_ref()),
+            self.detail.into(),
+        ]
+    }
+}
+
+pub fn log(
+    ctx: &mut Ctx<'_>,
+    ext: Option<&Extension>,
+    since: Option<Timestamp>,
+    limit: Option<u64>,
+    format: Format,
+) -> Result<ExitCode> {
+    let store = ctx.open()?;
+    let tty = ctx.console.stdout_is_terminal();
+    let mut w = ListWriter::new(format, EVENT_HEADERS.to_vec(), ctx.console.out());
+    store
+        .read()
+        .for_each_event(ext, since, limit, |e: EventRow| {
+            w.write(&EventRecord {
+                id: e.id,
+                time: e.at.to_rfc3339(),
+                user: &e.user,
+                event: &e.kind,
+                extension: e.extension.as_deref(),
+                detail: &e.detail,
+            })
+        })?;
+    if w.finish(tty)? == 0 && format == Format::Table {
+        ctx.console.info("no events");
+    }
+    Ok(ExitCode::Success)
+}

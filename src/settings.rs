@@ -1,0 +1,191 @@
+//! The settings stored in the database: the dial plan, the PIN policy and
+//! the lockout. Pure: values are parsed and checked here, stored elsewhere.
+
+use std::str::FromStr;
+
+use crate::lockout::LockoutPolicy;
+use crate::policy::{DialPlan, FeatureCode, ParseError, Pin};
+
+/// Every setting, in the order `settings show` lists them.
+pub const KEYS: [&str; 6] = [
+    "feature_code",
+    "emergency_numbers",
+    "outbound_prefix",
+    "pin_min_length",
+    "lockout_attempts",
+    "lockout_seconds",
+];
+
+/// The longest lockout: seven days.
+pub const MAX_LOCKOUT_SECONDS: u32 = 7 * 24 * 3600;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Settings {
+    pub plan: DialPlan,
+    /// 4 to 10.
+    pub pin_min_length: usize,
+    pub lockout: LockoutPolicy,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            plan: DialPlan::default(),
+            pin_min_length: Pin::MIN_LEN,
+            lockout: LockoutPolicy::default(),
+        }
+    }
+}
+
+fn number_in<T: FromStr + PartialOrd + std::fmt::Display + Copy>(
+    key: &str,
+    value: &str,
+    min: T,
+    max: T,
+) -> Result<T, ParseError> {
+    match value.trim().parse::<T>() {
+        Ok(n) if n >= min && n <= max => Ok(n),
+        _ => Err(ParseError(format!(
+            "{key} must be a whole number from {min} to {max}, not '{}'",
+            value.escape_debug()
+        ))),
+    }
+}
+
+/// A comma-separated list of emergency numbers: each 1 to 10 digits.
+fn emergency_numbers(value: &str) -> Result<Vec<String>, ParseError> {
+    let mut list: Vec<String> = Vec::new();
+    for part in value.split(',').map(str::trim) {
+        if part.is_empty() || part.len() > 10 || !part.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(ParseError(format!(
+                "emergency_numbers must be a comma-separated list of numbers of 1 to 10 digits, such as 911,112; '{}' is not one",
+                part.escape_debug()
+            )));
+        }
+        if !list.iter().any(|n| n == part) {
+            list.push(part.to_owned());
+        }
+    }
+    Ok(list)
+}
+
+impl Settings {
+    /// Checks `value` and sets `key` to it.
+    pub fn set(&mut self, key: &str, value: &str) -> Result<(), ParseError> {
+        match key {
+            "feature_code" => self.plan.feature_code = value.trim().parse::<FeatureCode>()?,
+            "emergency_numbers" => self.plan.emergency_numbers = emergency_numbers(value)?,
+            "outbound_prefix" => {
+                let v = value.trim();
+                if v.len() > 4 || !v.bytes().all(|b| b.is_ascii_digit()) {
+                    return Err(ParseError(format!(
+                        "outbound_prefix must be empty or 1 to 4 digits, such as 9; not '{}'",
+                        v.escape_debug()
+                    )));
+                }
+                self.plan.outbound_prefix = v.to_owned();
+            }
+            "pin_min_length" => {
+                self.pin_min_length = number_in(key, value, Pin::MIN_LEN, Pin::MAX_LEN)?
+            }
+            "lockout_attempts" => self.lockout.attempts = number_in(key, value, 1, 100)?,
+            "lockout_seconds" => {
+                self.lockout.seconds = number_in(key, value, 1, MAX_LOCKOUT_SECONDS)?
+            }
+            other => {
+                return Err(ParseError(format!(
+                    "unknown setting '{}'; the settings are {}",
+                    other.escape_debug(),
+                    KEYS.join(", ")
+                )));
+            }
+        }
+        let fc = self.plan.feature_code.as_str();
+        if self.plan.emergency_numbers.iter().any(|e| e == fc) {
+            return Err(ParseError(format!(
+                "the feature code {fc} cannot also be an emergency number"
+            )));
+        }
+        Ok(())
+    }
+
+    /// The value of `key` as text, in the form `set` takes.
+    pub fn get(&self, key: &str) -> Option<String> {
+        Some(match key {
+            "feature_code" => self.plan.feature_code.to_string(),
+            "emergency_numbers" => self.plan.emergency_numbers.join(","),
+            "outbound_prefix" => self.plan.outbound_prefix.clone(),
+            "pin_min_length" => self.pin_min_length.to_string(),
+            "lockout_attempts" => self.lockout.attempts.to_string(),
+            "lockout_seconds" => self.lockout.seconds.to_string(),
+            _ => return None,
+        })
+    }
+
+    /// Settings from stored `(key, value)` pairs over the defaults.
+    pub fn from_pairs<'a>(
+        pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> Result<Settings, ParseError> {
+        let mut s = Settings::default();
+        for (k, v) in pairs {
+            s.set(k, v)?;
+        }
+        Ok(s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults() {
+        let s = Settings::default();
+        let shown: Vec<String> = KEYS.iter().map(|k| s.get(k).unwrap()).collect();
+        assert_eq!(shown, ["7777", "911,112,999,000", "", "4", "5", "900"]);
+    }
+
+    #[test]
+    fn set_validates_every_key() {
+        let mut s = Settings::default();
+        s.set("feature_code", "*77#").unwrap();
+        s.set("emergency_numbers", " 112, 911 ,112").unwrap();
+        s.set("outbound_prefix", "9").unwrap();
+        s.set("pin_min_length", "6").unwrap();
+        s.set("lockout_attempts", "3").unwrap();
+        s.set("lockout_seconds", "60").unwrap();
+        let shown: Vec<String> = KEYS.iter().map(|k| s.get(k).unwrap()).collect();
+        assert_eq!(shown, ["*77#", "112,911", "9", "6", "3", "60"]);
+        s.set("outbound_prefix", "").unwrap();
+        assert_eq!(s.plan.outbound_prefix, "");
+        for (key, bad) in [
+            ("feature_code", ""),
+            ("feature_code", "77a"),
+            ("emergency_numbers", ""),
+            ("emergency_numbers", "911,"),
+            ("emergency_numbers", "9-11"),
+            ("outbound_prefix", "x"),
+            ("outbound_prefix", "99999"),
+            ("pin_min_length", "3"),
+            ("pin_min_length", "11"),
+            ("lockout_attempts", "0"),
+            ("lockout_attempts", "101"),
+            ("lockout_seconds", "0"),
+            ("lockout_seconds", "604801"),
+            ("lockout_seconds", "15m"),
+            ("colour", "red"),
+            ("feature_code", "112"),
+            ("emergency_numbers", "*77#,911"),
+        ] {
+            assert!(s.clone().set(key, bad).is_err(), "{key}={bad}");
+        }
+        // A stored set round-trips.
+        let pairs: Vec<(String, String)> = KEYS
+            .iter()
+            .map(|k| (k.to_string(), s.get(k).unwrap()))
+            .collect();
+        let back =
+            Settings::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str()))).unwrap();
+        assert_eq!(back, s);
+    }
+}

@@ -1,0 +1,196 @@
+//! Faults: a full disk, damaged database files, writers racing each other.
+//! (A kill -9 during a large write is in test_import.)
+
+use std::process::{Command, Stdio};
+
+use crate::common::{Env, NOW, bin, fill, json};
+
+#[test]
+fn a_full_disk_during_export_keeps_the_old_file_and_leaves_no_temporary() {
+    let env = Env::new();
+    fill(&env.db, 3_000);
+    let full = env.path("full");
+    std::fs::create_dir(&full).unwrap();
+    // A private mount namespace with a 64 KiB tmpfs as the output folder;
+    // the export (about 250 KiB) cannot fit.
+    let script = r#"
+        set -e
+        mount -t tmpfs -o size=64k tmpfs "$1"
+        printf 'old export\n' > "$1/export.csv"
+        set +e
+        "$2" --db "$3" --now "$4" export --output "$1/export.csv" 2>"$1.stderr"
+        echo "rc=$?"
+        cat "$1/export.csv"
+        ls -A "$1"
+    "#;
+    let out = Command::new("unshare")
+        .args([
+            "--user",
+            "--map-root-user",
+            "--mount",
+            "sh",
+            "-c",
+            script,
+            "sh",
+        ])
+        .arg(&full)
+        .arg(bin())
+        .arg(&env.db)
+        .arg(NOW)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(stdout, "rc=5\nold export\nexport.csv\n");
+    let stderr = std::fs::read_to_string(env.path("full.stderr")).unwrap();
+    assert!(stderr.starts_with("error: cannot write "), "{stderr}");
+    assert!(stderr.contains("No space left on device"), "{stderr}");
+}
+
+/// Every command, each of which must refuse a damaged file.
+const COMMANDS: &[&[&str]] = &[
+    &["status"],
+    &["export"],
+    &["pins"],
+    &["check", "1000001", "0049301234567"],
+    &["dial", "1000001", "0049301234567"],
+    &["enable", "--all", "--duration", "5m"],
+    &["ext", "add", "555"],
+    &["init"],
+];
+
+fn assert_refused(env: &Env, bytes: &[u8], commands: &[&[&str]], what: &str) {
+    std::fs::write(&env.db, bytes).unwrap();
+    for args in commands {
+        let out = env.cmd().args(*args).output().unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(4),
+            "{what}: {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(out.stdout.is_empty(), "{what}: {args:?}");
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert!(stderr.starts_with("error: "), "{what}: {stderr}");
+        assert!(
+            std::fs::read(&env.db).unwrap() == bytes,
+            "{what}: {args:?} changed the file"
+        );
+    }
+}
+
+#[test]
+fn damaged_database_files_exit_4_and_stay_byte_identical() {
+    let env = Env::new();
+    fill(&env.db, 2_000);
+    // Nothing waits in the WAL: the file is the whole database.
+    env.cmd().arg("status").assert().success();
+    let good = std::fs::read(&env.db).unwrap();
+    let page = 4096;
+    assert!(good.len() > 20 * page, "{}", good.len());
+
+    assert_refused(&env, &[], &COMMANDS[..7], "zero-length");
+    assert_refused(
+        &env,
+        &good[..good.len() / 2 / page * page],
+        COMMANDS,
+        "truncated at a page",
+    );
+    assert_refused(
+        &env,
+        &good[..good.len() - 100],
+        COMMANDS,
+        "truncated mid-page",
+    );
+    assert_refused(&env, &good[..50], COMMANDS, "truncated in the header");
+    let flipped = |offset: usize| {
+        let mut b = good.clone();
+        b[offset] ^= 0xff;
+        b
+    };
+    assert_refused(&env, &flipped(0), COMMANDS, "flipped magic");
+    assert_refused(&env, &flipped(16), COMMANDS, "flipped page size");
+    assert_refused(&env, &flipped(100), COMMANDS, "flipped schema page type");
+    // The extensions table's root page: every command that reads extensions.
+    assert_refused(
+        &env,
+        &flipped(page),
+        &COMMANDS[..5],
+        "flipped table root page",
+    );
+
+    // The good file still works, so the refusals were about the damage.
+    std::fs::write(&env.db, &good).unwrap();
+    env.cmd().args(["check", "1000001", "911"]).assert().code(0);
+}
+
+#[test]
+fn two_writers_that_read_then_write_at_once_lose_nothing() {
+    let env = Env::new();
+    env.add_protected("100", "4826", "5m");
+    for round in 0..10 {
+        let spawn = |column: &str, value: String| {
+            let mut child = Command::new(bin())
+                .arg("--db")
+                .arg(&env.db)
+                .args([
+                    "--now", NOW, "-q", "import", "-", "--format", "csv", "--update",
+                ])
+                .stdin(Stdio::piped())
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap();
+            use std::io::Write;
+            let text = format!("extension,{column}\n100,{value}\n");
+            child
+                .stdin
+                .take()
+                .unwrap()
+                .write_all(text.as_bytes())
+                .unwrap();
+            child
+        };
+        let a = spawn("first_name", format!("First{round}"));
+        let b = spawn("last_name", format!("Last{round}"));
+        let c = spawn("pin_protect_duration_s", format!("{}", 60 + round));
+        for child in [a, b, c] {
+            let out = child.wait_with_output().unwrap();
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        let v = json(&env.stdout(&["ext", "show", "100", "--format", "json"]));
+        assert_eq!(v["first_name"], format!("First{round}"));
+        assert_eq!(v["last_name"], format!("Last{round}"));
+        assert_eq!(v["pin_protect_duration_s"], 60 + round);
+    }
+    // Settings too: two keys set at once both stick.
+    let mut children: Vec<_> = [("lockout_attempts", "7"), ("outbound_prefix", "0")]
+        .into_iter()
+        .map(|(k, v)| {
+            Command::new(bin())
+                .arg("--db")
+                .arg(&env.db)
+                .args(["-q", "settings", "set", k, v])
+                .stdin(Stdio::null())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for child in &mut children {
+        assert!(child.wait().unwrap().success());
+    }
+    let s = json(&env.stdout(&["settings", "show", "--format", "json"]));
+    assert_eq!(
+        (&s["lockout_attempts"], &s["outbound_prefix"]),
+        (&"7".into(), &"0".into())
+    );
+}

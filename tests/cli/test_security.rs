@@ -203,6 +203,35 @@ fn weak_pins_are_refused_everywhere_unless_allowed() {
         .args(["ext", "list", "--format", "json"])
         .assert()
         .stdout("[]\n");
+    // The same rules on set-pin and import, each one.
+    env.add("100", "4826");
+    env.add("4826", "5937");
+    for (ext, pin, reason) in &all {
+        env.cmd()
+            .args(["ext", "set-pin", ext, "--pin-stdin"])
+            .write_stdin(format!("{pin}\n"))
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(format!(
+                "the PIN for extension {ext} is weak: {reason}"
+            )));
+        env.cmd()
+            .args(["import", "-", "--format", "csv", "--update"])
+            .write_stdin(format!("extension,voicemail_pin\n{ext},{pin}\n"))
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(format!(
+                "line 2: the PIN for extension {ext} is weak: {reason}"
+            )));
+    }
+    assert_eq!(
+        env.stdout(&["pins", "--format", "csv"]),
+        "extension,first_name,last_name,voicemail_pin\n100,,,4826\n4826,,,5937\n"
+    );
+    env.cmd()
+        .args(["ext", "remove", "100", "4826", "--yes"])
+        .assert()
+        .success();
     // Shorter than the minimum length.
     set(&env, "pin_min_length", "6");
     env.cmd()

@@ -93,6 +93,32 @@ pub struct ExtensionRecord {
     pub entry: PinEntryState,
 }
 
+/// An extension's stored values, borrowed from the current row.
+#[derive(Debug, Clone, Copy)]
+pub struct RawExtension<'r> {
+    pub number: &'r str,
+    pub first_name: Option<&'r str>,
+    pub last_name: Option<&'r str>,
+    pub email: Option<&'r str>,
+    pub pin: &'r str,
+    pub pin_protect: bool,
+    pub duration: Option<i64>,
+    pub granted_at: Option<i64>,
+    pub unlocked_until: Option<i64>,
+}
+
+impl RawExtension<'_> {
+    /// The end of a grant active at `now` while protection is on.
+    pub fn unlocked_until(&self, now: Timestamp) -> Option<Timestamp> {
+        match (self.pin_protect, self.granted_at, self.unlocked_until) {
+            (true, Some(from), Some(until)) if from <= now.unix() && now.unix() < until => {
+                Some(Timestamp::from_unix(until))
+            }
+            _ => None,
+        }
+    }
+}
+
 /// The fields of a new extension.
 #[derive(Debug, Clone)]
 pub struct NewExtension {
@@ -143,6 +169,34 @@ pub struct EventRow {
     pub kind: String,
     pub extension: Option<String>,
     pub detail: String,
+}
+
+const SQL_INSERT_RECORD: &str = "INSERT INTO extensions (number, first_name, last_name, email, \
+     voicemail_pin, pin_protect, pin_protect_duration_s, granted_at, unlocked_until) \
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+
+/// Inserts records with one prepared statement.
+pub struct RecordInserter<'c> {
+    stmt: rusqlite::Statement<'c>,
+    conn: &'c Connection,
+    path: &'c Path,
+}
+
+impl RecordInserter<'_> {
+    /// Inserts `rec` and returns its row id, or `None` when an extension
+    /// with its number exists (nothing is written then).
+    pub fn insert_if_new(&mut self, rec: &ExtensionRecord) -> Result<Option<i64>> {
+        let stmt = &mut self.stmt;
+        match Writer::with_record_params(rec, |p| stmt.execute(p)) {
+            Ok(_) => Ok(Some(self.conn.last_insert_rowid())),
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE =>
+            {
+                Ok(None)
+            }
+            Err(e) => Err(db_error(self.path, e)),
+        }
+    }
 }
 
 /// Which extensions a bulk command applies to.
@@ -680,6 +734,45 @@ impl Reader<'_> {
         Ok(())
     }
 
+    /// Calls `f` for every extension in numeric order with the stored
+    /// values as they are, borrowed from SQLite: the fast path for exports.
+    /// Their shape is guaranteed by the schema's checks and by validation
+    /// on every write.
+    pub fn for_each_raw_extension(
+        &self,
+        mut f: impl FnMut(&RawExtension<'_>) -> Result<()>,
+    ) -> Result<()> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(SQL_ALL_IN_ORDER)
+            .map_err(|e| self.err(e))?;
+        let mut rows = stmt.query([]).map_err(|e| self.err(e))?;
+        while let Some(row) = rows.next().map_err(|e| self.err(e))? {
+            let raw = (|| -> rusqlite::Result<RawExtension<'_>> {
+                let text = |i: usize| -> rusqlite::Result<Option<&str>> {
+                    Ok(row.get_ref(i)?.as_str_or_null()?)
+                };
+                let int = |i: usize| -> rusqlite::Result<Option<i64>> {
+                    Ok(row.get_ref(i)?.as_i64_or_null()?)
+                };
+                Ok(RawExtension {
+                    number: text(0)?.unwrap_or_default(),
+                    first_name: text(1)?,
+                    last_name: text(2)?,
+                    email: text(3)?,
+                    pin: text(4)?.unwrap_or_default(),
+                    pin_protect: int(5)? == Some(1),
+                    duration: int(6)?,
+                    granted_at: int(7)?,
+                    unlocked_until: int(8)?,
+                })
+            })()
+            .map_err(|e| self.err(e))?;
+            f(&raw)?;
+        }
+        Ok(())
+    }
+
     /// Calls `f` for the targeted extensions: all in numeric order, or the
     /// named ones in the given order after checking that all exist.
     pub fn for_each_target(
@@ -1054,14 +1147,21 @@ impl Writer<'_> {
 
     /// Inserts a whole record; returns its row id.
     pub fn insert_record(&self, rec: &ExtensionRecord) -> Result<i64> {
-        Self::with_record_params(rec, |p| {
-            self.execute(
-                "INSERT INTO extensions (number, first_name, last_name, email, voicemail_pin, pin_protect, \
-                 pin_protect_duration_s, granted_at, unlocked_until) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-                p,
-            )
-        })?;
+        Self::with_record_params(rec, |p| self.execute(SQL_INSERT_RECORD, p))?;
         Ok(self.conn.last_insert_rowid())
+    }
+
+    /// A prepared insert for many records in a row (an import).
+    pub fn record_inserter(&self) -> Result<RecordInserter<'_>> {
+        let stmt = self
+            .conn
+            .prepare(SQL_INSERT_RECORD)
+            .map_err(|e| self.err(e))?;
+        Ok(RecordInserter {
+            stmt,
+            conn: self.conn,
+            path: self.path,
+        })
     }
 
     /// Replaces every field of the row `id` with `rec`.

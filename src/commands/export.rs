@@ -12,9 +12,11 @@ use crate::cli::ExportFormat;
 use crate::error::{Error, ExitCode, ExtList, Result};
 use crate::fsutil::write_atomically;
 use crate::input::{THREECX_V20_HEADER, v20};
-use crate::output::{EXPORT_COLUMNS, Format, ListWriter, Record, bool_field, num_field, opt_field};
+use crate::output::{
+    Cell, EXPORT_COLUMNS, Format, ListWriter, Record, RowEncoder, num_field, opt_field,
+};
 use crate::policy::{Email, Extension, Name, PinDuration, Timestamp};
-use crate::store::{ExtensionRecord, Store, Target};
+use crate::store::{Store, Target};
 
 const PINS_HEADERS: [&str; 4] = ["extension", "first_name", "last_name", "voicemail_pin"];
 
@@ -69,56 +71,6 @@ pub fn pins(ctx: &mut Ctx<'_>, exts: &[Extension], format: Format) -> Result<Exi
         store.write(|w| ctx.log(w, EventKind::PinsShown, None, what))?;
     }
     result
-}
-
-#[derive(Serialize)]
-struct ExportRow<'a> {
-    extension: &'a str,
-    first_name: Option<&'a str>,
-    last_name: Option<&'a str>,
-    email: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    voicemail_pin: Option<&'a str>,
-    pin_protect: bool,
-    pin_protect_duration_s: Option<u32>,
-    unlocked_until: Option<String>,
-}
-
-impl<'a> ExportRow<'a> {
-    fn new(r: &'a ExtensionRecord, now: Timestamp, with_pins: bool) -> Self {
-        ExportRow {
-            extension: r.number.as_str(),
-            first_name: r.first_name.as_ref().map(Name::as_str),
-            last_name: r.last_name.as_ref().map(Name::as_str),
-            email: r.email.as_ref().map(Email::as_str),
-            voicemail_pin: with_pins.then(|| r.pin.expose()),
-            pin_protect: r.protection.enabled,
-            pin_protect_duration_s: r.protection.duration.map(PinDuration::as_secs),
-            unlocked_until: r
-                .protection
-                .state(now)
-                .unlocked_until()
-                .map(Timestamp::to_rfc3339),
-        }
-    }
-}
-
-impl Record for ExportRow<'_> {
-    fn csv_fields(&self) -> Vec<Cow<'_, str>> {
-        let mut v = vec![
-            self.extension.into(),
-            opt_field(self.first_name.as_ref()),
-            opt_field(self.last_name.as_ref()),
-            opt_field(self.email.as_ref()),
-        ];
-        if let Some(pin) = self.voicemail_pin {
-            v.push(pin.into());
-        }
-        v.push(bool_field(self.pin_protect));
-        v.push(num_field(self.pin_protect_duration_s));
-        v.push(opt_field(self.unlocked_until.as_ref()));
-        v
-    }
 }
 
 /// A row of a 3CX v20 bulk extension CSV: the fields pinprotect knows,
@@ -180,11 +132,33 @@ fn write_export(
         .into_iter()
         .filter(|h| with_pins || *h != "voicemail_pin")
         .collect();
-    let mut w = ListWriter::new(format, headers, out).spreadsheet_safe(opts.spreadsheet_safe);
-    store
-        .read()
-        .for_each_extension(|r| w.write(&ExportRow::new(&r, now, with_pins)))?;
-    w.finish(false)
+    let mut e = RowEncoder::new(format, headers).spreadsheet_safe(opts.spreadsheet_safe);
+    store.read().for_each_raw_extension(|r| {
+        let until = r.unlocked_until(now).map(Timestamp::to_rfc3339);
+        let pin = if with_pins {
+            Some(Cell::Text(r.pin))
+        } else {
+            None
+        };
+        let all = [
+            Some(Cell::Text(r.number)),
+            Some(Cell::text(r.first_name)),
+            Some(Cell::text(r.last_name)),
+            Some(Cell::text(r.email)),
+            pin,
+            Some(Cell::Bool(r.pin_protect)),
+            Some(r.duration.map_or(Cell::Null, Cell::Int)),
+            Some(Cell::text(until.as_deref())),
+        ];
+        let mut cells = [Cell::Null; 8];
+        let mut n = 0;
+        for c in all.into_iter().flatten() {
+            cells[n] = c;
+            n += 1;
+        }
+        e.row(out, &cells[..n])
+    })?;
+    e.finish(out)
 }
 
 /// What `pinprotect export` was asked to write.

@@ -711,6 +711,26 @@ pub struct Decision {
 /// extension, caller not protected, caller unlocked; otherwise denied.
 /// `is_extension` tells whether a number is an existing extension; it is
 /// asked only when the number has the shape of one.
+///
+/// ```
+/// use pinprotect::policy::{decide, DialPlan, Grant, Protection, Reason, Timestamp};
+///
+/// let now: Timestamp = "2026-11-26T09:00:00Z".parse().unwrap();
+/// let five_minutes = "5m".parse().unwrap();
+/// let locked = Protection { enabled: true, duration: Some(five_minutes), grant: None };
+/// let plan = DialPlan::default();
+///
+/// let d = decide(&plan, &locked, &"0049301234567".parse().unwrap(), now, |_| false);
+/// assert_eq!((d.permitted, d.reason), (false, Reason::Locked));
+/// // Emergency numbers are never blocked.
+/// assert!(decide(&plan, &locked, &"112".parse().unwrap(), now, |_| false).permitted);
+///
+/// // A right PIN at 09:00:00 opens the window until 09:05:00, exclusive.
+/// let unlocked = Protection { grant: Some(Grant::start(now, five_minutes)), ..locked };
+/// let at = |t: &str| decide(&plan, &unlocked, &"0049301234567".parse().unwrap(), t.parse().unwrap(), |_| false);
+/// assert!(at("2026-11-26T09:04:59Z").permitted);
+/// assert!(!at("2026-11-26T09:05:00Z").permitted);
+/// ```
 pub fn decide(
     plan: &DialPlan,
     caller: &Protection,

@@ -716,22 +716,30 @@ impl Reader<'_> {
         Ok(n as u64)
     }
 
+    /// Runs `sql` with `params` and calls `f` with each row, one at a time.
+    fn each_row(
+        &self,
+        sql: &str,
+        params: impl rusqlite::Params,
+        mut f: impl FnMut(&Row<'_>) -> Result<()>,
+    ) -> Result<()> {
+        let mut stmt = self.conn.prepare_cached(sql).map_err(|e| self.err(e))?;
+        let mut rows = stmt.query(params).map_err(|e| self.err(e))?;
+        while let Some(row) = rows.next().map_err(|e| self.err(e))? {
+            f(row)?;
+        }
+        Ok(())
+    }
+
     /// Calls `f` for every extension in numeric order of extension number
     /// (`099`, `99`, `0100`, `100`), one row at a time.
     pub fn for_each_extension(
         &self,
         mut f: impl FnMut(ExtensionRecord) -> Result<()>,
     ) -> Result<()> {
-        let mut stmt = self
-            .conn
-            .prepare_cached(SQL_ALL_IN_ORDER)
-            .map_err(|e| self.err(e))?;
-        let mut rows = stmt.query([]).map_err(|e| self.err(e))?;
-        while let Some(row) = rows.next().map_err(|e| self.err(e))? {
-            let rec = record_from_row(self.path, row).map_err(|e| self.err(e))??;
-            f(rec)?;
-        }
-        Ok(())
+        self.each_row(SQL_ALL_IN_ORDER, [], |row| {
+            f(record_from_row(self.path, row).map_err(|e| self.err(e))??)
+        })
     }
 
     /// Calls `f` for every extension in numeric order with the stored
@@ -742,12 +750,7 @@ impl Reader<'_> {
         &self,
         mut f: impl FnMut(&RawExtension<'_>) -> Result<()>,
     ) -> Result<()> {
-        let mut stmt = self
-            .conn
-            .prepare_cached(SQL_ALL_IN_ORDER)
-            .map_err(|e| self.err(e))?;
-        let mut rows = stmt.query([]).map_err(|e| self.err(e))?;
-        while let Some(row) = rows.next().map_err(|e| self.err(e))? {
+        self.each_row(SQL_ALL_IN_ORDER, [], |row| {
             let raw = (|| -> rusqlite::Result<RawExtension<'_>> {
                 let text = |i: usize| -> rusqlite::Result<Option<&str>> {
                     Ok(row.get_ref(i)?.as_str_or_null()?)
@@ -768,9 +771,8 @@ impl Reader<'_> {
                 })
             })()
             .map_err(|e| self.err(e))?;
-            f(&raw)?;
-        }
-        Ok(())
+            f(&raw)
+        })
     }
 
     /// Calls `f` for the targeted extensions: all in numeric order, or the
@@ -788,15 +790,12 @@ impl Reader<'_> {
 
     /// The settings: stored values over the defaults.
     pub fn settings(&self) -> Result<Settings> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT key, value FROM settings")
-            .map_err(|e| self.err(e))?;
-        let pairs = stmt
-            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
-            .map_err(|e| self.err(e))?
-            .collect::<rusqlite::Result<Vec<_>>>()
-            .map_err(|e| self.err(e))?;
+        let mut pairs: Vec<(String, String)> = Vec::new();
+        self.each_row("SELECT key, value FROM settings", [], |row| {
+            let pair = (|| Ok((row.get(0)?, row.get(1)?)))().map_err(|e| self.err(e))?;
+            pairs.push(pair);
+            Ok(())
+        })?;
         Settings::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
             .map_err(|e| corrupt_row(self.path, &format!("setting ({e})")))
     }
@@ -804,17 +803,11 @@ impl Reader<'_> {
     /// Groups of extensions that share one PIN (two or more each), in
     /// numeric order of their first extension. The PINs are not returned.
     pub fn shared_pin_groups(&self, mut f: impl FnMut(Vec<Extension>) -> Result<()>) -> Result<()> {
-        let mut stmt = self
-            .conn
-            .prepare_cached(
-                "SELECT group_concat(number, ',') FROM \
-                 (SELECT number, voicemail_pin FROM extensions ORDER BY CAST(number AS INTEGER), number) \
-                 GROUP BY voicemail_pin HAVING count(*) > 1 \
-                 ORDER BY min(CAST(number AS INTEGER))",
-            )
-            .map_err(|e| self.err(e))?;
-        let mut rows = stmt.query([]).map_err(|e| self.err(e))?;
-        while let Some(row) = rows.next().map_err(|e| self.err(e))? {
+        let sql = "SELECT group_concat(number, ',') FROM \
+                   (SELECT number, voicemail_pin FROM extensions ORDER BY CAST(number AS INTEGER), number) \
+                   GROUP BY voicemail_pin HAVING count(*) > 1 \
+                   ORDER BY min(CAST(number AS INTEGER))";
+        self.each_row(sql, [], |row| {
             let list: String = row.get(0).map_err(|e| self.err(e))?;
             let group = list
                 .split(',')
@@ -823,9 +816,8 @@ impl Reader<'_> {
                         .map_err(|_| corrupt_row(self.path, "extension number"))
                 })
                 .collect::<Result<Vec<Extension>>>()?;
-            f(group)?;
-        }
-        Ok(())
+            f(group)
+        })
     }
 
     /// Audit-log events, oldest first: for one extension or all, since a
@@ -841,16 +833,13 @@ impl Reader<'_> {
                    SELECT * FROM events \
                    WHERE (?1 IS NULL OR extension = ?1) AND (?2 IS NULL OR at >= ?2) \
                    ORDER BY id DESC LIMIT ?3) ORDER BY id";
-        let mut stmt = self.conn.prepare_cached(sql).map_err(|e| self.err(e))?;
         let limit = limit.map_or(-1, |n| i64::try_from(n).unwrap_or(i64::MAX));
-        let mut rows = stmt
-            .query(params![
-                ext.map(Extension::as_str),
-                since.map(Timestamp::unix),
-                limit
-            ])
-            .map_err(|e| self.err(e))?;
-        while let Some(row) = rows.next().map_err(|e| self.err(e))? {
+        let params = params![
+            ext.map(Extension::as_str),
+            since.map(Timestamp::unix),
+            limit
+        ];
+        self.each_row(sql, params, |row| {
             let event = (|| {
                 Ok(EventRow {
                     id: row.get(0)?,
@@ -862,9 +851,8 @@ impl Reader<'_> {
                 })
             })()
             .map_err(|e| self.err(e))?;
-            f(event)?;
-        }
-        Ok(())
+            f(event)
+        })
     }
 
     /// Calls `f` with each extension that got a generated PIN in the last
@@ -873,48 +861,35 @@ impl Reader<'_> {
         &self,
         mut f: impl FnMut(&Extension, &Pin) -> Result<()>,
     ) -> Result<()> {
-        let mut stmt = self
-            .conn
-            .prepare_cached(
-                "SELECT e.number, e.voicemail_pin FROM extensions e JOIN temp.import_generated g ON g.id = e.id \
-                 ORDER BY CAST(e.number AS INTEGER), e.number",
-            )
-            .map_err(|e| self.err(e))?;
-        let mut rows = stmt.query([]).map_err(|e| self.err(e))?;
-        while let Some(row) = rows.next().map_err(|e| self.err(e))? {
+        let sql = "SELECT e.number, e.voicemail_pin FROM extensions e \
+                   JOIN temp.import_generated g ON g.id = e.id \
+                   ORDER BY CAST(e.number AS INTEGER), e.number";
+        self.each_row(sql, [], |row| {
             let number: String = row.get(0).map_err(|e| self.err(e))?;
             let pin: String = row.get(1).map_err(|e| self.err(e))?;
             let number = number
                 .parse()
                 .map_err(|_| corrupt_row(self.path, "extension number"))?;
             let pin = pin.parse().map_err(|_| corrupt_row(self.path, "PIN"))?;
-            f(&number, &pin)?;
-        }
-        Ok(())
+            f(&number, &pin)
+        })
     }
 
     /// The extensions without a stored pin-protect duration among `target`.
     pub fn without_duration(&self, target: &Target) -> Result<Vec<Extension>> {
         match target {
             Target::All => {
-                let mut stmt = self
-                    .conn
-                    .prepare_cached(
-                        "SELECT number FROM extensions WHERE pin_protect_duration_s IS NULL \
-                         ORDER BY CAST(number AS INTEGER), number LIMIT 11",
-                    )
-                    .map_err(|e| self.err(e))?;
-                let rows = stmt
-                    .query_map([], |r| r.get::<_, String>(0))
-                    .map_err(|e| self.err(e))?;
+                let sql = "SELECT number FROM extensions WHERE pin_protect_duration_s IS NULL \
+                           ORDER BY CAST(number AS INTEGER), number LIMIT 11";
                 let mut out = Vec::new();
-                for r in rows {
-                    let s = r.map_err(|e| self.err(e))?;
+                self.each_row(sql, [], |row| {
+                    let s: String = row.get(0).map_err(|e| self.err(e))?;
                     out.push(
                         s.parse()
                             .map_err(|_| corrupt_row(self.path, "extension number"))?,
                     );
-                }
+                    Ok(())
+                })?;
                 Ok(out)
             }
             Target::These(exts) => Ok(self

@@ -12,7 +12,6 @@ use crate::error::{Error, Result};
 pub enum Tone {
     Good,
     Bad,
-    Warn,
     Strong,
 }
 
@@ -21,7 +20,6 @@ impl Tone {
         match self {
             Tone::Good => "1;32",
             Tone::Bad => "1;31",
-            Tone::Warn => "1;33",
             Tone::Strong => "1",
         }
     }
@@ -96,16 +94,6 @@ impl Console {
             let _ = self.out.flush();
             let _ = writeln!(io::stderr(), "{msg}");
         }
-    }
-
-    /// A warning on stderr, even when quiet.
-    pub fn warn(&mut self, msg: impl Display) {
-        let _ = self.out.flush();
-        let _ = writeln!(
-            io::stderr(),
-            "{} {msg}",
-            paint(self.color_err, Tone::Warn, "warning:")
-        );
     }
 
     /// One `error: ...` line on stderr, for problems listed before the

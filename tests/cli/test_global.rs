@@ -134,6 +134,12 @@ fn help_explains_every_command_with_examples() {
         &["check"],
         &["demo"],
         &["completions"],
+        &["reset-lockout"],
+        &["settings"],
+        &["settings", "show"],
+        &["settings", "set"],
+        &["audit"],
+        &["log"],
     ];
     for sub in subcommands {
         let mut args = sub.to_vec();

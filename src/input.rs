@@ -197,13 +197,11 @@ impl Incoming {
     /// record are reported together.
     pub fn validate(self, plan: &DialPlan) -> std::result::Result<ImportRecord, RowError> {
         let mut problems = Vec::new();
-        let number = match self.extension.parse::<Extension>() {
-            Ok(n) if plan.feature_code.collides_with(&n) => {
-                problems.push(format!(
-                    "{n} is the pin protect feature code and cannot be an extension"
-                ));
-                None
-            }
+        let number = match self
+            .extension
+            .parse::<Extension>()
+            .and_then(|n| plan.feature_code.check_extension(&n).map(|()| n))
+        {
             Ok(n) => Some(n),
             Err(e) => {
                 problems.push(e.0);

@@ -529,8 +529,14 @@ impl FeatureCode {
         number.as_str() == self.0
     }
 
-    pub fn collides_with(&self, ext: &Extension) -> bool {
-        ext.as_str() == self.0
+    /// Refuses an extension number equal to the feature code.
+    pub fn check_extension(&self, ext: &Extension) -> Result<(), ParseError> {
+        if ext.as_str() == self.0 {
+            return Err(ParseError(format!(
+                "{ext} is the pin protect feature code and cannot be an extension"
+            )));
+        }
+        Ok(())
     }
 }
 

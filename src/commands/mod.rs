@@ -72,13 +72,11 @@ impl<'a> Ctx<'a> {
 
 /// Checks that `ext` may be an extension of this PBX (not the feature code).
 pub fn check_extension_number(settings: &Settings, ext: &Extension) -> Result<()> {
-    if settings.plan.feature_code.collides_with(ext) {
-        return Err(Error::invalid_with_hint(
-            format!("{ext} is the pin protect feature code and cannot be an extension"),
-            "choose another extension number",
-        ));
-    }
-    Ok(())
+    settings
+        .plan
+        .feature_code
+        .check_extension(ext)
+        .map_err(|e| Error::invalid_with_hint(e.0, "choose another extension number"))
 }
 
 /// Applies the weak-PIN policy to a PIN chosen by a person: a weak PIN is

@@ -153,7 +153,7 @@ impl<'w, W: Write> ListWriter<'w, W> {
                 let mut fields = record.csv_fields();
                 if self.spreadsheet_safe {
                     for f in &mut fields {
-                        if f.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+                        if spreadsheet_unsafe(f) {
                             *f = Cow::Owned(format!("'{f}"));
                         }
                     }
@@ -221,6 +221,12 @@ impl<'a> Cell<'a> {
     pub fn text(v: Option<&'a str>) -> Self {
         v.map_or(Cell::Null, Cell::Text)
     }
+}
+
+/// Would a spreadsheet run `s` as a formula (CSV injection)? Such cells get
+/// a leading `'` with `--spreadsheet-safe`.
+fn spreadsheet_unsafe(s: &str) -> bool {
+    s.starts_with(['=', '+', '-', '@', '\t', '\r'])
 }
 
 /// Does `s` need quoting in CSV (as the csv crate decides)?
@@ -293,7 +299,7 @@ impl RowEncoder {
     }
 
     fn csv_text(out: &mut impl Write, s: &str, safe: bool) -> std::io::Result<()> {
-        let prefix = safe && s.starts_with(['=', '+', '-', '@', '\t', '\r']);
+        let prefix = safe && spreadsheet_unsafe(s);
         let bytes = s.as_bytes();
         if !csv_needs_quotes(bytes) {
             if prefix {

@@ -19,7 +19,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
     var completions = [
         &'pinprotect'= {
             cand --db 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]'
-            cand --now 'Use TIME as the current time (RFC 3339, e.g. 2026-11-26T09:00:00Z)'
+            cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on'
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand -q 'Print no messages, only data and errors'
             cand --quiet 'Print no messages, only data and errors'
@@ -49,7 +49,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
         }
         &'pinprotect;init'= {
             cand --db 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]'
-            cand --now 'Use TIME as the current time (RFC 3339, e.g. 2026-11-26T09:00:00Z)'
+            cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on'
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand -q 'Print no messages, only data and errors'
             cand --quiet 'Print no messages, only data and errors'
@@ -58,7 +58,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
         }
         &'pinprotect;ext'= {
             cand --db 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]'
-            cand --now 'Use TIME as the current time (RFC 3339, e.g. 2026-11-26T09:00:00Z)'
+            cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on'
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand -q 'Print no messages, only data and errors'
             cand --quiet 'Print no messages, only data and errors'
@@ -77,7 +77,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
             cand --last-name 'Last name ("" clears it on edit)'
             cand --email 'E-mail address ("" clears it on edit)'
             cand --db 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]'
-            cand --now 'Use TIME as the current time (RFC 3339, e.g. 2026-11-26T09:00:00Z)'
+            cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on'
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand --pin-stdin 'Read the voicemail PIN from the first line of standard input'
             cand --allow-weak 'Accept a weak PIN (the override is logged)'
@@ -91,7 +91,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
             cand --last-name 'Last name ("" clears it on edit)'
             cand --email 'E-mail address ("" clears it on edit)'
             cand --db 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]'
-            cand --now 'Use TIME as the current time (RFC 3339, e.g. 2026-11-26T09:00:00Z)'
+            cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on'
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand -q 'Print no messages, only data and errors'
             cand --quiet 'Print no messages, only data and errors'
@@ -100,7 +100,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
         }
         &'pinprotect;ext;set-pin'= {
             cand --db 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]'
-            cand --now 'Use TIME as the current time (RFC 3339, e.g. 2026-11-26T09:00:00Z)'
+            cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on'
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand --pin-stdin 'Read the PIN from the first line of standard input'
             cand --generate 'Generate a random 6-digit PIN and print it once'
@@ -114,7 +114,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
             cand -f 'Output format'
             cand --format 'Output format'
             cand --db 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]'
-            cand --now 'Use TIME as the current time (RFC 3339, e.g. 2026-11-26T09:00:00Z)'
+            cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on'
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand -q 'Print no messages, only data and errors'
             cand --quiet 'Print no messages, only data and errors'
@@ -125,7 +125,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
             cand -f 'Output format'
             cand --format 'Output format'
             cand --db 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]'
-            cand --now 'Use TIME as the current time (RFC 3339, e.g. 2026-11-26T09:00:00Z)'
+            cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on'
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand -q 'Print no messages, only data and errors'
             cand --quiet 'Print no messages, only data and errors'
@@ -134,7 +134,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
         }
         &'pinprotect;ext;remove'= {
             cand --db 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]'
-            cand --now 'Use TIME as the current time (RFC 3339, e.g. 2026-11-26T09:00:00Z)'
+            cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on'
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand -y 'Do not ask; required when standard input is not a terminal'
             cand --yes 'Do not ask; required when standard input is not a terminal'
@@ -170,7 +170,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
             cand -d 'How long outbound calls stay allowed after the PIN: 300, 90s, 15m, 2h, 1h30m (1s to 24h). May be left out when every extension already has a stored duration'
             cand --duration 'How long outbound calls stay allowed after the PIN: 300, 90s, 15m, 2h, 1h30m (1s to 24h). May be left out when every extension already has a stored duration'
             cand --db 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]'
-            cand --now 'Use TIME as the current time (RFC 3339, e.g. 2026-11-26T09:00:00Z)'
+            cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on'
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand --all 'Every extension'
             cand -q 'Print no messages, only data and errors'
@@ -180,7 +180,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
         }
         &'pinprotect;disable'= {
             cand --db 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]'
-            cand --now 'Use TIME as the current time (RFC 3339, e.g. 2026-11-26T09:00:00Z)'
+            cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on'
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand --all 'Every extension'
             cand -q 'Print no messages, only data and errors'
@@ -190,7 +190,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
         }
         &'pinprotect;revoke'= {
             cand --db 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]'
-            cand --now 'Use TIME as the current time (RFC 3339, e.g. 2026-11-26T09:00:00Z)'
+            cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on'
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand --all 'Every extension'
             cand -q 'Print no messages, only data and errors'
@@ -202,7 +202,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
             cand -f 'Output format'
             cand --format 'Output format'
             cand --db 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]'
-            cand --now 'Use TIME as the current time (RFC 3339, e.g. 2026-11-26T09:00:00Z)'
+            cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on'
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand -q 'Print no messages, only data and errors'
             cand --quiet 'Print no messages, only data and errors'
@@ -213,7 +213,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
             cand -f 'Output format'
             cand --format 'Output format'
             cand --db 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]'
-            cand --now 'Use TIME as the current time (RFC 3339, e.g. 2026-11-26T09:00:00Z)'
+            cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on'
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand -q 'Print no messages, only data and errors'
             cand --quiet 'Print no messages, only data and errors'
@@ -226,7 +226,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
             cand -o 'Write to FILE (atomically, mode 0600) instead of standard output'
             cand --output 'Write to FILE (atomically, mode 0600) instead of standard output'
             cand --db 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]'
-            cand --now 'Use TIME as the current time (RFC 3339, e.g. 2026-11-26T09:00:00Z)'
+            cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on'
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand --no-pins 'Leave out the voicemail PINs (the 3cx format keeps the VMPIN column, empty)'
             cand --spreadsheet-safe 'Prefix CSV cells that start with = + - @ tab or CR with '' so spreadsheets show them as text'
@@ -241,7 +241,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
             cand -d 'Duration for records that turn pin protect on without one (e.g. 3CX v15/v16 files)'
             cand --duration 'Duration for records that turn pin protect on without one (e.g. 3CX v15/v16 files)'
             cand --db 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]'
-            cand --now 'Use TIME as the current time (RFC 3339, e.g. 2026-11-26T09:00:00Z)'
+            cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on'
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand --update 'Update extensions that exist already (the fields the file gives)'
             cand --dry-run 'Check everything and report what would change; write nothing'
@@ -253,7 +253,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
         }
         &'pinprotect;dial'= {
             cand --db 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]'
-            cand --now 'Use TIME as the current time (RFC 3339, e.g. 2026-11-26T09:00:00Z)'
+            cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on'
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand -q 'Print no messages, only data and errors'
             cand --quiet 'Print no messages, only data and errors'
@@ -264,7 +264,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
             cand -f 'Output format'
             cand --format 'Output format'
             cand --db 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]'
-            cand --now 'Use TIME as the current time (RFC 3339, e.g. 2026-11-26T09:00:00Z)'
+            cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on'
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand -q 'Print no messages, only data and errors'
             cand --quiet 'Print no messages, only data and errors'
@@ -273,7 +273,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
         }
         &'pinprotect;reset-lockout'= {
             cand --db 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]'
-            cand --now 'Use TIME as the current time (RFC 3339, e.g. 2026-11-26T09:00:00Z)'
+            cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on'
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand -q 'Print no messages, only data and errors'
             cand --quiet 'Print no messages, only data and errors'
@@ -282,7 +282,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
         }
         &'pinprotect;settings'= {
             cand --db 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]'
-            cand --now 'Use TIME as the current time (RFC 3339, e.g. 2026-11-26T09:00:00Z)'
+            cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on'
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand -q 'Print no messages, only data and errors'
             cand --quiet 'Print no messages, only data and errors'
@@ -296,7 +296,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
             cand -f 'Output format'
             cand --format 'Output format'
             cand --db 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]'
-            cand --now 'Use TIME as the current time (RFC 3339, e.g. 2026-11-26T09:00:00Z)'
+            cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on'
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand -q 'Print no messages, only data and errors'
             cand --quiet 'Print no messages, only data and errors'
@@ -305,7 +305,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
         }
         &'pinprotect;settings;set'= {
             cand --db 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]'
-            cand --now 'Use TIME as the current time (RFC 3339, e.g. 2026-11-26T09:00:00Z)'
+            cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on'
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand -q 'Print no messages, only data and errors'
             cand --quiet 'Print no messages, only data and errors'
@@ -327,7 +327,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
             cand -f 'Output format'
             cand --format 'Output format'
             cand --db 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]'
-            cand --now 'Use TIME as the current time (RFC 3339, e.g. 2026-11-26T09:00:00Z)'
+            cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on'
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand -q 'Print no messages, only data and errors'
             cand --quiet 'Print no messages, only data and errors'
@@ -340,7 +340,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
             cand -f 'Output format'
             cand --format 'Output format'
             cand --db 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]'
-            cand --now 'Use TIME as the current time (RFC 3339, e.g. 2026-11-26T09:00:00Z)'
+            cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on'
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand -q 'Print no messages, only data and errors'
             cand --quiet 'Print no messages, only data and errors'
@@ -349,7 +349,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
         }
         &'pinprotect;completions'= {
             cand --db 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]'
-            cand --now 'Use TIME as the current time (RFC 3339, e.g. 2026-11-26T09:00:00Z)'
+            cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on'
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand -q 'Print no messages, only data and errors'
             cand --quiet 'Print no messages, only data and errors'
@@ -358,7 +358,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
         }
         &'pinprotect;generate-files'= {
             cand --db 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]'
-            cand --now 'Use TIME as the current time (RFC 3339, e.g. 2026-11-26T09:00:00Z)'
+            cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on'
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand -q 'Print no messages, only data and errors'
             cand --quiet 'Print no messages, only data and errors'
@@ -367,7 +367,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
         }
         &'pinprotect;demo'= {
             cand --db 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]'
-            cand --now 'Use TIME as the current time (RFC 3339, e.g. 2026-11-26T09:00:00Z)'
+            cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on'
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand -q 'Print no messages, only data and errors'
             cand --quiet 'Print no messages, only data and errors'

@@ -39,7 +39,7 @@ pub struct GlobalArgs {
     #[arg(long, global = true, env = "PINPROTECT_DB", value_name = "PATH", value_hint = ValueHint::FilePath)]
     pub db: Option<PathBuf>,
 
-    /// Use TIME as the current time (RFC 3339, e.g. 2026-11-26T09:00:00Z)
+    /// Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on
     #[arg(long, global = true, env = "PINPROTECT_NOW", value_name = "TIME")]
     pub now: Option<Timestamp>,
 
@@ -50,6 +50,10 @@ pub struct GlobalArgs {
     /// Print no messages, only data and errors
     #[arg(short, long, global = true)]
     pub quiet: bool,
+
+    /// Whether `now` came from PINPROTECT_NOW rather than the command line.
+    #[arg(skip)]
+    pub now_from_env: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

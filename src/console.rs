@@ -96,6 +96,18 @@ impl Console {
         }
     }
 
+    /// A `warning: ...` line on stderr, unless quiet.
+    pub fn warn(&mut self, msg: impl Display) {
+        if !self.quiet {
+            let _ = self.out.flush();
+            let _ = writeln!(
+                io::stderr(),
+                "{} {msg}",
+                paint(self.color_err, Tone::Strong, "warning:")
+            );
+        }
+    }
+
     /// One `error: ...` line on stderr, for problems listed before the
     /// final error.
     pub fn error_line(&mut self, msg: impl Display) {

@@ -67,10 +67,18 @@ pub enum Error {
         hint: Option<String>,
     },
 
-    #[error("cannot write {}: {source}", .path.as_ref().map_or_else(|| "standard output".to_string(), |p| p.display().to_string()))]
+    #[error("cannot write {}: {source}", .path.as_ref().map_or_else(|| "standard output".to_string(), |p| crate::text::path(p)))]
     Output {
         path: Option<PathBuf>,
         source: std::io::Error,
+    },
+
+    /// An output file that pinprotect will not write (a device, the
+    /// database itself): nothing was written.
+    #[error("{message}")]
+    OutputRefused {
+        message: String,
+        hint: Option<String>,
     },
 
     /// The reader of standard output went away: not worth a message.
@@ -116,7 +124,7 @@ impl Error {
             Error::Invalid { .. } => ExitCode::Usage,
             Error::UnknownExtensions(_) => ExitCode::UnknownExtension,
             Error::Database { .. } => ExitCode::Database,
-            Error::Output { .. } => ExitCode::Io,
+            Error::Output { .. } | Error::OutputRefused { .. } => ExitCode::Io,
             // As `head` closing the pipe is normal use, this is not a failure.
             Error::BrokenPipe => ExitCode::Success,
         }
@@ -124,7 +132,9 @@ impl Error {
 
     pub fn hint(&self) -> Option<String> {
         match self {
-            Error::Invalid { hint, .. } | Error::Database { hint, .. } => hint.clone(),
+            Error::Invalid { hint, .. }
+            | Error::Database { hint, .. }
+            | Error::OutputRefused { hint, .. } => hint.clone(),
             Error::UnknownExtensions(_) => {
                 Some("`pinprotect ext list` shows the extensions there are".into())
             }

@@ -1,36 +1,163 @@
-//! Files that appear whole or not at all.
+//! Files that appear whole or not at all, and never in the wrong place.
 
-use std::fs::File;
+use std::fs::{self, File};
 use std::io::{BufWriter, Write};
+use std::os::unix::fs::MetadataExt;
 use std::path::Path;
+use std::time::{Duration, SystemTime};
 
 use tempfile::NamedTempFile;
 
 use crate::error::{Error, Result};
+use crate::text;
+
+/// The name of a temporary file of [`write_atomically`]:
+/// `.pinprotect-XXXXXX.tmp`.
+const TEMP_PREFIX: &str = ".pinprotect-";
+const TEMP_SUFFIX: &str = ".tmp";
+const TEMP_RANDOM_LEN: usize = 6;
+
+/// How old a temporary file must be before another export removes it: an
+/// export that is still running writes to its file all the time.
+const STALE_AFTER: Duration = Duration::from_secs(60);
+
+fn refused(path: &Path, why: &str, hint: &str) -> Error {
+    Error::OutputRefused {
+        message: format!("refusing to write {}: {why}", text::path(path)),
+        hint: Some(hint.into()),
+    }
+}
+
+/// Checks that `path` may be replaced by an output file: it does not exist
+/// yet, or it is a regular file (also behind a symbolic link) that is not
+/// the database at `db` nor one of its `-wal`, `-shm` and `-journal` files,
+/// by any path (compared by device and inode, and by name).
+pub fn check_output_target(path: &Path, db: &Path) -> Result<()> {
+    const REGULAR: &str = "give the name of a regular file (new or to be replaced), \
+                           or leave out --output to write to standard output";
+    let companions = ["", "-wal", "-shm", "-journal"];
+    let protected: Vec<std::path::PathBuf> = companions
+        .iter()
+        .map(|s| crate::store::companion(db, s))
+        .collect();
+    if let Ok(canonical) = fs::canonicalize(path) {
+        if canonical.starts_with("/proc") || canonical.starts_with("/dev") {
+            return Err(refused(path, "it is a device or process file", REGULAR));
+        }
+    }
+    match fs::metadata(path) {
+        Ok(m) if m.is_dir() => return Err(refused(path, "it is a folder", REGULAR)),
+        Ok(m) if !m.is_file() => {
+            return Err(refused(
+                path,
+                "it is not a regular file (a device, FIFO or socket)",
+                REGULAR,
+            ));
+        }
+        Ok(m) => {
+            let same = protected
+                .iter()
+                .any(|p| fs::metadata(p).is_ok_and(|d| d.dev() == m.dev() && d.ino() == m.ino()));
+            if same {
+                return Err(refused(
+                    path,
+                    "it is the database or one of its files",
+                    "choose an output file outside the database's own files",
+                ));
+            }
+        }
+        Err(_) => {}
+    }
+    // A name that would become one of the database's files once written.
+    let parent_of = |p: &Path| match p.parent() {
+        Some(d) if !d.as_os_str().is_empty() => fs::canonicalize(d).ok(),
+        _ => fs::canonicalize(".").ok(),
+    };
+    if let (Some(dir), Some(name)) = (parent_of(path), path.file_name()) {
+        let clash = protected
+            .iter()
+            .any(|p| parent_of(p).as_ref() == Some(&dir) && p.file_name() == Some(name));
+        if clash {
+            return Err(refused(
+                path,
+                "it is the database or one of its files",
+                "choose an output file outside the database's own files",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// True for a name that [`write_atomically`] gives its temporary files.
+fn is_temporary_name(name: &str) -> bool {
+    name.strip_prefix(TEMP_PREFIX)
+        .and_then(|rest| rest.strip_suffix(TEMP_SUFFIX))
+        .is_some_and(|random| {
+            random.len() == TEMP_RANDOM_LEN && random.bytes().all(|b| b.is_ascii_alphanumeric())
+        })
+}
+
+/// Removes temporary files that a killed export left in `dir`: only
+/// regular files with pinprotect's temporary name, owned by this user and
+/// not written to for a minute.
+pub fn remove_stale_temporaries(dir: &Path) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    // SAFETY: geteuid has no preconditions.
+    let me = unsafe { libc::geteuid() };
+    let now = SystemTime::now();
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        if !name.to_str().is_some_and(is_temporary_name) {
+            continue;
+        }
+        let Ok(meta) = entry.path().symlink_metadata() else {
+            continue;
+        };
+        let stale = meta
+            .modified()
+            .ok()
+            .and_then(|m| now.duration_since(m).ok())
+            .is_some_and(|age| age >= STALE_AFTER);
+        if meta.is_file() && meta.uid() == me && stale {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+}
 
 /// Writes `path` atomically: `write` fills a temporary file (mode 0600) in
-/// the same folder, which is flushed, synced and renamed over `path`; the
-/// folder is then synced. On any failure the temporary file is removed and
-/// an existing file at `path` stays as it was. A symbolic link at `path` is
-/// replaced, never followed.
+/// the same folder, which is flushed and synced; then `commit` runs (the
+/// audit log entry), and only when it succeeds is the file renamed over
+/// `path` and the folder synced. On any failure the temporary file is
+/// removed and an existing file at `path` stays as it was. A symbolic link
+/// at `path` is replaced, never followed. Temporary files that a killed
+/// run left in the folder are removed first.
 pub fn write_atomically<T>(
     path: &Path,
     write: impl FnOnce(&mut BufWriter<NamedTempFile>) -> Result<T>,
+    commit: impl FnOnce(&T) -> Result<()>,
 ) -> Result<T> {
     let fail = |e: std::io::Error| Error::output(Some(path.to_owned()), e);
-    if path.is_dir() {
-        return Err(Error::invalid(format!(
-            "{} is a folder; give a file name",
-            path.display()
-        )));
-    }
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
+    if !dir.is_dir() {
+        return Err(Error::OutputRefused {
+            message: format!(
+                "cannot write {}: the folder {} does not exist",
+                text::path(path),
+                text::path(dir)
+            ),
+            hint: Some("create the folder first, e.g. with `install -d -m 700 FOLDER`".into()),
+        });
+    }
+    remove_stale_temporaries(dir);
     let tmp = tempfile::Builder::new()
-        .prefix(".pinprotect-")
-        .suffix(".tmp")
+        .prefix(TEMP_PREFIX)
+        .suffix(TEMP_SUFFIX)
+        .rand_bytes(TEMP_RANDOM_LEN)
         .tempfile_in(dir)
         .map_err(fail)?;
     let mut w = BufWriter::with_capacity(64 * 1024, tmp);
@@ -42,6 +169,7 @@ pub fn write_atomically<T>(
     w.flush().map_err(fail)?;
     let tmp = w.into_inner().map_err(|e| fail(e.into_error()))?;
     tmp.as_file().sync_all().map_err(fail)?;
+    commit(&value)?;
     tmp.persist(path).map_err(|e| fail(e.error))?;
     File::open(dir).and_then(|d| d.sync_all()).map_err(fail)?;
     Ok(value)
@@ -57,17 +185,46 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("out.csv");
         std::fs::write(&path, "old").unwrap();
-        let r: Result<()> = write_atomically(&path, |w| {
-            w.write_all(b"partial")?;
-            Err(Error::invalid("boom"))
-        });
+        let r: Result<()> = write_atomically(
+            &path,
+            |w| {
+                w.write_all(b"partial")?;
+                Err(Error::invalid("boom"))
+            },
+            |_| Ok(()),
+        );
         assert!(r.is_err());
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "old");
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
 
-        write_atomically(&path, |w| Ok(w.write_all(b"new")?)).unwrap();
+        // A failed commit (the audit log) leaves no file either.
+        let r: Result<()> = write_atomically(
+            &path,
+            |w| Ok(w.write_all(b"new")?),
+            |_| Err(Error::database("log refused", None)),
+        );
+        assert!(r.is_err());
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "old");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+
+        write_atomically(&path, |w| Ok(w.write_all(b"new")?), |_| Ok(())).unwrap();
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "new");
         let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o600);
+    }
+
+    #[test]
+    fn temporary_names() {
+        assert!(is_temporary_name(".pinprotect-aZ09xY.tmp"));
+        for other in [
+            ".pinprotect-aZ09x.tmp",
+            ".pinprotect-aZ09xYz.tmp",
+            ".pinprotect-aZ0-xY.tmp",
+            "pinprotect-aZ09xY.tmp",
+            ".pinprotect-aZ09xY.csv",
+            "export.csv",
+        ] {
+            assert!(!is_temporary_name(other), "{other}");
+        }
     }
 }

@@ -482,7 +482,7 @@ fn read_own_csv(input: impl BufRead, sink: &mut Sink<'_>) -> Result<()> {
             Some(k) => index[k] = Some(i),
             None => {
                 return Err(Error::invalid_with_hint(
-                    format!("line 1: unknown column '{}'", h.escape_debug()),
+                    format!("line 1: unknown column '{}'", crate::text::shown(h)),
                     format!(
                         "the columns are those of `pinprotect export`: {}",
                         EXPORT_COLUMNS.join(",")
@@ -583,7 +583,7 @@ fn from_json_map(line: u64, map: Map<String, Value>) -> std::result::Result<Inco
     let mut problems = Vec::new();
     for key in map.keys() {
         if !EXPORT_COLUMNS.contains(&key.as_str()) {
-            problems.push(format!("unknown key \"{}\"", key.escape_debug()));
+            problems.push(format!("unknown key \"{}\"", crate::text::shown(key)));
         }
     }
     let text = |key: &str, problems: &mut Vec<String>| -> FieldEdit<String> {

@@ -20,4 +20,5 @@ pub mod output;
 pub mod policy;
 pub mod settings;
 pub mod store;
+pub mod text;
 pub mod weakpin;

@@ -57,7 +57,7 @@ impl FromStr for Extension {
         if !all_ascii_digits(s) {
             return Err(ParseError(format!(
                 "extension number '{}' must contain only digits 0-9",
-                s.escape_debug()
+                crate::text::shown(s)
             )));
         }
         if !(Self::MIN_LEN..=Self::MAX_LEN).contains(&s.len()) {
@@ -241,7 +241,7 @@ impl FromStr for PinDuration {
         let malformed = || {
             ParseError(format!(
                 "invalid duration '{}': use whole seconds or units h, m, s, as in 300, 90s, 15m, 2h, 1h30m",
-                s.escape_debug()
+                crate::text::shown(s)
             ))
         };
         if s.is_empty() {
@@ -311,6 +311,11 @@ impl fmt::Display for PinDuration {
 pub struct Timestamp(i64);
 
 impl Timestamp {
+    /// The earliest time a user may give: 1970-01-01T00:00:00Z.
+    pub const EARLIEST: Timestamp = Timestamp(0);
+    /// The latest time a user may give: 9999-12-31T23:59:59Z.
+    pub const LATEST: Timestamp = Timestamp(253_402_300_799);
+
     pub fn from_unix(secs: i64) -> Self {
         Timestamp(secs)
     }
@@ -341,15 +346,24 @@ impl FromStr for Timestamp {
 
     /// An RFC 3339 timestamp such as `2026-11-26T09:00:00Z` or
     /// `2026-11-26T10:00:00+01:00`. Fractions of a second are dropped.
+    /// Times before 1970 or after 9999 are refused.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        DateTime::parse_from_rfc3339(s)
-            .map(|t| Timestamp(t.timestamp()))
-            .map_err(|e| {
-                ParseError(format!(
-                    "invalid time '{}' ({e}): use RFC 3339, as in 2026-11-26T09:00:00Z",
-                    s.escape_debug()
-                ))
-            })
+        let t = DateTime::parse_from_rfc3339(s).map_err(|e| {
+            ParseError(format!(
+                "invalid time '{}' ({e}): use RFC 3339, as in 2026-11-26T09:00:00Z",
+                crate::text::shown(s)
+            ))
+        })?;
+        let t = Timestamp(t.timestamp());
+        if !(Self::EARLIEST..=Self::LATEST).contains(&t) {
+            return Err(ParseError(format!(
+                "time '{}' is out of range: pinprotect takes times from {} to {}",
+                crate::text::shown(s),
+                Self::EARLIEST,
+                Self::LATEST
+            )));
+        }
+        Ok(t)
     }
 }
 
@@ -391,14 +405,14 @@ impl FromStr for DialedNumber {
                 '+' => {
                     return Err(ParseError(format!(
                         "invalid number '{}': '+' is allowed only at the start",
-                        s.escape_debug()
+                        crate::text::shown(s)
                     )));
                 }
                 other => {
                     return Err(ParseError(format!(
                         "invalid number '{}': '{}' is not allowed (use digits, * and #, a leading +, and the separators space - . ( ))",
-                        s.escape_debug(),
-                        other.escape_debug()
+                        crate::text::shown(s),
+                        crate::text::shown(other.encode_utf8(&mut [0u8; 4]))
                     )));
                 }
             }
@@ -406,13 +420,13 @@ impl FromStr for DialedNumber {
         if out.is_empty() || out == "+" {
             return Err(ParseError(format!(
                 "invalid number '{}': it has no digits",
-                s.escape_debug()
+                crate::text::shown(s)
             )));
         }
         if out.len() > Self::MAX_LEN {
             return Err(ParseError(format!(
                 "invalid number '{}': more than {} characters",
-                s.escape_debug(),
+                crate::text::shown(s),
                 Self::MAX_LEN
             )));
         }
@@ -443,11 +457,17 @@ fn check_text(what: &str, s: &str, max_chars: usize) -> Result<(), ParseError> {
     if s.is_empty() {
         return Err(ParseError(format!("{what} is empty")));
     }
-    if let Some(c) = s.chars().find(|c| c.is_control()) {
+    if let Some(c) = s.chars().find(|c| crate::text::needs_escape(*c)) {
+        let mut one = [0u8; 4];
         return Err(ParseError(format!(
-            "{what} '{}' contains the control character {:?}",
-            s.escape_debug(),
-            c
+            "{what} '{}' contains the {} character {}",
+            crate::text::shown(s),
+            if c.is_control() {
+                "control"
+            } else {
+                "invisible"
+            },
+            crate::text::escaped(c.encode_utf8(&mut one))
         )));
     }
     if s.chars().count() > max_chars {
@@ -503,7 +523,7 @@ impl FromStr for Email {
         if !shape_ok {
             return Err(ParseError(format!(
                 "invalid e-mail address '{}': expected the form name@example.com",
-                s.escape_debug()
+                crate::text::shown(s)
             )));
         }
         Ok(Email(s.to_owned()))
@@ -559,7 +579,7 @@ impl FromStr for FeatureCode {
         } else {
             Err(ParseError(format!(
                 "invalid feature code '{}': use 1 to 10 digits, * and #",
-                s.escape_debug()
+                crate::text::shown(s)
             )))
         }
     }
@@ -585,13 +605,41 @@ impl Default for DialPlan {
     fn default() -> Self {
         DialPlan {
             feature_code: FeatureCode::default(),
-            emergency_numbers: ["911", "112", "999", "000"].map(String::from).to_vec(),
+            emergency_numbers: DialPlan::BUILT_IN_EMERGENCY_NUMBERS
+                .map(String::from)
+                .to_vec(),
             outbound_prefix: String::new(),
         }
     }
 }
 
 impl DialPlan {
+    /// The emergency numbers of a new database, and the ones that apply
+    /// when the settings cannot be read.
+    pub const BUILT_IN_EMERGENCY_NUMBERS: [&str; 4] = ["911", "112", "999", "000"];
+
+    /// The rule when the settings cannot be read: a built-in emergency
+    /// number dialed as it is, or after any outbound prefix that the
+    /// settings could hold (1 to 4 digits), since the real one is unknown.
+    pub fn is_built_in_emergency(number: &DialedNumber) -> bool {
+        let n = number.as_str();
+        Self::BUILT_IN_EMERGENCY_NUMBERS.iter().any(|e| {
+            n.strip_suffix(e).is_some_and(|prefix| {
+                prefix.len() <= 4 && prefix.bytes().all(|b| b.is_ascii_digit())
+            })
+        })
+    }
+
+    /// The decision for an emergency number, which needs nothing but the
+    /// dial plan: not the caller, not the clock.
+    pub fn emergency_decision(&self, number: &DialedNumber) -> Option<Decision> {
+        self.is_emergency(number).then_some(Decision {
+            permitted: true,
+            reason: Reason::Emergency,
+            unlocked_until: None,
+        })
+    }
+
     /// An emergency number, dialed as it is or after the outbound prefix.
     pub fn is_emergency(&self, number: &DialedNumber) -> bool {
         let n = number.as_str();
@@ -790,6 +838,39 @@ mod tests {
 
     fn secs(s: &str) -> u32 {
         s.parse::<PinDuration>().unwrap().as_secs()
+    }
+
+    #[test]
+    fn built_in_emergency_numbers_with_and_without_a_prefix() {
+        for n in [
+            "911", "112", "999", "000", "9911", "0112", "1234999", "+ 9 1 1",
+        ] {
+            let n = num(n.trim_start_matches("+ "));
+            assert!(DialPlan::is_built_in_emergency(&n), "{n}");
+        }
+        for n in ["91", "12345911", "9113", "+911", "*911", "4911x"] {
+            let Ok(n) = n.parse::<DialedNumber>() else {
+                continue;
+            };
+            assert!(!DialPlan::is_built_in_emergency(&n), "{n}");
+        }
+        let plan = DialPlan::default();
+        assert!(plan.emergency_decision(&num("112")).unwrap().permitted);
+        assert_eq!(plan.emergency_decision(&num("0112")), None);
+    }
+
+    #[test]
+    fn times_outside_1970_to_9999_are_refused() {
+        assert!("0001-01-01T00:00:00Z".parse::<Timestamp>().is_err());
+        assert!("1969-12-31T23:59:59Z".parse::<Timestamp>().is_err());
+        assert!("+10000-01-01T00:00:00Z".parse::<Timestamp>().is_err());
+        assert_eq!(
+            "1970-01-01T00:00:00Z".parse::<Timestamp>().unwrap(),
+            Timestamp::EARLIEST
+        );
+        let last = "9999-12-31T23:59:59Z".parse::<Timestamp>().unwrap();
+        assert_eq!(last, Timestamp::LATEST);
+        assert_eq!(last.to_rfc3339(), "9999-12-31T23:59:59Z");
     }
 
     #[test]

@@ -7,13 +7,14 @@ use crate::lockout::LockoutPolicy;
 use crate::policy::{DialPlan, FeatureCode, ParseError, Pin};
 
 /// Every setting, in the order `settings show` lists them.
-pub const KEYS: [&str; 6] = [
+pub const KEYS: [&str; 7] = [
     "feature_code",
     "emergency_numbers",
     "outbound_prefix",
     "pin_min_length",
     "lockout_attempts",
     "lockout_seconds",
+    "clock_override",
 ];
 
 /// The longest lockout: seven days.
@@ -25,6 +26,9 @@ pub struct Settings {
     /// 4 to 10.
     pub pin_min_length: usize,
     pub lockout: LockoutPolicy,
+    /// Whether commands that change the database may run at a time given
+    /// with `--now` (test and demo databases only). Off by default.
+    pub clock_override: bool,
 }
 
 impl Default for Settings {
@@ -33,6 +37,7 @@ impl Default for Settings {
             plan: DialPlan::default(),
             pin_min_length: Pin::MIN_LEN,
             lockout: LockoutPolicy::default(),
+            clock_override: false,
         }
     }
 }
@@ -47,7 +52,7 @@ fn number_in<T: FromStr + PartialOrd + std::fmt::Display + Copy>(
         Ok(n) if n >= min && n <= max => Ok(n),
         _ => Err(ParseError(format!(
             "{key} must be a whole number from {min} to {max}, not '{}'",
-            value.escape_debug()
+            crate::text::shown(value)
         ))),
     }
 }
@@ -59,7 +64,7 @@ fn emergency_numbers(value: &str) -> Result<Vec<String>, ParseError> {
         if part.is_empty() || part.len() > 10 || !part.bytes().all(|b| b.is_ascii_digit()) {
             return Err(ParseError(format!(
                 "emergency_numbers must be a comma-separated list of numbers of 1 to 10 digits, such as 911,112; '{}' is not one",
-                part.escape_debug()
+                crate::text::shown(part)
             )));
         }
         if !list.iter().any(|n| n == part) {
@@ -80,7 +85,7 @@ impl Settings {
                 if v.len() > 4 || !v.bytes().all(|b| b.is_ascii_digit()) {
                     return Err(ParseError(format!(
                         "outbound_prefix must be empty or 1 to 4 digits, such as 9; not '{}'",
-                        v.escape_debug()
+                        crate::text::shown(v)
                     )));
                 }
                 self.plan.outbound_prefix = v.to_owned();
@@ -92,10 +97,22 @@ impl Settings {
             "lockout_seconds" => {
                 self.lockout.seconds = number_in(key, value, 1, MAX_LOCKOUT_SECONDS)?
             }
+            "clock_override" => {
+                self.clock_override = match value.trim().to_ascii_lowercase().as_str() {
+                    "on" => true,
+                    "off" => false,
+                    _ => {
+                        return Err(ParseError(format!(
+                            "clock_override must be on or off, not '{}'",
+                            crate::text::shown(value)
+                        )));
+                    }
+                }
+            }
             other => {
                 return Err(ParseError(format!(
                     "unknown setting '{}'; the settings are {}",
-                    other.escape_debug(),
+                    crate::text::shown(other),
                     KEYS.join(", ")
                 )));
             }
@@ -118,6 +135,7 @@ impl Settings {
             "pin_min_length" => self.pin_min_length.to_string(),
             "lockout_attempts" => self.lockout.attempts.to_string(),
             "lockout_seconds" => self.lockout.seconds.to_string(),
+            "clock_override" => (if self.clock_override { "on" } else { "off" }).to_string(),
             _ => return None,
         })
     }
@@ -142,7 +160,10 @@ mod tests {
     fn defaults() {
         let s = Settings::default();
         let shown: Vec<String> = KEYS.iter().map(|k| s.get(k).unwrap()).collect();
-        assert_eq!(shown, ["7777", "911,112,999,000", "", "4", "5", "900"]);
+        assert_eq!(
+            shown,
+            ["7777", "911,112,999,000", "", "4", "5", "900", "off"]
+        );
     }
 
     #[test]
@@ -154,8 +175,9 @@ mod tests {
         s.set("pin_min_length", "6").unwrap();
         s.set("lockout_attempts", "3").unwrap();
         s.set("lockout_seconds", "60").unwrap();
+        s.set("clock_override", "On").unwrap();
         let shown: Vec<String> = KEYS.iter().map(|k| s.get(k).unwrap()).collect();
-        assert_eq!(shown, ["*77#", "112,911", "9", "6", "3", "60"]);
+        assert_eq!(shown, ["*77#", "112,911", "9", "6", "3", "60", "on"]);
         s.set("outbound_prefix", "").unwrap();
         assert_eq!(s.plan.outbound_prefix, "");
         for (key, bad) in [
@@ -173,6 +195,7 @@ mod tests {
             ("lockout_seconds", "0"),
             ("lockout_seconds", "604801"),
             ("lockout_seconds", "15m"),
+            ("clock_override", "yes"),
             ("colour", "red"),
             ("feature_code", "112"),
             ("emergency_numbers", "*77#,911"),

@@ -19,6 +19,7 @@ use crate::error::{Error, Result};
 use crate::lockout::PinEntryState;
 use crate::policy::{Email, Extension, Grant, Name, Pin, PinDuration, Protection, Timestamp};
 use crate::settings::Settings;
+use crate::text;
 
 /// `PRAGMA application_id` of a pinprotect database: "PINP".
 pub const APPLICATION_ID: i32 = 0x5049_4E50;
@@ -219,15 +220,9 @@ impl Target {
 
 fn db_error(path: &Path, e: rusqlite::Error) -> Error {
     let code = e.sqlite_error_code();
-    let shown = path.display();
+    let shown = text::path(path);
     match code {
-        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => Error::database(
-            format!(
-                "database {shown} is busy: another process held it longer than {}s",
-                BUSY_TIMEOUT.as_secs()
-            ),
-            Some("try again; if it persists, look for a stuck process using the database".into()),
-        ),
+        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => busy_error(path),
         Some(ErrorCode::NotADatabase) => Error::database(
             format!("{shown} is not a SQLite database, or it is encrypted or damaged"),
             Some("check the --db path; restore the file from a backup if it is damaged".into()),
@@ -252,9 +247,19 @@ fn db_error(path: &Path, e: rusqlite::Error) -> Error {
     }
 }
 
+fn busy_error(path: &Path) -> Error {
+    Error::database(
+        format!(
+            "database {} is busy: another process held it longer than the wait allows",
+            text::path(path)
+        ),
+        Some("try again; if it persists, look for a stuck process using the database".into()),
+    )
+}
+
 fn corrupt_row(path: &Path, what: &str) -> Error {
     Error::database(
-        format!("database {}: stored {what} is invalid", path.display()),
+        format!("database {}: stored {what} is invalid", text::path(path)),
         Some("the file was changed outside pinprotect; restore it from a backup".into()),
     )
 }
@@ -263,14 +268,129 @@ fn corrupt_row(path: &Path, what: &str) -> Error {
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    /// Held while an `immutable` read-only connection is open.
+    _lock: Option<SharedLock>,
 }
 
-fn open_connection(path: &Path) -> Result<Connection> {
-    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-    let conn = Connection::open_with_flags(path, flags).map_err(|e| db_error(path, e))?;
-    conn.busy_timeout(BUSY_TIMEOUT)
-        .map_err(|e| db_error(path, e))?;
+/// How a command opens the database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Reads only: the file is opened read-only, so a user who may only
+    /// read it (file mode, read-only mount) can still run the command.
+    Read,
+    /// Reads and writes.
+    Write,
+}
+
+/// Whether a read-only connection can use SQLite's shared memory: the
+/// `-shm` file exists and is readable, or this user may create it.
+fn shm_usable(path: &Path) -> bool {
+    let shm = companion(path, "-shm");
+    if shm.exists() {
+        return fs::File::open(&shm).is_ok();
+    }
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let Ok(dir) = std::ffi::CString::new(dir.as_os_str().as_encoded_bytes()) else {
+        return false;
+    };
+    // SAFETY: a valid NUL-terminated path; access(2) only reads it.
+    unsafe { libc::access(dir.as_ptr(), libc::W_OK) == 0 }
+}
+
+/// Holds a read lock on SQLite's SHARED byte range of the database file, as
+/// a reading connection would: while it is held, no closing connection can
+/// take the EXCLUSIVE lock it needs to checkpoint into the file and delete
+/// the `-wal` file.
+struct SharedLock {
+    _file: fs::File,
+}
+
+impl SharedLock {
+    /// SQLite's lock bytes: `PENDING_BYTE` (1 GiB) + 2, 510 bytes long.
+    const SHARED_FIRST: i64 = 0x4000_0000 + 2;
+    const SHARED_SIZE: i64 = 510;
+
+    fn take(path: &Path, busy: Duration) -> Result<SharedLock> {
+        use std::os::fd::AsRawFd;
+        let file = fs::File::open(path)
+            .map_err(|e| Error::database(format!("cannot read {}: {e}", text::path(path)), None))?;
+        let deadline = std::time::Instant::now() + busy;
+        loop {
+            // SAFETY: an all-zero flock is valid; the fields are set below.
+            let mut lock: libc::flock = unsafe { std::mem::zeroed() };
+            lock.l_type = libc::F_RDLCK as libc::c_short;
+            lock.l_whence = libc::SEEK_SET as libc::c_short;
+            lock.l_start = Self::SHARED_FIRST as libc::off_t;
+            lock.l_len = Self::SHARED_SIZE as libc::off_t;
+            // SAFETY: a valid open descriptor and a valid flock.
+            if unsafe { libc::fcntl(file.as_raw_fd(), libc::F_SETLK, &lock) } == 0 {
+                return Ok(SharedLock { _file: file });
+            }
+            if std::time::Instant::now() >= deadline {
+                return Err(busy_error(path));
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+}
+
+fn open_connection(path: &Path, access: Access, busy: Duration) -> Result<Connection> {
+    let (conn, _) = open_connection_locked(path, access, busy)?;
     Ok(conn)
+}
+
+/// Opens a connection. A read-only connection to a database whose `-wal`
+/// and `-shm` files do not exist, in a folder this user may not write,
+/// cannot use SQLite's shared memory: with no `-wal` file the whole
+/// database is in the main file, so it is read as it is (`immutable`),
+/// under the lock that keeps other connections from checkpointing into it.
+fn open_connection_locked(
+    path: &Path,
+    access: Access,
+    busy: Duration,
+) -> Result<(Connection, Option<SharedLock>)> {
+    let flags = OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
+    let (conn, lock) = if access == Access::Read && !shm_usable(path) {
+        let lock = SharedLock::take(path, busy)?;
+        if companion(path, "-wal").exists() {
+            return Err(Error::database(
+                format!(
+                    "cannot read database {} while another process writes to it: \
+                     this user may not use its -shm file",
+                    text::path(path)
+                ),
+                Some("give this user read access to the database's -shm and -wal files, or write access to its folder".into()),
+            ));
+        }
+        let mut uri = String::from("file:");
+        for b in path.as_os_str().as_encoded_bytes() {
+            match b {
+                b'/' | b'-' | b'.' | b'_' | b'~' => uri.push(char::from(*b)),
+                b if b.is_ascii_alphanumeric() => uri.push(char::from(*b)),
+                b => uri.push_str(&format!("%{b:02X}")),
+            }
+        }
+        uri.push_str("?immutable=1");
+        let conn = Connection::open_with_flags(&uri, flags | OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .map_err(|e| db_error(path, e))?;
+        (conn, Some(lock))
+    } else {
+        let mode = match access {
+            Access::Read => OpenFlags::SQLITE_OPEN_READ_ONLY,
+            Access::Write => OpenFlags::SQLITE_OPEN_READ_WRITE,
+        };
+        let conn =
+            Connection::open_with_flags(path, mode | flags).map_err(|e| db_error(path, e))?;
+        (conn, None)
+    };
+    conn.busy_timeout(busy).map_err(|e| db_error(path, e))?;
+    // A changed or removed PIN is overwritten, not left in a free page.
+    conn.pragma_update(None, "secure_delete", "ON")
+        .map_err(|e| db_error(path, e))?;
+    Ok((conn, lock))
 }
 
 /// `(application_id, user_version, number of schema objects)`. The first
@@ -290,7 +410,7 @@ fn not_pinprotect(path: &Path) -> Error {
     Error::database(
         format!(
             "{} is a SQLite database, but not a pinprotect database",
-            path.display()
+            text::path(path)
         ),
         Some("check the --db path (or PINPROTECT_DB); pinprotect leaves this file alone".into()),
     )
@@ -300,7 +420,7 @@ fn too_new(path: &Path, version: i64) -> Error {
     Error::database(
         format!(
             "database {} has schema version {version}, newer than this pinprotect understands ({SCHEMA_VERSION})",
-            path.display()
+            text::path(path)
         ),
         Some("install a newer pinprotect".into()),
     )
@@ -311,38 +431,43 @@ fn missing_hint() -> Option<String> {
 }
 
 impl Store {
-    /// Opens an existing, up-to-date pinprotect database. Never creates or
-    /// changes a file that is not one.
+    /// Opens an existing, up-to-date pinprotect database for reading and
+    /// writing. Never creates or changes a file that is not one.
     pub fn open(path: &Path) -> Result<Store> {
+        Self::open_with(path, Access::Write, BUSY_TIMEOUT)
+    }
+
+    /// Opens an existing, up-to-date pinprotect database read-only.
+    pub fn open_read_only(path: &Path) -> Result<Store> {
+        Self::open_with(path, Access::Read, BUSY_TIMEOUT)
+    }
+
+    /// Opens an existing, up-to-date pinprotect database, waiting at most
+    /// `busy` for another process's lock.
+    pub fn open_with(path: &Path, access: Access, busy: Duration) -> Result<Store> {
         match fs::metadata(path) {
-            Ok(m) if m.is_dir() => {
-                return Err(Error::database(
-                    format!("{} is a folder, not a database file", path.display()),
-                    None,
-                ));
-            }
-            Ok(m) => check_header(path, m.len())?,
+            Ok(m) => check_file(path, &m)?,
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
                 return Err(Error::database(
-                    format!("no database at {}", path.display()),
+                    format!("no database at {}", text::path(path)),
                     missing_hint(),
                 ));
             }
             Err(e) => {
                 return Err(Error::database(
-                    format!("cannot read {}: {e}", path.display()),
-                    None,
+                    format!("cannot read {}: {e}", text::path(path)),
+                    Some("check the file's owner and permissions and those of its folder".into()),
                 ));
             }
         }
-        let conn = open_connection(path)?;
+        let (conn, lock) = open_connection_locked(path, access, busy)?;
         let (app_id, version, objects) = identify(&conn, path)?;
         if app_id != APPLICATION_ID || version < 0 {
             if app_id == 0 && version == 0 && objects == 0 {
                 return Err(Error::database(
                     format!(
                         "{} is empty: it is not an initialised pinprotect database",
-                        path.display()
+                        text::path(path)
                     ),
                     missing_hint(),
                 ));
@@ -356,7 +481,7 @@ impl Store {
             return Err(Error::database(
                 format!(
                     "database {} has schema version {version}; this pinprotect needs version {SCHEMA_VERSION}",
-                    path.display()
+                    text::path(path)
                 ),
                 Some("run `pinprotect init` to upgrade it (back it up first)".into()),
             ));
@@ -364,6 +489,7 @@ impl Store {
         Ok(Store {
             conn,
             path: path.to_owned(),
+            _lock: lock,
         })
     }
 
@@ -376,20 +502,17 @@ impl Store {
         if result.is_err() && created {
             // Leave nothing behind that the failed run created.
             for suffix in ["", "-wal", "-shm", "-journal"] {
-                let mut p = path.as_os_str().to_owned();
-                p.push(suffix);
-                let _ = fs::remove_file(PathBuf::from(p));
+                let _ = fs::remove_file(companion(path, suffix));
             }
         }
         result
     }
 
     fn init_file(path: &Path, created: bool) -> Result<(Store, InitOutcome)> {
-        let len = fs::metadata(path)
-            .map_err(|e| Error::database(format!("cannot read {}: {e}", path.display()), None))?
-            .len();
-        check_header(path, len)?;
-        let mut conn = open_connection(path)?;
+        let meta = fs::metadata(path)
+            .map_err(|e| Error::database(format!("cannot read {}: {e}", text::path(path)), None))?;
+        check_file(path, &meta)?;
+        let mut conn = open_connection(path, Access::Write, BUSY_TIMEOUT)?;
         let (app_id, version, objects) = identify(&conn, path)?;
         let fresh = app_id == 0 && version == 0 && objects == 0;
         if !fresh && (app_id != APPLICATION_ID || version < 0) {
@@ -402,7 +525,7 @@ impl Store {
             // An existing empty file becomes the database: make it private.
             fs::set_permissions(path, fs::Permissions::from_mode(0o600)).map_err(|e| {
                 Error::database(
-                    format!("cannot set the mode of {}: {e}", path.display()),
+                    format!("cannot set the mode of {}: {e}", text::path(path)),
                     None,
                 )
             })?;
@@ -412,6 +535,7 @@ impl Store {
                 Store {
                     conn,
                     path: path.to_owned(),
+                    _lock: None,
                 },
                 InitOutcome::UpToDate,
             ));
@@ -423,7 +547,7 @@ impl Store {
             return Err(Error::database(
                 format!(
                     "database {}: cannot switch to WAL mode (got {mode})",
-                    path.display()
+                    text::path(path)
                 ),
                 Some(
                     "WAL needs a local file system; network file systems are not supported".into(),
@@ -461,6 +585,7 @@ impl Store {
             Store {
                 conn,
                 path: path.to_owned(),
+                _lock: None,
             },
             outcome,
         ))
@@ -503,49 +628,50 @@ impl Store {
     }
 }
 
-/// Checks the 100-byte SQLite header before SQLite sees the file: a file
-/// that is not SQLite, or one cut short, is refused without being touched.
-/// An empty file passes (it is an empty database).
-fn check_header(path: &Path, len: u64) -> Result<()> {
+/// What the first 100 bytes of a file and its length say, before SQLite
+/// sees the file.
+#[derive(Debug, PartialEq, Eq)]
+enum Header {
+    /// No bytes: an empty database.
+    Empty,
+    /// A SQLite header whose page count and length agree.
+    Whole,
+    /// Not a SQLite file at all.
+    NotSqlite,
+    /// Damaged for certain: the page size, which never changes, is invalid.
+    Damaged(String),
+    /// Shorter than the header says, or not a whole number of pages. This is
+    /// damage, or a moment in a checkpoint (which writes page 1 before it
+    /// extends the file), or what a crash or a full disk during one left
+    /// behind; in the last three the `-wal` file holds the pages.
+    Short(String),
+}
+
+fn read_header(path: &Path) -> Result<Header> {
     use std::io::Read;
+    let cannot_read =
+        |e: io::Error| Error::database(format!("cannot read {}: {e}", text::path(path)), None);
+    let mut file = fs::File::open(path).map_err(cannot_read)?;
+    // Length and header from one open file, one right after the other.
+    let len = file.metadata().map_err(cannot_read)?.len();
     if len == 0 {
-        return Ok(());
+        return Ok(Header::Empty);
     }
-    let not_sqlite = || {
-        Error::database(
-            format!(
-                "{} is not a SQLite database, or it is encrypted or damaged",
-                path.display()
-            ),
-            Some("check the --db path; restore the file from a backup if it is damaged".into()),
-        )
-    };
-    let damaged = |why: String| {
-        Error::database(
-            format!("database {} is damaged: {why}", path.display()),
-            Some(
-                "restore it from a backup; `sqlite3 FILE 'PRAGMA integrity_check'` tells more"
-                    .into(),
-            ),
-        )
-    };
     let mut header = [0u8; 100];
-    let mut file = fs::File::open(path)
-        .map_err(|e| Error::database(format!("cannot read {}: {e}", path.display()), None))?;
     if len < 100 || file.read_exact(&mut header).is_err() || &header[..16] != b"SQLite format 3\0" {
-        return Err(not_sqlite());
+        return Ok(Header::NotSqlite);
     }
     let page_size = match u32::from(u16::from_be_bytes([header[16], header[17]])) {
         1 => 65536,
         n if (512..=32768).contains(&n) && n.is_power_of_two() => n,
         n => {
-            return Err(damaged(format!(
+            return Ok(Header::Damaged(format!(
                 "its header gives an invalid page size ({n})"
             )));
         }
     };
     if len % u64::from(page_size) != 0 {
-        return Err(damaged(format!(
+        return Ok(Header::Short(format!(
             "its size ({len} bytes) is not a whole number of {page_size}-byte pages"
         )));
     }
@@ -553,11 +679,79 @@ fn check_header(path: &Path, len: u64) -> Result<()> {
     let change_counter = &header[24..28];
     let valid_for = &header[92..96];
     if pages > 0 && change_counter == valid_for && len < u64::from(pages) * u64::from(page_size) {
-        return Err(damaged(format!(
+        return Ok(Header::Short(format!(
             "it is cut short: {len} bytes where its header says {pages} pages of {page_size} bytes"
         )));
     }
+    Ok(Header::Whole)
+}
+
+/// The file beside the database with `suffix` (`-wal`, `-shm`, `-journal`).
+pub fn companion(path: &Path, suffix: &str) -> PathBuf {
+    let mut p = path.as_os_str().to_owned();
+    p.push(suffix);
+    PathBuf::from(p)
+}
+
+/// True when a `-wal` file with at least one frame lies beside `path`:
+/// SQLite then reads pages from it, and the main file may be shorter.
+fn wal_has_frames(path: &Path) -> bool {
+    const WAL_HEADER: u64 = 32;
+    fs::metadata(companion(path, "-wal")).is_ok_and(|m| m.len() > WAL_HEADER)
+}
+
+/// The checks before SQLite sees a file: a regular file, and either empty
+/// or a SQLite file that is not visibly damaged. Never refuses a file that
+/// SQLite reads as a healthy database: a file shorter than its header says
+/// is refused only when no `-wal` file could hold the rest, and only after
+/// it stayed short over a few reads (a checkpoint in another process may
+/// be extending it at this very moment).
+fn check_file(path: &Path, meta: &fs::Metadata) -> Result<()> {
+    if meta.is_dir() {
+        return Err(Error::database(
+            format!("{} is a folder, not a database file", text::path(path)),
+            Some("give the path of the database file itself".into()),
+        ));
+    }
+    if !meta.is_file() {
+        return Err(Error::database(
+            format!(
+                "{} is not a regular file (a device, FIFO or socket): it cannot be a database",
+                text::path(path)
+            ),
+            Some("check the --db path (or PINPROTECT_DB)".into()),
+        ));
+    }
+    const READS: u32 = 4;
+    for read in 1..=READS {
+        match read_header(path)? {
+            Header::Empty | Header::Whole => return Ok(()),
+            Header::NotSqlite => {
+                return Err(Error::database(
+                    format!(
+                        "{} is not a SQLite database, or it is encrypted or damaged",
+                        text::path(path)
+                    ),
+                    Some(
+                        "check the --db path; restore the file from a backup if it is damaged"
+                            .into(),
+                    ),
+                ));
+            }
+            Header::Damaged(why) => return Err(damaged(path, &why)),
+            Header::Short(_) if wal_has_frames(path) => return Ok(()),
+            Header::Short(why) if read == READS => return Err(damaged(path, &why)),
+            Header::Short(_) => std::thread::sleep(Duration::from_millis(u64::from(read) * 5)),
+        }
+    }
     Ok(())
+}
+
+fn damaged(path: &Path, why: &str) -> Error {
+    Error::database(
+        format!("database {} is damaged: {why}", text::path(path)),
+        Some("restore it from a backup; `sqlite3 FILE 'PRAGMA integrity_check'` tells more".into()),
+    )
 }
 
 /// Creates the database file with mode 0600 and its missing parent folders
@@ -581,12 +775,11 @@ fn create_file(path: &Path) -> Result<bool> {
     {
         Ok(_) => Ok(true),
         Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
-            if fs::metadata(path).is_ok_and(|m| m.is_dir()) {
-                return Err(Error::database(
-                    format!("{} is a folder, not a database file", path.display()),
-                    None,
-                ));
-            }
+            // A folder, a device, a FIFO: refused before anything touches it.
+            let meta = fs::metadata(path).map_err(|e| {
+                Error::database(format!("cannot read {}: {e}", text::path(path)), None)
+            })?;
+            check_file(path, &meta)?;
             Ok(false)
         }
         Err(e) => Err(fail("database", path, e)),
@@ -698,6 +891,17 @@ impl Reader<'_> {
         } else {
             Err(Error::UnknownExtensions(unknown))
         }
+    }
+
+    /// Reads the first extension in numeric order: a cheap check that the
+    /// extensions can be read at all (their table's root page, say) before
+    /// something is logged about reading them.
+    pub fn probe_extensions(&self) -> Result<()> {
+        let sql = format!("{SQL_ALL_IN_ORDER} LIMIT 1");
+        self.each_row(&sql, [], |row| {
+            record_from_row(self.path, row).map_err(|e| self.err(e))??;
+            Ok(())
+        })
     }
 
     pub fn exists(&self, ext: &Extension) -> Result<bool> {

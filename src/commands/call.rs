@@ -2,6 +2,7 @@
 //! and the feature-code PIN entry that unlocks outbound calling.
 
 use std::io::Write;
+use std::time::Duration;
 
 use serde::Serialize;
 use zeroize::Zeroizing;
@@ -15,7 +16,7 @@ use crate::lockout::{Attempt, attempt};
 use crate::policy::{
     Decision, DialPlan, DialedNumber, Extension, Grant, PinDuration, Reason, decide,
 };
-use crate::store::{Reader, Store};
+use crate::store::{Access, BUSY_TIMEOUT, Reader, Store};
 
 /// Where `dial` gets the PIN entered after the feature code.
 pub enum PinSource {
@@ -45,7 +46,12 @@ impl PinSource {
     }
 }
 
-/// The decision for `ext` calling `number` now; unknown `ext` is an error.
+/// How long a command that may be answering an emergency call waits for
+/// another process's lock before it answers from the built-in list.
+const EMERGENCY_BUSY_TIMEOUT: Duration = Duration::from_secs(1);
+
+/// The decision for `ext` calling `number` now; unknown `ext` is an error,
+/// except for an emergency number.
 fn decision(
     reader: Reader<'_>,
     ctx: &Ctx<'_>,
@@ -53,6 +59,9 @@ fn decision(
     ext: &Extension,
     number: &DialedNumber,
 ) -> Result<Decision> {
+    if let Some(d) = plan.emergency_decision(number) {
+        return Ok(d);
+    }
     let caller = reader.require(ext)?;
     let mut lookup_error = None;
     let d = decide(plan, &caller.protection, number, ctx.now, |e| {
@@ -65,6 +74,40 @@ fn decision(
         Some(err) => Err(err),
         None => Ok(d),
     }
+}
+
+/// Opens the database for a call to `number`; a number that may be an
+/// emergency number waits less for a lock, so that it is answered soon.
+fn open_for_call(ctx: &Ctx<'_>, number: &DialedNumber, access: Access) -> Result<Store> {
+    let busy = if DialPlan::is_built_in_emergency(number) {
+        EMERGENCY_BUSY_TIMEOUT
+    } else {
+        BUSY_TIMEOUT
+    };
+    Store::open_with(&ctx.db, access, busy)
+}
+
+/// Emergency first: when the database cannot answer (missing, unreadable,
+/// busy, damaged, foreign), a built-in emergency number is still permitted,
+/// with a warning that says why. Any other number gets the error.
+fn emergency_despite(
+    ctx: &mut Ctx<'_>,
+    number: &DialedNumber,
+    err: Error,
+) -> Result<(DialPlan, Decision)> {
+    if !DialPlan::is_built_in_emergency(number) {
+        return Err(err);
+    }
+    ctx.console.warn(format_args!(
+        "{err}; {number} is a built-in emergency number, so the call is permitted"
+    ));
+    let plan = DialPlan::default();
+    let d = Decision {
+        permitted: true,
+        reason: Reason::Emergency,
+        unlocked_until: None,
+    };
+    Ok((plan, d))
 }
 
 fn explain(plan: &DialPlan, ext: &Extension, number: &DialedNumber, d: &Decision) -> String {
@@ -109,9 +152,16 @@ pub fn check(
     number: &DialedNumber,
     format: CheckFormat,
 ) -> Result<ExitCode> {
-    let store = Store::open(&ctx.db)?;
-    let plan = store.read().settings()?.plan;
-    let d = decision(store.read(), ctx, &plan, ext, number)?;
+    let answer = (|| {
+        let store = open_for_call(ctx, number, Access::Read)?;
+        let plan = store.read().settings()?.plan;
+        let d = decision(store.read(), ctx, &plan, ext, number)?;
+        Ok((plan, d))
+    })();
+    let (plan, d) = match answer {
+        Ok(answer) => answer,
+        Err(err) => emergency_despite(ctx, number, err)?,
+    };
     match format {
         CheckFormat::Json => {
             let json = CheckJson {
@@ -148,25 +198,55 @@ enum Entry {
     Refused { until: crate::policy::Timestamp },
 }
 
+/// What `dial` prints for a number that is not the feature code.
+fn print_connected(
+    ctx: &mut Ctx<'_>,
+    plan: &DialPlan,
+    ext: &Extension,
+    digits: &DialedNumber,
+    d: &Decision,
+) -> Result<()> {
+    if !ctx.console.quiet() {
+        let verdict = if d.permitted {
+            ctx.console.paint_out(Tone::Good, "connected")
+        } else {
+            ctx.console.paint_out(Tone::Bad, "blocked")
+        };
+        let why = explain(plan, ext, digits, d);
+        writeln!(ctx.console.out(), "{verdict}: {ext} -> {digits}: {why}")?;
+    }
+    Ok(())
+}
+
 pub fn dial(
     ctx: &mut Ctx<'_>,
     ext: &Extension,
     digits: &DialedNumber,
     pin: &mut PinSource,
 ) -> Result<ExitCode> {
-    let mut store = Store::open(&ctx.db)?;
-    let plan = store.read().settings()?.plan;
+    let opened = (|| {
+        let store = open_for_call(ctx, digits, Access::Write)?;
+        let settings = store.read().settings()?;
+        Ok((store, settings))
+    })();
+    let (mut store, settings) = match opened {
+        Ok(opened) => opened,
+        Err(err) => {
+            let (plan, d) = emergency_despite(ctx, digits, err)?;
+            print_connected(ctx, &plan, ext, digits, &d)?;
+            return Ok(exit_for(&d));
+        }
+    };
+    let plan = settings.plan.clone();
+    // Emergency first: not even a refused clock stands in the way.
+    if let Some(d) = plan.emergency_decision(digits) {
+        print_connected(ctx, &plan, ext, digits, &d)?;
+        return Ok(exit_for(&d));
+    }
+    ctx.allow_change(&settings)?;
     if !plan.feature_code.is_dialed(digits) {
         let d = decision(store.read(), ctx, &plan, ext, digits)?;
-        if !ctx.console.quiet() {
-            let verdict = if d.permitted {
-                ctx.console.paint_out(Tone::Good, "connected")
-            } else {
-                ctx.console.paint_out(Tone::Bad, "blocked")
-            };
-            let why = explain(&plan, ext, digits, &d);
-            writeln!(ctx.console.out(), "{verdict}: {ext} -> {digits}: {why}")?;
-        }
+        print_connected(ctx, &plan, ext, digits, &d)?;
         return Ok(exit_for(&d));
     }
     if !store.read().exists(ext)? {

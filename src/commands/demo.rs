@@ -9,7 +9,7 @@ use crate::error::{Error, ExitCode, Result};
 use crate::output::Format;
 use crate::policy::{DialedNumber, Extension, PinDuration};
 use crate::settings::Settings;
-use crate::store::Target;
+use crate::store::{Store, Target};
 
 fn parse<T: std::str::FromStr<Err = crate::policy::ParseError>>(s: &str) -> Result<T> {
     Ok(s.parse()?)
@@ -35,7 +35,12 @@ pub fn run(ctx: &mut Ctx<'_>) -> Result<ExitCode> {
             ))
         })?;
     let start = ctx.now;
-    let mut demo = Ctx::new(dir.path().join("demo.sqlite3"), start, &mut *ctx.console);
+    let mut demo = Ctx::new(
+        dir.path().join("demo.sqlite3"),
+        Some(start),
+        super::system_now(),
+        &mut *ctx.console,
+    );
     let c = &mut demo;
     let alice: Extension = parse("100")?;
     let bob: Extension = parse("101")?;
@@ -50,6 +55,8 @@ pub fn run(ctx: &mut Ctx<'_>) -> Result<ExitCode> {
 
     say(c, "Create the database.", "pinprotect init")?;
     init::init(c)?;
+    // The demo moves its own clock, so its database allows that.
+    Store::open(&c.db)?.write(|w| w.set_setting("clock_override", "on"))?;
 
     say(
         c,
@@ -114,7 +121,7 @@ pub fn run(ctx: &mut Ctx<'_>) -> Result<ExitCode> {
     say(c, "Where everyone stands.", "pinprotect status")?;
     protect::status(c, &[], Format::Table)?;
 
-    c.now = start.plus_secs(300);
+    c.set_given_now(start.plus_secs(300));
     say(
         c,
         &format!("Five minutes later ({}) the window has closed.", c.now),

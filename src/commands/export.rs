@@ -10,7 +10,7 @@ use super::{Ctx, list_records};
 use crate::audit::EventKind;
 use crate::cli::ExportFormat;
 use crate::error::{Error, ExitCode, ExtList, Result};
-use crate::fsutil::write_atomically;
+use crate::fsutil::{check_output_target, write_atomically};
 use crate::input::{THREECX_V20_HEADER, v20};
 use crate::output::{
     Cell, EXPORT_COLUMNS, Format, ListWriter, Record, RowEncoder, num_field, opt_field,
@@ -39,20 +39,53 @@ impl Record for PinRow<'_> {
     }
 }
 
+/// The error when the viewing of PINs cannot be written to the audit log:
+/// then no PIN is shown.
+fn not_logged(err: Error) -> Error {
+    match err {
+        Error::Database { message, .. } => Error::database(
+            format!("{message}; no PINs shown"),
+            Some(
+                "PINs are shown only once the audit log records it, which needs write access \
+                 to the database file and its folder; --no-pins exports leave them out"
+                    .into(),
+            ),
+        ),
+        other => other,
+    }
+}
+
 pub fn pins(ctx: &mut Ctx<'_>, exts: &[Extension], format: Format) -> Result<ExitCode> {
-    let mut store = ctx.open()?;
+    let mut store = ctx.open_to_log()?;
     let target = Target::of(exts);
-    let mut shown: Vec<Extension> = Vec::new();
-    let result = list_records(
+    // Logged before anything is shown: no PIN without its audit event.
+    store
+        .write(|w| {
+            let what = match &target {
+                Target::All => {
+                    w.read().probe_extensions()?;
+                    "all extensions".to_string()
+                }
+                Target::These(exts) => {
+                    let shown: Vec<Extension> = w
+                        .read()
+                        .extensions(exts)?
+                        .into_iter()
+                        .map(|r| r.number)
+                        .collect();
+                    ExtList(&shown).to_string()
+                }
+            };
+            ctx.log(w, EventKind::PinsShown, None, what)
+        })
+        .map_err(not_logged)?;
+    list_records(
         ctx,
         &store,
         &target,
         format,
         PINS_HEADERS.to_vec(),
         |w, r, _| {
-            if matches!(target, Target::These(_)) {
-                shown.push(r.number.clone());
-            }
             w.write(&PinRow {
                 extension: r.number.as_str(),
                 first_name: r.first_name.as_ref().map(Name::as_str),
@@ -60,17 +93,7 @@ pub fn pins(ctx: &mut Ctx<'_>, exts: &[Extension], format: Format) -> Result<Exi
                 voicemail_pin: r.pin.expose(),
             })
         },
-    );
-    // Logged once the PINs are out (or the reader left early); a failing
-    // database is not written to.
-    if matches!(result, Ok(_) | Err(Error::BrokenPipe)) {
-        let what = match target {
-            Target::All => "all extensions".to_string(),
-            Target::These(_) => ExtList(&shown).to_string(),
-        };
-        store.write(|w| ctx.log(w, EventKind::PinsShown, None, what))?;
-    }
-    result
+    )
 }
 
 /// A row of a 3CX v20 bulk extension CSV: the fields pinprotect knows,
@@ -177,7 +200,11 @@ pub fn export(ctx: &mut Ctx<'_>, opts: &ExportOptions, output: Option<&Path>) ->
             "use --format csv or --format 3cx with it",
         ));
     }
-    let mut store = ctx.open()?;
+    if let Some(path) = output {
+        // Before anything else: a refused target is left as it is.
+        check_output_target(path, &ctx.db)?;
+    }
+    let mut store = ctx.open_to_log()?;
     let now = ctx.now;
     let format_name = match opts.format {
         ExportFormat::Csv => "csv",
@@ -192,22 +219,33 @@ pub fn export(ctx: &mut Ctx<'_>, opts: &ExportOptions, output: Option<&Path>) ->
     };
     match output {
         Some(path) => {
-            let n = write_atomically(path, |f| write_export(&store, now, opts, f))?;
-            store.write(|w| {
-                ctx.log(
-                    w,
-                    EventKind::Export,
-                    None,
-                    format_args!(
-                        "{format_name}, {pins}, {n} extensions, to {}",
-                        path.display()
-                    ),
-                )
-            })?;
+            // The file is written and synced, then the export is logged, and
+            // only then does the file appear under its name.
+            let store = std::cell::RefCell::new(store);
+            let n = write_atomically(
+                path,
+                |f| write_export(&store.borrow(), now, opts, f),
+                |n| {
+                    store
+                        .borrow_mut()
+                        .write(|w| {
+                            ctx.log(
+                                w,
+                                EventKind::Export,
+                                None,
+                                format_args!(
+                                    "{format_name}, {pins}, {n} extensions, to {}",
+                                    crate::text::path(path)
+                                ),
+                            )
+                        })
+                        .map_err(not_logged)
+                },
+            )?;
             ctx.console.info(format_args!(
                 "exported {n} extension{} to {}{}",
                 if n == 1 { "" } else { "s" },
-                path.display(),
+                crate::text::path(path),
                 if opts.with_pins {
                     " (with voicemail PINs; mode 0600)"
                 } else {
@@ -216,20 +254,19 @@ pub fn export(ctx: &mut Ctx<'_>, opts: &ExportOptions, output: Option<&Path>) ->
             ));
         }
         None => {
-            // Logged once the rows are out (or the reader left early); a
-            // failing database is not written to.
-            let result = write_export(&store, now, opts, ctx.console.out());
-            if matches!(result, Ok(_) | Err(Error::BrokenPipe)) {
-                store.write(|w| {
+            // Logged before anything is written.
+            store
+                .write(|w| {
+                    w.read().probe_extensions()?;
                     ctx.log(
                         w,
                         EventKind::Export,
                         None,
                         format_args!("{format_name}, {pins}, to standard output"),
                     )
-                })?;
-            }
-            result?;
+                })
+                .map_err(not_logged)?;
+            write_export(&store, now, opts, ctx.console.out())?;
         }
     }
     Ok(ExitCode::Success)

@@ -81,7 +81,7 @@ pub fn add(
     allow_weak: bool,
 ) -> Result<ExitCode> {
     let edit = person_edit(person)?;
-    let mut store = ctx.open()?;
+    let mut store = ctx.open_for_change()?;
     let settings = store.read().settings()?;
     check_extension_number(&settings, ext)?;
     let (pin, generated) = match pin {
@@ -124,7 +124,7 @@ fn edit(ctx: &mut Ctx<'_>, ext: &Extension, person: &PersonArgs) -> Result<ExitC
             "give at least one of --first-name, --last-name, --email",
         ));
     }
-    let mut store = ctx.open()?;
+    let mut store = ctx.open_for_change()?;
     let changed: Vec<&str> = [
         ("first_name", edit.first_name.is_keep()),
         ("last_name", edit.last_name.is_keep()),
@@ -161,7 +161,7 @@ fn set_pin(
     generate: bool,
     allow_weak: bool,
 ) -> Result<ExitCode> {
-    let mut store = ctx.open()?;
+    let mut store = ctx.open_for_change()?;
     // Fail on an unknown extension before asking for anything.
     if !store.read().exists(ext)? {
         return Err(Error::UnknownExtensions(vec![ext.clone()]));
@@ -290,7 +290,7 @@ fn list(ctx: &mut Ctx<'_>, format: Format) -> Result<ExitCode> {
 }
 
 fn remove(ctx: &mut Ctx<'_>, exts: &[Extension], yes: bool) -> Result<ExitCode> {
-    let mut store = ctx.open()?;
+    let mut store = ctx.open_for_change()?;
     // Unknown extensions fail before any question is asked.
     let records = store.read().extensions(exts)?;
     let numbers: Vec<Extension> = records.into_iter().map(|r| r.number).collect();

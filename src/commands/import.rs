@@ -234,7 +234,11 @@ fn plural(n: u64, word: &str) -> String {
 }
 
 pub fn import(ctx: &mut Ctx<'_>, file: &Path, opts: &ImportOptions) -> Result<ExitCode> {
-    let mut store = ctx.open()?;
+    let mut store = if opts.dry_run {
+        ctx.open_to_log()?
+    } else {
+        ctx.open_for_change()?
+    };
     let show_progress = !ctx.console.quiet() && ctx.console.stderr_is_terminal();
     let bar = progress_bar(show_progress);
     let (mut input, name) = open_input(file, &bar)?;

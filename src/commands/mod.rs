@@ -32,25 +32,78 @@ pub mod settings;
 /// What every command works with.
 pub struct Ctx<'a> {
     pub db: PathBuf,
+    /// The time decisions are made for: the time given with `--now` (or
+    /// `PINPROTECT_NOW`) as a what-if, else the system clock.
     pub now: Timestamp,
+    /// The time given with `--now` or `PINPROTECT_NOW`, if any.
+    given_now: Option<Timestamp>,
+    /// The time events are logged at: the system clock, or the given time
+    /// in a change that the database's `clock_override` allows.
+    logged_at: Timestamp,
     pub console: &'a mut Console,
     /// Who runs the command, for the audit log; looked up when first needed.
     user: OnceCell<String>,
 }
 
 impl<'a> Ctx<'a> {
-    pub fn new(db: PathBuf, now: Timestamp, console: &'a mut Console) -> Self {
+    /// A context at the system time `system_now`, or answering as if it
+    /// were `given_now`.
+    pub fn new(
+        db: PathBuf,
+        given_now: Option<Timestamp>,
+        system_now: Timestamp,
+        console: &'a mut Console,
+    ) -> Self {
         Ctx {
             db,
-            now,
+            now: given_now.unwrap_or(system_now),
+            given_now,
+            logged_at: system_now,
             console,
             user: OnceCell::new(),
         }
     }
 
-    /// Opens the initialised database.
+    /// Opens the initialised database read-only, for a command that only
+    /// reads and logs nothing.
     pub fn open(&self) -> Result<Store> {
+        Store::open_read_only(&self.db)
+    }
+
+    /// Opens the database for a command that only reads but logs what it
+    /// showed (`pins`, `export`): its events carry the system clock's time
+    /// even when `--now` is given.
+    pub fn open_to_log(&self) -> Result<Store> {
         Store::open(&self.db)
+    }
+
+    /// Opens the database for a command that changes it. Changes happen at
+    /// the system clock's time: a time given with `--now` or
+    /// `PINPROTECT_NOW` is refused (exit 2, nothing changed) unless the
+    /// database's `clock_override` setting is on, and then it is used.
+    pub fn open_for_change(&mut self) -> Result<Store> {
+        let store = Store::open(&self.db)?;
+        self.allow_change(&store.read().settings()?)?;
+        Ok(store)
+    }
+
+    /// Refuses a change at a given time unless `settings` allow it; when
+    /// they do, the change and its events happen at that time.
+    pub fn allow_change(&mut self, settings: &Settings) -> Result<()> {
+        if let Some(at) = self.given_now {
+            if !settings.clock_override {
+                return Err(clock_refused(at));
+            }
+            self.logged_at = at;
+        }
+        Ok(())
+    }
+
+    /// Moves the given clock (the demo's "five minutes later").
+    pub fn set_given_now(&mut self, at: Timestamp) {
+        self.given_now = Some(at);
+        self.now = at;
+        self.logged_at = at;
     }
 
     /// The local user running the command.
@@ -66,8 +119,24 @@ impl<'a> Ctx<'a> {
         ext: Option<&Extension>,
         detail: impl Display,
     ) -> Result<()> {
-        w.log_event(self.now, self.user(), kind.name(), ext, &detail.to_string())
+        w.log_event(
+            self.logged_at,
+            self.user(),
+            kind.name(),
+            ext,
+            &crate::text::escaped(&detail.to_string()),
+        )
     }
+}
+
+fn clock_refused(at: Timestamp) -> Error {
+    Error::invalid_with_hint(
+        format!(
+            "refusing to change the database as if it were {at}: changes happen at the system clock's time"
+        ),
+        "--now and PINPROTECT_NOW are a what-if for commands that only read; run without them \
+         (unset PINPROTECT_NOW), or on a test database turn on `pinprotect settings set clock_override on`",
+    )
 }
 
 /// Checks that `ext` may be an extension of this PBX (not the feature code).
@@ -151,8 +220,12 @@ pub fn run(cli: Cli, console: &mut Console) -> Result<ExitCode> {
         Some(p) => p,
         None => default_db_path()?,
     };
-    let now = cli.global.now.unwrap_or_else(system_now);
-    let mut ctx = Ctx::new(db, now, console);
+    if let (Some(at), true) = (cli.global.now, cli.global.now_from_env) {
+        console.warn(format_args!(
+            "PINPROTECT_NOW is set: answering as if it were {at}; commands that change the database refuse it"
+        ));
+    }
+    let mut ctx = Ctx::new(db, cli.global.now, system_now(), console);
     let code = dispatch(&mut ctx, cli.command)?;
     match ctx.console.flush() {
         // The reader went away (`| head`): the command's answer still stands.

@@ -77,7 +77,7 @@ pub fn enable(
     target: &Target,
     duration: Option<PinDuration>,
 ) -> Result<ExitCode> {
-    let mut store = ctx.open()?;
+    let mut store = ctx.open_for_change()?;
     let count = store.write(|w| {
         if duration.is_none() {
             let missing = w.read().without_duration(target)?;
@@ -126,7 +126,7 @@ pub fn enable(
 }
 
 pub fn disable(ctx: &mut Ctx<'_>, target: &Target) -> Result<ExitCode> {
-    let mut store = ctx.open()?;
+    let mut store = ctx.open_for_change()?;
     let count = store.write(|w| {
         let before = before_change(w, target)?;
         let count = w.disable(target)?;
@@ -153,7 +153,7 @@ pub fn disable(ctx: &mut Ctx<'_>, target: &Target) -> Result<ExitCode> {
 }
 
 pub fn revoke(ctx: &mut Ctx<'_>, target: &Target) -> Result<ExitCode> {
-    let mut store = ctx.open()?;
+    let mut store = ctx.open_for_change()?;
     let now = ctx.now;
     let count = store.write(|w| {
         let before = before_change(w, target)?;
@@ -180,7 +180,7 @@ pub fn revoke(ctx: &mut Ctx<'_>, target: &Target) -> Result<ExitCode> {
 }
 
 pub fn reset_lockout(ctx: &mut Ctx<'_>, ext: &Extension) -> Result<ExitCode> {
-    let mut store = ctx.open()?;
+    let mut store = ctx.open_for_change()?;
     let now = ctx.now;
     let before = store.write(|w| {
         let r = w.read().require(ext)?;

@@ -68,7 +68,7 @@ pub fn show(ctx: &mut Ctx<'_>, format: Format) -> Result<ExitCode> {
 }
 
 pub fn set(ctx: &mut Ctx<'_>, key: &str, value: &str) -> Result<ExitCode> {
-    let mut store = ctx.open()?;
+    let mut store = ctx.open_for_change()?;
     let (old, new) = store.write(|w| {
         let mut settings = w.read().settings()?;
         let old = settings.get(key).unwrap_or_default();

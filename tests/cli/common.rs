@@ -24,10 +24,26 @@ impl Env {
         Env { dir, db }
     }
 
-    /// An initialised, empty database.
+    /// An initialised, empty database whose `clock_override` is on, so
+    /// that the tests can run every command at a fixed time.
     pub fn new() -> Env {
+        let env = Env::default_clock();
+        // Straight into the settings table, so that the fixture leaves no
+        // event in the audit log (`settings set` logs the change).
+        let conn = rusqlite::Connection::open(&env.db).unwrap();
+        conn.execute(
+            "INSERT INTO settings (key, value) VALUES ('clock_override', 'on')",
+            [],
+        )
+        .unwrap();
+        env
+    }
+
+    /// An initialised, empty database as `init` makes it: changes refuse
+    /// `--now`.
+    pub fn default_clock() -> Env {
         let env = Env::empty();
-        env.cmd().arg("init").assert().success();
+        env.real_clock().arg("init").assert().success();
         env
     }
 
@@ -38,6 +54,13 @@ impl Env {
 
     /// The same at another time.
     pub fn at(&self, now: &str) -> Command {
+        let mut c = self.real_clock();
+        c.arg("--now").arg(now);
+        c
+    }
+
+    /// `pinprotect --db DB` on the system clock.
+    pub fn real_clock(&self) -> Command {
         let mut c = Command::new(bin());
         c.env_remove("PINPROTECT_DB")
             .env_remove("PINPROTECT_NOW")
@@ -46,9 +69,7 @@ impl Env {
             .env("XDG_DATA_HOME", self.dir.path().join("xdg"))
             .current_dir(self.dir.path())
             .arg("--db")
-            .arg(&self.db)
-            .arg("--now")
-            .arg(now);
+            .arg(&self.db);
         c
     }
 

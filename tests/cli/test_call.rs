@@ -82,12 +82,18 @@ fn invalid_numbers_and_unknown_extensions() {
             .stderr(predicate::str::contains("error:"));
     }
     env.cmd()
-        .args(["check", "999", "911"])
+        .args(["check", "999", "0049301234567"])
         .assert()
         .code(3)
         .stderr(predicate::str::contains("unknown extension 999"));
-    env.cmd().args(["check", "0100", "911"]).assert().code(3);
-    env.cmd().args(["dial", "999", "911"]).assert().code(3);
+    env.cmd()
+        .args(["check", "0100", "0049301234567"])
+        .assert()
+        .code(3);
+    env.cmd()
+        .args(["dial", "999", "0049301234567"])
+        .assert()
+        .code(3);
     env.cmd()
         .args(["dial", "999", "7777"])
         .write_stdin("4826\n")

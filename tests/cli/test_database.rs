@@ -16,7 +16,7 @@ const COMMANDS: &[&[&str]] = &[
     &["status"],
     &["pins"],
     &["export"],
-    &["check", "100", "911"],
+    &["check", "100", "0049301234567"],
     &["dial", "100", "0049301234567"],
 ];
 
@@ -113,7 +113,7 @@ fn init_creates_folders_and_a_private_file_and_is_idempotent() {
         .stderr(predicate::str::contains("created database"));
     assert_eq!(mode(&nested), 0o600);
     assert_eq!(mode(&env.path("a")), 0o700);
-    env.cmd()
+    env.real_clock()
         .arg("--db")
         .arg(&nested)
         .args(["ext", "add", "100", "--pin-stdin"])

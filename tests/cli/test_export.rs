@@ -173,7 +173,8 @@ fn failed_export_leaves_the_old_file_intact() {
         .args(["export", "--output"])
         .arg(env.path("adir"))
         .assert()
-        .code(2);
+        .code(5)
+        .stderr(predicate::str::contains("it is a folder"));
 }
 
 #[test]

@@ -315,11 +315,11 @@ fn settings_show_set_and_validate() {
     assert_eq!(
         json(&env.stdout(&["settings", "show", "--format", "json"])),
         serde_json::json!({"feature_code": "7777", "emergency_numbers": "911,112,999,000", "outbound_prefix": "",
-            "pin_min_length": "4", "lockout_attempts": "5", "lockout_seconds": "900"})
+            "pin_min_length": "4", "lockout_attempts": "5", "lockout_seconds": "900", "clock_override": "on"})
     );
     assert_eq!(
         env.stdout(&["settings", "show", "--format", "csv"]),
-        "feature_code,emergency_numbers,outbound_prefix,pin_min_length,lockout_attempts,lockout_seconds\n7777,\"911,112,999,000\",,4,5,900\n"
+        "feature_code,emergency_numbers,outbound_prefix,pin_min_length,lockout_attempts,lockout_seconds,clock_override\n7777,\"911,112,999,000\",,4,5,900,on\n"
     );
     let table = env.stdout(&["settings"]);
     assert!(

@@ -122,11 +122,59 @@ pub struct RowError {
 }
 
 impl RowError {
+    /// A problem; the message is escaped and cut, since it may quote input.
     fn new(line: u64, message: impl Into<String>) -> Self {
         RowError {
             line,
-            message: message.into(),
+            message: crate::text::message(&message.into()).to_string(),
         }
+    }
+}
+
+/// The longest line an import reads: a longer one stops the import.
+pub const MAX_LINE_BYTES: u64 = 1024 * 1024;
+
+/// Passes bytes through until a line grows longer than [`MAX_LINE_BYTES`],
+/// then fails with an error naming the line, so that no line is ever held
+/// in memory whole.
+pub struct LineLimit<R> {
+    inner: R,
+    line: u64,
+    in_line: u64,
+}
+
+impl<R> LineLimit<R> {
+    pub fn new(inner: R) -> Self {
+        LineLimit {
+            inner,
+            line: 1,
+            in_line: 0,
+        }
+    }
+}
+
+impl<R: Read> Read for LineLimit<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        for &b in &buf[..n] {
+            if b == b'\n' {
+                self.line += 1;
+                self.in_line = 0;
+            } else {
+                self.in_line += 1;
+                if self.in_line > MAX_LINE_BYTES {
+                    return Err(io::Error::new(
+                        io::ErrorKind::InvalidData,
+                        format!(
+                            "line {} is longer than {} MiB; the import stops there",
+                            self.line,
+                            MAX_LINE_BYTES / (1024 * 1024)
+                        ),
+                    ));
+                }
+            }
+        }
+        Ok(n)
     }
 }
 
@@ -410,7 +458,10 @@ fn parse_bool(line: u64, column: &str, value: &str) -> std::result::Result<Optio
         "false" | "0" => Ok(Some(false)),
         other => Err(RowError::new(
             line,
-            format!("{column}: '{other}' is not true/false or 1/0"),
+            format!(
+                "{column}: '{}' is not true/false or 1/0",
+                crate::text::shown(other)
+            ),
         )),
     }
 }
@@ -427,7 +478,10 @@ fn parse_secs(
     v.parse::<i64>().map(FieldEdit::Set).map_err(|_| {
         RowError::new(
             line,
-            format!("{column}: '{v}' is not a whole number of seconds"),
+            format!(
+                "{column}: '{}' is not a whole number of seconds",
+                crate::text::shown(v)
+            ),
         )
     })
 }
@@ -758,7 +812,10 @@ fn read_voicemail_conf(mut input: impl BufRead, sink: &mut Sink<'_>) -> Result<(
         if content.starts_with('#') {
             sink(Err(RowError::new(
                 number,
-                format!("'{content}' is not followed; import the included file on its own"),
+                format!(
+                    "'{}' is not followed; import the included file on its own",
+                    crate::text::shown(content)
+                ),
             )))?;
             continue;
         }

@@ -66,6 +66,8 @@ pub struct ListWriter<'w, W: Write> {
     table_rows: Vec<Vec<String>>,
     count: u64,
     spreadsheet_safe: bool,
+    /// Escape control and invisible format characters in tables and CSV.
+    escape: bool,
 }
 
 /// The words people see for a field: the JSON key, shortened where the
@@ -113,7 +115,15 @@ impl<'w, W: Write> ListWriter<'w, W> {
             table_rows: Vec::new(),
             count: 0,
             spreadsheet_safe: false,
+            escape: true,
         }
+    }
+
+    /// Writes CSV values exactly as stored, for exports that must round
+    /// trip byte for byte (whose values were checked on the way in).
+    pub fn verbatim(mut self) -> Self {
+        self.escape = false;
+        self
     }
 
     /// In CSV, prefixes cells that start with `=`, `+`, `-`, `@`, a tab or
@@ -148,9 +158,26 @@ impl<'w, W: Write> ListWriter<'w, W> {
 
     pub fn write(&mut self, record: &impl Record) -> Result<()> {
         match self.format {
-            Format::Table => self.table_rows.push(record.table_cells()),
+            // Nothing raw reaches a terminal: control and invisible format
+            // characters are escaped in tables and CSV (JSON escapes by its
+            // own rules).
+            Format::Table => self.table_rows.push(
+                record
+                    .table_cells()
+                    .into_iter()
+                    .map(|c| crate::text::escaped(&c).into_owned())
+                    .collect(),
+            ),
             Format::Csv => {
-                let mut fields = record.csv_fields();
+                let escape = self.escape;
+                let mut fields: Vec<Cow<'_, str>> = record
+                    .csv_fields()
+                    .into_iter()
+                    .map(|f| match crate::text::escaped(&f) {
+                        Cow::Owned(e) if escape => Cow::Owned(e),
+                        _ => f,
+                    })
+                    .collect();
                 if self.spreadsheet_safe {
                     for f in &mut fields {
                         if spreadsheet_unsafe(f) {
@@ -513,8 +540,9 @@ mod tests {
 
     fn both(format: Format, rows: &[Mixed], safe: bool) -> (String, String) {
         let mut slow = Vec::new();
-        let mut w =
-            ListWriter::new(format, vec!["a", "n", "b", "t"], &mut slow).spreadsheet_safe(safe);
+        let mut w = ListWriter::new(format, vec!["a", "n", "b", "t"], &mut slow)
+            .spreadsheet_safe(safe)
+            .verbatim();
         for r in rows {
             w.write(r).unwrap();
         }
@@ -576,7 +604,9 @@ mod tests {
             },
         ];
         let mut out = Vec::new();
-        let mut w = ListWriter::new(Format::Csv, vec!["a", "b"], &mut out).spreadsheet_safe(true);
+        let mut w = ListWriter::new(Format::Csv, vec!["a", "b"], &mut out)
+            .spreadsheet_safe(true)
+            .verbatim();
         for r in &rows {
             w.write(r).unwrap();
         }

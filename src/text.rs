@@ -60,20 +60,30 @@ pub fn escaped(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// How many characters of a message built from input (an import problem)
+/// are shown.
+pub const MESSAGE_CHARS: usize = 400;
+
 /// A user-supplied value for a message: escaped as [`escaped`] does and cut
 /// after [`SHOWN_CHARS`] characters with `...`.
 pub fn shown(s: &str) -> Shown<'_> {
-    Shown(s)
+    Shown(s, SHOWN_CHARS)
 }
 
-/// See [`shown`].
-pub struct Shown<'a>(&'a str);
+/// A message that quotes input (a parser's error, say): escaped and cut
+/// after [`MESSAGE_CHARS`] characters.
+pub fn message(s: &str) -> Shown<'_> {
+    Shown(s, MESSAGE_CHARS)
+}
+
+/// See [`shown`] and [`message`].
+pub struct Shown<'a>(&'a str, usize);
 
 impl fmt::Display for Shown<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut out = String::new();
         for (i, c) in self.0.chars().enumerate() {
-            if i == SHOWN_CHARS {
+            if i == self.1 {
                 out.push_str("...");
                 break;
             }

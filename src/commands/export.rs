@@ -17,8 +17,15 @@ use crate::output::{
 };
 use crate::policy::{Email, Extension, Name, PinDuration, Timestamp};
 use crate::store::{Store, Target};
+use crate::weakpin::weakness;
 
-const PINS_HEADERS: [&str; 4] = ["extension", "first_name", "last_name", "voicemail_pin"];
+const PINS_HEADERS: [&str; 5] = [
+    "extension",
+    "first_name",
+    "last_name",
+    "voicemail_pin",
+    "weak_pin",
+];
 
 #[derive(Serialize)]
 struct PinRow<'a> {
@@ -26,6 +33,9 @@ struct PinRow<'a> {
     first_name: Option<&'a str>,
     last_name: Option<&'a str>,
     voicemail_pin: &'a str,
+    /// Which weak-PIN rule the PIN breaks: shown only next to the PIN,
+    /// never in `audit` or the log, where it would narrow the PIN down.
+    weak_pin: Option<String>,
 }
 
 impl Record for PinRow<'_> {
@@ -35,6 +45,7 @@ impl Record for PinRow<'_> {
             opt_field(self.first_name.as_ref()),
             opt_field(self.last_name.as_ref()),
             self.voicemail_pin.into(),
+            opt_field(self.weak_pin.as_ref()),
         ]
     }
 }
@@ -79,6 +90,7 @@ pub fn pins(ctx: &mut Ctx<'_>, exts: &[Extension], format: Format) -> Result<Exi
             ctx.log(w, EventKind::PinsShown, None, what)
         })
         .map_err(not_logged)?;
+    let min_len = store.read().settings()?.pin_min_length;
     list_records(
         ctx,
         &store,
@@ -91,6 +103,7 @@ pub fn pins(ctx: &mut Ctx<'_>, exts: &[Extension], format: Format) -> Result<Exi
                 first_name: r.first_name.as_ref().map(Name::as_str),
                 last_name: r.last_name.as_ref().map(Name::as_str),
                 voicemail_pin: r.pin.expose(),
+                weak_pin: weakness(&r.pin, &r.number, min_len).map(|w| w.to_string()),
             })
         },
     )
@@ -132,7 +145,8 @@ fn write_export(
     let (format, with_pins) = (opts.format, opts.with_pins);
     if format == ExportFormat::ThreeCx {
         let mut w = ListWriter::new(Format::Csv, THREECX_V20_HEADER.to_vec(), out)
-            .spreadsheet_safe(opts.spreadsheet_safe);
+            .spreadsheet_safe(opts.spreadsheet_safe)
+            .verbatim();
         store.read().for_each_extension(|r| {
             w.write(&ThreeCxRow {
                 number: r.number.as_str(),

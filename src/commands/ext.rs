@@ -5,6 +5,7 @@ use std::str::FromStr;
 
 use serde::Serialize;
 
+use super::WEAK_PIN_ALLOWED;
 use super::protect::ProtectionView;
 use super::{
     Ctx, check_extension_number, check_pin_strength, generate_pin, list_records, pin_from_stdin,
@@ -104,8 +105,8 @@ pub fn add(
             ""
         };
         ctx.log(w, EventKind::ExtensionAdded, Some(ext), how)?;
-        if let Some(weak) = weak {
-            ctx.log(w, EventKind::WeakPinAllowed, Some(ext), weak)?;
+        if weak.is_some() {
+            ctx.log(w, EventKind::WeakPinAllowed, Some(ext), WEAK_PIN_ALLOWED)?;
         }
         Ok(())
     })?;
@@ -192,8 +193,8 @@ fn set_pin(
             (false, None) => String::new(),
         };
         ctx.log(w, EventKind::PinChanged, Some(ext), detail)?;
-        if let Some(weak) = weak {
-            ctx.log(w, EventKind::WeakPinAllowed, Some(ext), weak)?;
+        if weak.is_some() {
+            ctx.log(w, EventKind::WeakPinAllowed, Some(ext), WEAK_PIN_ALLOWED)?;
         }
         Ok(ended)
     })?;

@@ -9,7 +9,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use super::{Ctx, generate_pin, print_generated_pin};
 use crate::audit::EventKind;
 use crate::error::{Error, ExitCode, Result};
-use crate::input::{ImportRecord, InputFormat, RowError, detect, read_records};
+use crate::input::{ImportRecord, InputFormat, LineLimit, RowError, detect, read_records};
 use crate::policy::{Grant, Pin, PinDuration, Protection};
 use crate::settings::Settings;
 use crate::store::{ExtensionRecord, FieldEdit, RecordInserter, Writer};
@@ -127,7 +127,7 @@ fn apply(
                 w,
                 EventKind::WeakPinAllowed,
                 Some(&rec.number),
-                format_args!("{weak} (import)"),
+                format_args!("{} (import)", super::WEAK_PIN_ALLOWED),
             )?;
         }
     }
@@ -193,17 +193,20 @@ fn open_input(file: &Path, bar: &ProgressBar) -> Result<(Box<dyn BufRead>, Strin
     } else {
         let f = File::open(file).map_err(|e| {
             Error::invalid_with_hint(
-                format!("cannot open {}: {e}", file.display()),
+                format!("cannot open {}: {e}", crate::text::path(file)),
                 "give the path of the file to import, or - for standard input",
             )
         })?;
         if let Ok(m) = f.metadata() {
             if m.is_dir() {
-                return Err(Error::invalid(format!("{} is a folder", file.display())));
+                return Err(Error::invalid(format!(
+                    "{} is a folder",
+                    crate::text::path(file)
+                )));
             }
             bar.set_length(m.len());
         }
-        (Box::new(f), file.display().to_string())
+        (Box::new(f), crate::text::path(file))
     };
     let mut input: Box<dyn BufRead> =
         Box::new(BufReader::with_capacity(64 * 1024, bar.wrap_read(reader)));
@@ -255,6 +258,11 @@ pub fn import(ctx: &mut Ctx<'_>, file: &Path, opts: &ImportOptions) -> Result<Ex
             detect(path, head)
         }
     };
+    // Line-based formats never hold an overlong line in memory. (A JSON
+    // array, as `export --format json` writes it, is one line.)
+    if format != InputFormat::Json {
+        input = Box::new(BufReader::with_capacity(64 * 1024, LineLimit::new(input)));
+    }
     let mut errors: Vec<RowError> = Vec::new();
     let mut error_count: u64 = 0;
     let tally = store.write_if(|w| {

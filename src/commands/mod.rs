@@ -148,6 +148,10 @@ pub fn check_extension_number(settings: &Settings, ext: &Extension) -> Result<()
         .map_err(|e| Error::invalid_with_hint(e.0, "choose another extension number"))
 }
 
+/// The audit-log detail of an accepted weak PIN: never which rule it
+/// breaks, which would narrow the PIN down.
+pub const WEAK_PIN_ALLOWED: &str = "a weak PIN accepted with --allow-weak";
+
 /// Applies the weak-PIN policy to a PIN chosen by a person: a weak PIN is
 /// refused unless `allow_weak`, and then its weakness is returned so that
 /// the caller logs the override.

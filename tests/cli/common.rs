@@ -30,13 +30,19 @@ impl Env {
         let env = Env::default_clock();
         // Straight into the settings table, so that the fixture leaves no
         // event in the audit log (`settings set` logs the change).
-        let conn = rusqlite::Connection::open(&env.db).unwrap();
+        env.set_clock_override(true);
+        env
+    }
+
+    /// Sets `clock_override` straight in the database, leaving no event.
+    pub fn set_clock_override(&self, on: bool) {
+        let conn = rusqlite::Connection::open(&self.db).unwrap();
         conn.execute(
-            "INSERT INTO settings (key, value) VALUES ('clock_override', 'on')",
-            [],
+            "INSERT INTO settings (key, value) VALUES ('clock_override', ?1) \
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [if on { "on" } else { "off" }],
         )
         .unwrap();
-        env
     }
 
     /// An initialised, empty database as `init` makes it: changes refuse

@@ -135,7 +135,7 @@ fn init_creates_folders_and_a_private_file_and_is_idempotent() {
         .unwrap();
     assert_eq!(
         String::from_utf8(out.stdout).unwrap(),
-        "extension,first_name,last_name,voicemail_pin\n100,,,4826\n"
+        "extension,first_name,last_name,voicemail_pin,weak_pin\n100,,,4826,\n"
     );
 }
 

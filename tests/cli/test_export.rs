@@ -204,18 +204,24 @@ fn pins_in_every_format() {
     let env = varied();
     assert_eq!(
         env.stdout(&["pins", "0100", "99", "--format", "csv"]),
-        "extension,first_name,last_name,voicemail_pin\n0100,Zoë,\"O'Brien, \"\"Jr\"\"\",0042\n99,,,9182\n"
+        "extension,first_name,last_name,voicemail_pin,weak_pin\n0100,Zoë,\"O'Brien, \"\"Jr\"\"\",0042,\n99,,,9182,\n"
     );
     let v = json(&env.stdout(&["pins", "--format", "json"]));
     assert_eq!(
         v[2],
-        serde_json::json!({"extension": "0100", "first_name": "Zoë", "last_name": "O'Brien, \"Jr\"", "voicemail_pin": "0042"})
+        serde_json::json!({"extension": "0100", "first_name": "Zoë", "last_name": "O'Brien, \"Jr\"", "voicemail_pin": "0042", "weak_pin": null})
     );
     let table = env.stdout(&["pins"]);
     let header = regex_header(&table);
     assert_eq!(
         header,
-        ["EXTENSION", "FIRST NAME", "LAST NAME", "VOICEMAIL PIN"],
+        [
+            "EXTENSION",
+            "FIRST NAME",
+            "LAST NAME",
+            "VOICEMAIL PIN",
+            "WEAK PIN"
+        ],
         "{table}"
     );
     assert!(

@@ -35,7 +35,7 @@ fn add_with_a_piped_pin_keeps_leading_zeros() {
     );
     assert_eq!(
         env.stdout(&["pins", "0100", "--format", "csv"]),
-        "extension,first_name,last_name,voicemail_pin\n0100,Zoë,\"O'Brien, \"\"Jr\"\"\",0042\n"
+        "extension,first_name,last_name,voicemail_pin,weak_pin\n0100,Zoë,\"O'Brien, \"\"Jr\"\"\",0042,\n"
     );
 }
 
@@ -159,7 +159,7 @@ fn add_rejects_bad_input_and_writes_nothing() {
     }
     assert_eq!(
         env.stdout(&["pins", "--format", "csv"]),
-        "extension,first_name,last_name,voicemail_pin\n100,,,4826\n"
+        "extension,first_name,last_name,voicemail_pin,weak_pin\n100,,,4826,\n"
     );
 }
 

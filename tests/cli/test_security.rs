@@ -226,7 +226,7 @@ fn weak_pins_are_refused_everywhere_unless_allowed() {
     }
     assert_eq!(
         env.stdout(&["pins", "--format", "csv"]),
-        "extension,first_name,last_name,voicemail_pin\n100,,,4826\n4826,,,5937\n"
+        "extension,first_name,last_name,voicemail_pin,weak_pin\n100,,,4826,\n4826,,,5937,\n"
     );
     env.cmd()
         .args(["ext", "remove", "100", "4826", "--yes"])
@@ -299,11 +299,17 @@ fn weak_pins_are_refused_everywhere_unless_allowed() {
     assert_eq!(
         allowed,
         [
-            ("102".to_string(), "a run of consecutive digits".to_string()),
-            ("100".to_string(), "one digit repeated".to_string()),
+            (
+                "102".to_string(),
+                "a weak PIN accepted with --allow-weak".to_string()
+            ),
+            (
+                "100".to_string(),
+                "a weak PIN accepted with --allow-weak".to_string()
+            ),
             (
                 "200".to_string(),
-                "one of the most common PINs (import)".to_string()
+                "a weak PIN accepted with --allow-weak (import)".to_string()
             ),
         ]
     );
@@ -431,12 +437,20 @@ fn outbound_prefix_feature_code_and_emergency_list_are_honoured() {
 fn audit_reports_weak_shared_and_unprotected_without_pins() {
     let env = Env::new();
     env.add_protected("100", "4826", "5m");
+    // The test database's clock_override is a finding of its own.
+    env.cmd()
+        .args(["audit", "--format", "csv"])
+        .assert()
+        .code(1)
+        .stdout("extension,finding,detail\n,clock_override,clock_override is on: changes may be made at any time given with --now\n");
+    env.set_clock_override(false);
     env.cmd()
         .args(["audit"])
         .assert()
         .code(0)
         .stdout("")
         .stderr(predicate::str::contains("audit: no weak PINs"));
+    env.set_clock_override(true);
     env.add("101", "5937");
     env.add_protected("102", "5937", "5m");
     env.cmd()
@@ -448,6 +462,7 @@ fn audit_reports_weak_shared_and_unprotected_without_pins() {
         .args(["enable", "103", "--duration", "5m"])
         .assert()
         .success();
+    env.set_clock_override(false);
     let out = env
         .cmd()
         .args(["audit", "--format", "json"])
@@ -459,7 +474,7 @@ fn audit_reports_weak_shared_and_unprotected_without_pins() {
         json(&stdout),
         serde_json::json!([
             {"extension": "101", "finding": "not_protected", "detail": "outbound calls need no PIN"},
-            {"extension": "103", "finding": "weak_pin", "detail": "one digit repeated"},
+            {"extension": "103", "finding": "weak_pin", "detail": "the PIN is weak; `pinprotect pins EXT` shows why"},
             {"extension": "101", "finding": "shared_pin", "detail": "same PIN as 102"},
             {"extension": "102", "finding": "shared_pin", "detail": "same PIN as 101"},
         ])

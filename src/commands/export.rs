@@ -50,22 +50,6 @@ impl Record for PinRow<'_> {
     }
 }
 
-/// The error when the viewing of PINs cannot be written to the audit log:
-/// then no PIN is shown.
-fn not_logged(err: Error) -> Error {
-    match err {
-        Error::Database { message, .. } => Error::database(
-            format!("{message}; no PINs shown"),
-            Some(
-                "PINs are shown only once the audit log records it, which needs write access \
-                 to the database file and its folder; --no-pins exports leave them out"
-                    .into(),
-            ),
-        ),
-        other => other,
-    }
-}
-
 pub fn pins(ctx: &mut Ctx<'_>, exts: &[Extension], format: Format) -> Result<ExitCode> {
     let mut store = ctx.open_to_log()?;
     let target = Target::of(exts);
@@ -89,7 +73,7 @@ pub fn pins(ctx: &mut Ctx<'_>, exts: &[Extension], format: Format) -> Result<Exi
             };
             ctx.log(w, EventKind::PinsShown, None, what)
         })
-        .map_err(not_logged)?;
+        .map_err(super::cannot_log)?;
     let min_len = store.read().settings()?.pin_min_length;
     list_records(
         ctx,
@@ -253,7 +237,7 @@ pub fn export(ctx: &mut Ctx<'_>, opts: &ExportOptions, output: Option<&Path>) ->
                                 ),
                             )
                         })
-                        .map_err(not_logged)
+                        .map_err(super::cannot_log)
                 },
             )?;
             ctx.console.info(format_args!(
@@ -279,7 +263,7 @@ pub fn export(ctx: &mut Ctx<'_>, opts: &ExportOptions, output: Option<&Path>) ->
                         format_args!("{format_name}, {pins}, to standard output"),
                     )
                 })
-                .map_err(not_logged)?;
+                .map_err(super::cannot_log)?;
             write_export(&store, now, opts, ctx.console.out())?;
         }
     }

@@ -74,7 +74,14 @@ impl<'a> Ctx<'a> {
     /// showed (`pins`, `export`): its events carry the system clock's time
     /// even when `--now` is given.
     pub fn open_to_log(&self) -> Result<Store> {
-        Store::open(&self.db)
+        Store::open(&self.db).map_err(|e| {
+            // Readable but not writable: say why nothing is shown.
+            if Store::open_read_only(&self.db).is_ok() {
+                cannot_log(e)
+            } else {
+                e
+            }
+        })
     }
 
     /// Opens the database for a command that changes it. Changes happen at
@@ -126,6 +133,22 @@ impl<'a> Ctx<'a> {
             ext,
             &crate::text::escaped(&detail.to_string()),
         )
+    }
+}
+
+/// The error when the viewing of PINs cannot be written to the audit log:
+/// then no PIN is shown.
+pub fn cannot_log(err: Error) -> Error {
+    match err {
+        Error::Database { message, .. } => Error::database(
+            format!("{message}; no PINs shown"),
+            Some(
+                "PINs are shown only once the audit log records it, which needs write access \
+                 to the database file and its folder"
+                    .into(),
+            ),
+        ),
+        other => other,
     }
 }
 

@@ -16,3 +16,4 @@ mod test_protect;
 mod test_readme;
 mod test_scale;
 mod test_security;
+mod test_trust;

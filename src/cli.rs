@@ -9,7 +9,8 @@ use crate::policy::{DialedNumber, Extension, PinDuration, Timestamp};
 const AFTER_HELP: &str = "\
 Exit status: 0 success, permitted or PIN accepted; 1 denied or PIN rejected;
 2 usage or invalid input; 3 unknown extension; 4 database problem;
-5 output could not be written.
+5 output could not be written or was refused. An emergency number is always
+exit 0 for check and dial.
 
 Examples:
   pinprotect init
@@ -137,7 +138,12 @@ pub enum Command {
 
     /// Export all extensions in numeric order to CSV, JSON, JSON lines or 3CX CSV
     #[command(
-        after_help = "Examples:\n  pinprotect export --output extensions.csv\n  pinprotect export --format json --no-pins\n  pinprotect export --format 3cx --output 3cx-import.csv"
+        after_help = "--output refuses (exit 5, nothing written, nothing logged) a device, FIFO,
+socket or folder, a link into /dev or /proc, and the database and its -wal,
+-shm and -journal files by any path. The export is logged before the file
+appears; if it cannot be logged, no file appears (exit 4).
+
+Examples:\n  pinprotect export --output extensions.csv\n  pinprotect export --format json --no-pins\n  pinprotect export --format 3cx --output 3cx-import.csv"
     )]
     Export {
         /// Output format
@@ -219,6 +225,10 @@ Examples:
     #[command(
         after_help = "Decision, first match wins: emergency number, feature code, an existing
 extension (internal), EXT not protected, EXT unlocked; otherwise locked.
+An emergency number is permitted (exit 0) even for an unknown EXT, and even
+when the database is missing, unreadable, busy or damaged (then the built-in
+911, 112, 999 and 000, also after a prefix, with a warning on stderr).
+--now answers as if it were that time; nothing is changed.
 
 Examples:
   pinprotect check 100 911
@@ -251,7 +261,8 @@ Examples:
     #[command(
         after_help = "Settings: feature_code (default 7777), emergency_numbers (911,112,999,000),
 outbound_prefix (empty), pin_min_length (4, from 4 to 10), lockout_attempts
-(5, from 1 to 100), lockout_seconds (900).
+(5, from 1 to 100), lockout_seconds (900), clock_override (off; on lets
+changes run at a time given with --now, for test and demo databases only).
 
 Examples:
   pinprotect settings
@@ -471,7 +482,7 @@ pub enum SettingsCommand {
         after_help = "Examples:\n  pinprotect settings set feature_code '*77'\n  pinprotect settings set emergency_numbers 911,112\n  pinprotect settings set pin_min_length 6"
     )]
     Set {
-        /// feature_code, emergency_numbers, outbound_prefix, pin_min_length, lockout_attempts or lockout_seconds
+        /// feature_code, emergency_numbers, outbound_prefix, pin_min_length, lockout_attempts, lockout_seconds or clock_override
         #[arg(value_name = "KEY")]
         key: String,
 

@@ -40,10 +40,8 @@ pub fn check_output_target(path: &Path, db: &Path) -> Result<()> {
         .iter()
         .map(|s| crate::store::companion(db, s))
         .collect();
-    if let Ok(canonical) = fs::canonicalize(path) {
-        if canonical.starts_with("/proc") || canonical.starts_with("/dev") {
-            return Err(refused(path, "it is a device or process file", REGULAR));
-        }
+    if leads_into_dev_or_proc(path) {
+        return Err(refused(path, "it is a device or process file", REGULAR));
     }
     match fs::metadata(path) {
         Ok(m) if m.is_dir() => return Err(refused(path, "it is a folder", REGULAR)),
@@ -86,6 +84,39 @@ pub fn check_output_target(path: &Path, db: &Path) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// True when `path` lies in /dev or /proc, or is a symbolic link whose
+/// chain passes through them (`/dev/stdout`, a link to `/proc/self/fd/1`),
+/// whatever the chain ends at.
+fn leads_into_dev_or_proc(path: &Path) -> bool {
+    let special = |p: &Path| p.starts_with("/dev") || p.starts_with("/proc");
+    let mut current = match std::path::absolute(path) {
+        Ok(p) => p,
+        Err(_) => return false,
+    };
+    for _ in 0..40 {
+        let parent = current
+            .parent()
+            .map(|d| fs::canonicalize(d).unwrap_or(d.to_owned()));
+        let resolved = match (&parent, current.file_name()) {
+            (Some(d), Some(name)) => d.join(name),
+            _ => current.clone(),
+        };
+        if special(&current) || special(&resolved) {
+            return true;
+        }
+        match fs::read_link(&resolved) {
+            Ok(target) => {
+                current = match &parent {
+                    Some(d) if target.is_relative() => d.join(target),
+                    _ => target,
+                }
+            }
+            Err(_) => return false,
+        }
+    }
+    true
 }
 
 /// True for a name that [`write_atomically`] gives its temporary files.
@@ -211,6 +242,24 @@ mod tests {
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "new");
         let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o600);
+    }
+
+    #[test]
+    fn dev_and_proc_are_found_through_links() {
+        let dir = tempfile::tempdir().unwrap();
+        let link = dir.path().join("out");
+        std::os::unix::fs::symlink("/proc/self/fd/1", &link).unwrap();
+        assert!(leads_into_dev_or_proc(&link));
+        let hop = dir.path().join("hop");
+        std::os::unix::fs::symlink("out", &hop).unwrap();
+        assert!(leads_into_dev_or_proc(&hop));
+        assert!(leads_into_dev_or_proc(Path::new("/dev/stdout")));
+        assert!(leads_into_dev_or_proc(Path::new("/dev/../dev/null")));
+        let plain = dir.path().join("plain.csv");
+        assert!(!leads_into_dev_or_proc(&plain));
+        let to_plain = dir.path().join("to-plain");
+        std::os::unix::fs::symlink(&plain, &to_plain).unwrap();
+        assert!(!leads_into_dev_or_proc(&to_plain));
     }
 
     #[test]

@@ -140,21 +140,24 @@ const EXIT_STATUS: [(&str, &str); 6] = [
     ),
     (
         "2",
-        "Usage error or invalid input: a bad value, a duplicate extension, a collision with the feature code, a missing --yes or PIN, an invalid import record.",
+        "Usage error or invalid input: a bad value, a duplicate extension, a collision with the feature code, a missing --yes or PIN, an invalid import record, a change asked for at a time given with --now while clock_override is off.",
     ),
     ("3", "Unknown extension."),
     (
         "4",
-        "Database problem: missing, not a pinprotect database, damaged, a schema newer than this binary, or busy past the timeout.",
+        "Database problem: missing, not a regular file, not a pinprotect database, damaged, a schema newer than this binary, busy past the timeout, or not writable where the command must write (pins and export log first). Never for an emergency number with check or dial.",
     ),
-    ("5", "An output file could not be written."),
+    (
+        "5",
+        "An output file could not be written, or --output names something pinprotect will not replace: a device, FIFO, socket or folder, or the database and its files.",
+    ),
 ];
 
 const ENVIRONMENT: [(&str, &str); 3] = [
     ("PINPROTECT_DB", "The database file, as with --db."),
     (
         "PINPROTECT_NOW",
-        "An RFC 3339 time used as the current time, as with --now.",
+        "An RFC 3339 time to answer at, as with --now: a what-if for commands that only read; commands that change the database refuse it unless clock_override is on. A warning says when it is set.",
     ),
     (
         "NO_COLOR",
@@ -162,13 +165,16 @@ const ENVIRONMENT: [(&str, &str); 3] = [
     ),
 ];
 
-const SECURITY: [&str; 6] = [
-    "Voicemail PINs are stored readable, because administrators must be able to show a user their PIN (pinprotect pins). The database is therefore created with mode 0600 (its -wal and -shm files follow), in folders created 0700, and export files are written with mode 0600. Whoever can read the database can read every PIN.",
-    "A PIN is never taken from the command line, which other users can read: it comes from standard input (--pin-stdin), a hidden prompt, or the generator. Error messages, the audit log and the audit report never show a PIN.",
+const SECURITY: [&str; 9] = [
+    "Voicemail PINs are stored readable, because administrators must be able to show a user their PIN (pinprotect pins). The database is therefore created with mode 0600 (its -wal and -shm files follow), in folders created 0700, and export files are written with mode 0600. Whoever can read the database can read every PIN. Changed and removed PINs are overwritten in the file (secure_delete), not left in free pages.",
+    "A PIN is never taken from the command line, which other users can read: it comes from standard input (--pin-stdin), a hidden prompt, or the generator. Error messages, the audit log and the audit report never show a PIN. pins and export write their audit event first and show nothing when it cannot be written.",
     "After lockout_attempts wrong PINs in a row (default 5), PIN entry for the extension is refused for lockout_seconds (default 900), even with the right PIN; pinprotect reset-lockout clears it.",
-    "Weak PINs (too short, one digit repeated, runs such as 1234, equal to the extension, the 20 most common PINs) are refused unless --allow-weak, which is logged; pinprotect audit reports weak and shared PINs.",
-    "Changes, grants, wrong PINs, lockouts, shown PINs, exports and imports are appended to an audit log that cannot be edited; pinprotect log shows it.",
-    "Emergency numbers (911, 112, 999, 000 by default) are never blocked.",
+    "Weak PINs (too short, one digit repeated, runs such as 1234, equal to the extension, the 20 most common PINs) are refused unless --allow-weak, which is logged; pinprotect audit reports weak and shared PINs without saying which rule a PIN breaks (pins shows that, next to the PIN).",
+    "Changes, grants, wrong PINs, lockouts, shown PINs, exports and imports are appended to an audit log that cannot be edited; pinprotect log shows it. Changes happen at the system clock's time: --now and PINPROTECT_NOW are refused for them unless the database's clock_override setting is on, which audit reports.",
+    "Emergency numbers (911, 112, 999, 000 by default) are never blocked: check and dial permit them before anything else, for unknown callers too, and when the database is missing, unreadable, busy or damaged they permit the built-in numbers (also after a prefix of 1 to 4 digits) with a warning.",
+    "--db and --output refuse devices, FIFOs, sockets and folders before anything touches them; --output also refuses the database and its -wal, -shm and -journal files by any path.",
+    "User-supplied text echoed in messages, tables, CSV listings and the audit log has control and invisible Unicode format characters escaped (\\x1b, \\n, \\u{202e}) and is cut short in messages.",
+    "Commands that only read open the database read-only, so a user with read access may run check and status.",
 ];
 
 /// The main page: the clap sections, then exit status, environment, files,

@@ -1029,3 +1029,23 @@ fn a_changed_pin_leaves_no_trace_in_the_database_file() {
         "extension,first_name,last_name,voicemail_pin,weak_pin\n100,,,5928374,\n"
     );
 }
+
+#[test]
+fn output_to_dev_stdout_redirected_to_a_file_leaves_dev_alone() {
+    let env = Env::new();
+    env.add("100", "4826");
+    let redirected = env.path("redirected.txt");
+    let file = std::fs::File::create(&redirected).unwrap();
+    let link_before = std::fs::read_link("/dev/stdout").unwrap();
+    let out = Command::new(bin())
+        .arg("--db")
+        .arg(&env.db)
+        .args(["--now", NOW, "export", "--output", "/dev/stdout"])
+        .stdout(file)
+        .stderr(Stdio::piped())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(5));
+    assert_eq!(std::fs::read_link("/dev/stdout").unwrap(), link_before);
+    assert_eq!(std::fs::read(&redirected).unwrap(), b"");
+}

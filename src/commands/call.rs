@@ -59,7 +59,12 @@ fn decision(
     ext: &Extension,
     number: &DialedNumber,
 ) -> Result<Decision> {
-    if let Some(d) = plan.emergency_decision(number) {
+    if let Some(mut d) = plan.emergency_decision(number) {
+        // Nothing about the caller may stand in the way; its grant is
+        // reported when it can be read.
+        if let Ok(Some(caller)) = reader.extension(ext) {
+            d.unlocked_until = caller.protection.state(ctx.now).unlocked_until();
+        }
         return Ok(d);
     }
     let caller = reader.require(ext)?;

@@ -128,7 +128,7 @@ impl<'a> Ctx<'a> {
     ) -> Result<()> {
         w.log_event(
             self.logged_at,
-            self.user(),
+            &crate::text::escaped(self.user()),
             kind.name(),
             ext,
             &crate::text::escaped(&detail.to_string()),

@@ -349,6 +349,14 @@ fn emergency_numbers_are_permitted_whatever_else_is_wrong() {
         .args(["check", "555", "0049301234567"])
         .assert()
         .code(3);
+    // A known caller's grant is still reported.
+    env.add_protected("101", "5937", "5m");
+    env.dial_pin("101", "5937", NOW).code(0);
+    let v = json(&env.stdout(&["check", "101", "911", "--format", "json"]));
+    assert_eq!(
+        (&v["reason"], &v["unlocked_until"]),
+        (&"emergency".into(), &"2026-11-26T09:05:00Z".into())
+    );
 
     // A missing database: permitted, with a warning that says why.
     let missing = Env::empty();

@@ -3,10 +3,14 @@
 //!
 //! The pure decision core is [`policy`] (value types and the call rule),
 //! with [`lockout`], [`weakpin`] and [`settings`]; all SQL is in [`store`];
-//! output rendering in [`output`]; the commands in [`commands`]. The binary only
+//! output rendering in [`output`]; the AGI protocol as bytes in [`agi`]
+//! (its runner and the FastAGI server are `commands::agi` and
+//! `commands::serve`); user text made safe to show in [`text`]; the
+//! commands in [`commands`]. The binary only
 //! parses the command line, calls [`commands::run`] and turns the result
 //! into an exit code.
 
+pub mod agi;
 pub mod audit;
 pub mod cli;
 pub mod commands;
@@ -16,6 +20,7 @@ pub mod fsutil;
 pub mod generate;
 pub mod input;
 pub mod lockout;
+pub mod net;
 pub mod output;
 pub mod policy;
 pub mod settings;

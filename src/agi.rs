@@ -1,0 +1,617 @@
+//! The Asterisk Gateway Interface (AGI and FastAGI) as bytes: the
+//! environment block Asterisk sends first, the commands pinprotect sends,
+//! and the replies and events Asterisk answers with. Pure: no I/O here;
+//! the runner in `commands::agi` moves the bytes.
+//!
+//! Built against transcripts of a real Asterisk 22: every reply is one line
+//! `CODE text`, except `520-` usage replies that run over several lines up
+//! to a `520 ` line; FastAGI may send a line `HANGUP` (an event, not a
+//! reply) before any reply; `200 result=-1` and `511` mean the caller is
+//! gone.
+
+use std::fmt;
+
+/// The longest line pinprotect accepts from Asterisk.
+pub const MAX_LINE_BYTES: usize = 8 * 1024;
+/// The most environment lines pinprotect accepts before the blank line.
+pub const MAX_ENV_LINES: usize = 200;
+
+/// Why bytes from Asterisk could not be understood.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProtocolError(pub String);
+
+impl fmt::Display for ProtocolError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for ProtocolError {}
+
+/// A line without its `\n` (and a `\r` before it).
+fn trim_line(line: &[u8]) -> &[u8] {
+    let line = line.strip_suffix(b"\n").unwrap_or(line);
+    line.strip_suffix(b"\r").unwrap_or(line)
+}
+
+/// The environment block: `agi_name: value` lines up to a blank line.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Environment {
+    vars: Vec<(String, String)>,
+}
+
+impl Environment {
+    /// The value of `agi_NAME` (give the name without `agi_`).
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.vars
+            .iter()
+            .find(|(k, _)| k.strip_prefix("agi_") == Some(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// `agi_arg_1`, `agi_arg_2`, ... in order, up to the first missing one.
+    pub fn args(&self) -> Vec<&str> {
+        (1..).map_while(|i| self.get(&format!("arg_{i}"))).collect()
+    }
+
+    /// Whether this came over FastAGI.
+    pub fn is_network(&self) -> bool {
+        self.get("network") == Some("yes")
+    }
+
+    /// The request and its arguments. For FastAGI the request is the path
+    /// of the URL (`agi://host/check?x=1` gives `check`), or, when the path
+    /// is empty, the first argument; for AGI it is the first argument.
+    pub fn request(&self) -> (Option<String>, Vec<String>) {
+        let mut args: Vec<String> = self.args().into_iter().map(String::from).collect();
+        if self.is_network() {
+            let script = self.get("network_script").unwrap_or("");
+            let path = script.split('?').next().unwrap_or("").trim_matches('/');
+            if !path.is_empty() {
+                // `agi://host/check,100,0049...` is not how Asterisk passes
+                // arguments (they come as agi_arg_N), but a path with commas
+                // is split the same way for convenience.
+                let mut parts = path.split(',').map(String::from);
+                let request = parts.next();
+                let mut rest: Vec<String> = parts.collect();
+                rest.append(&mut args);
+                return (request, rest);
+            }
+        }
+        if args.is_empty() {
+            (None, args)
+        } else {
+            let request = args.remove(0);
+            (Some(request), args)
+        }
+    }
+}
+
+/// Collects the environment block a line at a time.
+#[derive(Debug, Default)]
+pub struct EnvironmentReader {
+    env: Environment,
+    lines: usize,
+}
+
+impl EnvironmentReader {
+    /// Takes one line (with or without its `\n`). Returns the environment
+    /// when the line is the blank line that ends it.
+    pub fn push(&mut self, line: &[u8]) -> Result<Option<Environment>, ProtocolError> {
+        let line = trim_line(line);
+        if line.is_empty() {
+            return Ok(Some(std::mem::take(&mut self.env)));
+        }
+        self.lines += 1;
+        if self.lines > MAX_ENV_LINES {
+            return Err(ProtocolError(format!(
+                "the environment block has more than {MAX_ENV_LINES} lines"
+            )));
+        }
+        let text = std::str::from_utf8(line)
+            .map_err(|_| ProtocolError("an environment line is not UTF-8".into()))?;
+        let Some((name, value)) = text.split_once(": ").or_else(|| {
+            // `agi_accountcode: ` arrives with its space; a bare colon too.
+            text.strip_suffix(':').map(|n| (n, ""))
+        }) else {
+            return Err(ProtocolError(format!(
+                "not an environment line: '{}'",
+                crate::text::shown(text)
+            )));
+        };
+        if !name.starts_with("agi_") {
+            return Err(ProtocolError(format!(
+                "not an environment line: '{}'",
+                crate::text::shown(text)
+            )));
+        }
+        self.env.vars.push((name.to_owned(), value.to_owned()));
+        Ok(None)
+    }
+}
+
+/// What one line from Asterisk is, after the environment block.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Line {
+    /// `200 result=N [extra]`.
+    Ok { result: String, extra: String },
+    /// `511 ...`: the channel is dead (the caller hung up).
+    DeadChannel,
+    /// `510 ...`: Asterisk does not know the command.
+    Unknown,
+    /// `520-...`: the first line of a usage reply that runs on; read lines
+    /// up to [`Line::UsageEnd`].
+    UsageStart,
+    /// `520 ...`: a usage reply, or the end of one.
+    UsageEnd,
+    /// `HANGUP`: the FastAGI event that the caller hung up; not a reply.
+    Hangup,
+    /// Another three-digit code.
+    Other { code: u16, text: String },
+    /// A line inside a `520-` usage reply.
+    Text,
+}
+
+impl Line {
+    /// Parses one line; `in_usage` is true inside a `520-` reply.
+    pub fn parse(line: &[u8], in_usage: bool) -> Result<Line, ProtocolError> {
+        let line = trim_line(line);
+        if line.len() > MAX_LINE_BYTES {
+            return Err(ProtocolError("a reply line is too long".into()));
+        }
+        let text = String::from_utf8_lossy(line);
+        if text == "HANGUP" {
+            return Ok(Line::Hangup);
+        }
+        let code = text
+            .get(..3)
+            .filter(|c| c.bytes().all(|b| b.is_ascii_digit()))
+            .and_then(|c| c.parse::<u16>().ok());
+        let sep = text.as_bytes().get(3).copied();
+        let Some(code) = code.filter(|_| matches!(sep, None | Some(b' ') | Some(b'-'))) else {
+            if in_usage {
+                return Ok(Line::Text);
+            }
+            return Err(ProtocolError(format!(
+                "not an AGI reply: '{}'",
+                crate::text::shown(&text)
+            )));
+        };
+        let rest = text.get(4..).unwrap_or("");
+        Ok(match (code, sep) {
+            (520, Some(b'-')) => Line::UsageStart,
+            (520, _) => Line::UsageEnd,
+            (_, _) if in_usage => Line::Text,
+            (200, _) => {
+                let rest = rest.strip_prefix("result=").ok_or_else(|| {
+                    ProtocolError(format!(
+                        "a 200 reply without result=: '{}'",
+                        crate::text::shown(&text)
+                    ))
+                })?;
+                let (result, extra) = rest.split_once(' ').unwrap_or((rest, ""));
+                Line::Ok {
+                    result: result.to_owned(),
+                    extra: extra.to_owned(),
+                }
+            }
+            (511, _) => Line::DeadChannel,
+            (510, _) => Line::Unknown,
+            (code, _) => Line::Other {
+                code,
+                text: rest.to_owned(),
+            },
+        })
+    }
+}
+
+/// The reply to one command, once the whole of it has been read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reply {
+    /// `200 result=N [extra]`, N not -1.
+    Ok { result: String, extra: String },
+    /// The caller is gone: `200 result=-1` or `511`.
+    Gone,
+    /// `510`, `520` or another code: the command failed.
+    Failed(String),
+}
+
+/// Collects the lines of one reply, noting `HANGUP` events on the way.
+#[derive(Debug, Default)]
+pub struct ReplyReader {
+    in_usage: bool,
+    /// A `HANGUP` event arrived.
+    pub hangup: bool,
+}
+
+impl ReplyReader {
+    /// Takes one line; returns the reply when it is complete.
+    pub fn push(&mut self, line: &[u8]) -> Result<Option<Reply>, ProtocolError> {
+        match Line::parse(line, self.in_usage)? {
+            Line::Hangup => {
+                self.hangup = true;
+                Ok(None)
+            }
+            Line::UsageStart => {
+                self.in_usage = true;
+                Ok(None)
+            }
+            Line::Text => Ok(None),
+            Line::UsageEnd => {
+                self.in_usage = false;
+                Ok(Some(Reply::Failed("520 invalid command syntax".into())))
+            }
+            Line::Ok { result, .. } if result == "-1" => Ok(Some(Reply::Gone)),
+            Line::Ok { result, extra } => Ok(Some(Reply::Ok { result, extra })),
+            Line::DeadChannel => Ok(Some(Reply::Gone)),
+            Line::Unknown => Ok(Some(Reply::Failed("510 invalid or unknown command".into()))),
+            Line::Other { code, text } => Ok(Some(Reply::Failed(format!(
+                "{code} {}",
+                crate::text::shown(&text)
+            )))),
+        }
+    }
+}
+
+/// What `GET DATA` collected.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Entered {
+    /// Digits (and `*`), ended by `#`, by the maximum or by the timeout.
+    Digits(String),
+    /// Nothing: a bare `#`, or silence until the timeout.
+    Nothing,
+}
+
+impl Entered {
+    /// Reads a `GET DATA` result: `1234`, `1234 (timeout)`, empty,
+    /// ` (timeout)`.
+    pub fn from_result(result: &str) -> Entered {
+        if result.is_empty() {
+            Entered::Nothing
+        } else {
+            Entered::Digits(result.to_owned())
+        }
+    }
+}
+
+/// A command pinprotect sends.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command<'a> {
+    Answer,
+    StreamFile(&'a str),
+    GetData {
+        prompt: &'a str,
+        timeout_ms: u32,
+        max_digits: u32,
+    },
+    SetVariable {
+        name: &'a str,
+        value: &'a str,
+    },
+    Verbose(&'a str),
+    Hangup,
+}
+
+/// An argument as Asterisk's parser reads it: in double quotes, with `"`
+/// and `\` escaped by a backslash; control characters are dropped.
+fn quoted(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' | '\\' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// A sound or variable name: letters, digits and `_-/.`; anything else
+/// would change the command.
+fn plain(s: &str) -> bool {
+    !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'/' | b'.'))
+}
+
+impl Command<'_> {
+    /// The command line, with its `\n`.
+    pub fn to_line(&self) -> Result<String, ProtocolError> {
+        let check = |name: &str| {
+            if plain(name) {
+                Ok(())
+            } else {
+                Err(ProtocolError(format!(
+                    "'{}' is not a plain sound or variable name",
+                    crate::text::shown(name)
+                )))
+            }
+        };
+        Ok(match self {
+            Command::Answer => "ANSWER\n".into(),
+            Command::StreamFile(sound) => {
+                check(sound)?;
+                format!("STREAM FILE {sound} \"\"\n")
+            }
+            Command::GetData {
+                prompt,
+                timeout_ms,
+                max_digits,
+            } => {
+                check(prompt)?;
+                format!("GET DATA {prompt} {timeout_ms} {max_digits}\n")
+            }
+            Command::SetVariable { name, value } => {
+                check(name)?;
+                format!("SET VARIABLE {name} {}\n", quoted(value))
+            }
+            Command::Verbose(message) => format!("VERBOSE {} 1\n", quoted(message)),
+            Command::Hangup => "HANGUP\n".into(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Transcripts of a real Asterisk 22 (copied from the reference data).
+    fn transcripts() -> String {
+        format!("{}/tests/fixtures/asterisk-agi", env!("CARGO_MANIFEST_DIR"))
+    }
+
+    /// The `AST->AGI` lines of a transcript, as bytes.
+    fn from_asterisk(name: &str) -> Vec<Vec<u8>> {
+        let path = format!("{}/{name}", transcripts());
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+        text.lines()
+            .filter_map(|l| l.split_once("AST->AGI b").map(|(_, b)| b))
+            .map(unquote_python_bytes)
+            .collect()
+    }
+
+    fn unquote_python_bytes(s: &str) -> Vec<u8> {
+        let quote = s.as_bytes()[0];
+        let inner = &s[1..s.len() - 1];
+        let mut out = Vec::new();
+        let mut chars = inner.bytes();
+        while let Some(b) = chars.next() {
+            if b != b'\\' {
+                out.push(b);
+                continue;
+            }
+            match chars.next() {
+                Some(b'n') => out.push(b'\n'),
+                Some(b'r') => out.push(b'\r'),
+                Some(b't') => out.push(b'\t'),
+                Some(b'x') => {
+                    let h: String = [chars.next().unwrap(), chars.next().unwrap()]
+                        .iter()
+                        .map(|&c| c as char)
+                        .collect();
+                    out.push(u8::from_str_radix(&h, 16).unwrap());
+                }
+                Some(c) => out.push(c),
+                None => {}
+            }
+        }
+        let _ = quote;
+        out
+    }
+
+    fn env_of(lines: &[Vec<u8>]) -> (Environment, usize) {
+        let mut r = EnvironmentReader::default();
+        for (i, l) in lines.iter().enumerate() {
+            if let Some(env) = r.push(l).unwrap() {
+                return (env, i + 1);
+            }
+        }
+        panic!("no blank line");
+    }
+
+    #[test]
+    fn environment_of_a_local_agi_call() {
+        let lines = from_asterisk("b1-pin-local-correct.agi.log");
+        let (env, used) = env_of(&lines);
+        assert_eq!(env.get("callerid"), Some("201"));
+        assert_eq!(env.get("extension"), Some("7777"));
+        assert_eq!(env.get("accountcode"), Some(""));
+        assert!(!env.is_network());
+        assert_eq!(env.request(), (Some("pin".into()), vec!["201".into()]));
+        // The replies that follow, in order.
+        let mut replies = Vec::new();
+        let mut r = ReplyReader::default();
+        for l in &lines[used..] {
+            if let Some(reply) = r.push(l).unwrap() {
+                replies.push(reply);
+            }
+        }
+        assert_eq!(
+            replies[2],
+            Reply::Ok {
+                result: "1234".into(),
+                extra: String::new()
+            }
+        );
+    }
+
+    #[test]
+    fn environment_and_arguments_of_fastagi() {
+        let lines = from_asterisk("g2-args-fast.fastagi.log");
+        let (env, _) = env_of(&lines);
+        assert!(env.is_network());
+        // The path (`agi://127.0.0.1:4573/pinprotect?x=1&y=a%20b`) is the
+        // request, without its query; the arguments come as agi_arg_N.
+        let (request, args) = env.request();
+        assert_eq!(request.as_deref(), Some("pinprotect"), "{env:?}");
+        assert_eq!(args, ["args", "a b", "c,d", "", "last"]);
+    }
+
+    #[test]
+    fn fastagi_path_is_the_request() {
+        let mut r = EnvironmentReader::default();
+        for l in [
+            "agi_network: yes\n",
+            "agi_network_script: check?x=1\n",
+            "agi_arg_1: 100\n",
+            "agi_arg_2: 0049301234567\n",
+            "\n",
+        ] {
+            if let Some(env) = r.push(l.as_bytes()).unwrap() {
+                assert_eq!(
+                    env.request(),
+                    (
+                        Some("check".into()),
+                        vec!["100".into(), "0049301234567".into()]
+                    )
+                );
+                return;
+            }
+        }
+        panic!("no environment");
+    }
+
+    #[test]
+    fn hangup_events_usage_replies_and_dead_channels() {
+        // d8: GET DATA gets -1, then a HANGUP line arrives before the reply
+        // to the next command, then 511 on a dead channel.
+        let mut r = ReplyReader::default();
+        assert_eq!(r.push(b"200 result=-1\n").unwrap(), Some(Reply::Gone));
+        let mut r = ReplyReader::default();
+        assert_eq!(r.push(b"HANGUP\n").unwrap(), None);
+        assert!(r.hangup);
+        assert_eq!(
+            r.push(b"200 result=1\n").unwrap(),
+            Some(Reply::Ok {
+                result: "1".into(),
+                extra: String::new()
+            })
+        );
+        let mut r = ReplyReader::default();
+        assert_eq!(
+            r.push(b"511 Command Not Permitted on a dead channel or intercept routine\n")
+                .unwrap(),
+            Some(Reply::Gone)
+        );
+        // A multi-line usage reply.
+        let mut r = ReplyReader::default();
+        assert_eq!(
+            r.push(b"520-Invalid command syntax.  Proper usage follows:\n")
+                .unwrap(),
+            None
+        );
+        assert_eq!(
+            r.push(b" Usage: GET DATA <file to be streamed> [timeout] [maxdigits]\n")
+                .unwrap(),
+            None
+        );
+        assert_eq!(r.push(b"200 text that looks like a reply\n").unwrap(), None);
+        assert!(matches!(
+            r.push(b"520 End of proper usage.\n").unwrap(),
+            Some(Reply::Failed(_))
+        ));
+        let mut r = ReplyReader::default();
+        assert!(matches!(
+            r.push(b"510 Invalid or unknown command\n").unwrap(),
+            Some(Reply::Failed(_))
+        ));
+        assert!(Line::parse(b"garbage", false).is_err());
+        assert_eq!(
+            Line::parse(b"200 result=1234 (timeout)\r\n", false).unwrap(),
+            Line::Ok {
+                result: "1234".into(),
+                extra: "(timeout)".into()
+            }
+        );
+    }
+
+    #[test]
+    fn every_reply_line_of_every_transcript_parses() {
+        let entries = std::fs::read_dir(transcripts()).unwrap();
+        let mut seen = 0;
+        for entry in entries {
+            let name = entry.unwrap().file_name().into_string().unwrap();
+            if !(name.ends_with(".agi.log") || name.ends_with(".fastagi.log")) {
+                continue;
+            }
+            let lines = from_asterisk(&name);
+            let mut env = EnvironmentReader::default();
+            let mut rest = None;
+            for (i, l) in lines.iter().enumerate() {
+                if env
+                    .push(l)
+                    .unwrap_or_else(|e| panic!("{name}: {e}"))
+                    .is_some()
+                {
+                    rest = Some(i + 1);
+                    break;
+                }
+            }
+            let Some(start) = rest else { continue };
+            let mut r = ReplyReader::default();
+            for l in &lines[start..] {
+                r.push(l).unwrap_or_else(|e| panic!("{name}: {e}"));
+                seen += 1;
+            }
+        }
+        assert!(seen > 50, "{seen}");
+    }
+
+    #[test]
+    fn get_data_results() {
+        assert_eq!(Entered::from_result(""), Entered::Nothing);
+        assert_eq!(Entered::from_result("1234"), Entered::Digits("1234".into()));
+        assert_eq!(Entered::from_result("*"), Entered::Digits("*".into()));
+    }
+
+    #[test]
+    fn commands_quote_their_arguments() {
+        assert_eq!(Command::Answer.to_line().unwrap(), "ANSWER\n");
+        assert_eq!(
+            Command::StreamFile("beep").to_line().unwrap(),
+            "STREAM FILE beep \"\"\n"
+        );
+        assert_eq!(
+            Command::GetData {
+                prompt: "agent-pass",
+                timeout_ms: 10000,
+                max_digits: 10
+            }
+            .to_line()
+            .unwrap(),
+            "GET DATA agent-pass 10000 10\n"
+        );
+        assert_eq!(
+            Command::SetVariable {
+                name: "PINPROTECT_UNTIL",
+                value: "2026-11-26T09:05:00Z"
+            }
+            .to_line()
+            .unwrap(),
+            "SET VARIABLE PINPROTECT_UNTIL \"2026-11-26T09:05:00Z\"\n"
+        );
+        assert_eq!(
+            Command::SetVariable {
+                name: "X",
+                value: "a \"b\" \\ c\nd"
+            }
+            .to_line()
+            .unwrap(),
+            "SET VARIABLE X \"a \\\"b\\\" \\\\ cd\"\n"
+        );
+        assert!(Command::StreamFile("beep\nHANGUP").to_line().is_err());
+        assert!(
+            Command::SetVariable {
+                name: "A B",
+                value: ""
+            }
+            .to_line()
+            .is_err()
+        );
+    }
+}

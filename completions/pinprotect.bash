@@ -16,6 +16,9 @@ _pinprotect() {
             ",$1")
                 cmd="pinprotect"
                 ;;
+            pinprotect,agi)
+                cmd="pinprotect__subcmd__agi"
+                ;;
             pinprotect,audit)
                 cmd="pinprotect__subcmd__audit"
                 ;;
@@ -67,6 +70,9 @@ _pinprotect() {
             pinprotect,revoke)
                 cmd="pinprotect__subcmd__revoke"
                 ;;
+            pinprotect,serve)
+                cmd="pinprotect__subcmd__serve"
+                ;;
             pinprotect,settings)
                 cmd="pinprotect__subcmd__settings"
                 ;;
@@ -114,6 +120,9 @@ _pinprotect() {
                 ;;
             pinprotect__subcmd__ext__subcmd__help,show)
                 cmd="pinprotect__subcmd__ext__subcmd__help__subcmd__show"
+                ;;
+            pinprotect__subcmd__help,agi)
+                cmd="pinprotect__subcmd__help__subcmd__agi"
                 ;;
             pinprotect__subcmd__help,audit)
                 cmd="pinprotect__subcmd__help__subcmd__audit"
@@ -165,6 +174,9 @@ _pinprotect() {
                 ;;
             pinprotect__subcmd__help,revoke)
                 cmd="pinprotect__subcmd__help__subcmd__revoke"
+                ;;
+            pinprotect__subcmd__help,serve)
+                cmd="pinprotect__subcmd__help__subcmd__serve"
                 ;;
             pinprotect__subcmd__help,settings)
                 cmd="pinprotect__subcmd__help__subcmd__settings"
@@ -221,8 +233,45 @@ _pinprotect() {
 
     case "${cmd}" in
         pinprotect)
-            opts="-q -h -V --db --now --color --quiet --help --version init ext enable disable revoke status pins export import dial check reset-lockout settings audit log completions generate-files demo help"
+            opts="-q -h -V --db --now --color --quiet --help --version init ext enable disable revoke status pins export import dial check reset-lockout settings audit log completions generate-files agi serve demo help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --db)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --now)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pinprotect__subcmd__agi)
+            opts="-q -h --db --now --color --quiet --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1064,8 +1113,22 @@ _pinprotect() {
             return 0
             ;;
         pinprotect__subcmd__help)
-            opts="init ext enable disable revoke status pins export import dial check reset-lockout settings audit log completions generate-files demo help"
+            opts="init ext enable disable revoke status pins export import dial check reset-lockout settings audit log completions generate-files agi serve demo help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pinprotect__subcmd__help__subcmd__agi)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1399,6 +1462,20 @@ _pinprotect() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        pinprotect__subcmd__help__subcmd__serve)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         pinprotect__subcmd__help__subcmd__settings)
             opts="show set"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1687,6 +1764,59 @@ _pinprotect() {
                 return 0
             fi
             case "${prev}" in
+                --db)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --now)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pinprotect__subcmd__serve)
+            opts="-q -h --listen --allow --max-calls --grace --db --now --color --quiet --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --listen)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --allow)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-calls)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --grace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --db)
                     local oldifs
                     if [ -n "${IFS+x}" ]; then

@@ -44,6 +44,8 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
             cand log 'Show the audit log: who changed what, unlocked whom, saw which PINs'
             cand completions 'Print the completion script for a shell'
             cand generate-files 'Regenerate completions/ and man/ below DIR (for maintainers)'
+            cand agi 'Answer Asterisk for one call over AGI on standard input and output'
+            cand serve 'Answer Asterisk''s calls over FastAGI (agi://HOST:4573/REQUEST)'
             cand demo 'A narrated tour on a throwaway database (never yours)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -365,6 +367,28 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
+        &'pinprotect;agi'= {
+            cand --db 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]'
+            cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on'
+            cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
+            cand -q 'Print no messages, only data and errors'
+            cand --quiet 'Print no messages, only data and errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'pinprotect;serve'= {
+            cand --listen 'Address and port to listen on (repeatable)'
+            cand --allow 'Peers allowed to connect: an address or ADDRESS/BITS (repeatable) [default: 127.0.0.0/8, ::1]'
+            cand --max-calls 'Calls at once; further connections are closed at once'
+            cand --grace 'Seconds that calls in progress may take to finish after SIGTERM'
+            cand --db 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]'
+            cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on'
+            cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
+            cand -q 'Print no messages, only data and errors'
+            cand --quiet 'Print no messages, only data and errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
         &'pinprotect;demo'= {
             cand --db 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]'
             cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on'
@@ -392,6 +416,8 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
             cand log 'Show the audit log: who changed what, unlocked whom, saw which PINs'
             cand completions 'Print the completion script for a shell'
             cand generate-files 'Regenerate completions/ and man/ below DIR (for maintainers)'
+            cand agi 'Answer Asterisk for one call over AGI on standard input and output'
+            cand serve 'Answer Asterisk''s calls over FastAGI (agi://HOST:4573/REQUEST)'
             cand demo 'A narrated tour on a throwaway database (never yours)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -452,6 +478,10 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
         &'pinprotect;help;completions'= {
         }
         &'pinprotect;help;generate-files'= {
+        }
+        &'pinprotect;help;agi'= {
+        }
+        &'pinprotect;help;serve'= {
         }
         &'pinprotect;help;demo'= {
         }

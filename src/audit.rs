@@ -21,10 +21,11 @@ pub enum EventKind {
     Export,
     Import,
     SettingsChanged,
+    CallDenied,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 18] = [
+    pub const ALL: [EventKind; 19] = [
         EventKind::ExtensionAdded,
         EventKind::ExtensionEdited,
         EventKind::ExtensionRemoved,
@@ -43,6 +44,7 @@ impl EventKind {
         EventKind::Export,
         EventKind::Import,
         EventKind::SettingsChanged,
+        EventKind::CallDenied,
     ];
 
     pub fn name(self) -> &'static str {
@@ -65,6 +67,7 @@ impl EventKind {
             EventKind::Export => "export",
             EventKind::Import => "import",
             EventKind::SettingsChanged => "settings_changed",
+            EventKind::CallDenied => "call_denied",
         }
     }
 }

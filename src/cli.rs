@@ -262,7 +262,11 @@ Examples:
         after_help = "Settings: feature_code (default 7777), emergency_numbers (911,112,999,000),
 outbound_prefix (empty), pin_min_length (4, from 4 to 10), lockout_attempts
 (5, from 1 to 100), lockout_seconds (900), clock_override (off; on lets
-changes run at a time given with --now, for test and demo databases only).
+changes run at a time given with --now, for test and demo databases only);
+for the 7777 flow over AGI: agi_pin_prompt (agent-pass), agi_granted_prompt
+(auth-thankyou), agi_wrong_pin_prompt (auth-incorrect), agi_refused_prompt
+(cannot-complete-as-dialed), agi_goodbye_prompt (vm-goodbye),
+agi_pin_timeout_seconds (10), agi_pin_tries (3).
 
 Examples:
   pinprotect settings
@@ -326,6 +330,69 @@ Examples:
     GenerateFiles {
         #[arg(value_name = "DIR", default_value = ".")]
         dir: PathBuf,
+    },
+
+    /// Answer Asterisk for one call over AGI on standard input and output
+    #[command(
+        after_help = "Started by Asterisk's AGI() for one call; speaks AGI on standard input and
+output (nothing else goes to standard output) and writes one line about the
+call on standard error. The request is the first argument:
+
+  check[,EXT[,NUMBER]]  may EXT call NUMBER? EXT defaults to the caller ID,
+                        NUMBER to the dialed extension. Sets PINPROTECT_RESULT
+                        (permitted, denied or error), PINPROTECT_REASON and
+                        PINPROTECT_UNTIL. Plays nothing.
+  unlock[,EXT]          the 7777 flow: answers, asks for the PIN, grants the
+                        window as `dial EXT 7777` does, hangs up. Sets
+                        PINPROTECT_RESULT (granted, wrong_pin, locked_out,
+                        timeout, hangup, not_protected, unknown_extension,
+                        error) and PINPROTECT_UNTIL.
+
+Examples (extensions.conf; link /var/lib/asterisk/agi-bin/pinprotect to the binary):
+  same => n,AGI(pinprotect,check,${CALLERID(num)},${EXTEN})
+  exten => 7777,1,AGI(pinprotect,unlock,${CALLERID(num)})"
+    )]
+    Agi {
+        /// The request and its arguments, as AGI() passes them (also read from the environment block)
+        #[arg(
+            value_name = "ARG",
+            trailing_var_arg = true,
+            allow_hyphen_values = true
+        )]
+        args: Vec<String>,
+    },
+
+    /// Answer Asterisk's calls over FastAGI (agi://HOST:4573/REQUEST)
+    #[command(
+        after_help = "A FastAGI server for AGI(agi://HOST[:PORT]/REQUEST,...): the requests and
+variables of `pinprotect agi` (check, unlock), the path of the URL naming the
+request. Every call runs on its own, so a slow call never delays another. One
+line per call on standard error (request, extension, number, result, time in
+ms; never a PIN). SIGTERM or SIGINT stops accepting calls, lets the calls in
+progress finish within --grace, and exits 0. Peers outside --allow are closed
+at once; a peer that sends no environment block within 5 s is dropped.
+
+Examples:
+  pinprotect --db /var/lib/pinprotect/pbx.sqlite3 serve
+  pinprotect serve --listen 0.0.0.0:4573 --allow 192.0.2.10 --allow 127.0.0.1
+  same => n,AGI(agi://127.0.0.1/check,${CALLERID(num)},${EXTEN})"
+    )]
+    Serve {
+        /// Address and port to listen on (repeatable)
+        #[arg(long, value_name = "ADDR:PORT", default_value = "127.0.0.1:4573")]
+        listen: Vec<std::net::SocketAddr>,
+
+        /// Peers allowed to connect: an address or ADDRESS/BITS (repeatable) [default: 127.0.0.0/8, ::1]
+        #[arg(long, value_name = "CIDR")]
+        allow: Vec<crate::net::Cidr>,
+
+        /// Calls at once; further connections are closed at once
+        #[arg(long, value_name = "N", default_value_t = 256, value_parser = clap::value_parser!(u32).range(1..=10000))]
+        max_calls: u32,
+
+        /// Seconds that calls in progress may take to finish after SIGTERM
+        #[arg(long, value_name = "SECONDS", default_value_t = 10)]
+        grace: u64,
     },
 
     /// A narrated tour on a throwaway database (never yours)
@@ -482,7 +549,7 @@ pub enum SettingsCommand {
         after_help = "Examples:\n  pinprotect settings set feature_code '*77'\n  pinprotect settings set emergency_numbers 911,112\n  pinprotect settings set pin_min_length 6"
     )]
     Set {
-        /// feature_code, emergency_numbers, outbound_prefix, pin_min_length, lockout_attempts, lockout_seconds or clock_override
+        /// A setting, such as feature_code or lockout_attempts (`pinprotect settings` lists them all)
         #[arg(value_name = "KEY")]
         key: String,
 

@@ -7,7 +7,7 @@ use crate::lockout::LockoutPolicy;
 use crate::policy::{DialPlan, FeatureCode, ParseError, Pin};
 
 /// Every setting, in the order `settings show` lists them.
-pub const KEYS: [&str; 7] = [
+pub const KEYS: [&str; 14] = [
     "feature_code",
     "emergency_numbers",
     "outbound_prefix",
@@ -15,7 +15,68 @@ pub const KEYS: [&str; 7] = [
     "lockout_attempts",
     "lockout_seconds",
     "clock_override",
+    "agi_pin_prompt",
+    "agi_granted_prompt",
+    "agi_wrong_pin_prompt",
+    "agi_refused_prompt",
+    "agi_goodbye_prompt",
+    "agi_pin_timeout_seconds",
+    "agi_pin_tries",
 ];
+
+/// What the 7777 flow over AGI plays and how it collects the PIN. Sounds
+/// are names of Asterisk sound files; the defaults are in Asterisk's core
+/// English sounds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AgiSettings {
+    /// Asks for the PIN (`agent-pass`, as Authenticate() uses).
+    pub pin_prompt: String,
+    /// After a right PIN (`auth-thankyou`).
+    pub granted_prompt: String,
+    /// After a wrong PIN (`auth-incorrect`).
+    pub wrong_pin_prompt: String,
+    /// When PIN entry is locked out or refused (`cannot-complete-as-dialed`).
+    pub refused_prompt: String,
+    /// Before hanging up otherwise (`vm-goodbye`).
+    pub goodbye_prompt: String,
+    /// How long GET DATA waits after the prompt and between digits.
+    pub pin_timeout_seconds: u32,
+    /// Wrong PINs one call may enter before it is hung up (3, as 3CX).
+    pub pin_tries: u32,
+}
+
+impl Default for AgiSettings {
+    fn default() -> Self {
+        AgiSettings {
+            pin_prompt: "agent-pass".into(),
+            granted_prompt: "auth-thankyou".into(),
+            wrong_pin_prompt: "auth-incorrect".into(),
+            refused_prompt: "cannot-complete-as-dialed".into(),
+            goodbye_prompt: "vm-goodbye".into(),
+            pin_timeout_seconds: 10,
+            pin_tries: 3,
+        }
+    }
+}
+
+/// A sound name: letters, digits, `_`, `-` and `/` (for a folder).
+fn sound(key: &str, value: &str) -> Result<String, ParseError> {
+    let v = value.trim();
+    let ok = !v.is_empty()
+        && v.len() <= 100
+        && !v.starts_with('/')
+        && !v.contains("..")
+        && v.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'/' | b'.'));
+    if ok {
+        Ok(v.to_owned())
+    } else {
+        Err(ParseError(format!(
+            "{key} must be an Asterisk sound name such as agent-pass (letters, digits, _ - . and /), not '{}'",
+            crate::text::shown(value)
+        )))
+    }
+}
 
 /// The longest lockout: seven days.
 pub const MAX_LOCKOUT_SECONDS: u32 = 7 * 24 * 3600;
@@ -29,6 +90,7 @@ pub struct Settings {
     /// Whether commands that change the database may run at a time given
     /// with `--now` (test and demo databases only). Off by default.
     pub clock_override: bool,
+    pub agi: AgiSettings,
 }
 
 impl Default for Settings {
@@ -38,6 +100,7 @@ impl Default for Settings {
             pin_min_length: Pin::MIN_LEN,
             lockout: LockoutPolicy::default(),
             clock_override: false,
+            agi: AgiSettings::default(),
         }
     }
 }
@@ -109,6 +172,15 @@ impl Settings {
                     }
                 }
             }
+            "agi_pin_prompt" => self.agi.pin_prompt = sound(key, value)?,
+            "agi_granted_prompt" => self.agi.granted_prompt = sound(key, value)?,
+            "agi_wrong_pin_prompt" => self.agi.wrong_pin_prompt = sound(key, value)?,
+            "agi_refused_prompt" => self.agi.refused_prompt = sound(key, value)?,
+            "agi_goodbye_prompt" => self.agi.goodbye_prompt = sound(key, value)?,
+            "agi_pin_timeout_seconds" => {
+                self.agi.pin_timeout_seconds = number_in(key, value, 1, 60)?
+            }
+            "agi_pin_tries" => self.agi.pin_tries = number_in(key, value, 1, 10)?,
             other => {
                 return Err(ParseError(format!(
                     "unknown setting '{}'; the settings are {}",
@@ -136,6 +208,13 @@ impl Settings {
             "lockout_attempts" => self.lockout.attempts.to_string(),
             "lockout_seconds" => self.lockout.seconds.to_string(),
             "clock_override" => (if self.clock_override { "on" } else { "off" }).to_string(),
+            "agi_pin_prompt" => self.agi.pin_prompt.clone(),
+            "agi_granted_prompt" => self.agi.granted_prompt.clone(),
+            "agi_wrong_pin_prompt" => self.agi.wrong_pin_prompt.clone(),
+            "agi_refused_prompt" => self.agi.refused_prompt.clone(),
+            "agi_goodbye_prompt" => self.agi.goodbye_prompt.clone(),
+            "agi_pin_timeout_seconds" => self.agi.pin_timeout_seconds.to_string(),
+            "agi_pin_tries" => self.agi.pin_tries.to_string(),
             _ => return None,
         })
     }
@@ -162,7 +241,22 @@ mod tests {
         let shown: Vec<String> = KEYS.iter().map(|k| s.get(k).unwrap()).collect();
         assert_eq!(
             shown,
-            ["7777", "911,112,999,000", "", "4", "5", "900", "off"]
+            [
+                "7777",
+                "911,112,999,000",
+                "",
+                "4",
+                "5",
+                "900",
+                "off",
+                "agent-pass",
+                "auth-thankyou",
+                "auth-incorrect",
+                "cannot-complete-as-dialed",
+                "vm-goodbye",
+                "10",
+                "3"
+            ]
         );
     }
 
@@ -176,8 +270,24 @@ mod tests {
         s.set("lockout_attempts", "3").unwrap();
         s.set("lockout_seconds", "60").unwrap();
         s.set("clock_override", "On").unwrap();
+        s.set("agi_pin_prompt", "custom/enter-pin").unwrap();
+        s.set("agi_pin_timeout_seconds", "5").unwrap();
+        s.set("agi_pin_tries", "1").unwrap();
         let shown: Vec<String> = KEYS.iter().map(|k| s.get(k).unwrap()).collect();
-        assert_eq!(shown, ["*77#", "112,911", "9", "6", "3", "60", "on"]);
+        assert_eq!(
+            &shown[..8],
+            [
+                "*77#",
+                "112,911",
+                "9",
+                "6",
+                "3",
+                "60",
+                "on",
+                "custom/enter-pin"
+            ]
+        );
+        assert_eq!(&shown[12..], ["5", "1"]);
         s.set("outbound_prefix", "").unwrap();
         assert_eq!(s.plan.outbound_prefix, "");
         for (key, bad) in [
@@ -196,6 +306,12 @@ mod tests {
             ("lockout_seconds", "604801"),
             ("lockout_seconds", "15m"),
             ("clock_override", "yes"),
+            ("agi_pin_prompt", "a b"),
+            ("agi_pin_prompt", "x\nHANGUP"),
+            ("agi_pin_prompt", "/etc/passwd"),
+            ("agi_pin_prompt", "../x"),
+            ("agi_pin_timeout_seconds", "0"),
+            ("agi_pin_tries", "11"),
             ("colour", "red"),
             ("feature_code", "112"),
             ("emergency_numbers", "*77#,911"),

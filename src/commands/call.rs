@@ -95,7 +95,7 @@ fn open_for_call(ctx: &Ctx<'_>, number: &DialedNumber, access: Access) -> Result
 /// Emergency first: when the database cannot answer (missing, unreadable,
 /// busy, damaged, foreign), a built-in emergency number is still permitted,
 /// with a warning that says why. Any other number gets the error.
-fn emergency_despite(
+pub fn emergency_despite(
     ctx: &mut Ctx<'_>,
     number: &DialedNumber,
     err: Error,
@@ -151,22 +151,33 @@ struct CheckJson<'a> {
     unlocked_until: Option<String>,
 }
 
-pub fn check(
+/// The decision for `ext` calling `number` now, as `check` gives it:
+/// emergency numbers first (also when the database cannot answer), then
+/// the rule. The same for `check`, `agi` and `serve`.
+pub fn call_decision(
     ctx: &mut Ctx<'_>,
     ext: &Extension,
     number: &DialedNumber,
-    format: CheckFormat,
-) -> Result<ExitCode> {
+) -> Result<(DialPlan, Decision)> {
     let answer = (|| {
         let store = open_for_call(ctx, number, Access::Read)?;
         let plan = store.read().settings()?.plan;
         let d = decision(store.read(), ctx, &plan, ext, number)?;
         Ok((plan, d))
     })();
-    let (plan, d) = match answer {
-        Ok(answer) => answer,
-        Err(err) => emergency_despite(ctx, number, err)?,
-    };
+    match answer {
+        Ok(answer) => Ok(answer),
+        Err(err) => emergency_despite(ctx, number, err),
+    }
+}
+
+pub fn check(
+    ctx: &mut Ctx<'_>,
+    ext: &Extension,
+    number: &DialedNumber,
+    format: CheckFormat,
+) -> Result<ExitCode> {
+    let (plan, d) = call_decision(ctx, ext, number)?;
     match format {
         CheckFormat::Json => {
             let json = CheckJson {
@@ -194,8 +205,75 @@ pub fn check(
     Ok(exit_for(&d))
 }
 
+/// Checks a PIN entered after the feature code for `ext`, in one IMMEDIATE
+/// transaction: the lockout is read, counted and updated, the PIN compared
+/// and the grant recorded together, so that parallel entries from many
+/// processes are counted one after the other and no more than the allowed
+/// number of wrong PINs is ever compared. The same for `dial`, `agi` and
+/// `serve`.
+pub fn enter_pin(
+    ctx: &Ctx<'_>,
+    store: &mut Store,
+    ext: &Extension,
+    entered: &str,
+) -> Result<Entry> {
+    let now = ctx.now;
+    store.write(|w| {
+        let lockout = w.read().settings()?.lockout;
+        let rec = w.read().require(ext)?;
+        let (outcome, state) = attempt(lockout, rec.entry, now, || rec.pin.matches(entered));
+        if state != rec.entry {
+            w.set_pin_entry(ext, state)?;
+        }
+        Ok(match outcome {
+            Attempt::Refused { until } => {
+                ctx.log(
+                    w,
+                    EventKind::PinEntryRefused,
+                    Some(ext),
+                    format_args!("locked out until {until}"),
+                )?;
+                Entry::Refused { until }
+            }
+            Attempt::Wrong { remaining } => {
+                ctx.log(
+                    w,
+                    EventKind::WrongPin,
+                    Some(ext),
+                    format_args!("{remaining} more lock PIN entry"),
+                )?;
+                Entry::Wrong { remaining }
+            }
+            Attempt::LockedOut { until } => {
+                ctx.log(w, EventKind::WrongPin, Some(ext), "")?;
+                ctx.log(
+                    w,
+                    EventKind::Lockout,
+                    Some(ext),
+                    format_args!("until {until}"),
+                )?;
+                Entry::LockedOut { until }
+            }
+            Attempt::Accepted => match (rec.protection.enabled, rec.protection.duration) {
+                (true, Some(duration)) => {
+                    let grant = Grant::start(now, duration);
+                    w.set_grant(ext, grant)?;
+                    ctx.log(
+                        w,
+                        EventKind::Grant,
+                        Some(ext),
+                        format_args!("until {}", grant.until),
+                    )?;
+                    Entry::Granted(grant, duration)
+                }
+                _ => Entry::NotNeeded,
+            },
+        })
+    })
+}
+
 /// What a PIN entry did.
-enum Entry {
+pub enum Entry {
     Granted(Grant, PinDuration),
     NotNeeded,
     Wrong { remaining: u32 },
@@ -258,62 +336,7 @@ pub fn dial(
         return Err(Error::UnknownExtensions(vec![ext.clone()]));
     }
     let entered = pin.read(ext, ctx.console.stdin_is_terminal())?;
-    let now = ctx.now;
-    // Read, count, compare and grant in one IMMEDIATE transaction, so that
-    // parallel entries are counted one after the other and no more than
-    // the allowed number of wrong PINs is ever compared.
-    let entry = store.write(|w| {
-        let lockout = w.read().settings()?.lockout;
-        let rec = w.read().require(ext)?;
-        let (outcome, state) = attempt(lockout, rec.entry, now, || rec.pin.matches(&entered));
-        if state != rec.entry {
-            w.set_pin_entry(ext, state)?;
-        }
-        Ok(match outcome {
-            Attempt::Refused { until } => {
-                ctx.log(
-                    w,
-                    EventKind::PinEntryRefused,
-                    Some(ext),
-                    format_args!("locked out until {until}"),
-                )?;
-                Entry::Refused { until }
-            }
-            Attempt::Wrong { remaining } => {
-                ctx.log(
-                    w,
-                    EventKind::WrongPin,
-                    Some(ext),
-                    format_args!("{remaining} more lock PIN entry"),
-                )?;
-                Entry::Wrong { remaining }
-            }
-            Attempt::LockedOut { until } => {
-                ctx.log(w, EventKind::WrongPin, Some(ext), "")?;
-                ctx.log(
-                    w,
-                    EventKind::Lockout,
-                    Some(ext),
-                    format_args!("until {until}"),
-                )?;
-                Entry::LockedOut { until }
-            }
-            Attempt::Accepted => match (rec.protection.enabled, rec.protection.duration) {
-                (true, Some(duration)) => {
-                    let grant = Grant::start(now, duration);
-                    w.set_grant(ext, grant)?;
-                    ctx.log(
-                        w,
-                        EventKind::Grant,
-                        Some(ext),
-                        format_args!("until {}", grant.until),
-                    )?;
-                    Entry::Granted(grant, duration)
-                }
-                _ => Entry::NotNeeded,
-            },
-        })
-    })?;
+    let entry = enter_pin(ctx, &mut store, ext, &entered)?;
     let c = &ctx.console;
     let (code, line) = match entry {
         Entry::Granted(g, duration) => (

@@ -20,6 +20,7 @@ use crate::store::{ExtensionRecord, Store, Target, Writer};
 use crate::weakpin::{Weakness, weakness};
 use zeroize::Zeroizing;
 
+pub mod agi;
 pub mod call;
 pub mod demo;
 pub mod export;
@@ -27,6 +28,7 @@ pub mod ext;
 pub mod import;
 pub mod init;
 pub mod protect;
+pub mod serve;
 pub mod settings;
 
 /// What every command works with.
@@ -104,6 +106,11 @@ impl<'a> Ctx<'a> {
             self.logged_at = at;
         }
         Ok(())
+    }
+
+    /// The time given with `--now` or `PINPROTECT_NOW`, if any.
+    pub fn given_now(&self) -> Option<Timestamp> {
+        self.given_now
     }
 
     /// Moves the given clock (the demo's "five minutes later").
@@ -322,6 +329,30 @@ fn dispatch(ctx: &mut Ctx<'_>, command: Command) -> Result<ExitCode> {
             format,
         } => call::check(ctx, &extension, &number, format),
         Command::Demo => demo::run(ctx),
+        // The arguments arrive in the environment block too, which is what
+        // the session reads.
+        Command::Agi { args: _ } => agi::run(ctx),
+        Command::Serve {
+            listen,
+            allow,
+            max_calls,
+            grace,
+        } => {
+            let options = serve::ServeOptions {
+                listen,
+                allow: if allow.is_empty() {
+                    crate::net::Cidr::loopback()
+                } else {
+                    allow
+                },
+                max_calls: max_calls as usize,
+                hello_timeout: std::time::Duration::from_secs(5),
+                reply_timeout: std::time::Duration::from_secs(300),
+                grace: std::time::Duration::from_secs(grace),
+            };
+            let given = ctx.given_now();
+            serve::run(ctx, options, given)
+        }
         Command::Completions { shell } => {
             use std::io::Write;
             ctx.console

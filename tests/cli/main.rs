@@ -2,6 +2,7 @@
 //! fixed clock.
 
 mod common;
+mod test_agi;
 mod test_call;
 mod test_concurrency;
 mod test_database;

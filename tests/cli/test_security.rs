@@ -321,11 +321,18 @@ fn settings_show_set_and_validate() {
     assert_eq!(
         json(&env.stdout(&["settings", "show", "--format", "json"])),
         serde_json::json!({"feature_code": "7777", "emergency_numbers": "911,112,999,000", "outbound_prefix": "",
-            "pin_min_length": "4", "lockout_attempts": "5", "lockout_seconds": "900", "clock_override": "on"})
+            "pin_min_length": "4", "lockout_attempts": "5", "lockout_seconds": "900", "clock_override": "on",
+            "agi_pin_prompt": "agent-pass", "agi_granted_prompt": "auth-thankyou",
+            "agi_wrong_pin_prompt": "auth-incorrect", "agi_refused_prompt": "cannot-complete-as-dialed",
+            "agi_goodbye_prompt": "vm-goodbye", "agi_pin_timeout_seconds": "10", "agi_pin_tries": "3"})
     );
     assert_eq!(
         env.stdout(&["settings", "show", "--format", "csv"]),
-        "feature_code,emergency_numbers,outbound_prefix,pin_min_length,lockout_attempts,lockout_seconds,clock_override\n7777,\"911,112,999,000\",,4,5,900,on\n"
+        "feature_code,emergency_numbers,outbound_prefix,pin_min_length,lockout_attempts,lockout_seconds,clock_override,\
+         agi_pin_prompt,agi_granted_prompt,agi_wrong_pin_prompt,agi_refused_prompt,agi_goodbye_prompt,\
+         agi_pin_timeout_seconds,agi_pin_tries\n\
+         7777,\"911,112,999,000\",,4,5,900,on,agent-pass,auth-thankyou,auth-incorrect,\
+         cannot-complete-as-dialed,vm-goodbye,10,3\n"
     );
     let table = env.stdout(&["settings"]);
     assert!(
@@ -645,6 +652,14 @@ fn every_event_is_logged_and_no_pin_ever_is() {
         run(&["settings", "set", "lockout_attempts", "4"], "").0,
         Some(0)
     );
+    // A call denied at call time (Asterisk asking over AGI).
+    let (code, stdout) = run(
+        &["agi", "check"],
+        "agi_callerid: 100\nagi_extension: 0049301234567\nagi_arg_1: check\n\n\
+         200 result=1\n200 result=1\n200 result=1\n",
+    );
+    assert_eq!(code, Some(0));
+    assert!(stdout.contains("PINPROTECT_RESULT \"denied\""), "{stdout}");
     assert_eq!(run(&["disable", "100"], "").0, Some(0));
     assert_eq!(run(&["ext", "remove", "200", "--yes"], "").0, Some(0));
 

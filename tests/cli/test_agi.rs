@@ -1,0 +1,781 @@
+//! Asterisk asks at call time: `pinprotect agi` over standard input and
+//! output, and `pinprotect serve` over TCP, driven by an Asterisk stand-in
+//! that sends the environment blocks and reply forms of the transcripts of
+//! a real Asterisk 22 (tests/fixtures/asterisk-agi).
+
+use std::collections::{HashMap, VecDeque};
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use crate::common::{Env, NOW, bin, json};
+
+/// The environment block of a transcript, with `agi_arg_N` lines (and the
+/// FastAGI script) replaced.
+fn environment(transcript: &str, network_script: Option<&str>, args: &[&str]) -> Vec<u8> {
+    let path = format!(
+        "{}/tests/fixtures/asterisk-agi/{transcript}",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let text = std::fs::read_to_string(&path).unwrap();
+    let mut out = Vec::new();
+    for line in text.lines() {
+        let Some((_, bytes)) = line.split_once("AST->AGI b'") else {
+            continue;
+        };
+        let value = bytes.trim_end_matches('\'').replace("\\n", "\n");
+        if value == "\n" {
+            break;
+        }
+        if value.starts_with("agi_arg_") {
+            continue;
+        }
+        if let (Some(script), true) = (network_script, value.starts_with("agi_network_script:")) {
+            out.extend_from_slice(format!("agi_network_script: {script}\n").as_bytes());
+            continue;
+        }
+        out.extend_from_slice(value.as_bytes());
+    }
+    for (i, a) in args.iter().enumerate() {
+        out.extend_from_slice(format!("agi_arg_{}: {a}\n", i + 1).as_bytes());
+    }
+    out.push(b'\n');
+    out
+}
+
+/// What the caller does at each GET DATA.
+#[derive(Clone, Debug)]
+enum Keys {
+    /// Digits ended by `#`: `200 result=DIGITS`.
+    Pin(&'static str),
+    /// Digits, then silence: `200 result=DIGITS (timeout)`.
+    NoHash(&'static str),
+    /// Silence: `200 result= (timeout)`.
+    Silence,
+    /// `#` alone: `200 result=`.
+    HashOnly,
+    /// Hangs up while the prompt plays or while typing.
+    HangUp,
+}
+
+/// The stand-in's side of one call: what it answered, what it saw.
+#[derive(Default, Debug)]
+struct Call {
+    commands: Vec<String>,
+    variables: HashMap<String, String>,
+    /// Everything pinprotect sent, as bytes.
+    sent: Vec<u8>,
+}
+
+impl Call {
+    fn var(&self, name: &str) -> &str {
+        self.variables
+            .get(name)
+            .map(String::as_str)
+            .unwrap_or("<unset>")
+    }
+}
+
+/// Plays Asterisk: reads a command, answers it as Asterisk 22 does.
+/// `network` answers a hangup the FastAGI way (an inline `HANGUP` line).
+fn converse(
+    mut from: impl BufRead,
+    mut to: impl Write,
+    mut keys: VecDeque<Keys>,
+    network: bool,
+    mut on_hangup: impl FnMut(),
+) -> Call {
+    let mut call = Call::default();
+    let mut dead = false;
+    let mut line = String::new();
+    loop {
+        line.clear();
+        match from.read_line(&mut line) {
+            Ok(0) | Err(_) => return call,
+            Ok(_) => {}
+        }
+        call.sent.extend_from_slice(line.as_bytes());
+        let command = line.trim_end().to_string();
+        let upper = command.to_ascii_uppercase();
+        call.commands.push(command.clone());
+        let mut replies: Vec<String> = Vec::new();
+        if upper.starts_with("SET VARIABLE ") {
+            let rest = &command["SET VARIABLE ".len()..];
+            let (name, value) = rest.split_once(' ').unwrap();
+            let value = value.trim_matches('"').to_string();
+            call.variables.insert(name.to_string(), value);
+            replies.push("200 result=1".into());
+        } else if dead {
+            replies.push("511 Command Not Permitted on a dead channel or intercept routine".into());
+        } else if upper == "ANSWER" {
+            replies.push("200 result=0".into());
+        } else if upper.starts_with("STREAM FILE ") {
+            replies.push("200 result=0 endpos=7680".into());
+        } else if upper.starts_with("GET DATA ") {
+            match keys.pop_front().unwrap_or(Keys::Silence) {
+                Keys::Pin(d) => replies.push(format!("200 result={d}")),
+                Keys::NoHash(d) => replies.push(format!("200 result={d} (timeout)")),
+                Keys::Silence => replies.push("200 result= (timeout)".into()),
+                Keys::HashOnly => replies.push("200 result=".into()),
+                Keys::HangUp => {
+                    replies.push("200 result=-1".into());
+                    dead = true;
+                }
+            }
+        } else if upper == "HANGUP" {
+            replies.push("200 result=1".into());
+            dead = true;
+        } else {
+            replies.push("510 Invalid or unknown command".into());
+        }
+        for (i, r) in replies.iter().enumerate() {
+            // FastAGI: the HANGUP event may come before the next reply.
+            if network && dead && i == 0 && !r.starts_with("200 result=-1") && upper != "HANGUP" {
+                let _ = to.write_all(b"HANGUP\n");
+            }
+            if to.write_all(format!("{r}\n").as_bytes()).is_err() {
+                return call;
+            }
+        }
+        let _ = to.flush();
+        if dead && r_is_hangup(&upper, &replies) {
+            on_hangup();
+        }
+    }
+}
+
+fn r_is_hangup(upper: &str, replies: &[String]) -> bool {
+    upper.starts_with("GET DATA") && replies.first().is_some_and(|r| r == "200 result=-1")
+}
+
+/// One call to `pinprotect agi` as Asterisk runs it.
+fn agi_call(env: &Env, transcript: &str, args: &[&str], keys: &[Keys]) -> (Call, String, i32) {
+    let mut child = env_command(env)
+        .arg("agi")
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    stdin
+        .write_all(&environment(transcript, None, args))
+        .unwrap();
+    let stdout = BufReader::new(child.stdout.take().unwrap());
+    let pid = child.id() as i32;
+    let call = converse(stdout, stdin, keys.iter().cloned().collect(), false, || {
+        // Asterisk signals a local AGI program when the caller hangs up.
+        // SAFETY: a signal to our own child.
+        unsafe {
+            libc::kill(pid, libc::SIGHUP);
+        }
+    });
+    let out = child.wait_with_output().unwrap();
+    (
+        call,
+        String::from_utf8(out.stderr).unwrap(),
+        out.status.code().unwrap_or(-1),
+    )
+}
+
+fn env_command(env: &Env) -> Command {
+    let mut c = Command::new(bin());
+    c.env_remove("PINPROTECT_NOW")
+        .env_remove("PINPROTECT_DB")
+        .arg("--db")
+        .arg(&env.db)
+        .args(["--now", NOW]);
+    c
+}
+
+/// A running `pinprotect serve` on a free port.
+struct Server {
+    child: Child,
+    port: u16,
+    stderr: std::sync::mpsc::Receiver<String>,
+}
+
+impl Server {
+    fn start(env: &Env, extra: &[&str]) -> Server {
+        let mut child = env_command(env)
+            .args(["serve", "--listen", "127.0.0.1:0"])
+            .args(extra)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let stderr = BufReader::new(child.stderr.take().unwrap());
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in stderr.lines() {
+                let Ok(line) = line else { break };
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let first = rx.recv_timeout(Duration::from_secs(20)).unwrap();
+        let addr = first
+            .split("listening on ")
+            .nth(1)
+            .and_then(|r| r.split(' ').next())
+            .unwrap_or_else(|| panic!("{first}"));
+        let port = addr.rsplit(':').next().unwrap().parse().unwrap();
+        Server {
+            child,
+            port,
+            stderr: rx,
+        }
+    }
+
+    fn call(&self, script: &str, args: &[&str], keys: &[Keys]) -> Call {
+        let stream = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(30)))
+            .unwrap();
+        let mut w = stream.try_clone().unwrap();
+        w.write_all(&environment(
+            "e1-outbound-fast-deny.fastagi.log",
+            Some(script),
+            args,
+        ))
+        .unwrap();
+        converse(
+            BufReader::new(stream.try_clone().unwrap()),
+            w,
+            keys.iter().cloned().collect(),
+            true,
+            || {},
+        )
+    }
+
+    fn stop(mut self) -> (i32, Vec<String>) {
+        // SAFETY: a signal to our own child.
+        unsafe {
+            libc::kill(self.child.id() as i32, libc::SIGTERM);
+        }
+        let status = self.child.wait().unwrap();
+        let lines: Vec<String> = self.stderr.try_iter().collect();
+        (status.code().unwrap_or(-1), lines)
+    }
+}
+
+/// An extension 201 with PIN 4826, pin protected for 60 s, and 202 not
+/// protected.
+fn pbx() -> Env {
+    let env = Env::new();
+    env.add_protected("201", "4826", "60");
+    env.add("202", "5937");
+    env
+}
+
+fn check_vars(call: &Call) -> (String, String, String) {
+    (
+        call.var("PINPROTECT_RESULT").into(),
+        call.var("PINPROTECT_REASON").into(),
+        call.var("PINPROTECT_UNTIL").into(),
+    )
+}
+
+#[test]
+fn agi_check_sets_the_variables_and_plays_nothing() {
+    let env = pbx();
+    let t = "a1-outbound-local-deny.agi.log";
+    let (call, stderr, code) = agi_call(&env, t, &["check", "201", "0049301234567"], &[]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        check_vars(&call),
+        ("denied".into(), "locked".into(), String::new())
+    );
+    assert!(
+        call.commands.iter().all(|c| c.starts_with("SET VARIABLE")),
+        "{:?}",
+        call.commands
+    );
+    assert!(
+        stderr.contains("agi: check extension=201 number=0049301234567 result=denied/locked"),
+        "{stderr}"
+    );
+    // The denied call is in the audit log, with caller, number and reason.
+    let log = json(&env.stdout(&["log", "--format", "json"]));
+    let denied = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["event"] == "call_denied")
+        .unwrap();
+    assert_eq!(denied["extension"], "201");
+    assert_eq!(denied["detail"], "201 -> 0049301234567: locked");
+
+    // EXT and NUMBER default to the caller ID and the dialed extension.
+    let (call, _, _) = agi_call(&env, t, &["check"], &[]);
+    assert_eq!(call.var("PINPROTECT_RESULT"), "denied");
+    let (call, _, _) = agi_call(&env, t, &["check", "202", "0049301234567"], &[]);
+    assert_eq!(
+        check_vars(&call),
+        ("permitted".into(), "not_protected".into(), String::new())
+    );
+    let (call, _, _) = agi_call(&env, t, &["check", "555", "0049301234567"], &[]);
+    assert_eq!(
+        check_vars(&call),
+        ("denied".into(), "unknown_extension".into(), String::new())
+    );
+    let (call, _, _) = agi_call(&env, t, &["check", "anonymous", "112"], &[]);
+    assert_eq!(call.var("PINPROTECT_REASON"), "emergency");
+    let (call, _, _) = agi_call(&env, t, &["check", "201", "s"], &[]);
+    assert_eq!(
+        check_vars(&call),
+        ("error".into(), "error".into(), String::new())
+    );
+}
+
+#[test]
+fn agi_check_permits_an_emergency_number_on_a_broken_database() {
+    let env = Env::empty();
+    std::fs::write(&env.db, b"not a database at all, just text\n".repeat(10)).unwrap();
+    let t = "a1-outbound-local-deny.agi.log";
+    let (call, stderr, _) = agi_call(&env, t, &["check", "201", "911"], &[]);
+    assert_eq!(
+        check_vars(&call),
+        ("permitted".into(), "emergency".into(), String::new())
+    );
+    assert!(
+        stderr.contains("911 is a built-in emergency number"),
+        "{stderr}"
+    );
+    let (call, _, _) = agi_call(&env, t, &["check", "201", "0049301234567"], &[]);
+    assert_eq!(call.var("PINPROTECT_RESULT"), "error");
+}
+
+#[test]
+fn agi_unlock_with_the_right_pin_opens_the_window_for_the_command_line() {
+    let env = pbx();
+    let t = "b1-pin-local-correct.agi.log";
+    let (call, stderr, code) = agi_call(&env, t, &["unlock", "201"], &[Keys::Pin("4826")]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(call.var("PINPROTECT_RESULT"), "granted");
+    assert_eq!(call.var("PINPROTECT_UNTIL"), "2026-11-26T09:01:00Z");
+    assert_eq!(
+        call.commands,
+        [
+            "ANSWER",
+            "GET DATA agent-pass 10000 10",
+            "SET VARIABLE PINPROTECT_RESULT \"granted\"",
+            "SET VARIABLE PINPROTECT_UNTIL \"2026-11-26T09:01:00Z\"",
+            "STREAM FILE auth-thankyou \"\"",
+            "HANGUP",
+        ]
+    );
+    env.cmd()
+        .args(["check", "201", "0049301234567"])
+        .assert()
+        .code(0);
+    env.at("2026-11-26T09:00:59Z")
+        .args(["check", "201", "0049301234567"])
+        .assert()
+        .code(0);
+    env.at("2026-11-26T09:01:00Z")
+        .args(["check", "201", "0049301234567"])
+        .assert()
+        .code(1);
+    // A PIN without `#` (ended by the timeout) counts as entered.
+    let (call, _, _) = agi_call(&env, t, &["unlock", "201"], &[Keys::NoHash("4826")]);
+    assert_eq!(call.var("PINPROTECT_RESULT"), "granted");
+}
+
+#[test]
+fn agi_unlock_wrong_pins_timeouts_and_keys_that_are_not_a_pin() {
+    let env = pbx();
+    let t = "b2-pin-local-wrong.agi.log";
+    // A wrong PIN, then the right one, in the same call.
+    let (call, _, _) = agi_call(
+        &env,
+        t,
+        &["unlock", "201"],
+        &[Keys::Pin("1111"), Keys::Pin("4826")],
+    );
+    assert_eq!(call.var("PINPROTECT_RESULT"), "granted");
+    assert!(
+        call.commands
+            .contains(&"STREAM FILE auth-incorrect \"\"".to_string())
+    );
+    env.cmd().args(["revoke", "201"]).assert().success();
+
+    // Three wrong PINs: the call ends, two lockout attempts remain.
+    let (call, _, _) = agi_call(
+        &env,
+        t,
+        &["unlock", "201"],
+        &[Keys::Pin("1111"), Keys::Pin("2222"), Keys::Pin("3333")],
+    );
+    assert_eq!(call.var("PINPROTECT_RESULT"), "wrong_pin");
+    assert_eq!(call.commands.last().unwrap(), "HANGUP");
+    assert_eq!(
+        call.commands
+            .iter()
+            .filter(|c| c.starts_with("GET DATA"))
+            .count(),
+        3
+    );
+    let status = json(&env.stdout(&["status", "201", "--format", "json"]));
+    assert_eq!(status[0]["state"], "locked");
+
+    // Silence, a bare #, `*`: none is a wrong PIN.
+    for (keys, want) in [
+        (vec![Keys::Silence], "timeout"),
+        (vec![Keys::HashOnly], "timeout"),
+    ] {
+        let (call, _, _) = agi_call(&env, t, &["unlock", "201"], &keys);
+        assert_eq!(call.var("PINPROTECT_RESULT"), want);
+    }
+    let (call, _, _) = agi_call(
+        &env,
+        t,
+        &["unlock", "201"],
+        &[Keys::NoHash("*"), Keys::Pin("*4826"), Keys::Pin("4826")],
+    );
+    assert_eq!(call.var("PINPROTECT_RESULT"), "granted");
+    let log = json(&env.stdout(&["log", "201", "--format", "json"]));
+    let wrong = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["event"] == "wrong_pin")
+        .count();
+    assert_eq!(wrong, 4, "1111, then 1111 2222 3333; never * or silence");
+
+    // Unknown and unprotected extensions.
+    let (call, _, _) = agi_call(&env, t, &["unlock", "555"], &[]);
+    assert_eq!(call.var("PINPROTECT_RESULT"), "unknown_extension");
+    let (call, _, _) = agi_call(&env, t, &["unlock", "202"], &[]);
+    assert_eq!(call.var("PINPROTECT_RESULT"), "not_protected");
+    assert!(!call.commands.iter().any(|c| c.starts_with("GET DATA")));
+}
+
+#[test]
+fn agi_unlock_shares_the_lockout_with_dial() {
+    let env = pbx();
+    env.cmd()
+        .args(["settings", "set", "lockout_attempts", "3"])
+        .assert()
+        .success();
+    env.dial_pin("201", "1111", NOW).code(1);
+    let t = "b2-pin-local-wrong.agi.log";
+    let (call, _, _) = agi_call(
+        &env,
+        t,
+        &["unlock", "201"],
+        &[Keys::Pin("2222"), Keys::Pin("3333"), Keys::Pin("4826")],
+    );
+    assert_eq!(call.var("PINPROTECT_RESULT"), "locked_out");
+    assert!(
+        call.commands
+            .contains(&"STREAM FILE cannot-complete-as-dialed \"\"".to_string())
+    );
+    // Locked out for dial too, even with the right PIN; and agi refuses
+    // before asking.
+    env.dial_pin("201", "4826", NOW).code(1);
+    let (call, _, _) = agi_call(&env, t, &["unlock", "201"], &[Keys::Pin("4826")]);
+    assert_eq!(call.var("PINPROTECT_RESULT"), "locked_out");
+    assert!(!call.commands.iter().any(|c| c.starts_with("GET DATA")));
+}
+
+#[test]
+fn agi_caller_hanging_up_during_the_prompt_or_digits() {
+    let env = pbx();
+    for t in [
+        "d1-hangup-during-prompt-local.agi.log",
+        "d2-hangup-during-digits-local.agi.log",
+    ] {
+        let (call, stderr, code) = agi_call(&env, t, &["unlock", "201"], &[Keys::HangUp]);
+        assert_eq!(code, 0);
+        assert_eq!(call.var("PINPROTECT_RESULT"), "hangup", "{t}: {stderr}");
+        // Nothing but SET VARIABLE after the hangup.
+        let after: Vec<&String> = call
+            .commands
+            .iter()
+            .skip_while(|c| !c.starts_with("GET DATA"))
+            .skip(1)
+            .collect();
+        assert!(
+            after.iter().all(|c| c.starts_with("SET VARIABLE")),
+            "{after:?}"
+        );
+        assert!(stderr.contains("result=hangup"), "{stderr}");
+    }
+}
+
+#[test]
+fn agi_peer_that_sends_garbage_or_nothing() {
+    let env = pbx();
+    for input in [&b"HELLO WORLD\n\n"[..], b"", b"agi_request: x\n"] {
+        let out = env_command(&env)
+            .arg("agi")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .and_then(|mut c| {
+                c.stdin.take().unwrap().write_all(input)?;
+                c.wait_with_output()
+            })
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        assert!(
+            out.stdout.is_empty(),
+            "{}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+    }
+}
+
+#[test]
+fn a_pin_entered_over_agi_appears_nowhere_pinprotect_writes() {
+    let env = Env::new();
+    env.add_protected("201", "9081726354", "60");
+    let t = "b1-pin-local-correct.agi.log";
+    let (wrong, stderr_wrong, _) = agi_call(
+        &env,
+        t,
+        &["unlock", "201"],
+        &[Keys::Pin("8172635409"), Keys::HangUp],
+    );
+    let (right, stderr_right, _) =
+        agi_call(&env, t, &["unlock", "201"], &[Keys::Pin("9081726354")]);
+    assert_eq!(right.var("PINPROTECT_RESULT"), "granted");
+    for pin in ["9081726354", "8172635409"] {
+        for (what, bytes) in [
+            ("commands", &wrong.sent),
+            ("commands", &right.sent),
+            ("stderr", &stderr_wrong.clone().into_bytes()),
+            ("stderr", &stderr_right.clone().into_bytes()),
+        ] {
+            assert!(
+                !String::from_utf8_lossy(bytes).contains(pin),
+                "{pin} in {what}"
+            );
+        }
+        for call in [&wrong, &right] {
+            assert!(call.variables.values().all(|v| !v.contains(pin)));
+        }
+        let log = env.stdout(&["log", "--format", "json"]);
+        assert!(!log.contains(pin));
+        let conn = rusqlite::Connection::open(&env.db).unwrap();
+        let details: Vec<String> = conn
+            .prepare("SELECT user || kind || detail FROM events")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        assert!(details.iter().all(|d| !d.contains(pin)));
+    }
+}
+
+#[test]
+fn serve_answers_check_and_unlock_over_tcp() {
+    let env = pbx();
+    let server = Server::start(&env, &[]);
+    let call = server.call("check", &["201", "0049301234567"], &[]);
+    assert_eq!(
+        check_vars(&call),
+        ("denied".into(), "locked".into(), String::new())
+    );
+    let call = server.call("unlock", &["201"], &[Keys::Pin("1111"), Keys::Pin("4826")]);
+    assert_eq!(call.var("PINPROTECT_RESULT"), "granted");
+    let call = server.call("check", &["201", "0049301234567"], &[]);
+    assert_eq!(
+        check_vars(&call),
+        (
+            "permitted".into(),
+            "unlocked".into(),
+            "2026-11-26T09:01:00Z".into()
+        )
+    );
+    // The request may also be the first argument, with an empty path.
+    let call = server.call("", &["check", "202", "0049301234567"], &[]);
+    assert_eq!(call.var("PINPROTECT_REASON"), "not_protected");
+    // A hangup arrives as a HANGUP line.
+    let call = server.call("unlock", &["201"], &[Keys::HangUp]);
+    assert_eq!(call.var("PINPROTECT_RESULT"), "hangup");
+    // A peer that says nothing is dropped; one that sends garbage too.
+    let mut silent = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    silent
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    let mut buf = [0u8; 16];
+    let n = std::io::Read::read(&mut silent, &mut buf).unwrap_or(0);
+    assert_eq!(n, 0, "a silent peer is closed");
+    let mut garbage = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    garbage
+        .write_all(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        .unwrap();
+    garbage
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    let mut rest = Vec::new();
+    let _ = std::io::Read::read_to_end(&mut garbage, &mut rest);
+    assert!(rest.is_empty(), "{}", String::from_utf8_lossy(&rest));
+    // Still serving.
+    let call = server.call("check", &["201", "112"], &[]);
+    assert_eq!(call.var("PINPROTECT_REASON"), "emergency");
+    let (code, lines) = server.stop();
+    assert_eq!(code, 0);
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("check extension=201 number=0049301234567 result=denied/locked")),
+        "{lines:?}"
+    );
+    assert!(
+        lines
+            .iter()
+            .all(|l| !l.contains("4826") && !l.contains("1111"))
+    );
+}
+
+#[test]
+fn serve_refuses_peers_outside_allow() {
+    let env = pbx();
+    let server = Server::start(&env, &["--allow", "192.0.2.0/24"]);
+    let mut s = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    let mut buf = Vec::new();
+    let _ = std::io::Read::read_to_end(&mut s, &mut buf);
+    assert!(buf.is_empty());
+    let (code, lines) = server.stop();
+    assert_eq!(code, 0);
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("refused: not in --allow (1 refused so far)")),
+        "{lines:?}"
+    );
+}
+
+#[test]
+fn serve_takes_200_calls_at_once_and_finishes_them_on_sigterm() {
+    let env = Env::new();
+    for i in 0..20 {
+        env.add_protected(&format!("3{i:02}"), &format!("48{i:02}"), "60");
+    }
+    // Extension 399: wrong PINs from many calls at once, counted exactly.
+    env.add_protected("399", "5937", "60");
+    env.cmd()
+        .args(["settings", "set", "lockout_attempts", "100"])
+        .assert()
+        .success();
+    let server = Server::start(&env, &[]);
+    let port = server.port;
+    let handles: Vec<_> = (0..200)
+        .map(|i| {
+            std::thread::spawn(move || {
+                let ext = format!("3{:02}", i % 20);
+                let stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+                stream
+                    .set_read_timeout(Some(Duration::from_secs(60)))
+                    .unwrap();
+                let mut w = stream.try_clone().unwrap();
+                let (script, args, keys): (&str, Vec<String>, Vec<Keys>) = match i % 4 {
+                    0 => (
+                        "unlock",
+                        vec![ext.clone()],
+                        vec![Keys::Pin(Box::leak(
+                            format!("48{:02}", i % 20).into_boxed_str(),
+                        ))],
+                    ),
+                    1 => ("unlock", vec!["399".into()], vec![Keys::Pin("1111")]),
+                    _ => ("check", vec![ext.clone(), "0049301234567".into()], vec![]),
+                };
+                let args: Vec<&str> = args.iter().map(String::as_str).collect();
+                w.write_all(&environment(
+                    "e1-outbound-fast-deny.fastagi.log",
+                    Some(script),
+                    &args,
+                ))
+                .unwrap();
+                let call = converse(
+                    BufReader::new(stream.try_clone().unwrap()),
+                    w,
+                    keys.into_iter().collect(),
+                    true,
+                    || {},
+                );
+                (i, call.var("PINPROTECT_RESULT").to_string())
+            })
+        })
+        .collect();
+    for h in handles {
+        let (i, result) = h.join().unwrap();
+        let ok = match i % 4 {
+            0 => result == "granted",
+            // One wrong PIN, then silence at the second prompt.
+            1 => result == "timeout",
+            _ => result == "permitted" || result == "denied",
+        };
+        assert!(ok, "call {i}: {result}");
+    }
+    // Exactly one wrong PIN per call on 399: 50 calls.
+    let status = json(&env.stdout(&["log", "399", "--format", "json"]));
+    let wrong = status
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["event"] == "wrong_pin")
+        .count();
+    assert_eq!(wrong, 50);
+
+    // SIGTERM while a call waits at its PIN prompt: the call finishes.
+    let slow = {
+        let stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(60)))
+            .unwrap();
+        let mut w = stream.try_clone().unwrap();
+        w.write_all(&environment(
+            "e2-pin-fast-correct.fastagi.log",
+            Some("unlock"),
+            &["300"],
+        ))
+        .unwrap();
+        let mut r = BufReader::new(stream.try_clone().unwrap());
+        let mut line = String::new();
+        r.read_line(&mut line).unwrap();
+        assert_eq!(line, "ANSWER\n");
+        (w, r)
+    };
+    // SAFETY: a signal to our own child.
+    unsafe {
+        libc::kill(server.child.id() as i32, libc::SIGTERM);
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    // New calls are no longer taken.
+    let refused = TcpStream::connect(("127.0.0.1", port));
+    if let Ok(mut s) = refused {
+        s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+        let _ = s.write_all(&environment(
+            "e1-outbound-fast-deny.fastagi.log",
+            Some("check"),
+            &["300", "1"],
+        ));
+        let mut buf = Vec::new();
+        let _ = std::io::Read::read_to_end(&mut s, &mut buf);
+        assert!(buf.is_empty(), "a call after SIGTERM was answered");
+    }
+    let (mut w, r) = slow;
+    w.write_all(b"200 result=0\n").unwrap();
+    let call = converse(r, w, [Keys::Pin("4800")].into_iter().collect(), true, || {});
+    assert_eq!(call.var("PINPROTECT_RESULT"), "granted");
+    let (code, lines) = server.stop();
+    assert_eq!(code, 0);
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("stopping: 1 calls in progress")),
+        "{lines:?}"
+    );
+    assert!(lines.iter().any(|l| l == "serve: stopped"), "{lines:?}");
+}

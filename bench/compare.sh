@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Side-by-side benchmark of pinprotect against the sqlite3 shell, on the
 # same files, in one run. Prints a table of ratios (pinprotect / sqlite3)
-# and writes it, with a description of the machine, to a report.
+# and writes it, with a description of the machine, to a report; then the
+# FastAGI load generator (benches/fastagi.rs) adds pinprotect serve against
+# pinprotect agi as a process per call.
 #
 #   bench/compare.sh                      1,000,000 extensions, 5 runs, BENCHMARKS.md
 #   bench/compare.sh --rows 10000 --runs 2 --report /tmp/smoke.md
@@ -143,6 +145,11 @@ sqlite3 "$work/ref.db" < "$work/ref-schema.sql"
 rss_import=$(rss "$bin" --db "$work/imp.db" -q import "$work/data.csv")
 rss_import_ref=$(rss sqlite3 "$work/ref.db" ".import --csv --skip 1 $work/data.csv extensions")
 
+echo "bench: FastAGI and AGI" >&2
+if [ "$rows" -ge 1000000 ]; then fa_requests=4000; fa_memory=200000; else fa_requests=200; fa_memory=2000; fi
+cargo bench --locked --quiet --bench fastagi -- --db "$pp" --bin "$bin" \
+    --requests "$fa_requests" --memory-requests "$fa_memory" --out "$work/fastagi.md" >&2
+
 python3 - "$results" "$report" "$rows" "$runs" "$rss_export" "$rss_export_ref" "$rss_import" "$rss_import_ref" <<'PY'
 import json, os, platform, subprocess, sys, datetime
 results, report, rows, runs = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
@@ -200,4 +207,5 @@ What each side does:
 open(report, "w").write(doc)
 print(table)
 PY
+{ echo; cat "$work/fastagi.md"; } >> "$report"
 echo "bench: report written to $report" >&2

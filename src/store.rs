@@ -461,6 +461,14 @@ impl Store {
             }
         }
         let (conn, lock) = open_connection_locked(path, access, busy)?;
+        if access == Access::Read && lock.is_none() {
+            // One read transaction for the whole command: every query sees
+            // one snapshot, and while it lasts no other connection can take
+            // the lock it needs to delete the -wal and -shm files that this
+            // read-only connection has mapped.
+            conn.execute_batch("BEGIN DEFERRED")
+                .map_err(|e| db_error(path, e))?;
+        }
         let (app_id, version, objects) = identify(&conn, path)?;
         if app_id != APPLICATION_ID || version < 0 {
             if app_id == 0 && version == 0 && objects == 0 {
@@ -595,6 +603,23 @@ impl Store {
         &self.path
     }
 
+    /// Commits on this connection no longer wait for the disk: after a
+    /// power failure or an operating-system crash (not a process crash)
+    /// the last of them may be missing, never half there. For the log of
+    /// denied calls, written on every denied call at call time.
+    pub fn relax_durability(&self) -> Result<()> {
+        self.conn
+            .pragma_update(None, "synchronous", "NORMAL")
+            .map_err(|e| db_error(&self.path, e))
+    }
+
+    /// Back to the default: every commit is on the disk before it returns.
+    pub fn full_durability(&self) -> Result<()> {
+        self.conn
+            .pragma_update(None, "synchronous", "FULL")
+            .map_err(|e| db_error(&self.path, e))
+    }
+
     pub fn read(&self) -> Reader<'_> {
         Reader {
             conn: &self.conn,
@@ -625,6 +650,87 @@ impl Store {
             tx.rollback().map_err(|e| db_error(&path, e))?;
         }
         Ok(value)
+    }
+}
+
+/// Connections that a long-running server keeps open between calls, for
+/// reading. They are opened read-write, as the server's own writes are:
+/// an idle read-only connection does not keep another connection's close
+/// from deleting the `-wal` and `-shm` files it has mapped. A connection is
+/// used again only while the path still names the same file (device and
+/// inode), so a database restored from a backup is picked up by the next
+/// call.
+pub struct ConnectionPool {
+    path: PathBuf,
+    idle: std::sync::Mutex<Vec<((u64, u64), Store)>>,
+}
+
+/// A connection taken from a [`ConnectionPool`]; it goes back when dropped.
+pub struct Pooled<'p> {
+    pool: &'p ConnectionPool,
+    id: (u64, u64),
+    store: Option<Store>,
+}
+
+impl std::ops::Deref for Pooled<'_> {
+    type Target = Store;
+
+    fn deref(&self) -> &Store {
+        self.store.as_ref().expect("held until dropped")
+    }
+}
+
+impl std::ops::DerefMut for Pooled<'_> {
+    fn deref_mut(&mut self) -> &mut Store {
+        self.store.as_mut().expect("held until dropped")
+    }
+}
+
+impl Drop for Pooled<'_> {
+    fn drop(&mut self) {
+        const KEEP: usize = 64;
+        if let (Some(store), Ok(mut idle)) = (self.store.take(), self.pool.idle.lock()) {
+            if idle.len() < KEEP {
+                idle.push((self.id, store));
+            }
+        }
+    }
+}
+
+impl ConnectionPool {
+    pub fn new(path: &Path) -> ConnectionPool {
+        ConnectionPool {
+            path: path.to_owned(),
+            idle: std::sync::Mutex::new(Vec::new()),
+        }
+    }
+
+    /// A read-only connection, waiting at most `busy` for a lock.
+    pub fn get(&self, busy: Duration) -> Result<Pooled<'_>> {
+        use std::os::unix::fs::MetadataExt;
+        let id = fs::metadata(&self.path)
+            .map(|m| (m.dev(), m.ino()))
+            .unwrap_or((0, 0));
+        let reused = self.idle.lock().ok().and_then(|mut idle| {
+            // Connections to a file that was replaced are dropped.
+            idle.retain(|(i, _)| *i == id);
+            idle.pop()
+        });
+        let store = match reused {
+            Some((_, store)) => {
+                store
+                    .conn
+                    .busy_timeout(busy)
+                    .map_err(|e| db_error(&self.path, e))?;
+                store
+            }
+            None => Store::open_with(&self.path, Access::Write, busy)?,
+        };
+        Ok(Pooled {
+            pool: self,
+            id,
+            store: Some(store),
+        })
     }
 }
 

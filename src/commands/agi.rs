@@ -339,20 +339,28 @@ fn emergency_only(ctx: &mut Ctx<'_>, number: &DialedNumber) -> Result<Option<Dec
 /// stderr and does not change the answer.
 fn log_denied(ctx: &mut Ctx<'_>, ext: &str, number: &str, reason: &str) {
     let logged = (|| {
-        let mut store = Store::open(&ctx.db)?;
         let extension = ext.parse::<Extension>().ok();
-        store.write(|w| {
-            ctx.log(
-                w,
-                EventKind::CallDenied,
-                extension.as_ref(),
-                format_args!(
-                    "{} -> {}: {reason}",
-                    crate::text::shown(ext),
-                    crate::text::shown(number)
-                ),
-            )
-        })
+        let log = |store: &mut Store, ctx: &Ctx<'_>| -> Result<()> {
+            store.relax_durability()?;
+            let written = store.write(|w| {
+                ctx.log(
+                    w,
+                    EventKind::CallDenied,
+                    extension.as_ref(),
+                    format_args!(
+                        "{} -> {}: {reason}",
+                        crate::text::shown(ext),
+                        crate::text::shown(number)
+                    ),
+                )
+            });
+            store.full_durability()?;
+            written
+        };
+        match ctx.pool.clone() {
+            Some(pool) => log(&mut *pool.get(crate::store::BUSY_TIMEOUT)?, ctx),
+            None => log(&mut Store::open(&ctx.db)?, ctx),
+        }
     })();
     if let Err(e) = logged {
         ctx.console

@@ -84,12 +84,15 @@ fn decision(
 /// Opens the database for a call to `number`; a number that may be an
 /// emergency number waits less for a lock, so that it is answered soon.
 fn open_for_call(ctx: &Ctx<'_>, number: &DialedNumber, access: Access) -> Result<Store> {
-    let busy = if DialPlan::is_built_in_emergency(number) {
+    Store::open_with(&ctx.db, access, busy_for(number))
+}
+
+fn busy_for(number: &DialedNumber) -> Duration {
+    if DialPlan::is_built_in_emergency(number) {
         EMERGENCY_BUSY_TIMEOUT
     } else {
         BUSY_TIMEOUT
-    };
-    Store::open_with(&ctx.db, access, busy)
+    }
 }
 
 /// Emergency first: when the database cannot answer (missing, unreadable,
@@ -160,10 +163,15 @@ pub fn call_decision(
     number: &DialedNumber,
 ) -> Result<(DialPlan, Decision)> {
     let answer = (|| {
-        let store = open_for_call(ctx, number, Access::Read)?;
-        let plan = store.read().settings()?.plan;
-        let d = decision(store.read(), ctx, &plan, ext, number)?;
-        Ok((plan, d))
+        let decide = |store: &Store| -> Result<(DialPlan, Decision)> {
+            let plan = store.read().settings()?.plan;
+            let d = decision(store.read(), ctx, &plan, ext, number)?;
+            Ok((plan, d))
+        };
+        match ctx.pool.clone() {
+            Some(pool) => decide(&*pool.get(busy_for(number))?),
+            None => decide(&open_for_call(ctx, number, Access::Read)?),
+        }
     })();
     match answer {
         Ok(answer) => Ok(answer),

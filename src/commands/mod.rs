@@ -45,6 +45,8 @@ pub struct Ctx<'a> {
     pub console: &'a mut Console,
     /// Who runs the command, for the audit log; looked up when first needed.
     user: OnceCell<String>,
+    /// Read-only connections kept open by a server between calls.
+    pub pool: Option<std::sync::Arc<crate::store::ConnectionPool>>,
 }
 
 impl<'a> Ctx<'a> {
@@ -63,6 +65,7 @@ impl<'a> Ctx<'a> {
             logged_at: system_now,
             console,
             user: OnceCell::new(),
+            pool: None,
         }
     }
 

@@ -50,6 +50,7 @@ static NO_SIGNAL: AtomicBool = AtomicBool::new(false);
 
 struct Shared {
     db: PathBuf,
+    pool: Arc<crate::store::ConnectionPool>,
     given_now: Option<Timestamp>,
     quiet: bool,
     options: ServeOptions,
@@ -86,6 +87,7 @@ fn handle(shared: &Shared, stream: TcpStream, peer: SocketAddr) {
         system_now(),
         &mut console,
     );
+    ctx.pool = Some(Arc::clone(&shared.pool));
     let mut session = Session::new(BufReader::new(reader), &stream, &NO_SIGNAL);
     let reply_timeout = shared.options.reply_timeout;
     let timed = &stream;
@@ -100,12 +102,27 @@ fn handle(shared: &Shared, stream: TcpStream, peer: SocketAddr) {
     );
 }
 
+/// Waits until `listener` has a connection, or 100 ms pass (so that a stop
+/// is seen soon).
+fn wait_readable(listener: &TcpListener) {
+    use std::os::fd::AsRawFd;
+    let mut fd = libc::pollfd {
+        fd: listener.as_raw_fd(),
+        events: libc::POLLIN,
+        revents: 0,
+    };
+    // SAFETY: one valid pollfd for the duration of the call.
+    unsafe {
+        libc::poll(&mut fd, 1, 100);
+    }
+}
+
 fn accept_loop(listener: TcpListener, shared: Arc<Shared>, rejected: Arc<AtomicUsize>) {
     while !STOP.load(Ordering::SeqCst) {
         let (stream, peer) = match listener.accept() {
             Ok(conn) => conn,
             Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
-                std::thread::sleep(Duration::from_millis(10));
+                wait_readable(&listener);
                 continue;
             }
             Err(e) => {
@@ -181,6 +198,7 @@ pub fn run(
     let quiet = ctx.console.quiet();
     let shared = Arc::new(Shared {
         db: ctx.db.clone(),
+        pool: Arc::new(crate::store::ConnectionPool::new(&ctx.db)),
         given_now,
         quiet,
         options: options.clone(),

@@ -779,3 +779,30 @@ fn serve_takes_200_calls_at_once_and_finishes_them_on_sigterm() {
     );
     assert!(lines.iter().any(|l| l == "serve: stopped"), "{lines:?}");
 }
+
+#[test]
+fn serve_picks_up_a_database_restored_from_a_backup() {
+    let env = pbx();
+    let backup = env.path("backup.sqlite3");
+    // The backup: 201 not protected.
+    env.cmd().args(["disable", "201"]).assert().success();
+    env.cmd().arg("init").assert().success();
+    std::fs::copy(&env.db, &backup).unwrap();
+    env.cmd()
+        .args(["enable", "201", "--duration", "60"])
+        .assert()
+        .success();
+    let server = Server::start(&env, &[]);
+    for _ in 0..3 {
+        let call = server.call("check", &["201", "0049301234567"], &[]);
+        assert_eq!(call.var("PINPROTECT_REASON"), "locked");
+    }
+    // Restored the way admins do it: a new file renamed over the old one.
+    let _ = std::fs::remove_file(format!("{}-wal", env.db.display()));
+    let _ = std::fs::remove_file(format!("{}-shm", env.db.display()));
+    std::fs::rename(&backup, &env.db).unwrap();
+    let call = server.call("check", &["201", "0049301234567"], &[]);
+    assert_eq!(call.var("PINPROTECT_REASON"), "not_protected");
+    let (code, _) = server.stop();
+    assert_eq!(code, 0);
+}

@@ -187,6 +187,16 @@ fn load(total: usize, concurrency: usize, call: impl Fn(usize) -> String + Sync)
     }
 }
 
+/// Stops the server as systemd would (SIGTERM), so that it closes its
+/// connections and checkpoints the database before the next measurement.
+fn stop(server: &mut Child) {
+    // SAFETY: a signal to our own child.
+    unsafe {
+        libc::kill(server.id() as i32, libc::SIGTERM);
+    }
+    server.wait().ok();
+}
+
 fn rss_kib(pid: u32) -> u64 {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
     status
@@ -292,9 +302,9 @@ fn main() {
         if ratio_64 >= 10.0 { "met" } else { "not met" }
     ));
 
-    // Memory: a fresh server, RSS after a tenth of the requests and after all.
-    server.kill().ok();
-    server.wait().ok();
+    // Memory: a fresh server, RSS after a twentieth of the requests and
+    // after all.
+    stop(&mut server);
     let (mut server, port) = start_server(&a.bin, &a.db);
     let first = (a.memory_requests / 20).max(1);
     load(first, 16, |i| fastagi_call(port, &exts[i % exts.len()]));
@@ -303,8 +313,7 @@ fn main() {
         fastagi_call(port, &exts[i % exts.len()])
     });
     let rss_all = rss_kib(server.id());
-    server.kill().ok();
-    server.wait().ok();
+    stop(&mut server);
     let growth = rss_all as f64 / rss_first.max(1) as f64;
     out.push_str(&format!(
         "Server memory (resident): {:.1} MiB after {} requests, {:.1} MiB after {} ({:+.0}%); \

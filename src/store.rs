@@ -688,7 +688,7 @@ impl std::ops::DerefMut for Pooled<'_> {
 
 impl Drop for Pooled<'_> {
     fn drop(&mut self) {
-        const KEEP: usize = 64;
+        const KEEP: usize = 16;
         if let (Some(store), Ok(mut idle)) = (self.store.take(), self.pool.idle.lock()) {
             if idle.len() < KEEP {
                 idle.push((self.id, store));
@@ -724,7 +724,16 @@ impl ConnectionPool {
                     .map_err(|e| db_error(&self.path, e))?;
                 store
             }
-            None => Store::open_with(&self.path, Access::Write, busy)?,
+            None => {
+                let store = Store::open_with(&self.path, Access::Write, busy)?;
+                // Many connections, each with a small page cache: the
+                // server's memory stays flat however many calls it takes.
+                store
+                    .conn
+                    .pragma_update(None, "cache_size", -256)
+                    .map_err(|e| db_error(&self.path, e))?;
+                store
+            }
         };
         Ok(Pooled {
             pool: self,

@@ -21,6 +21,14 @@ const TEMP_RANDOM_LEN: usize = 6;
 /// export that is still running writes to its file all the time.
 const STALE_AFTER: Duration = Duration::from_secs(60);
 
+/// The folder a file name is in: its parent, or `.` for a bare name.
+pub fn folder_of(path: &Path) -> &Path {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    }
+}
+
 fn refused(path: &Path, why: &str, hint: &str) -> Error {
     Error::OutputRefused {
         message: format!("refusing to write {}: {why}", text::path(path)),
@@ -67,10 +75,7 @@ pub fn check_output_target(path: &Path, db: &Path) -> Result<()> {
         Err(_) => {}
     }
     // A name that would become one of the database's files once written.
-    let parent_of = |p: &Path| match p.parent() {
-        Some(d) if !d.as_os_str().is_empty() => fs::canonicalize(d).ok(),
-        _ => fs::canonicalize(".").ok(),
-    };
+    let parent_of = |p: &Path| fs::canonicalize(folder_of(p)).ok();
     if let (Some(dir), Some(name)) = (parent_of(path), path.file_name()) {
         let clash = protected
             .iter()
@@ -170,10 +175,7 @@ pub fn write_atomically<T>(
     commit: impl FnOnce(&T) -> Result<()>,
 ) -> Result<T> {
     let fail = |e: std::io::Error| Error::output(Some(path.to_owned()), e);
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
+    let dir = folder_of(path);
     if !dir.is_dir() {
         return Err(Error::OutputRefused {
             message: format!(

@@ -223,17 +223,8 @@ fn db_error(path: &Path, e: rusqlite::Error) -> Error {
     let shown = text::path(path);
     match code {
         Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => busy_error(path),
-        Some(ErrorCode::NotADatabase) => Error::database(
-            format!("{shown} is not a SQLite database, or it is encrypted or damaged"),
-            Some("check the --db path; restore the file from a backup if it is damaged".into()),
-        ),
-        Some(ErrorCode::DatabaseCorrupt) => Error::database(
-            format!("database {shown} is damaged: {e}"),
-            Some(
-                "restore it from a backup; `sqlite3 FILE 'PRAGMA integrity_check'` tells more"
-                    .into(),
-            ),
-        ),
+        Some(ErrorCode::NotADatabase) => not_sqlite(path),
+        Some(ErrorCode::DatabaseCorrupt) => damaged(path, &e.to_string()),
         Some(ErrorCode::ReadOnly | ErrorCode::PermissionDenied | ErrorCode::CannotOpen) => {
             Error::database(
                 format!("cannot open database {shown} for writing: {e}"),
@@ -337,17 +328,12 @@ impl SharedLock {
     }
 }
 
-fn open_connection(path: &Path, access: Access, busy: Duration) -> Result<Connection> {
-    let (conn, _) = open_connection_locked(path, access, busy)?;
-    Ok(conn)
-}
-
 /// Opens a connection. A read-only connection to a database whose `-wal`
 /// and `-shm` files do not exist, in a folder this user may not write,
 /// cannot use SQLite's shared memory: with no `-wal` file the whole
 /// database is in the main file, so it is read as it is (`immutable`),
 /// under the lock that keeps other connections from checkpointing into it.
-fn open_connection_locked(
+fn open_connection(
     path: &Path,
     access: Access,
     busy: Duration,
@@ -387,9 +373,13 @@ fn open_connection_locked(
         (conn, None)
     };
     conn.busy_timeout(busy).map_err(|e| db_error(path, e))?;
-    // A changed or removed PIN is overwritten, not left in a free page.
-    conn.pragma_update(None, "secure_delete", "ON")
-        .map_err(|e| db_error(path, e))?;
+    if access == Access::Write {
+        // A changed or removed PIN is overwritten, not left in a free page.
+        // (A read-only connection deletes nothing: not worth a statement on
+        // the path of every call check.)
+        conn.pragma_update(None, "secure_delete", "ON")
+            .map_err(|e| db_error(path, e))?;
+    }
     Ok((conn, lock))
 }
 
@@ -460,7 +450,7 @@ impl Store {
                 ));
             }
         }
-        let (conn, lock) = open_connection_locked(path, access, busy)?;
+        let (conn, lock) = open_connection(path, access, busy)?;
         if access == Access::Read && lock.is_none() {
             // One read transaction for the whole command: every query sees
             // one snapshot, and while it lasts no other connection can take
@@ -520,7 +510,8 @@ impl Store {
         let meta = fs::metadata(path)
             .map_err(|e| Error::database(format!("cannot read {}: {e}", text::path(path)), None))?;
         check_file(path, &meta)?;
-        let mut conn = open_connection(path, Access::Write, BUSY_TIMEOUT)?;
+        // Read-write connections never need the lock of an immutable read.
+        let (mut conn, _) = open_connection(path, Access::Write, BUSY_TIMEOUT)?;
         let (app_id, version, objects) = identify(&conn, path)?;
         let fresh = app_id == 0 && version == 0 && objects == 0;
         if !fresh && (app_id != APPLICATION_ID || version < 0) {
@@ -841,18 +832,7 @@ fn check_file(path: &Path, meta: &fs::Metadata) -> Result<()> {
     for read in 1..=READS {
         match read_header(path)? {
             Header::Empty | Header::Whole => return Ok(()),
-            Header::NotSqlite => {
-                return Err(Error::database(
-                    format!(
-                        "{} is not a SQLite database, or it is encrypted or damaged",
-                        text::path(path)
-                    ),
-                    Some(
-                        "check the --db path; restore the file from a backup if it is damaged"
-                            .into(),
-                    ),
-                ));
-            }
+            Header::NotSqlite => return Err(not_sqlite(path)),
             Header::Damaged(why) => return Err(damaged(path, &why)),
             Header::Short(_) if wal_has_frames(path) => return Ok(()),
             Header::Short(why) if read == READS => return Err(damaged(path, &why)),
@@ -860,6 +840,16 @@ fn check_file(path: &Path, meta: &fs::Metadata) -> Result<()> {
         }
     }
     Ok(())
+}
+
+fn not_sqlite(path: &Path) -> Error {
+    Error::database(
+        format!(
+            "{} is not a SQLite database, or it is encrypted or damaged",
+            text::path(path)
+        ),
+        Some("check the --db path; restore the file from a backup if it is damaged".into()),
+    )
 }
 
 fn damaged(path: &Path, why: &str) -> Error {

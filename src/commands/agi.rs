@@ -17,7 +17,7 @@ use crate::agi::{
 };
 use crate::audit::EventKind;
 use crate::error::{Error, ExitCode, Result};
-use crate::policy::{Decision, DialedNumber, Extension, Timestamp};
+use crate::policy::{DialedNumber, Extension, Timestamp};
 use crate::settings::{AgiSettings, Settings};
 use crate::store::Store;
 
@@ -46,6 +46,16 @@ impl From<std::io::Error> for SessionEnd {
 impl From<ProtocolError> for SessionEnd {
     fn from(e: ProtocolError) -> Self {
         SessionEnd::Protocol(e)
+    }
+}
+
+impl std::fmt::Display for SessionEnd {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SessionEnd::Gone => f.write_str("the caller hung up"),
+            SessionEnd::Protocol(e) => write!(f, "{e}"),
+            SessionEnd::Io(e) => write!(f, "{e}"),
+        }
     }
 }
 
@@ -239,13 +249,9 @@ pub fn run_call<R: BufRead, W: Write>(
                 let _ = session.set(RESULT, "hangup");
             }
         }
-        Err(SessionEnd::Protocol(e)) => {
+        Err(end) => {
             summary.result = "error".into();
-            ctx.console.warn(format_args!("agi: {e}"));
-        }
-        Err(SessionEnd::Io(e)) => {
-            summary.result = "error".into();
-            ctx.console.warn(format_args!("agi: {e}"));
+            ctx.console.warn(format_args!("agi: {end}"));
         }
     }
     summary
@@ -315,7 +321,7 @@ fn check_answer(
         },
         // Not an extension number at all (a caller ID such as "anonymous"):
         // only an emergency number goes through.
-        Err(_) => emergency_only(ctx, &number)?,
+        Err(_) => call::emergency_only(ctx, &number)?,
     };
     let (permitted, reason, until) = match decided {
         Some(d) => (d.permitted, d.reason.name(), d.unlocked_until),
@@ -325,14 +331,6 @@ fn check_answer(
         log_denied(ctx, ext_text, number_text, reason);
     }
     Ok((permitted, reason, until))
-}
-
-/// The emergency answer for a caller that is not an extension number.
-fn emergency_only(ctx: &mut Ctx<'_>, number: &DialedNumber) -> Result<Option<Decision>> {
-    match Store::open_read_only(&ctx.db).and_then(|s| s.read().settings()) {
-        Ok(settings) => Ok(settings.plan.emergency_decision(number)),
-        Err(err) => call::emergency_despite(ctx, number, err).map(|(_, d)| Some(d)),
-    }
 }
 
 /// Writes a denied call to the audit log; a failure to log is reported on

@@ -162,20 +162,36 @@ pub fn call_decision(
     ext: &Extension,
     number: &DialedNumber,
 ) -> Result<(DialPlan, Decision)> {
-    let answer = (|| {
-        let decide = |store: &Store| -> Result<(DialPlan, Decision)> {
-            let plan = store.read().settings()?.plan;
-            let d = decision(store.read(), ctx, &plan, ext, number)?;
-            Ok((plan, d))
-        };
-        match ctx.pool.clone() {
-            Some(pool) => decide(&*pool.get(busy_for(number))?),
-            None => decide(&open_for_call(ctx, number, Access::Read)?),
-        }
-    })();
+    let answer = with_reader(ctx, number, |store, ctx| {
+        let plan = store.read().settings()?.plan;
+        let d = decision(store.read(), ctx, &plan, ext, number)?;
+        Ok((plan, d))
+    });
     match answer {
         Ok(answer) => Ok(answer),
         Err(err) => emergency_despite(ctx, number, err),
+    }
+}
+
+/// The emergency answer for a caller that is not an extension number at
+/// all (a caller ID such as `anonymous`): `None` for any other number.
+pub fn emergency_only(ctx: &mut Ctx<'_>, number: &DialedNumber) -> Result<Option<Decision>> {
+    match with_reader(ctx, number, |store, _| store.read().settings()) {
+        Ok(settings) => Ok(settings.plan.emergency_decision(number)),
+        Err(err) => emergency_despite(ctx, number, err).map(|(_, d)| Some(d)),
+    }
+}
+
+/// Runs `f` on a read-only connection for a call to `number`: the server's
+/// pooled one, or a new one.
+fn with_reader<T>(
+    ctx: &Ctx<'_>,
+    number: &DialedNumber,
+    f: impl FnOnce(&Store, &Ctx<'_>) -> Result<T>,
+) -> Result<T> {
+    match ctx.pool.clone() {
+        Some(pool) => f(&*pool.get(busy_for(number))?, ctx),
+        None => f(&open_for_call(ctx, number, Access::Read)?, ctx),
     }
 }
 

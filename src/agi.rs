@@ -37,16 +37,32 @@ fn trim_line(line: &[u8]) -> &[u8] {
 /// The environment block: `agi_name: value` lines up to a blank line.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Environment {
-    vars: Vec<(String, String)>,
+    /// Every name (without `agi_`) and value, one after the other.
+    text: String,
+    /// Where each name ends and its value ends in `text`.
+    vars: Vec<(usize, usize)>,
 }
 
 impl Environment {
+    fn entries(&self) -> impl Iterator<Item = (&str, &str)> {
+        let mut start = 0;
+        self.vars.iter().map(move |&(name_end, value_end)| {
+            let entry = (&self.text[start..name_end], &self.text[name_end..value_end]);
+            start = value_end;
+            entry
+        })
+    }
+
+    fn push(&mut self, name: &str, value: &str) {
+        self.text.push_str(name);
+        let name_end = self.text.len();
+        self.text.push_str(value);
+        self.vars.push((name_end, self.text.len()));
+    }
+
     /// The value of `agi_NAME` (give the name without `agi_`).
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.vars
-            .iter()
-            .find(|(k, _)| k.strip_prefix("agi_") == Some(name))
-            .map(|(_, v)| v.as_str())
+        self.entries().find(|(k, _)| *k == name).map(|(_, v)| v)
     }
 
     /// `agi_arg_1`, `agi_arg_2`, ... in order, up to the first missing one.
@@ -119,13 +135,13 @@ impl EnvironmentReader {
                 crate::text::shown(text)
             )));
         };
-        if !name.starts_with("agi_") {
+        let Some(name) = name.strip_prefix("agi_") else {
             return Err(ProtocolError(format!(
                 "not an environment line: '{}'",
                 crate::text::shown(text)
             )));
-        }
-        self.env.vars.push((name.to_owned(), value.to_owned()));
+        };
+        self.env.push(name, value);
         Ok(None)
     }
 }

@@ -336,7 +336,7 @@ Examples:
     #[command(
         after_help = "Started by Asterisk's AGI() for one call; speaks AGI on standard input and
 output (nothing else goes to standard output) and writes one line about the
-call on standard error. The request is the first argument:
+call on standard error. The request is the first argument after `agi`:
 
   check[,EXT[,NUMBER]]  may EXT call NUMBER? EXT defaults to the caller ID,
                         NUMBER to the dialed extension. Sets PINPROTECT_RESULT
@@ -348,9 +348,12 @@ call on standard error. The request is the first argument:
                         timeout, hangup, not_protected, unknown_extension,
                         error) and PINPROTECT_UNTIL.
 
+Asterisk passes AGI()'s arguments as the command line: global options such
+as --db first, then `agi`, then the request and its arguments.
+
 Examples (extensions.conf; link /var/lib/asterisk/agi-bin/pinprotect to the binary):
-  same => n,AGI(pinprotect,check,${CALLERID(num)},${EXTEN})
-  exten => 7777,1,AGI(pinprotect,unlock,${CALLERID(num)})"
+  same => n,AGI(pinprotect,--db,/var/lib/pinprotect/pbx.sqlite3,agi,check,${CHANNEL(endpoint)},${EXTEN})
+  exten => 7777,1,AGI(pinprotect,--db,/var/lib/pinprotect/pbx.sqlite3,agi,unlock,${CHANNEL(endpoint)})"
     )]
     Agi {
         /// The request and its arguments, as AGI() passes them (also read from the environment block)
@@ -375,7 +378,7 @@ at once; a peer that sends no environment block within 5 s is dropped.
 Examples:
   pinprotect --db /var/lib/pinprotect/pbx.sqlite3 serve
   pinprotect serve --listen 0.0.0.0:4573 --allow 192.0.2.10 --allow 127.0.0.1
-  same => n,AGI(agi://127.0.0.1/check,${CALLERID(num)},${EXTEN})"
+  same => n,AGI(agi://127.0.0.1/check,${CHANNEL(endpoint)},${EXTEN})"
     )]
     Serve {
         /// Address and port to listen on (repeatable)

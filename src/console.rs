@@ -62,6 +62,18 @@ impl Console {
         }
     }
 
+    /// The console of one call a server takes: no colours, nothing asked
+    /// of a terminal, and no buffer, as a call writes only to stderr.
+    pub fn for_call(quiet: bool) -> Console {
+        Console {
+            out: BufWriter::with_capacity(0, io::stdout()),
+            quiet,
+            color_out: false,
+            color_err: false,
+            stdin_tty: false,
+        }
+    }
+
     /// Standard output, buffered.
     pub fn out(&mut self) -> &mut BufWriter<Stdout> {
         &mut self.out

@@ -9,6 +9,7 @@ use std::fs;
 use std::io;
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 use rusqlite::{
@@ -241,7 +242,7 @@ fn db_error(path: &Path, e: rusqlite::Error) -> Error {
 fn busy_error(path: &Path) -> Error {
     Error::database(
         format!(
-            "database {} is busy: another process held it longer than the wait allows",
+            "database {} is busy: it stayed in use longer than the wait allows",
             text::path(path)
         ),
         Some("try again; if it persists, look for a stuck process using the database".into()),
@@ -644,16 +645,55 @@ impl Store {
     }
 }
 
-/// Connections that a long-running server keeps open between calls, for
-/// reading. They are opened read-write, as the server's own writes are:
-/// an idle read-only connection does not keep another connection's close
-/// from deleting the `-wal` and `-shm` files it has mapped. A connection is
-/// used again only while the path still names the same file (device and
-/// inode), so a database restored from a backup is picked up by the next
-/// call.
+/// An event for the audit log, as written.
+#[derive(Debug, Clone)]
+pub struct NewEvent {
+    pub at: Timestamp,
+    pub user: String,
+    pub kind: &'static str,
+    pub extension: Option<Extension>,
+    pub detail: String,
+}
+
+/// Connections that a long-running server keeps open between calls. They
+/// are opened read-write, as the server's own writes are: an idle
+/// read-only connection does not keep another connection's close from
+/// deleting the `-wal` and `-shm` files it has mapped. A connection is used
+/// again only while the path still names the same file (device and inode),
+/// so a database restored from a backup is picked up by the next call.
+///
+/// At most [`ConnectionPool::MAX_OPEN`] connections are open at once: a
+/// call that finds them all in use waits for one (queries take
+/// microseconds), within its busy budget. The server's own writes take
+/// turns in the process, so that they never wait on each other through
+/// SQLite's lock, whose busy handler sleeps for milliseconds at a time;
+/// other processes' writes still meet the busy timeout.
 pub struct ConnectionPool {
     path: PathBuf,
-    idle: std::sync::Mutex<Vec<((u64, u64), Store)>>,
+    state: std::sync::Mutex<PoolState>,
+    freed: std::sync::Condvar,
+    /// Whether one of this process's writes is under way.
+    writing: std::sync::Mutex<bool>,
+    written: std::sync::Condvar,
+    events: std::sync::Mutex<EventQueue>,
+    events_written: std::sync::Condvar,
+}
+
+/// Events waiting to be written together, and whether a call is writing a
+/// group of them now.
+#[derive(Default)]
+struct EventQueue {
+    waiting: Vec<(NewEvent, Arc<Written>)>,
+    writing: bool,
+}
+
+/// Set once the group an event went into is written: how that went.
+type Written = std::sync::OnceLock<std::result::Result<(), String>>;
+
+#[derive(Default)]
+struct PoolState {
+    idle: Vec<((u64, u64), Store)>,
+    open: usize,
 }
 
 /// A connection taken from a [`ConnectionPool`]; it goes back when dropped.
@@ -679,46 +719,82 @@ impl std::ops::DerefMut for Pooled<'_> {
 
 impl Drop for Pooled<'_> {
     fn drop(&mut self) {
-        const KEEP: usize = 16;
-        if let (Some(store), Ok(mut idle)) = (self.store.take(), self.pool.idle.lock()) {
-            if idle.len() < KEEP {
-                idle.push((self.id, store));
-            }
+        let mut state = self
+            .pool
+            .state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        match self.store.take() {
+            Some(store) => state.idle.push((self.id, store)),
+            None => state.open -= 1,
         }
+        drop(state);
+        self.pool.freed.notify_one();
     }
 }
 
 impl ConnectionPool {
+    /// Connections open at once.
+    pub const MAX_OPEN: usize = 16;
+
     pub fn new(path: &Path) -> ConnectionPool {
         ConnectionPool {
             path: path.to_owned(),
-            idle: std::sync::Mutex::new(Vec::new()),
+            state: std::sync::Mutex::new(PoolState::default()),
+            freed: std::sync::Condvar::new(),
+            writing: std::sync::Mutex::new(false),
+            written: std::sync::Condvar::new(),
+            events: std::sync::Mutex::new(EventQueue::default()),
+            events_written: std::sync::Condvar::new(),
         }
     }
 
-    /// A read-only connection, waiting at most `busy` for a lock.
+    /// A connection, waiting at most `busy` for a free one and then for a
+    /// lock.
     pub fn get(&self, busy: Duration) -> Result<Pooled<'_>> {
         use std::os::unix::fs::MetadataExt;
+        let deadline = std::time::Instant::now() + busy;
         let id = fs::metadata(&self.path)
             .map(|m| (m.dev(), m.ino()))
             .unwrap_or((0, 0));
-        let reused = self.idle.lock().ok().and_then(|mut idle| {
-            // Connections to a file that was replaced are dropped.
-            idle.retain(|(i, _)| *i == id);
-            idle.pop()
-        });
+        let mut state = self
+            .state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let reused = loop {
+            // Connections to a file that was replaced are closed.
+            let before = state.idle.len();
+            state.idle.retain(|(i, _)| *i == id);
+            state.open -= before - state.idle.len();
+            if let Some((_, store)) = state.idle.pop() {
+                break Some(store);
+            }
+            if state.open < Self::MAX_OPEN {
+                state.open += 1;
+                break None;
+            }
+            state = self.wait(&self.freed, state, deadline)?;
+        };
+        drop(state);
+        // From here on the slot is ours: a failure gives it back.
+        let mut pooled = Pooled {
+            pool: self,
+            id,
+            store: None,
+        };
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
         let store = match reused {
-            Some((_, store)) => {
+            Some(store) => {
                 store
                     .conn
-                    .busy_timeout(busy)
+                    .busy_timeout(left)
                     .map_err(|e| db_error(&self.path, e))?;
                 store
             }
             None => {
-                let store = Store::open_with(&self.path, Access::Write, busy)?;
-                // Many connections, each with a small page cache: the
-                // server's memory stays flat however many calls it takes.
+                let store = Store::open_with(&self.path, Access::Write, left)?;
+                // A small page cache per connection: the server's memory
+                // stays flat however many calls it takes.
                 store
                     .conn
                     .pragma_update(None, "cache_size", -256)
@@ -726,11 +802,105 @@ impl ConnectionPool {
                 store
             }
         };
-        Ok(Pooled {
-            pool: self,
-            id,
-            store: Some(store),
-        })
+        pooled.store = Some(store);
+        Ok(pooled)
+    }
+
+    /// Waits for `signal` until `deadline`; the busy error once it passed.
+    fn wait<'g, T>(
+        &self,
+        signal: &std::sync::Condvar,
+        guard: std::sync::MutexGuard<'g, T>,
+        deadline: std::time::Instant,
+    ) -> Result<std::sync::MutexGuard<'g, T>> {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        if left.is_zero() {
+            return Err(busy_error(&self.path));
+        }
+        Ok(signal
+            .wait_timeout(guard, left)
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .0)
+    }
+
+    /// Runs `f` on a connection for a change, one writer of this process
+    /// at a time; `busy` bounds the whole wait, for the turn, a connection
+    /// and the lock.
+    pub fn write<T>(&self, busy: Duration, f: impl FnOnce(&mut Store) -> Result<T>) -> Result<T> {
+        let deadline = std::time::Instant::now() + busy;
+        let lock = || {
+            self.writing
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+        };
+        let mut writing = lock();
+        while *writing {
+            writing = self.wait(&self.written, writing, deadline)?;
+        }
+        *writing = true;
+        drop(writing);
+        struct Turn<'a>(&'a ConnectionPool);
+        impl Drop for Turn<'_> {
+            fn drop(&mut self) {
+                *self
+                    .0
+                    .writing
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner) = false;
+                self.0.written.notify_one();
+            }
+        }
+        let _turn = Turn(self);
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        f(&mut *self.get(left)?)
+    }
+
+    /// Writes an event that is logged at call time (a denied call): many
+    /// calls' events are committed together, and each call returns once
+    /// its event is written. The commit does not wait for the disk: after
+    /// a power failure or an operating-system crash (not a process crash)
+    /// the last events may be missing, never half there.
+    pub fn log_grouped(&self, busy: Duration, event: NewEvent) -> Result<()> {
+        let done = Arc::new(std::sync::OnceLock::new());
+        let lock = || {
+            self.events
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+        };
+        let mut queue = lock();
+        queue.waiting.push((event, Arc::clone(&done)));
+        loop {
+            if let Some(result) = done.get() {
+                return result.clone().map_err(|e| Error::database(e, None));
+            }
+            if !queue.writing {
+                break;
+            }
+            queue = self
+                .events_written
+                .wait(queue)
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+        }
+        // This call writes the group: its own event and every one waiting.
+        queue.writing = true;
+        let group = std::mem::take(&mut queue.waiting);
+        drop(queue);
+        let written = self
+            .write(busy, |store| {
+                store.relax_durability()?;
+                let written = store.write(|w| group.iter().try_for_each(|(e, _)| w.log_event(e)));
+                let restored = store.full_durability();
+                written.and(restored)
+            })
+            .map_err(|e| e.to_string());
+        let mut queue = lock();
+        for (_, slot) in &group {
+            let _ = slot.set(written.clone());
+        }
+        queue.writing = false;
+        drop(queue);
+        self.events_written.notify_all();
+        written.map_err(|e| Error::database(e, None))
     }
 }
 
@@ -1487,17 +1657,16 @@ impl Writer<'_> {
     }
 
     /// Appends an event to the audit log.
-    pub fn log_event(
-        &self,
-        at: Timestamp,
-        user: &str,
-        kind: &str,
-        ext: Option<&Extension>,
-        detail: &str,
-    ) -> Result<()> {
+    pub fn log_event(&self, event: &NewEvent) -> Result<()> {
         self.execute(
             "INSERT INTO events (at, user, kind, extension, detail) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![at.unix(), user, kind, ext.map(Extension::as_str), detail],
+            params![
+                event.at.unix(),
+                event.user,
+                event.kind,
+                event.extension.as_ref().map(Extension::as_str),
+                event.detail
+            ],
         )?;
         Ok(())
     }
@@ -1601,6 +1770,138 @@ mod tests {
         assert_eq!(rec.pin.expose(), "0042");
         assert_eq!(rec.entry, PinEntryState::default());
         assert_eq!(store.read().settings().unwrap(), Settings::default());
+    }
+
+    fn event(i: usize) -> NewEvent {
+        NewEvent {
+            at: Timestamp::from_unix(1_800_000_000),
+            user: "test".into(),
+            kind: "call_denied",
+            extension: None,
+            detail: format!("call {i}"),
+        }
+    }
+
+    fn count_events(path: &Path) -> i64 {
+        Connection::open(path)
+            .unwrap()
+            .query_row("SELECT count(*) FROM events", [], |r| r.get(0))
+            .unwrap()
+    }
+
+    #[test]
+    fn pool_opens_at_most_max_open_and_a_caller_waits_for_a_free_one() {
+        let (_dir, store) = fresh();
+        let pool = ConnectionPool::new(store.path());
+        let held: Vec<_> = (0..ConnectionPool::MAX_OPEN)
+            .map(|_| pool.get(Duration::from_secs(1)).unwrap())
+            .collect();
+        // All in use: a caller gives up after its wait, with the busy error.
+        let started = std::time::Instant::now();
+        let err = pool.get(Duration::from_millis(100)).err().unwrap();
+        assert!(started.elapsed() >= Duration::from_millis(100));
+        assert!(err.to_string().contains("is busy"), "{err}");
+        // One goes back: a waiting caller gets it, and nothing more is opened.
+        std::thread::scope(|s| {
+            let waiter = s.spawn(|| pool.get(Duration::from_secs(10)).map(|_| ()));
+            std::thread::sleep(Duration::from_millis(50));
+            drop(held);
+            waiter.join().unwrap().unwrap();
+        });
+        let state = pool.state.lock().unwrap();
+        assert_eq!(state.open, ConnectionPool::MAX_OPEN);
+        assert_eq!(state.idle.len(), ConnectionPool::MAX_OPEN);
+    }
+
+    #[test]
+    fn pool_logs_every_event_of_many_threads_once() {
+        let (_dir, store) = fresh();
+        let pool = ConnectionPool::new(store.path());
+        std::thread::scope(|s| {
+            for t in 0..32 {
+                let pool = &pool;
+                s.spawn(move || {
+                    for i in 0..25 {
+                        pool.log_grouped(BUSY_TIMEOUT, event(t * 100 + i)).unwrap();
+                    }
+                });
+            }
+        });
+        assert_eq!(count_events(store.path()), 32 * 25);
+        let distinct: i64 = Connection::open(store.path())
+            .unwrap()
+            .query_row("SELECT count(DISTINCT detail) FROM events", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(distinct, 32 * 25);
+    }
+
+    #[test]
+    fn a_grouped_event_that_cannot_be_written_is_an_error_for_its_caller() {
+        let (_dir, store) = fresh();
+        let pool = ConnectionPool::new(store.path());
+        // Another process holds the write lock longer than the wait.
+        let blocker = Connection::open(store.path()).unwrap();
+        blocker.execute_batch("BEGIN IMMEDIATE").unwrap();
+        let err = pool
+            .log_grouped(Duration::from_millis(100), event(1))
+            .err()
+            .unwrap();
+        assert!(err.to_string().contains("is busy"), "{err}");
+        blocker.execute_batch("ROLLBACK").unwrap();
+        // The pool's connection went back with full durability, and works.
+        pool.log_grouped(BUSY_TIMEOUT, event(2)).unwrap();
+        assert_eq!(count_events(store.path()), 1);
+        let sync: i64 = pool
+            .get(BUSY_TIMEOUT)
+            .unwrap()
+            .conn
+            .query_row("PRAGMA synchronous", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(sync, 2, "FULL");
+    }
+
+    #[test]
+    fn pool_writes_take_turns_within_the_process() {
+        let (_dir, store) = fresh();
+        let pool = ConnectionPool::new(store.path());
+        let inside = std::sync::atomic::AtomicUsize::new(0);
+        std::thread::scope(|s| {
+            for _ in 0..8 {
+                s.spawn(|| {
+                    for _ in 0..10 {
+                        pool.write(BUSY_TIMEOUT, |_| {
+                            let n = inside.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                            assert_eq!(n, 0, "two writers at once");
+                            std::thread::sleep(Duration::from_millis(1));
+                            inside.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+                            Ok(())
+                        })
+                        .unwrap();
+                    }
+                });
+            }
+        });
+        // A writer that cannot get its turn in time gives up.
+        std::thread::scope(|s| {
+            let (tx, rx) = std::sync::mpsc::channel();
+            let pool = &pool;
+            s.spawn(move || {
+                pool.write(BUSY_TIMEOUT, |_| {
+                    tx.send(()).unwrap();
+                    std::thread::sleep(Duration::from_millis(300));
+                    Ok(())
+                })
+                .unwrap();
+            });
+            rx.recv().unwrap();
+            let err = pool
+                .write(Duration::from_millis(50), |_| Ok(()))
+                .err()
+                .unwrap();
+            assert!(err.to_string().contains("is busy"), "{err}");
+        });
     }
 
     #[test]

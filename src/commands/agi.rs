@@ -19,7 +19,7 @@ use crate::audit::EventKind;
 use crate::error::{Error, ExitCode, Result};
 use crate::policy::{DialedNumber, Extension, Timestamp};
 use crate::settings::{AgiSettings, Settings};
-use crate::store::Store;
+use crate::store::{ExtensionRecord, Store};
 
 /// Why a session ended early.
 #[derive(Debug)]
@@ -115,8 +115,8 @@ impl<'h, R: BufRead, W: Write> Session<'h, R, W> {
     pub fn environment(&mut self) -> SessionResult<Environment> {
         let mut reader = EnvironmentReader::default();
         loop {
-            let line = self.read_line()?.to_vec();
-            if let Some(env) = reader.push(&line)? {
+            let line = self.read_line()?;
+            if let Some(env) = reader.push(line)? {
                 if let Some(f) = self.after_environment.take() {
                     f();
                 }
@@ -140,8 +140,8 @@ impl<'h, R: BufRead, W: Write> Session<'h, R, W> {
         self.output.flush()?;
         let mut reader = ReplyReader::default();
         loop {
-            let line = self.read_line()?.to_vec();
-            let reply = reader.push(&line)?;
+            let line = self.read_line()?;
+            let reply = reader.push(line)?;
             if reader.hangup {
                 self.gone = true;
             }
@@ -210,16 +210,26 @@ pub const UNTIL: &str = "PINPROTECT_UNTIL";
 
 /// Runs one call: reads the environment, answers the request, sets the
 /// variables. Returns what happened; the caller hanging up is a normal end.
+///
+/// `argv` is what a local AGI program was started with after `agi`: Asterisk
+/// passes `AGI(program,a,b,...)`'s arguments both on the command line and
+/// as `agi_arg_N`, and the latter then also hold the command line's own
+/// words (`agi`, `--db PATH`), so the command line names the request. Over
+/// FastAGI (or with no arguments) the environment does.
 pub fn run_call<R: BufRead, W: Write>(
     ctx: &mut Ctx<'_>,
     session: &mut Session<'_, R, W>,
+    argv: &[String],
 ) -> CallSummary {
     let mut summary = CallSummary::default();
     let mut heard = false;
     let outcome = (|| -> SessionResult<()> {
         let env = session.environment()?;
         heard = true;
-        let (request, args) = env.request();
+        let (request, args) = match argv.split_first() {
+            Some((request, args)) => (Some(request.clone()), args.to_vec()),
+            None => env.request(),
+        };
         summary.request = request.clone().unwrap_or_default();
         match request.as_deref() {
             Some("check") => check(ctx, session, &env, &args, &mut summary),
@@ -268,11 +278,10 @@ fn arg_or<'a>(args: &'a [String], i: usize, env: &'a Environment, name: &str) ->
 
 /// Settings for a call: the stored ones; a time given with `--now` only
 /// with `clock_override` on, as for every change.
-fn call_settings(ctx: &mut Ctx<'_>) -> Result<(Store, Settings)> {
-    let store = Store::open(&ctx.db)?;
-    let settings = store.read().settings()?;
+fn call_settings(ctx: &mut Ctx<'_>) -> Result<Settings> {
+    let settings = call::with_store(ctx, |store, _| store.read().settings())?;
     ctx.allow_change(&settings)?;
-    Ok((store, settings))
+    Ok(settings)
 }
 
 fn check<R: BufRead, W: Write>(
@@ -338,26 +347,22 @@ fn check_answer(
 fn log_denied(ctx: &mut Ctx<'_>, ext: &str, number: &str, reason: &str) {
     let logged = (|| {
         let extension = ext.parse::<Extension>().ok();
-        let log = |store: &mut Store, ctx: &Ctx<'_>| -> Result<()> {
-            store.relax_durability()?;
-            let written = store.write(|w| {
-                ctx.log(
-                    w,
-                    EventKind::CallDenied,
-                    extension.as_ref(),
-                    format_args!(
-                        "{} -> {}: {reason}",
-                        crate::text::shown(ext),
-                        crate::text::shown(number)
-                    ),
-                )
-            });
-            store.full_durability()?;
-            written
-        };
+        let event = ctx.event(
+            EventKind::CallDenied,
+            extension.as_ref(),
+            format_args!(
+                "{} -> {}: {reason}",
+                crate::text::shown(ext),
+                crate::text::shown(number)
+            ),
+        );
         match ctx.pool.clone() {
-            Some(pool) => log(&mut *pool.get(crate::store::BUSY_TIMEOUT)?, ctx),
-            None => log(&mut Store::open(&ctx.db)?, ctx),
+            Some(pool) => pool.log_grouped(crate::store::BUSY_TIMEOUT, event),
+            None => {
+                let mut store = Store::open(&ctx.db)?;
+                store.relax_durability()?;
+                store.write(|w| w.log_event(&event))
+            }
         }
     })();
     if let Err(e) = logged {
@@ -376,15 +381,15 @@ fn unlock<R: BufRead, W: Write>(
     let ext_text = arg_or(args, 0, env, "callerid");
     summary.extension = ext_text.clone();
     summary.number = env.get("extension").unwrap_or("").to_owned();
-    let prepared = (|| -> Result<(Store, Settings, Option<Extension>)> {
-        let (store, settings) = call_settings(ctx)?;
-        let ext = match ext_text.parse::<Extension>() {
-            Ok(ext) if store.read().exists(&ext)? => Some(ext),
-            _ => None,
+    let prepared = (|| -> Result<(Settings, Option<ExtensionRecord>)> {
+        let settings = call_settings(ctx)?;
+        let record = match ext_text.parse::<Extension>() {
+            Ok(ext) => call::with_store(ctx, |store, _| store.read().extension(&ext))?,
+            Err(_) => None,
         };
-        Ok((store, settings, ext))
+        Ok((settings, record))
     })();
-    let (mut store, settings, ext) = match prepared {
+    let (settings, record) = match prepared {
         Ok(p) => p,
         Err(e) => {
             ctx.console.warn(format_args!("agi: {e}"));
@@ -392,7 +397,7 @@ fn unlock<R: BufRead, W: Write>(
         }
     };
     let agi = settings.agi.clone();
-    let Some(ext) = ext else {
+    let Some(record) = record else {
         session.act(&Command::Answer)?;
         return finish(
             session,
@@ -402,13 +407,7 @@ fn unlock<R: BufRead, W: Write>(
             None,
         );
     };
-    let record = match store.read().require(&ext) {
-        Ok(r) => r,
-        Err(e) => {
-            ctx.console.warn(format_args!("agi: {e}"));
-            return finish(session, summary, "error", None, None);
-        }
-    };
+    let ext = record.number.clone();
     session.act(&Command::Answer)?;
     if !record.protection.enabled {
         return finish(
@@ -435,7 +434,9 @@ fn unlock<R: BufRead, W: Write>(
             return finish(session, summary, "timeout", Some(&agi.goodbye_prompt), None);
         };
         let result = if entered.bytes().all(|b| b.is_ascii_digit()) {
-            match call::enter_pin(ctx, &mut store, &ext, &entered) {
+            match call::with_writer(ctx, |store, ctx| {
+                call::enter_pin(ctx, store, &ext, &entered)
+            }) {
                 Ok(entry) => entry,
                 Err(e) => {
                     ctx.console.warn(format_args!("agi: {e}"));
@@ -559,7 +560,7 @@ extern "C" fn on_sighup(_: libc::c_int) {
 }
 
 /// `pinprotect agi`: one call on standard input and output.
-pub fn run(ctx: &mut Ctx<'_>) -> Result<ExitCode> {
+pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> Result<ExitCode> {
     protect_memory();
     // SAFETY: the handler only stores to an atomic.
     unsafe {
@@ -572,7 +573,7 @@ pub fn run(ctx: &mut Ctx<'_>) -> Result<ExitCode> {
     let stdin = std::io::stdin();
     let stdout = std::io::stdout();
     let mut session = Session::new(stdin.lock(), stdout.lock(), &HANGUP);
-    let summary = run_call(ctx, &mut session);
+    let summary = run_call(ctx, &mut session, argv);
     ctx.console
         .info(format_args!("agi: {}", summary.line(started)));
     Ok(ExitCode::Success)

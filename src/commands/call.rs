@@ -195,6 +195,27 @@ fn with_reader<T>(
     }
 }
 
+/// Runs `f` on a connection for a change: the server's pooled one, its
+/// writes one at a time, or a new one.
+pub fn with_writer<T>(
+    ctx: &Ctx<'_>,
+    f: impl FnOnce(&mut Store, &Ctx<'_>) -> Result<T>,
+) -> Result<T> {
+    match ctx.pool.clone() {
+        Some(pool) => pool.write(BUSY_TIMEOUT, |store| f(store, ctx)),
+        None => f(&mut Store::open(&ctx.db)?, ctx),
+    }
+}
+
+/// Runs `f` on a connection for reading settings and records: the
+/// server's pooled one, or a new one.
+pub fn with_store<T>(ctx: &Ctx<'_>, f: impl FnOnce(&Store, &Ctx<'_>) -> Result<T>) -> Result<T> {
+    match ctx.pool.clone() {
+        Some(pool) => f(&*pool.get(BUSY_TIMEOUT)?, ctx),
+        None => f(&Store::open(&ctx.db)?, ctx),
+    }
+}
+
 pub fn check(
     ctx: &mut Ctx<'_>,
     ext: &Extension,

@@ -6,7 +6,6 @@ use std::io::{self, BufRead, BufWriter, Read, Stdout};
 use std::path::PathBuf;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use std::cell::OnceCell;
 use std::fmt::Display;
 
 use crate::audit::EventKind;
@@ -16,7 +15,7 @@ use crate::error::{Error, ExitCode, Result};
 use crate::output::{Format, ListWriter};
 use crate::policy::{Extension, Pin, Timestamp};
 use crate::settings::Settings;
-use crate::store::{ExtensionRecord, Store, Target, Writer};
+use crate::store::{ExtensionRecord, NewEvent, Store, Target, Writer};
 use crate::weakpin::{Weakness, weakness};
 use zeroize::Zeroizing;
 
@@ -43,9 +42,7 @@ pub struct Ctx<'a> {
     /// in a change that the database's `clock_override` allows.
     logged_at: Timestamp,
     pub console: &'a mut Console,
-    /// Who runs the command, for the audit log; looked up when first needed.
-    user: OnceCell<String>,
-    /// Read-only connections kept open by a server between calls.
+    /// Connections a server keeps open between calls.
     pub pool: Option<std::sync::Arc<crate::store::ConnectionPool>>,
 }
 
@@ -64,7 +61,6 @@ impl<'a> Ctx<'a> {
             given_now,
             logged_at: system_now,
             console,
-            user: OnceCell::new(),
             pool: None,
         }
     }
@@ -125,7 +121,9 @@ impl<'a> Ctx<'a> {
 
     /// The local user running the command.
     pub fn user(&self) -> &str {
-        self.user.get_or_init(local_user)
+        // One lookup per process: a server logs for many calls.
+        static USER: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+        USER.get_or_init(local_user)
     }
 
     /// Appends an event to the audit log, in the caller's transaction.
@@ -136,13 +134,23 @@ impl<'a> Ctx<'a> {
         ext: Option<&Extension>,
         detail: impl Display,
     ) -> Result<()> {
-        w.log_event(
-            self.logged_at,
-            &crate::text::escaped(self.user()),
-            kind.name(),
-            ext,
-            &crate::text::escaped(&detail.to_string()),
-        )
+        w.log_event(&self.event(kind, ext, detail))
+    }
+
+    /// An event as this command logs it: at its time, by its user.
+    pub fn event(
+        &self,
+        kind: EventKind,
+        ext: Option<&Extension>,
+        detail: impl Display,
+    ) -> NewEvent {
+        NewEvent {
+            at: self.logged_at,
+            user: crate::text::escaped(self.user()).into_owned(),
+            kind: kind.name(),
+            extension: ext.cloned(),
+            detail: crate::text::escaped(&detail.to_string()).into_owned(),
+        }
     }
 }
 
@@ -334,7 +342,7 @@ fn dispatch(ctx: &mut Ctx<'_>, command: Command) -> Result<ExitCode> {
         Command::Demo => demo::run(ctx),
         // The arguments arrive in the environment block too, which is what
         // the session reads.
-        Command::Agi { args: _ } => agi::run(ctx),
+        Command::Agi { args } => agi::run(ctx, &args),
         Command::Serve {
             listen,
             allow,

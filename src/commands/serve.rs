@@ -1,5 +1,6 @@
 //! `pinprotect serve`: a FastAGI server. Every call gets a thread of its
-//! own, so one slow or stuck call never delays another; the calls
+//! own (one waiting for calls, or a new one), so one slow or stuck call
+//! never delays another; the calls
 //! themselves are [`super::agi`]'s, the same as `pinprotect agi`.
 
 use std::io::BufReader;
@@ -11,7 +12,6 @@ use std::time::{Duration, Instant};
 
 use super::agi::{Session, protect_memory, run_call};
 use super::{Ctx, system_now};
-use crate::cli::ColorChoice;
 use crate::console::Console;
 use crate::error::{Error, ExitCode, Result};
 use crate::net::Cidr;
@@ -55,6 +55,8 @@ struct Shared {
     quiet: bool,
     options: ServeOptions,
     active: AtomicUsize,
+    /// Connections refused for their address.
+    rejected: AtomicUsize,
 }
 
 /// Decrements the count of active calls when a call's thread ends.
@@ -66,9 +68,12 @@ impl Drop for Active<'_> {
     }
 }
 
+/// One line on stderr, written at once.
 fn say(quiet: bool, line: std::fmt::Arguments<'_>) {
     if !quiet {
-        eprintln!("serve: {line}");
+        use std::io::Write;
+        let line = format!("serve: {line}\n");
+        let _ = std::io::stderr().lock().write_all(line.as_bytes());
     }
 }
 
@@ -77,10 +82,7 @@ fn handle(shared: &Shared, stream: TcpStream, peer: SocketAddr) {
     let _ = stream.set_nodelay(true);
     let _ = stream.set_read_timeout(Some(shared.options.hello_timeout));
     let _ = stream.set_write_timeout(Some(shared.options.reply_timeout));
-    let Ok(reader) = stream.try_clone() else {
-        return;
-    };
-    let mut console = Console::new(ColorChoice::Never, shared.quiet);
+    let mut console = Console::for_call(shared.quiet);
     let mut ctx = Ctx::new(
         shared.db.clone(),
         shared.given_now,
@@ -88,81 +90,124 @@ fn handle(shared: &Shared, stream: TcpStream, peer: SocketAddr) {
         &mut console,
     );
     ctx.pool = Some(Arc::clone(&shared.pool));
-    let mut session = Session::new(BufReader::new(reader), &stream, &NO_SIGNAL);
+    // Lines are short; a long one is read in pieces.
+    let reader = BufReader::with_capacity(1024, &stream);
+    let mut session = Session::new(reader, &stream, &NO_SIGNAL);
     let reply_timeout = shared.options.reply_timeout;
     let timed = &stream;
     session.on_environment(move || {
         let _ = timed.set_read_timeout(Some(reply_timeout));
     });
-    let summary = run_call(&mut ctx, &mut session);
-    let _ = stream.shutdown(std::net::Shutdown::Both);
+    let summary = run_call(&mut ctx, &mut session, &[]);
+    drop(session);
+    drop(stream);
     say(
         shared.quiet,
         format_args!("{peer} {}", summary.line(started)),
     );
 }
 
-/// Waits until `listener` has a connection, or 100 ms pass (so that a stop
-/// is seen soon).
-fn wait_readable(listener: &TcpListener) {
-    use std::os::fd::AsRawFd;
-    let mut fd = libc::pollfd {
-        fd: listener.as_raw_fd(),
-        events: libc::POLLIN,
-        revents: 0,
-    };
-    // SAFETY: one valid pollfd for the duration of the call.
-    unsafe {
-        libc::poll(&mut fd, 1, 100);
-    }
+/// One listening socket and the threads that take its calls. A thread
+/// waits in `accept`, takes the call that arrives and answers it itself;
+/// when it was the last one waiting, it first starts another, so that a
+/// slow or stuck call never keeps the next from being taken. After a call
+/// a thread waits for the next one, unless enough others already do.
+/// (Handing each call from one accepting thread to another costs a wake-up
+/// and a context switch per call; starting a thread per call costs more
+/// than the call itself.)
+struct Listener {
+    socket: TcpListener,
+    /// Threads waiting in `accept` (or about to).
+    waiting: AtomicUsize,
 }
 
-fn accept_loop(listener: TcpListener, shared: Arc<Shared>, rejected: Arc<AtomicUsize>) {
-    while !STOP.load(Ordering::SeqCst) {
-        let (stream, peer) = match listener.accept() {
-            Ok(conn) => conn,
-            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
-                wait_readable(&listener);
-                continue;
-            }
-            Err(e) => {
-                say(shared.quiet, format_args!("accept failed: {e}"));
-                std::thread::sleep(Duration::from_millis(50));
-                continue;
-            }
-        };
-        let _ = stream.set_nonblocking(false);
-        if !shared.options.allow.iter().any(|c| c.contains(peer.ip())) {
-            let n = rejected.fetch_add(1, Ordering::SeqCst) + 1;
-            say(
-                shared.quiet,
-                format_args!("{peer} refused: not in --allow ({n} refused so far)"),
-            );
-            drop(stream);
-            continue;
-        }
-        if shared.active.load(Ordering::SeqCst) >= shared.options.max_calls {
-            say(
-                shared.quiet,
-                format_args!(
-                    "{peer} refused: {} calls in progress already",
-                    shared.options.max_calls
-                ),
-            );
-            drop(stream);
-            continue;
-        }
-        shared.active.fetch_add(1, Ordering::SeqCst);
-        let shared = Arc::clone(&shared);
+impl Listener {
+    /// Threads kept waiting for calls after a burst.
+    const KEEP_WAITING: usize = 16;
+
+    /// Starts a thread that takes calls; false when none can be started.
+    fn add_thread(self: &Arc<Self>, shared: &Arc<Shared>) -> bool {
+        self.waiting.fetch_add(1, Ordering::SeqCst);
+        let listener = Arc::clone(self);
+        let shared_for_thread = Arc::clone(shared);
         let spawned = std::thread::Builder::new()
             .name("call".into())
             .stack_size(256 * 1024)
-            .spawn(move || {
-                let _active = Active(&shared.active);
-                handle(&shared, stream, peer);
-            });
+            .spawn(move || listener.take_calls(&shared_for_thread));
         if let Err(e) = spawned {
-            say(true, format_args!("cannot start a thread: {e}"));
+            self.waiting.fetch_sub(1, Ordering::SeqCst);
+            say(shared.quiet, format_args!("cannot start a thread: {e}"));
+            return false;
+        }
+        true
+    }
+
+    fn take_calls(self: &Arc<Self>, shared: &Arc<Shared>) {
+        loop {
+            let accepted = self.socket.accept();
+            if STOP.load(Ordering::SeqCst) {
+                // Stopping: a connection taken just now is closed unanswered.
+                self.waiting.fetch_sub(1, Ordering::SeqCst);
+                return;
+            }
+            let (stream, peer) = match accepted {
+                Ok(conn) => conn,
+                Err(e) => {
+                    say(shared.quiet, format_args!("accept failed: {e}"));
+                    std::thread::sleep(Duration::from_millis(50));
+                    continue;
+                }
+            };
+            // An accepted socket is blocking (on Linux it does not inherit
+            // O_NONBLOCK; the listener is blocking anyway).
+            if !shared.options.allow.iter().any(|c| c.contains(peer.ip())) {
+                let n = shared.rejected.fetch_add(1, Ordering::SeqCst) + 1;
+                say(
+                    shared.quiet,
+                    format_args!("{peer} refused: not in --allow ({n} refused so far)"),
+                );
+                continue;
+            }
+            if shared.active.load(Ordering::SeqCst) >= shared.options.max_calls {
+                say(
+                    shared.quiet,
+                    format_args!(
+                        "{peer} refused: {} calls in progress already",
+                        shared.options.max_calls
+                    ),
+                );
+                continue;
+            }
+            shared.active.fetch_add(1, Ordering::SeqCst);
+            if self.waiting.fetch_sub(1, Ordering::SeqCst) == 1 {
+                // The last one waiting: another takes the next call.
+                self.add_thread(shared);
+            }
+            {
+                let _active = Active(&shared.active);
+                handle(shared, stream, peer);
+            }
+            let back = self
+                .waiting
+                .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| {
+                    (n < Self::KEEP_WAITING).then_some(n + 1)
+                });
+            if back.is_err() || STOP.load(Ordering::SeqCst) {
+                if back.is_ok() {
+                    self.waiting.fetch_sub(1, Ordering::SeqCst);
+                }
+                return;
+            }
+        }
+    }
+
+    /// Wakes every thread waiting in `accept` (Linux: a listening socket
+    /// shut down for reading fails their `accept`).
+    fn stop(&self) {
+        use std::os::fd::AsRawFd;
+        // SAFETY: a socket this listener owns.
+        unsafe {
+            libc::shutdown(self.socket.as_raw_fd(), libc::SHUT_RD);
         }
     }
 }
@@ -174,8 +219,9 @@ pub fn run(
     given_now: Option<Timestamp>,
 ) -> Result<ExitCode> {
     protect_memory();
-    // One thread per call: without a cap, glibc gives threads arenas of
-    // their own and the resident size creeps up with the calls served.
+    // A thread per call in progress: without a cap, glibc gives threads
+    // arenas of their own and the resident size creeps up with the calls
+    // served.
     // SAFETY: a setting of the allocator, made before any thread starts.
     unsafe {
         libc::mallopt(libc::M_ARENA_MAX, 2);
@@ -190,9 +236,6 @@ pub fn run(
                 "choose another --listen address or port, or stop what uses it",
             )
         })?;
-        listener
-            .set_nonblocking(true)
-            .map_err(|e| Error::invalid(format!("cannot listen on {addr}: {e}")))?;
         listeners.push(listener);
     }
     // SAFETY: the handler only stores to an atomic.
@@ -209,8 +252,8 @@ pub fn run(
         quiet,
         options: options.clone(),
         active: AtomicUsize::new(0),
+        rejected: AtomicUsize::new(0),
     });
-    let rejected = Arc::new(AtomicUsize::new(0));
     let addrs: Vec<String> = listeners
         .iter()
         .filter_map(|l| l.local_addr().ok())
@@ -230,16 +273,25 @@ pub fn run(
                 .join(", ")
         ),
     );
-    let threads: Vec<_> = listeners
+    let listeners: Vec<Arc<Listener>> = listeners
         .into_iter()
-        .map(|l| {
-            let shared = Arc::clone(&shared);
-            let rejected = Arc::clone(&rejected);
-            std::thread::spawn(move || accept_loop(l, shared, rejected))
+        .map(|socket| {
+            Arc::new(Listener {
+                socket,
+                waiting: AtomicUsize::new(0),
+            })
         })
         .collect();
-    for t in threads {
-        let _ = t.join();
+    for l in &listeners {
+        if !l.add_thread(&shared) {
+            return Err(Error::invalid("cannot start a thread to take calls"));
+        }
+    }
+    while !STOP.load(Ordering::SeqCst) {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    for l in &listeners {
+        l.stop();
     }
     // Stopped: no new calls; those in progress may finish.
     let deadline = Instant::now() + options.grace;

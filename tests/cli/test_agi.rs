@@ -150,9 +150,22 @@ fn r_is_hangup(upper: &str, replies: &[String]) -> bool {
 }
 
 /// One call to `pinprotect agi` as Asterisk runs it.
+/// A local AGI call as `AGI(pinprotect,--db,DB,--now,NOW,agi,ARGS...)`
+/// makes it: Asterisk passes the arguments on the command line and again
+/// as `agi_arg_N`.
 fn agi_call(env: &Env, transcript: &str, args: &[&str], keys: &[Keys]) -> (Call, String, i32) {
-    let mut child = env_command(env)
-        .arg("agi")
+    let db = env.db.to_str().unwrap();
+    let mut dialplan = vec!["--db", db, "--now", NOW, "agi"];
+    dialplan.extend_from_slice(args);
+    asterisk_runs(transcript, &dialplan, keys)
+}
+
+/// Starts the program as Asterisk's `AGI(pinprotect,ARGS...)` does: ARGS
+/// on the command line and as `agi_arg_N` in the environment block.
+fn asterisk_runs(transcript: &str, args: &[&str], keys: &[Keys]) -> (Call, String, i32) {
+    let mut child = Command::new(bin())
+        .env_remove("PINPROTECT_NOW")
+        .env_remove("PINPROTECT_DB")
         .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -199,9 +212,15 @@ struct Server {
 
 impl Server {
     fn start(env: &Env, extra: &[&str]) -> Server {
-        let mut child = env_command(env)
+        let mut command = env_command(env);
+        command.args(extra);
+        Server::spawn(command)
+    }
+
+    /// `command` (its global options), then `serve` on a free port.
+    fn spawn(mut command: Command) -> Server {
+        let mut child = command
             .args(["serve", "--listen", "127.0.0.1:0"])
-            .args(extra)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
@@ -638,6 +657,34 @@ fn serve_answers_check_and_unlock_over_tcp() {
 }
 
 #[test]
+fn serve_answers_while_many_peers_say_nothing() {
+    let env = pbx();
+    let server = Server::start(&env, &[]);
+    // More silent peers than the server keeps threads waiting for calls:
+    // each holds a thread until the 5 s limit for a silent peer.
+    let opened = std::time::Instant::now();
+    let silent: Vec<TcpStream> = (0..40)
+        .map(|_| TcpStream::connect(("127.0.0.1", server.port)).unwrap())
+        .collect();
+    let call = server.call("check", &["201", "0049301234567"], &[]);
+    assert_eq!(call.var("PINPROTECT_RESULT"), "denied");
+    // Answered while every silent peer was still connected, not after the
+    // server dropped them.
+    assert!(opened.elapsed() < Duration::from_secs(5));
+    for mut peer in silent {
+        peer.set_read_timeout(Some(Duration::from_secs(30)))
+            .unwrap();
+        let mut buf = [0u8; 16];
+        let n = std::io::Read::read(&mut peer, &mut buf).unwrap_or(0);
+        assert_eq!(n, 0, "a silent peer is closed");
+    }
+    let call = server.call("check", &["202", "0049301234567"], &[]);
+    assert_eq!(call.var("PINPROTECT_RESULT"), "permitted");
+    let (code, _) = server.stop();
+    assert_eq!(code, 0);
+}
+
+#[test]
 fn serve_refuses_peers_outside_allow() {
     let env = pbx();
     let server = Server::start(&env, &["--allow", "192.0.2.0/24"]);
@@ -708,8 +755,10 @@ fn serve_takes_200_calls_at_once_and_finishes_them_on_sigterm() {
             })
         })
         .collect();
+    let mut denied = 0;
     for h in handles {
         let (i, result) = h.join().unwrap();
+        denied += usize::from(result == "denied");
         let ok = match i % 4 {
             0 => result == "granted",
             // One wrong PIN, then silence at the second prompt.
@@ -727,6 +776,16 @@ fn serve_takes_200_calls_at_once_and_finishes_them_on_sigterm() {
         .filter(|e| e["event"] == "wrong_pin")
         .count();
     assert_eq!(wrong, 50);
+    // Every denied call is in the log, once: the server writes the events
+    // of calls denied at the same moment together.
+    let all = json(&env.stdout(&["log", "--format", "json"]));
+    let logged = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["event"] == "call_denied")
+        .count();
+    assert_eq!(logged, denied);
 
     // SIGTERM while a call waits at its PIN prompt: the call finishes.
     let slow = {
@@ -805,4 +864,135 @@ fn serve_picks_up_a_database_restored_from_a_backup() {
     assert_eq!(call.var("PINPROTECT_REASON"), "not_protected");
     let (code, _) = server.stop();
     assert_eq!(code, 0);
+}
+
+/// Every `AGI(...)` of the README whose arguments name dialplan variables:
+/// the snippets an admin copies.
+fn readme_agi_lines() -> Vec<Vec<String>> {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let mut found = Vec::new();
+    let mut rest = readme.as_str();
+    while let Some(at) = rest.find("AGI(") {
+        let inner = &rest[at + 4..];
+        let mut depth = 1;
+        let end = inner
+            .char_indices()
+            .find(|&(_, c)| {
+                depth += match c {
+                    '(' => 1,
+                    ')' => -1,
+                    _ => 0,
+                };
+                depth == 0
+            })
+            .map(|(i, _)| i)
+            .unwrap();
+        let args = &inner[..end];
+        if args.contains("${") {
+            found.push(args.split(',').map(String::from).collect());
+        }
+        rest = &inner[end..];
+    }
+    found
+}
+
+#[test]
+fn the_readme_dialplan_works_as_written() {
+    let env = pbx();
+    let db = env.db.to_str().unwrap().to_owned();
+    // The server as the README's unit runs it: the real clock.
+    let server = Server::spawn({
+        let mut c = Command::new(bin());
+        c.env_remove("PINPROTECT_NOW").arg("--db").arg(&db);
+        c
+    });
+    let lines = readme_agi_lines();
+    let local = lines.iter().filter(|a| a[0] == "pinprotect").count();
+    let network = lines.iter().filter(|a| a[0].starts_with("agi://")).count();
+    assert!(local >= 2 && network >= 3, "{lines:?}");
+    // Extension 201 is protected and locked; its PIN is 4826.
+    let run = |args: &[String]| -> (String, Call) {
+        // As Asterisk expands them for extension 201 dialing out.
+        let args: Vec<String> = args
+            .iter()
+            .map(|a| {
+                a.replace("${CHANNEL(endpoint)}", "201")
+                    .replace("${AMPUSER}", "201")
+                    .replace("${EXTEN}", "0049301234567")
+                    .replace("${OUTNUM}", "0049301234567")
+                    .replace("/var/lib/pinprotect/pbx.sqlite3", &db)
+            })
+            .collect();
+        let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+        if let Some(url) = args[0].strip_prefix("agi://") {
+            let (host, script) = url.split_once('/').unwrap();
+            assert_eq!(host, "127.0.0.1", "the default port");
+            let keys: &[Keys] = if script == "unlock" {
+                &[Keys::Pin("4826")]
+            } else {
+                &[]
+            };
+            (script.to_owned(), server.call(script, &refs[1..], keys))
+        } else {
+            assert_eq!(args[0], "pinprotect");
+            let request = args
+                .iter()
+                .skip_while(|a| *a != "agi")
+                .nth(1)
+                .unwrap()
+                .clone();
+            let keys: &[Keys] = if request == "unlock" {
+                &[Keys::Pin("4826")]
+            } else {
+                &[]
+            };
+            let (call, stderr, code) =
+                asterisk_runs("a1-outbound-local-deny.agi.log", &refs[1..], keys);
+            assert_eq!(code, 0, "{stderr}");
+            (request, call)
+        }
+    };
+    let request_of = |args: &[String]| -> String {
+        match args[0].strip_prefix("agi://") {
+            Some(url) => url.split_once('/').unwrap().1.to_owned(),
+            None => args
+                .iter()
+                .skip_while(|a| *a != "agi")
+                .nth(1)
+                .unwrap()
+                .clone(),
+        }
+    };
+    let (checks, unlocks): (Vec<_>, Vec<_>) = lines.iter().partition(|a| request_of(a) == "check");
+    assert!(
+        unlocks.iter().all(|a| request_of(a) == "unlock"),
+        "{unlocks:?}"
+    );
+    // Locked: every check line refuses the call.
+    for args in &checks {
+        assert_eq!(run(args).1.var("PINPROTECT_RESULT"), "denied", "{args:?}");
+    }
+    // Each 7777 line opens the window, for every check line.
+    for unlock in &unlocks {
+        assert_eq!(
+            run(unlock).1.var("PINPROTECT_RESULT"),
+            "granted",
+            "{unlock:?}"
+        );
+        for args in &checks {
+            assert_eq!(
+                run(args).1.var("PINPROTECT_RESULT"),
+                "permitted",
+                "{args:?}"
+            );
+        }
+        let revoked = Command::new(bin())
+            .env_remove("PINPROTECT_NOW")
+            .args(["--db", &db, "-q", "revoke", "201"])
+            .status()
+            .unwrap();
+        assert!(revoked.success());
+    }
+    server.stop();
 }

@@ -38,12 +38,22 @@ if [ "${#need[@]}" -gt 0 ]; then
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
 
-echo "bench: building the release binary" >&2
+# What is measured is the build README's Install section recommends for a
+# PBX: statically linked on glibc targets (--target keeps the flag away from
+# proc-macro crates). The default, dynamically linked build is timed beside
+# it for comparison.
+host=$(rustc -vV | sed -n 's/^host: //p')
+echo "bench: building the release binary ($host, statically linked)" >&2
+case "$host" in
+    *-linux-gnu*) RUSTFLAGS="-C target-feature=+crt-static" cargo build --release --locked --quiet --target "$host" ;;
+    *) cargo build --release --locked --quiet --target "$host" ;;
+esac
 cargo build --release --locked --quiet
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-# A copy, so that a rebuild during the run cannot change what is measured.
-cp target/release/pinprotect "$work/pinprotect"
+# Copies, so that a rebuild during the run cannot change what is measured.
+cp "target/$host/release/pinprotect" "$work/pinprotect"
+cp target/release/pinprotect "$work/pinprotect-dynamic"
 bin=$work/pinprotect
 now=2026-11-26T09:00:00Z
 later=2026-11-26T09:01:00Z
@@ -146,8 +156,8 @@ rss_import=$(rss "$bin" --db "$work/imp.db" -q import "$work/data.csv")
 rss_import_ref=$(rss sqlite3 "$work/ref.db" ".import --csv --skip 1 $work/data.csv extensions")
 
 echo "bench: FastAGI and AGI" >&2
-if [ "$rows" -ge 1000000 ]; then fa_requests=4000; fa_memory=200000; else fa_requests=200; fa_memory=2000; fi
-cargo bench --locked --quiet --bench fastagi -- --db "$pp" --bin "$bin" \
+if [ "$rows" -ge 1000000 ]; then fa_requests=20000; fa_memory=200000; else fa_requests=200; fa_memory=2000; fi
+cargo bench --locked --quiet --bench fastagi -- --db "$pp" --bin "$bin" --dynamic-bin "$work/pinprotect-dynamic" \
     --requests "$fa_requests" --memory-requests "$fa_memory" --out "$work/fastagi.md" >&2
 
 python3 - "$results" "$report" "$rows" "$runs" "$rss_export" "$rss_export_ref" "$rss_import" "$rss_import_ref" <<'PY'
@@ -187,7 +197,8 @@ doc = f"""# Benchmarks
 
 `bench/compare.sh` against the `sqlite3` shell on the same files, in one run: {rows:,} extensions,
 {runs} runs each after a warm-up, median ± standard deviation (hyperfine), peak resident memory
-(`/usr/bin/time`). Ratios are pinprotect / sqlite3; lower is better.
+(`/usr/bin/time`). Ratios are pinprotect / sqlite3; lower is better. pinprotect is the release
+build README's Install section recommends for a PBX: statically linked (`crt-static`).
 
 Measured {datetime.date.today().isoformat()} on {machine}.
 

@@ -6,7 +6,8 @@
 //! every figure is compared with another measured in the same run.
 //!
 //!   cargo bench --bench fastagi -- --db FILE --bin PINPROTECT [--requests N]
-//!       [--memory-requests N] [--extensions A,B] [--out FILE]
+//!       [--memory-requests N] [--extensions A,B] [--connections 1,16,64]
+//!       [--serve-only] [--dynamic-bin FILE] [--out FILE]
 //!
 //! The database is bench/compare.sh's: extension 1000001 is not protected
 //! (its calls are permitted), 1000003 is protected and locked (its calls
@@ -25,6 +26,13 @@ struct Args {
     requests: usize,
     memory_requests: usize,
     out: Option<PathBuf>,
+    /// Another build of pinprotect (the default, dynamically linked one)
+    /// whose start-to-exit time is shown for comparison.
+    dynamic_bin: Option<PathBuf>,
+    /// Concurrencies to measure.
+    connections: Vec<usize>,
+    /// Only `serve`'s throughput at each concurrency (for profiling).
+    serve_only: bool,
     /// The callers, in turn: by default one unprotected (permitted) and one
     /// locked (denied, so the call is written to the audit log).
     extensions: Vec<String>,
@@ -37,6 +45,9 @@ fn args() -> Args {
         requests: 4_000,
         memory_requests: 200_000,
         out: None,
+        dynamic_bin: None,
+        connections: vec![1, 16, 64],
+        serve_only: false,
         extensions: vec!["1000001".into(), "1000003".into()],
     };
     let mut it = std::env::args().skip(1);
@@ -48,6 +59,16 @@ fn args() -> Args {
             "--memory-requests" => {
                 a.memory_requests = it.next().expect("N").parse().expect("a number")
             }
+            "--connections" => {
+                a.connections = it
+                    .next()
+                    .expect("--connections 1,16,64")
+                    .split(',')
+                    .map(|c| c.parse().expect("a number"))
+                    .collect()
+            }
+            "--serve-only" => a.serve_only = true,
+            "--dynamic-bin" => a.dynamic_bin = Some(it.next().expect("--dynamic-bin FILE").into()),
             "--out" => a.out = Some(it.next().expect("--out FILE").into()),
             "--extensions" => {
                 a.extensions = it
@@ -197,6 +218,17 @@ fn stop(server: &mut Child) {
     server.wait().ok();
 }
 
+/// User and system time of a process so far, in clock ticks (1/100 s).
+fn cpu_ticks(pid: u32) -> u64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    // The fields after the command name, which is in parentheses.
+    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let field = |i: usize| f.get(i).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
+    // utime and stime are fields 14 and 15 of the line: 12 and 13 here.
+    field(11) + field(12)
+}
+
 fn rss_kib(pid: u32) -> u64 {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
     status
@@ -259,6 +291,22 @@ fn main() {
     let a = args();
     let exts = a.extensions.clone();
     let (mut server, port) = start_server(&a.bin, &a.db);
+    if a.serve_only {
+        for &c in &a.connections {
+            let cpu_before = cpu_ticks(server.id());
+            let serve = load(a.requests, c, |i| fastagi_call(port, &exts[i % exts.len()]));
+            let cpu = cpu_ticks(server.id()) - cpu_before;
+            println!(
+                "serve, {c} connections: {:.0} req/s, p50 {}, p99 {}, server CPU {:.0} us per call",
+                serve.rps,
+                ms(serve.p50),
+                ms(serve.p99),
+                cpu as f64 * 1e6 / 100.0 / a.requests as f64
+            );
+        }
+        stop(&mut server);
+        return;
+    }
     let mut out = String::new();
     out.push_str("## FastAGI and AGI\n\n");
     out.push_str(&format!(
@@ -275,7 +323,7 @@ fn main() {
     out.push_str("| connections | serve req/s | serve p50 | serve p99 | agi req/s | agi p50 | agi p99 | serve / agi |\n");
     out.push_str("| --- | --- | --- | --- | --- | --- | --- | --- |\n");
     let mut ratio_64 = 0.0;
-    for c in [1, 16, 64] {
+    for &c in &a.connections {
         let serve = load(a.requests, c, |i| fastagi_call(port, &exts[i % exts.len()]));
         let agi = load((a.requests / 10).max(c), c, |i| {
             agi_call(&a.bin, &a.db, &exts[i % exts.len()])
@@ -333,15 +381,18 @@ fn main() {
     // Start to exit: one call per process, against sqlite3 doing the same
     // two point lookups.
     let runs = 101;
-    let check = median_run(runs, || {
-        Command::new(&a.bin)
-            .arg("--db")
-            .arg(&a.db)
-            .args(["-q", "check", "1000001", "0049301234567"])
-            .stdout(Stdio::null())
-            .status()
-            .unwrap();
-    });
+    let check_with = |bin: &Path| {
+        median_run(runs, || {
+            Command::new(bin)
+                .arg("--db")
+                .arg(&a.db)
+                .args(["-q", "check", "1000001", "0049301234567"])
+                .stdout(Stdio::null())
+                .status()
+                .unwrap();
+        })
+    };
+    let check = check_with(&a.bin);
     let agi = median_run(runs, || {
         agi_call(&a.bin, &a.db, "1000001");
     });
@@ -373,6 +424,14 @@ fn main() {
         r(agi),
         if r(agi) <= 1.0 { "met" } else { "not met" }
     ));
+    if let Some(dynamic) = &a.dynamic_bin {
+        let check = check_with(dynamic);
+        out.push_str(&format!(
+            "| pinprotect check, default (dynamically linked) build | {} | {:.2}x | for comparison |\n",
+            ms(check),
+            r(check)
+        ));
+    }
     match a.out {
         Some(path) => std::fs::write(path, &out).unwrap(),
         None => print!("{out}"),

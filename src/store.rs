@@ -735,7 +735,7 @@ impl Drop for Pooled<'_> {
 
 impl ConnectionPool {
     /// Connections open at once.
-    pub const MAX_OPEN: usize = 16;
+    pub const MAX_OPEN: usize = 4;
 
     pub fn new(path: &Path) -> ConnectionPool {
         ConnectionPool {
@@ -797,7 +797,7 @@ impl ConnectionPool {
                 // stays flat however many calls it takes.
                 store
                     .conn
-                    .pragma_update(None, "cache_size", -256)
+                    .pragma_update(None, "cache_size", -64)
                     .map_err(|e| db_error(&self.path, e))?;
                 store
             }

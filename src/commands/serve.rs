@@ -122,8 +122,10 @@ struct Listener {
 }
 
 impl Listener {
-    /// Threads kept waiting for calls after a burst.
-    const KEEP_WAITING: usize = 16;
+    /// Threads started waiting for calls, and kept waiting after a burst:
+    /// the server's size is set at the start, not by the busiest moment
+    /// so far.
+    const KEEP_WAITING: usize = 32;
 
     /// Starts a thread that takes calls; false when none can be started.
     fn add_thread(self: &Arc<Self>, shared: &Arc<Shared>) -> bool {
@@ -283,8 +285,10 @@ pub fn run(
         })
         .collect();
     for l in &listeners {
-        if !l.add_thread(&shared) {
-            return Err(Error::invalid("cannot start a thread to take calls"));
+        for _ in 0..Listener::KEEP_WAITING {
+            if !l.add_thread(&shared) {
+                return Err(Error::invalid("cannot start the threads that take calls"));
+            }
         }
     }
     while !STOP.load(Ordering::SeqCst) {

@@ -212,15 +212,15 @@ struct Server {
 
 impl Server {
     fn start(env: &Env, extra: &[&str]) -> Server {
-        let mut command = env_command(env);
-        command.args(extra);
-        Server::spawn(command)
+        Server::spawn(env_command(env), extra)
     }
 
-    /// `command` (its global options), then `serve` on a free port.
-    fn spawn(mut command: Command) -> Server {
+    /// `command` (its global options), then `serve` on a free port with
+    /// `extra` options.
+    fn spawn(mut command: Command, extra: &[&str]) -> Server {
         let mut child = command
             .args(["serve", "--listen", "127.0.0.1:0"])
+            .args(extra)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
@@ -902,11 +902,14 @@ fn the_readme_dialplan_works_as_written() {
     let env = pbx();
     let db = env.db.to_str().unwrap().to_owned();
     // The server as the README's unit runs it: the real clock.
-    let server = Server::spawn({
-        let mut c = Command::new(bin());
-        c.env_remove("PINPROTECT_NOW").arg("--db").arg(&db);
-        c
-    });
+    let server = Server::spawn(
+        {
+            let mut c = Command::new(bin());
+            c.env_remove("PINPROTECT_NOW").arg("--db").arg(&db);
+            c
+        },
+        &[],
+    );
     let lines = readme_agi_lines();
     let local = lines.iter().filter(|a| a[0] == "pinprotect").count();
     let network = lines.iter().filter(|a| a[0].starts_with("agi://")).count();

@@ -522,7 +522,7 @@ Examples:
 
     /// Remove extensions (asks first on a terminal)
     #[command(
-        after_help = "Examples:\n  pinprotect ext remove 100\n  pinprotect ext remove 100 101 --yes"
+        after_help = "On a terminal, asks `[y/N]` and reads the whole line: y or yes (any case)\nremove, anything else (or Ctrl-D) keeps the extensions and exits 1.\n\nExamples:\n  pinprotect ext remove 100\n  pinprotect ext remove 100 101 --yes"
     )]
     Remove {
         /// Extension numbers (2 to 10 digits each)

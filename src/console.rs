@@ -2,7 +2,8 @@
 //! only where it is wanted, prompts only on a terminal.
 
 use std::fmt::Display;
-use std::io::{self, BufWriter, IsTerminal, Stdout, Write};
+use std::io::{self, BufRead, BufWriter, IsTerminal, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::cli::ColorChoice;
 use crate::error::{Error, Result};
@@ -43,8 +44,68 @@ fn color_enabled(choice: ColorChoice, is_terminal: bool) -> bool {
     }
 }
 
+/// Whether standard output was closed when the process started (`>&-`).
+static STDOUT_CLOSED: AtomicBool = AtomicBool::new(false);
+
+/// Prepares the process; the binary calls it before anything else. A
+/// standard stream that was closed (`>&-`) is opened on `/dev/null`, so
+/// that no file pinprotect opens later takes its number, and a closed
+/// standard output is remembered: data written to it is then an error
+/// (exit 5), never a silent success. SIGPIPE is ignored, so that a reader
+/// going away (`| head`) is an error on write, which listings treat as the
+/// normal end.
+pub fn start_process() {
+    for fd in 0..=2 {
+        // SAFETY: fcntl, open, dup2 and close on plain descriptor numbers.
+        unsafe {
+            if libc::fcntl(fd, libc::F_GETFD) != -1 {
+                continue;
+            }
+            if fd == libc::STDOUT_FILENO {
+                STDOUT_CLOSED.store(true, Ordering::SeqCst);
+            }
+            let null = libc::open(c"/dev/null".as_ptr(), libc::O_RDWR | libc::O_CLOEXEC);
+            if null >= 0 && null != fd {
+                libc::dup2(null, fd);
+                libc::close(null);
+            } else if null == fd {
+                // The lowest free number: already the right one; keep it
+                // across exec like any standard stream.
+                libc::fcntl(fd, libc::F_SETFD, 0);
+            }
+        }
+    }
+    // SAFETY: setting a signal's disposition to ignore.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_IGN);
+    }
+}
+
+/// Standard output, or an error on every write when it was closed.
+pub struct StdoutSink;
+
+impl Write for StdoutSink {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if STDOUT_CLOSED.load(Ordering::Relaxed) {
+            return Err(closed_stdout());
+        }
+        io::stdout().write(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        if STDOUT_CLOSED.load(Ordering::Relaxed) {
+            return Ok(());
+        }
+        io::stdout().flush()
+    }
+}
+
+fn closed_stdout() -> io::Error {
+    io::Error::from_raw_os_error(libc::EBADF)
+}
+
 pub struct Console {
-    out: BufWriter<Stdout>,
+    out: BufWriter<StdoutSink>,
     quiet: bool,
     color_out: bool,
     color_err: bool,
@@ -54,7 +115,7 @@ pub struct Console {
 impl Console {
     pub fn new(color: ColorChoice, quiet: bool) -> Console {
         Console {
-            out: BufWriter::with_capacity(64 * 1024, io::stdout()),
+            out: BufWriter::with_capacity(64 * 1024, StdoutSink),
             quiet,
             color_out: color_enabled(color, io::stdout().is_terminal()),
             color_err: color_enabled(color, io::stderr().is_terminal()),
@@ -66,7 +127,7 @@ impl Console {
     /// of a terminal, and no buffer, as a call writes only to stderr.
     pub fn for_call(quiet: bool) -> Console {
         Console {
-            out: BufWriter::with_capacity(0, io::stdout()),
+            out: BufWriter::with_capacity(0, StdoutSink),
             quiet,
             color_out: false,
             color_err: false,
@@ -75,8 +136,17 @@ impl Console {
     }
 
     /// Standard output, buffered.
-    pub fn out(&mut self) -> &mut BufWriter<Stdout> {
+    pub fn out(&mut self) -> &mut BufWriter<StdoutSink> {
         &mut self.out
+    }
+
+    /// Fails when standard output was closed: for commands that log what
+    /// they are about to show, before they log it.
+    pub fn require_stdout(&self) -> Result<()> {
+        if STDOUT_CLOSED.load(Ordering::SeqCst) {
+            return Err(Error::output(None, closed_stdout()));
+        }
+        Ok(())
     }
 
     pub fn quiet(&self) -> bool {
@@ -93,6 +163,24 @@ impl Console {
 
     pub fn stdout_is_terminal(&self) -> bool {
         io::stdout().is_terminal()
+    }
+
+    /// Asks a yes/no question on the terminal and reads a whole line: `y`
+    /// or `yes`, in any case, confirm; anything else, or the end of input
+    /// (Ctrl-D), declines.
+    pub fn confirm(&mut self, question: &str) -> Result<bool> {
+        let _ = self.out.flush();
+        let mut err = io::stderr().lock();
+        write!(err, "{question} [y/N] ")?;
+        err.flush()?;
+        drop(err);
+        let mut line = String::new();
+        let read = io::stdin().lock().read_line(&mut line)?;
+        if read == 0 {
+            // Ctrl-D: end the prompt's line before the next message.
+            let _ = writeln!(io::stderr());
+        }
+        Ok(answer_is_yes(&line))
     }
 
     /// `text` coloured for standard output.
@@ -146,5 +234,28 @@ impl Console {
 
     pub fn flush(&mut self) -> Result<()> {
         self.out.flush().map_err(Error::from)
+    }
+}
+
+/// Whether a typed answer confirms: `y` or `yes`, in any case, around
+/// spaces.
+pub fn answer_is_yes(line: &str) -> bool {
+    matches!(line.trim().to_ascii_lowercase().as_str(), "y" | "yes")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::answer_is_yes;
+
+    #[test]
+    fn only_y_and_yes_confirm() {
+        for yes in ["y\n", "Y", "yes\n", "YES", " Yes \r\n"] {
+            assert!(answer_is_yes(yes), "{yes:?}");
+        }
+        for no in [
+            "", "\n", "n", "no", "yeah", "yellow", "ye", "y es", "oui", "1",
+        ] {
+            assert!(!answer_is_yes(no), "{no:?}");
+        }
     }
 }

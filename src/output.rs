@@ -444,11 +444,8 @@ pub fn write_one(
             }
             print_table(out, table)?;
         }
-        Format::Json => {
-            serde_json::to_writer_pretty(&mut *out, record)?;
-            out.write_all(b"\n")?;
-        }
-        Format::Jsonl => {
+        // Compact, one document per line, as every JSON output.
+        Format::Json | Format::Jsonl => {
             serde_json::to_writer(&mut *out, record)?;
             out.write_all(b"\n")?;
         }

@@ -78,6 +78,16 @@ fn sound(key: &str, value: &str) -> Result<String, ParseError> {
     }
 }
 
+/// A setting's value with its type (see [`Settings::typed`]).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(untagged)]
+pub enum Typed {
+    Text(String),
+    Number(u64),
+    Switch(bool),
+    List(Vec<String>),
+}
+
 /// The longest lockout: seven days.
 pub const MAX_LOCKOUT_SECONDS: u32 = 7 * 24 * 3600;
 
@@ -219,6 +229,22 @@ impl Settings {
         })
     }
 
+    /// The value of `key` with its type, as JSON shows it: numbers as
+    /// numbers, `clock_override` as true or false, the emergency numbers
+    /// as a list, the rest as text.
+    pub fn typed(&self, key: &str) -> Option<Typed> {
+        Some(match key {
+            "emergency_numbers" => Typed::List(self.plan.emergency_numbers.clone()),
+            "clock_override" => Typed::Switch(self.clock_override),
+            "pin_min_length" => Typed::Number(self.pin_min_length as u64),
+            "lockout_attempts" => Typed::Number(self.lockout.attempts.into()),
+            "lockout_seconds" => Typed::Number(self.lockout.seconds.into()),
+            "agi_pin_timeout_seconds" => Typed::Number(self.agi.pin_timeout_seconds.into()),
+            "agi_pin_tries" => Typed::Number(self.agi.pin_tries.into()),
+            _ => Typed::Text(self.get(key)?),
+        })
+    }
+
     /// Settings from stored `(key, value)` pairs over the defaults.
     pub fn from_pairs<'a>(
         pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
@@ -258,6 +284,23 @@ mod tests {
                 "3"
             ]
         );
+    }
+
+    #[test]
+    fn every_key_has_a_typed_value_that_agrees_with_its_text() {
+        let s = Settings::default();
+        for key in KEYS {
+            let text = s.get(key).unwrap();
+            match s.typed(key).unwrap() {
+                Typed::Text(t) => assert_eq!(t, text, "{key}"),
+                Typed::Number(n) => assert_eq!(n.to_string(), text, "{key}"),
+                Typed::Switch(b) => assert_eq!(if b { "on" } else { "off" }, text, "{key}"),
+                Typed::List(l) => assert_eq!(l.join(","), text, "{key}"),
+            }
+        }
+        assert_eq!(s.typed("lockout_attempts"), Some(Typed::Number(5)));
+        assert_eq!(s.typed("clock_override"), Some(Typed::Switch(false)));
+        assert_eq!(s.typed("nope"), None);
     }
 
     #[test]

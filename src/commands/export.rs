@@ -53,7 +53,9 @@ impl Record for PinRow<'_> {
 pub fn pins(ctx: &mut Ctx<'_>, exts: &[Extension], format: Format) -> Result<ExitCode> {
     let mut store = ctx.open_to_log()?;
     let target = Target::of(exts);
-    // Logged before anything is shown: no PIN without its audit event.
+    // Logged before anything is shown: no PIN without its audit event, and
+    // no event when standard output is closed.
+    ctx.console.require_stdout()?;
     store
         .write(|w| {
             let what = match &target {
@@ -252,7 +254,9 @@ pub fn export(ctx: &mut Ctx<'_>, opts: &ExportOptions, output: Option<&Path>) ->
             ));
         }
         None => {
-            // Logged before anything is written.
+            // Logged before anything is written; nothing is logged when
+            // nothing can be.
+            ctx.console.require_stdout()?;
             store
                 .write(|w| {
                     w.read().probe_extensions()?;

@@ -309,15 +309,11 @@ fn remove(ctx: &mut Ctx<'_>, exts: &[Extension], yes: bool) -> Result<ExitCode> 
                 "pass --yes to remove without asking",
             ));
         }
-        let confirmed = dialoguer::Confirm::new()
-            .with_prompt(format!(
-                "Remove {what} with {} PIN{} and settings?",
-                if numbers.len() == 1 { "its" } else { "their" },
-                if numbers.len() == 1 { "" } else { "s" }
-            ))
-            .default(false)
-            .interact()
-            .map_err(|e| Error::invalid(format!("cannot ask on the terminal: {e}")))?;
+        let confirmed = ctx.console.confirm(&format!(
+            "Remove {what} with {} PIN{} and settings?",
+            if numbers.len() == 1 { "its" } else { "their" },
+            if numbers.len() == 1 { "" } else { "s" }
+        ))?;
         if !confirmed {
             ctx.console.info("nothing removed");
             return Ok(ExitCode::Denied);

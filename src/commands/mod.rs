@@ -2,7 +2,7 @@
 //! a [`Ctx`] (database path, the current time, the dial plan, the console)
 //! and returns the exit code of a completed run, or a typed error.
 
-use std::io::{self, BufRead, BufWriter, Read, Stdout};
+use std::io::{self, BufRead, BufWriter, Read};
 use std::path::PathBuf;
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -403,7 +403,7 @@ pub fn list_records(
     format: Format,
     headers: Vec<&'static str>,
     mut row: impl FnMut(
-        &mut ListWriter<'_, BufWriter<Stdout>>,
+        &mut ListWriter<'_, BufWriter<crate::console::StdoutSink>>,
         ExtensionRecord,
         Timestamp,
     ) -> Result<()>,

@@ -4,28 +4,28 @@
 use std::borrow::Cow;
 
 use serde::Serialize;
-use serde_json::{Map, Value};
 
 use super::Ctx;
 use crate::audit::EventKind;
 use crate::error::{Error, ExitCode, ExtList, Result};
 use crate::output::{Format, ListWriter, Record, opt_field, write_one};
 use crate::policy::{Extension, Timestamp};
-use crate::settings::{KEYS, Settings};
+use crate::settings::{KEYS, Settings, Typed};
 use crate::store::EventRow;
 use crate::weakpin::weakness;
 
-/// All settings as one record: an object in JSON, one row in CSV.
-struct SettingsRecord(Vec<(&'static str, String)>);
+/// All settings as one record: an object of typed values in JSON, one row
+/// of text in CSV.
+struct SettingsRecord(Vec<(&'static str, String, Typed)>);
 
 impl Serialize for SettingsRecord {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        let map: Map<String, Value> = self
-            .0
-            .iter()
-            .map(|(k, v)| ((*k).to_string(), Value::String(v.clone())))
-            .collect();
-        map.serialize(s)
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(Some(self.0.len()))?;
+        for (k, _, v) in &self.0 {
+            map.serialize_entry(k, v)?;
+        }
+        map.end()
     }
 }
 
@@ -33,14 +33,14 @@ impl Record for SettingsRecord {
     fn csv_fields(&self) -> Vec<Cow<'_, str>> {
         self.0
             .iter()
-            .map(|(_, v)| Cow::Borrowed(v.as_str()))
+            .map(|(_, v, _)| Cow::Borrowed(v.as_str()))
             .collect()
     }
 
     fn table_cells(&self) -> Vec<String> {
         self.0
             .iter()
-            .map(|(_, v)| {
+            .map(|(_, v, _)| {
                 if v.is_empty() {
                     "(none)".to_string()
                 } else {
@@ -54,7 +54,10 @@ impl Record for SettingsRecord {
 fn record(settings: &Settings) -> SettingsRecord {
     SettingsRecord(
         KEYS.iter()
-            .map(|k| (*k, settings.get(k).unwrap_or_default()))
+            .map(|k| {
+                let typed = settings.typed(k).expect("every key has a value");
+                (*k, settings.get(k).unwrap_or_default(), typed)
+            })
             .collect(),
     )
 }
@@ -137,18 +140,35 @@ pub fn audit(ctx: &mut Ctx<'_>, format: Format) -> Result<ExitCode> {
     let settings = store.read().settings()?;
     let tty = ctx.console.stdout_is_terminal();
     let mut w = ListWriter::new(format, FINDING_HEADERS.to_vec(), ctx.console.out());
+    // Every finding is counted, also once the reader has gone away
+    // (`audit | head -1`): the exit status still says whether there were any.
+    let mut found = 0u64;
+    let mut cut = false;
+    let mut report = |finding: Finding| -> Result<()> {
+        found += 1;
+        if cut {
+            return Ok(());
+        }
+        match w.write(&finding) {
+            Err(Error::BrokenPipe) => {
+                cut = true;
+                Ok(())
+            }
+            other => other,
+        }
+    };
     store.read().for_each_extension(|r| {
         if weakness(&r.pin, &r.number, settings.pin_min_length).is_some() {
             // Which rule it breaks would narrow the PIN down: only `pins`,
             // which is logged, says that.
-            w.write(&Finding {
+            report(Finding {
                 extension: r.number.to_string(),
                 finding: "weak_pin",
                 detail: WEAK_PIN_DETAIL.into(),
             })?;
         }
         if !r.protection.enabled {
-            w.write(&Finding {
+            report(Finding {
                 extension: r.number.to_string(),
                 finding: "not_protected",
                 detail: "outbound calls need no PIN".into(),
@@ -157,7 +177,7 @@ pub fn audit(ctx: &mut Ctx<'_>, format: Format) -> Result<ExitCode> {
         Ok(())
     })?;
     if settings.clock_override {
-        w.write(&Finding {
+        report(Finding {
             extension: String::new(),
             finding: "clock_override",
             detail: "clock_override is on: changes may be made at any time given with --now".into(),
@@ -166,7 +186,7 @@ pub fn audit(ctx: &mut Ctx<'_>, format: Format) -> Result<ExitCode> {
     store.read().shared_pin_groups(|group| {
         for ext in &group {
             let others: Vec<Extension> = group.iter().filter(|e| *e != ext).cloned().collect();
-            w.write(&Finding {
+            report(Finding {
                 extension: ext.to_string(),
                 finding: "shared_pin",
                 detail: format!("same PIN as {}", ExtList(&others)),
@@ -174,7 +194,14 @@ pub fn audit(ctx: &mut Ctx<'_>, format: Format) -> Result<ExitCode> {
         }
         Ok(())
     })?;
-    let found = w.finish(tty)?;
+    if !cut {
+        match w.finish(tty) {
+            Ok(_) | Err(Error::BrokenPipe) => {}
+            Err(e) => return Err(e),
+        }
+    } else {
+        drop(w);
+    }
     if found == 0 {
         ctx.console
             .info("audit: no weak PINs, no shared PINs, every extension pin protected");

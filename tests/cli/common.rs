@@ -79,6 +79,29 @@ impl Env {
         c
     }
 
+    /// `pinprotect --db DB --now NOW` as a plain process command, for
+    /// tests that need its pipes.
+    pub fn std_cmd(&self) -> std::process::Command {
+        let mut c = std::process::Command::new(bin());
+        c.env_remove("PINPROTECT_DB")
+            .env_remove("PINPROTECT_NOW")
+            .env_remove("NO_COLOR")
+            .env("HOME", self.dir.path())
+            .env("XDG_DATA_HOME", self.dir.path().join("xdg"))
+            .current_dir(self.dir.path())
+            .arg("--db")
+            .arg(&self.db)
+            .args(["--now", NOW]);
+        c
+    }
+
+    /// `pinprotect --db DB --now NOW ARGS` on a terminal `cols` wide.
+    pub fn pty(&self, args: &[&str], cols: u16) -> Pty {
+        let mut c = self.std_cmd();
+        c.args(args);
+        Pty::spawn(c, cols)
+    }
+
     /// Leading zeros, unicode with commas, quotes and apostrophes, empty
     /// fields, protected and unprotected extensions, a duration kept on an
     /// unprotected one; no grant.
@@ -188,4 +211,120 @@ pub fn fill(db: &Path, n: u32) {
         [n],
     )
     .unwrap();
+}
+
+/// A command run on a pseudo-terminal, as a person runs it: its standard
+/// input, output and error are a terminal of the given width, which is its
+/// controlling terminal too.
+pub struct Pty {
+    master: std::fs::File,
+    child: std::process::Child,
+    seen: std::sync::Arc<(std::sync::Mutex<Vec<u8>>, std::sync::Condvar)>,
+    reader: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Pty {
+    pub fn spawn(mut command: std::process::Command, cols: u16) -> Pty {
+        use std::os::fd::FromRawFd;
+        use std::os::unix::process::CommandExt;
+        let (mut master, mut slave) = (0, 0);
+        let size = libc::winsize {
+            ws_row: 40,
+            ws_col: cols,
+            ws_xpixel: 0,
+            ws_ypixel: 0,
+        };
+        // SAFETY: out-pointers to two ints and a valid winsize.
+        let rc = unsafe {
+            libc::openpty(
+                &mut master,
+                &mut slave,
+                std::ptr::null_mut(),
+                std::ptr::null(),
+                &size,
+            )
+        };
+        assert_eq!(rc, 0, "openpty");
+        // SAFETY: both descriptors were just opened and are owned here.
+        let (master, slave) = unsafe {
+            (
+                std::fs::File::from_raw_fd(master),
+                std::fs::File::from_raw_fd(slave),
+            )
+        };
+        command
+            .env("TERM", "xterm")
+            .env_remove("NO_COLOR")
+            .stdin(slave.try_clone().unwrap())
+            .stdout(slave.try_clone().unwrap())
+            .stderr(slave);
+        // SAFETY: only async-signal-safe calls between fork and exec.
+        unsafe {
+            command.pre_exec(|| {
+                libc::setsid();
+                libc::ioctl(0, libc::TIOCSCTTY, 0);
+                Ok(())
+            });
+        }
+        let child = command.spawn().unwrap();
+        // The child has the terminal; this side keeps only the master.
+        drop(command);
+        let seen =
+            std::sync::Arc::new((std::sync::Mutex::new(Vec::new()), std::sync::Condvar::new()));
+        let mut from = master.try_clone().unwrap();
+        let into = std::sync::Arc::clone(&seen);
+        let reader = std::thread::spawn(move || {
+            let mut buf = [0u8; 4096];
+            // Ends with EIO once the child and its terminal are gone.
+            while let Ok(n @ 1..) = std::io::Read::read(&mut from, &mut buf) {
+                into.0.lock().unwrap().extend_from_slice(&buf[..n]);
+                into.1.notify_all();
+            }
+        });
+        Pty {
+            master,
+            child,
+            seen,
+            reader: Some(reader),
+        }
+    }
+
+    /// Everything the terminal showed so far, `\r` removed.
+    pub fn output(&self) -> String {
+        String::from_utf8_lossy(&self.seen.0.lock().unwrap()).replace('\r', "")
+    }
+
+    /// Waits until the terminal shows `text`.
+    pub fn expect(&self, text: &str) {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        let mut seen = self.seen.0.lock().unwrap();
+        while !String::from_utf8_lossy(&seen).contains(text) {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            assert!(
+                !left.is_zero(),
+                "the terminal never showed {text:?}; it showed {:?}",
+                String::from_utf8_lossy(&seen)
+            );
+            seen = self.seen.1.wait_timeout(seen, left).unwrap().0;
+        }
+    }
+
+    /// Types `text`.
+    pub fn send(&mut self, text: &str) {
+        std::io::Write::write_all(&mut self.master, text.as_bytes()).unwrap();
+    }
+
+    /// Waits for the command to end: its exit code (128 + signal when a
+    /// signal ended it) and everything the terminal showed.
+    pub fn finish(mut self) -> (i32, String) {
+        use std::os::unix::process::ExitStatusExt;
+        let status = self.child.wait().unwrap();
+        if let Some(reader) = self.reader.take() {
+            reader.join().unwrap();
+        }
+        let code = status
+            .code()
+            .unwrap_or_else(|| 128 + status.signal().unwrap_or(0));
+        (code, self.output())
+    }
 }

@@ -191,6 +191,6 @@ fn two_writers_that_read_then_write_at_once_lose_nothing() {
     let s = json(&env.stdout(&["settings", "show", "--format", "json"]));
     assert_eq!(
         (&s["lockout_attempts"], &s["outbound_prefix"]),
-        (&"7".into(), &"0".into())
+        (&7.into(), &"0".into())
     );
 }

@@ -320,11 +320,11 @@ fn settings_show_set_and_validate() {
     let env = Env::new();
     assert_eq!(
         json(&env.stdout(&["settings", "show", "--format", "json"])),
-        serde_json::json!({"feature_code": "7777", "emergency_numbers": "911,112,999,000", "outbound_prefix": "",
-            "pin_min_length": "4", "lockout_attempts": "5", "lockout_seconds": "900", "clock_override": "on",
+        serde_json::json!({"feature_code": "7777", "emergency_numbers": ["911", "112", "999", "000"], "outbound_prefix": "",
+            "pin_min_length": 4, "lockout_attempts": 5, "lockout_seconds": 900, "clock_override": true,
             "agi_pin_prompt": "agent-pass", "agi_granted_prompt": "auth-thankyou",
             "agi_wrong_pin_prompt": "auth-incorrect", "agi_refused_prompt": "cannot-complete-as-dialed",
-            "agi_goodbye_prompt": "vm-goodbye", "agi_pin_timeout_seconds": "10", "agi_pin_tries": "3"})
+            "agi_goodbye_prompt": "vm-goodbye", "agi_pin_timeout_seconds": 10, "agi_pin_tries": 3})
     );
     assert_eq!(
         env.stdout(&["settings", "show", "--format", "csv"]),

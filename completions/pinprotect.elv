@@ -169,8 +169,8 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
         &'pinprotect;ext;help;help'= {
         }
         &'pinprotect;enable'= {
-            cand -d 'How long outbound calls stay allowed after the PIN: 300, 90s, 15m, 2h, 1h30m (1s to 24h). May be left out when every extension already has a stored duration'
-            cand --duration 'How long outbound calls stay allowed after the PIN: 300, 90s, 15m, 2h, 1h30m (1s to 24h). May be left out when every extension already has a stored duration'
+            cand -d 'How long outbound calls stay allowed after the PIN: 300, 90s, 15m, 2h, 1h30m (1s to 24h). Without it, an extension keeps its stored duration or gets the default_duration setting'
+            cand --duration 'How long outbound calls stay allowed after the PIN: 300, 90s, 15m, 2h, 1h30m (1s to 24h). Without it, an extension keeps its stored duration or gets the default_duration setting'
             cand --db 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]'
             cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on'
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
@@ -240,8 +240,8 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
         &'pinprotect;import'= {
             cand -f 'The file''s format; auto goes by the file name and its first line'
             cand --format 'The file''s format; auto goes by the file name and its first line'
-            cand -d 'Duration for records that turn pin protect on without one (e.g. 3CX v15/v16 files)'
-            cand --duration 'Duration for records that turn pin protect on without one (e.g. 3CX v15/v16 files)'
+            cand -d 'Duration for records that turn pin protect on without one (e.g. 3CX v15/v16 files); default: the default_duration setting'
+            cand --duration 'Duration for records that turn pin protect on without one (e.g. 3CX v15/v16 files); default: the default_duration setting'
             cand --db 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]'
             cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on'
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'

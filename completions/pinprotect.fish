@@ -141,7 +141,7 @@ complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_se
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from help" -f -a "list" -d 'List all extensions in numeric order'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from help" -f -a "remove" -d 'Remove extensions (asks first on a terminal)'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c pinprotect -n "__fish_pinprotect_using_subcommand enable" -s d -l duration -d 'How long outbound calls stay allowed after the PIN: 300, 90s, 15m, 2h, 1h30m (1s to 24h). May be left out when every extension already has a stored duration' -r
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand enable" -s d -l duration -d 'How long outbound calls stay allowed after the PIN: 300, 90s, 15m, 2h, 1h30m (1s to 24h). Without it, an extension keeps its stored duration or gets the default_duration setting' -r
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand enable" -l db -d 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand enable" -l now -d 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on' -r
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand enable" -l color -d 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
@@ -206,7 +206,7 @@ json\t'A JSON array as `pinprotect export --format json` writes it'
 jsonl\t'JSON lines as `pinprotect export --format jsonl` writes them'
 3cx\t'A 3CX bulk extension CSV (v20 or v15/v16)'
 voicemail-conf\t'Asterisk voicemail.conf mailbox lines'"
-complete -c pinprotect -n "__fish_pinprotect_using_subcommand import" -s d -l duration -d 'Duration for records that turn pin protect on without one (e.g. 3CX v15/v16 files)' -r
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand import" -s d -l duration -d 'Duration for records that turn pin protect on without one (e.g. 3CX v15/v16 files); default: the default_duration setting' -r
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand import" -l db -d 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand import" -l now -d 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on' -r
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand import" -l color -d 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'

@@ -91,7 +91,7 @@ pub enum Command {
         target: TargetArgs,
 
         /// How long outbound calls stay allowed after the PIN: 300, 90s, 15m, 2h, 1h30m (1s to 24h).
-        /// May be left out when every extension already has a stored duration.
+        /// Without it, an extension keeps its stored duration or gets the default_duration setting.
         #[arg(short, long, value_name = "D", allow_hyphen_values = true)]
         duration: Option<PinDuration>,
     },
@@ -193,7 +193,7 @@ Examples:
         #[arg(long)]
         dry_run: bool,
 
-        /// Duration for records that turn pin protect on without one (e.g. 3CX v15/v16 files)
+        /// Duration for records that turn pin protect on without one (e.g. 3CX v15/v16 files); default: the default_duration setting
         #[arg(short, long, value_name = "D", allow_hyphen_values = true)]
         duration: Option<PinDuration>,
 

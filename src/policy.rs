@@ -103,6 +103,13 @@ impl Pin {
     pub const MAX_LEN: usize = 10;
     pub const GENERATED_LEN: usize = 6;
 
+    /// Whether an entry after the feature code is a PIN attempt, compared
+    /// and counted by the lockout: keypad digits only. Letters, `*` or
+    /// other characters are no attempt at all (they can never match).
+    pub fn is_attempt(entered: &str) -> bool {
+        !entered.is_empty() && entered.bytes().all(|b| b.is_ascii_digit())
+    }
+
     /// The digits, for storing, exporting and showing on purpose.
     pub fn expose(&self) -> &str {
         &self.0
@@ -215,6 +222,7 @@ pub struct PinDuration(u32);
 
 impl PinDuration {
     pub const MIN_SECS: u32 = 1;
+    pub const FIVE_MINUTES: PinDuration = PinDuration(300);
     pub const MAX_SECS: u32 = 24 * 3600;
 
     pub fn from_secs(secs: i64) -> Result<Self, ParseError> {

@@ -4,16 +4,17 @@
 use std::str::FromStr;
 
 use crate::lockout::LockoutPolicy;
-use crate::policy::{DialPlan, FeatureCode, ParseError, Pin};
+use crate::policy::{DialPlan, FeatureCode, ParseError, Pin, PinDuration};
 
 /// Every setting, in the order `settings show` lists them.
-pub const KEYS: [&str; 14] = [
+pub const KEYS: [&str; 15] = [
     "feature_code",
     "emergency_numbers",
     "outbound_prefix",
     "pin_min_length",
     "lockout_attempts",
     "lockout_seconds",
+    "default_duration",
     "clock_override",
     "agi_pin_prompt",
     "agi_granted_prompt",
@@ -97,6 +98,10 @@ pub struct Settings {
     /// 4 to 10.
     pub pin_min_length: usize,
     pub lockout: LockoutPolicy,
+    /// The pin-protect duration of an extension that is protected without
+    /// one of its own: an import row without a duration (a 3CX v15/v16
+    /// file), `enable` without `--duration` on an extension that has none.
+    pub default_duration: PinDuration,
     /// Whether commands that change the database may run at a time given
     /// with `--now` (test and demo databases only). Off by default.
     pub clock_override: bool,
@@ -109,6 +114,7 @@ impl Default for Settings {
             plan: DialPlan::default(),
             pin_min_length: Pin::MIN_LEN,
             lockout: LockoutPolicy::default(),
+            default_duration: Settings::DEFAULT_DURATION,
             clock_override: false,
             agi: AgiSettings::default(),
         }
@@ -148,6 +154,9 @@ fn emergency_numbers(value: &str) -> Result<Vec<String>, ParseError> {
 }
 
 impl Settings {
+    /// `default_duration` unless set otherwise: five minutes.
+    pub const DEFAULT_DURATION: PinDuration = PinDuration::FIVE_MINUTES;
+
     /// Checks `value` and sets `key` to it.
     pub fn set(&mut self, key: &str, value: &str) -> Result<(), ParseError> {
         match key {
@@ -169,6 +178,13 @@ impl Settings {
             "lockout_attempts" => self.lockout.attempts = number_in(key, value, 1, 100)?,
             "lockout_seconds" => {
                 self.lockout.seconds = number_in(key, value, 1, MAX_LOCKOUT_SECONDS)?
+            }
+            "default_duration" => {
+                self.default_duration = value.trim().parse::<PinDuration>().map_err(|e| {
+                    ParseError(format!(
+                        "default_duration must be a duration such as 300, 90s, 15m or 1h30m: {e}"
+                    ))
+                })?
             }
             "clock_override" => {
                 self.clock_override = match value.trim().to_ascii_lowercase().as_str() {
@@ -217,6 +233,7 @@ impl Settings {
             "pin_min_length" => self.pin_min_length.to_string(),
             "lockout_attempts" => self.lockout.attempts.to_string(),
             "lockout_seconds" => self.lockout.seconds.to_string(),
+            "default_duration" => self.default_duration.to_string(),
             "clock_override" => (if self.clock_override { "on" } else { "off" }).to_string(),
             "agi_pin_prompt" => self.agi.pin_prompt.clone(),
             "agi_granted_prompt" => self.agi.granted_prompt.clone(),
@@ -239,6 +256,8 @@ impl Settings {
             "pin_min_length" => Typed::Number(self.pin_min_length as u64),
             "lockout_attempts" => Typed::Number(self.lockout.attempts.into()),
             "lockout_seconds" => Typed::Number(self.lockout.seconds.into()),
+            // Seconds, as pin_protect_duration_s in exports.
+            "default_duration" => Typed::Number(self.default_duration.as_secs().into()),
             "agi_pin_timeout_seconds" => Typed::Number(self.agi.pin_timeout_seconds.into()),
             "agi_pin_tries" => Typed::Number(self.agi.pin_tries.into()),
             _ => Typed::Text(self.get(key)?),
@@ -274,6 +293,7 @@ mod tests {
                 "4",
                 "5",
                 "900",
+                "5m",
                 "off",
                 "agent-pass",
                 "auth-thankyou",
@@ -293,6 +313,9 @@ mod tests {
             let text = s.get(key).unwrap();
             match s.typed(key).unwrap() {
                 Typed::Text(t) => assert_eq!(t, text, "{key}"),
+                Typed::Number(n) if key == "default_duration" => {
+                    assert_eq!(u64::from(text.parse::<PinDuration>().unwrap().as_secs()), n)
+                }
                 Typed::Number(n) => assert_eq!(n.to_string(), text, "{key}"),
                 Typed::Switch(b) => assert_eq!(if b { "on" } else { "off" }, text, "{key}"),
                 Typed::List(l) => assert_eq!(l.join(","), text, "{key}"),
@@ -312,13 +335,14 @@ mod tests {
         s.set("pin_min_length", "6").unwrap();
         s.set("lockout_attempts", "3").unwrap();
         s.set("lockout_seconds", "60").unwrap();
+        s.set("default_duration", "90").unwrap();
         s.set("clock_override", "On").unwrap();
         s.set("agi_pin_prompt", "custom/enter-pin").unwrap();
         s.set("agi_pin_timeout_seconds", "5").unwrap();
         s.set("agi_pin_tries", "1").unwrap();
         let shown: Vec<String> = KEYS.iter().map(|k| s.get(k).unwrap()).collect();
         assert_eq!(
-            &shown[..8],
+            &shown[..9],
             [
                 "*77#",
                 "112,911",
@@ -326,11 +350,12 @@ mod tests {
                 "6",
                 "3",
                 "60",
+                "1m30s",
                 "on",
                 "custom/enter-pin"
             ]
         );
-        assert_eq!(&shown[12..], ["5", "1"]);
+        assert_eq!(&shown[13..], ["5", "1"]);
         s.set("outbound_prefix", "").unwrap();
         assert_eq!(s.plan.outbound_prefix, "");
         for (key, bad) in [
@@ -348,6 +373,9 @@ mod tests {
             ("lockout_seconds", "0"),
             ("lockout_seconds", "604801"),
             ("lockout_seconds", "15m"),
+            ("default_duration", "0"),
+            ("default_duration", "25h"),
+            ("default_duration", "soon"),
             ("clock_override", "yes"),
             ("agi_pin_prompt", "a b"),
             ("agi_pin_prompt", "x\nHANGUP"),

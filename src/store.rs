@@ -1354,29 +1354,23 @@ impl Reader<'_> {
         })
     }
 
-    /// The extensions without a stored pin-protect duration among `target`.
-    pub fn without_duration(&self, target: &Target) -> Result<Vec<Extension>> {
+    /// How many of `target` have no stored pin-protect duration.
+    pub fn count_without_duration(&self, target: &Target) -> Result<u64> {
         match target {
-            Target::All => {
-                let sql = "SELECT number FROM extensions WHERE pin_protect_duration_s IS NULL \
-                           ORDER BY CAST(number AS INTEGER), number LIMIT 11";
-                let mut out = Vec::new();
-                self.each_row(sql, [], |row| {
-                    let s: String = row.get(0).map_err(|e| self.err(e))?;
-                    out.push(
-                        s.parse()
-                            .map_err(|_| corrupt_row(self.path, "extension number"))?,
-                    );
-                    Ok(())
-                })?;
-                Ok(out)
-            }
+            Target::All => self
+                .conn
+                .query_row(
+                    "SELECT count(*) FROM extensions WHERE pin_protect_duration_s IS NULL",
+                    [],
+                    |r| r.get::<_, i64>(0),
+                )
+                .map(|n| n as u64)
+                .map_err(|e| self.err(e)),
             Target::These(exts) => Ok(self
                 .extensions(exts)?
-                .into_iter()
+                .iter()
                 .filter(|r| r.protection.duration.is_none())
-                .map(|r| r.number)
-                .collect()),
+                .count() as u64),
         }
     }
 }
@@ -1480,14 +1474,21 @@ impl Writer<'_> {
     /// Turns pin protect on. An extension that was unprotected starts
     /// locked; one already protected keeps its grant. `duration`, when
     /// given, replaces the stored one.
-    pub fn enable(&self, target: &Target, duration: Option<PinDuration>) -> Result<usize> {
+    /// Turns pin protect on with `duration`, or else the stored one, or
+    /// else `fallback`.
+    pub fn enable(
+        &self,
+        target: &Target,
+        duration: Option<PinDuration>,
+        fallback: PinDuration,
+    ) -> Result<usize> {
         const SQL: &str = "UPDATE extensions SET \
-               pin_protect_duration_s = COALESCE(?1, pin_protect_duration_s), \
+               pin_protect_duration_s = COALESCE(?1, pin_protect_duration_s, ?2), \
                granted_at = CASE WHEN pin_protect = 1 THEN granted_at END, \
                unlocked_until = CASE WHEN pin_protect = 1 THEN unlocked_until END, \
                pin_protect = 1";
         let secs = duration.map(PinDuration::as_secs);
-        self.for_target(target, SQL, &[&secs])
+        self.for_target(target, SQL, &[&secs, &fallback.as_secs()])
     }
 
     /// Turns pin protect off, clearing the grant and keeping the duration.

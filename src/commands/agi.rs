@@ -433,7 +433,7 @@ fn unlock<R: BufRead, W: Write>(
         let Some(entered) = entered else {
             return finish(session, summary, "timeout", Some(&agi.goodbye_prompt), None);
         };
-        let result = if entered.bytes().all(|b| b.is_ascii_digit()) {
+        let result = if crate::policy::Pin::is_attempt(&entered) {
             match call::with_writer(ctx, |store, ctx| {
                 call::enter_pin(ctx, store, &ext, &entered)
             }) {

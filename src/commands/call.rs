@@ -14,7 +14,7 @@ use crate::console::Tone;
 use crate::error::{Error, ExitCode, Result};
 use crate::lockout::{Attempt, attempt};
 use crate::policy::{
-    Decision, DialPlan, DialedNumber, Extension, Grant, PinDuration, Reason, decide,
+    Decision, DialPlan, DialedNumber, Extension, Grant, Pin, PinDuration, Reason, decide,
 };
 use crate::store::{Access, BUSY_TIMEOUT, Reader, Store};
 
@@ -85,6 +85,15 @@ fn decision(
 /// emergency number waits less for a lock, so that it is answered soon.
 fn open_for_call(ctx: &Ctx<'_>, number: &DialedNumber, access: Access) -> Result<Store> {
     Store::open_with(&ctx.db, access, busy_for(number))
+}
+
+/// `1 more wrong PIN locks PIN entry`, `2 more wrong PINs lock PIN entry`.
+fn more_wrong_pins(remaining: u32) -> String {
+    if remaining == 1 {
+        "1 more wrong PIN locks PIN entry".into()
+    } else {
+        format!("{remaining} more wrong PINs lock PIN entry")
+    }
 }
 
 fn busy_for(number: &DialedNumber) -> Duration {
@@ -285,7 +294,7 @@ pub fn enter_pin(
                     w,
                     EventKind::WrongPin,
                     Some(ext),
-                    format_args!("{remaining} more lock PIN entry"),
+                    format_args!("{}", more_wrong_pins(remaining)),
                 )?;
                 Entry::Wrong { remaining }
             }
@@ -381,6 +390,13 @@ pub fn dial(
         return Err(Error::UnknownExtensions(vec![ext.clone()]));
     }
     let entered = pin.read(ext, ctx.console.stdin_is_terminal())?;
+    if !Pin::is_attempt(&entered) {
+        // Not even a try: the lockout does not count it.
+        return Err(Error::invalid_with_hint(
+            "that is not a PIN: a PIN is digits only; nothing was counted",
+            "enter the extension's voicemail PIN, digits 0 to 9",
+        ));
+    }
     let entry = enter_pin(ctx, &mut store, ext, &entered)?;
     let c = &ctx.console;
     let (code, line) = match entry {
@@ -403,9 +419,9 @@ pub fn dial(
             ExitCode::Denied,
             format!(
                 "{}: nothing granted; outbound calls from extension {ext} stay as they were \
-                 ({remaining} more wrong PIN{} lock PIN entry)",
+                 ({})",
                 c.paint_out(Tone::Bad, "wrong PIN"),
-                if remaining == 1 { "" } else { "s" }
+                more_wrong_pins(remaining)
             ),
         ),
         Entry::LockedOut { until } => (

@@ -39,6 +39,10 @@ struct Tally {
     updated: u64,
     unchanged: u64,
     generated: u64,
+    /// Protected records that took the `default_duration` setting.
+    defaulted: u64,
+    /// That setting.
+    default_duration: Option<PinDuration>,
 }
 
 enum Outcome {
@@ -46,6 +50,9 @@ enum Outcome {
     Updated,
     Unchanged,
 }
+
+/// What happened to a record, and whether it took `default_duration`.
+type Applied = (Outcome, bool);
 
 fn edit<T: Clone>(f: FieldEdit<T>, old: Option<&T>) -> Option<T> {
     match f {
@@ -58,23 +65,29 @@ fn edit<T: Clone>(f: FieldEdit<T>, old: Option<&T>) -> Option<T> {
 /// The record as it will be stored: the file's fields over the existing
 /// ones. A grant survives only while protection stays on and the PIN stays
 /// the same, as with `enable` and `ext set-pin`.
+///
+/// A protected record without a duration (none in the file, none stored)
+/// gets `--duration`, or else the `default_duration` setting: `Defaults`
+/// says which it may use, and the result says whether the setting's was
+/// taken.
 fn merge(
     existing: Option<&ExtensionRecord>,
     rec: &ImportRecord,
     pin: Pin,
-    default_duration: Option<PinDuration>,
-) -> std::result::Result<ExtensionRecord, String> {
+    defaults: Defaults,
+) -> (ExtensionRecord, bool) {
     let was = existing.map(|e| e.protection).unwrap_or_default();
     let enabled = rec.pin_protect.unwrap_or(was.enabled);
     let mut duration = edit(rec.duration.clone(), was.duration.as_ref());
+    let mut took_setting = false;
     if enabled && duration.is_none() {
-        duration = default_duration;
-    }
-    if enabled && duration.is_none() {
-        return Err(format!(
-            "pin protect is on for {} but no duration is given (add pin_protect_duration_s, or --duration D)",
-            rec.number
-        ));
+        duration = Some(match defaults.given {
+            Some(d) => d,
+            None => {
+                took_setting = true;
+                defaults.setting
+            }
+        });
     }
     let pin_changed = existing.is_some_and(|e| e.pin != pin);
     let grant: Option<Grant> = if enabled && was.enabled && !pin_changed {
@@ -82,7 +95,7 @@ fn merge(
     } else {
         None
     };
-    Ok(ExtensionRecord {
+    let record = ExtensionRecord {
         first_name: edit(
             rec.first_name.clone(),
             existing.and_then(|e| e.first_name.as_ref()),
@@ -100,7 +113,17 @@ fn merge(
         },
         entry: existing.map(|e| e.entry).unwrap_or_default(),
         number: rec.number.clone(),
-    })
+    };
+    (record, took_setting)
+}
+
+/// The durations for protected records that have none.
+#[derive(Clone, Copy)]
+struct Defaults {
+    /// `--duration`.
+    given: Option<PinDuration>,
+    /// The `default_duration` setting.
+    setting: PinDuration,
 }
 
 /// Writes one record; a problem with it is an `Ok(Err(..))`.
@@ -112,7 +135,7 @@ fn apply(
     rec: ImportRecord,
     opts: &ImportOptions,
     max_id_before: i64,
-) -> Result<std::result::Result<Outcome, RowError>> {
+) -> Result<std::result::Result<Applied, RowError>> {
     let line = rec.line;
     let problem = |message: String| Ok(Err(RowError { line, message }));
     if let FieldEdit::Set(pin) = &rec.pin {
@@ -136,11 +159,14 @@ fn apply(
     // A record with its PIN is inserted straight away: a number that
     // exists comes back as a conflict and takes the lookup below. This
     // spares new extensions, the bulk of any import, a second search.
+    let defaults = Defaults {
+        given: opts.default_duration,
+        setting: settings.default_duration,
+    };
     if let FieldEdit::Set(pin) = &rec.pin {
-        if let Ok(new) = merge(None, &rec, pin.clone(), opts.default_duration) {
-            if inserter.insert_if_new(&new)?.is_some() {
-                return Ok(Ok(Outcome::Added { generated: false }));
-            }
+        let (new, took) = merge(None, &rec, pin.clone(), defaults);
+        if inserter.insert_if_new(&new)?.is_some() {
+            return Ok(Ok((Outcome::Added { generated: false }, took)));
         }
     }
     match w.lookup_with_id(&rec.number)? {
@@ -157,12 +183,11 @@ fn apply(
                 FieldEdit::Set(p) => p.clone(),
                 FieldEdit::Keep | FieldEdit::Clear => existing.pin.clone(),
             };
-            match merge(Some(&existing), &rec, pin, opts.default_duration) {
-                Err(m) => problem(m),
-                Ok(new) if new == existing => Ok(Ok(Outcome::Unchanged)),
-                Ok(new) => {
+            match merge(Some(&existing), &rec, pin, defaults) {
+                (new, took) if new == existing => Ok(Ok((Outcome::Unchanged, took))),
+                (new, took) => {
                     w.replace_record(id, &new)?;
-                    Ok(Ok(Outcome::Updated))
+                    Ok(Ok((Outcome::Updated, took)))
                 }
             }
         }
@@ -171,16 +196,12 @@ fn apply(
                 FieldEdit::Set(p) => (p.clone(), false),
                 FieldEdit::Keep | FieldEdit::Clear => (generate_pin(settings, &rec.number)?, true),
             };
-            match merge(None, &rec, pin, opts.default_duration) {
-                Err(m) => problem(m),
-                Ok(new) => {
-                    let id = w.insert_record(&new)?;
-                    if generated {
-                        w.mark_generated(id)?;
-                    }
-                    Ok(Ok(Outcome::Added { generated }))
-                }
+            let (new, took) = merge(None, &rec, pin, defaults);
+            let id = w.insert_record(&new)?;
+            if generated {
+                w.mark_generated(id)?;
             }
+            Ok(Ok((Outcome::Added { generated }, took)))
         }
     }
 }
@@ -270,7 +291,10 @@ pub fn import(ctx: &mut Ctx<'_>, file: &Path, opts: &ImportOptions) -> Result<Ex
         let plan = &settings.plan;
         let max_id = w.import_begin()?;
         let mut inserter = w.record_inserter()?;
-        let mut tally = Tally::default();
+        let mut tally = Tally {
+            default_duration: Some(settings.default_duration),
+            ..Tally::default()
+        };
         let mut note = |e: RowError| {
             error_count += 1;
             if errors.len() < SHOWN_ERRORS {
@@ -286,12 +310,17 @@ pub fn import(ctx: &mut Ctx<'_>, file: &Path, opts: &ImportOptions) -> Result<Ex
                 }
             };
             match apply(ctx, w, &mut inserter, &settings, rec, opts, max_id)? {
-                Ok(Outcome::Added { generated }) => {
-                    tally.added += 1;
-                    tally.generated += u64::from(generated);
+                Ok((outcome, took_default)) => {
+                    tally.defaulted += u64::from(took_default);
+                    match outcome {
+                        Outcome::Added { generated } => {
+                            tally.added += 1;
+                            tally.generated += u64::from(generated);
+                        }
+                        Outcome::Updated => tally.updated += 1,
+                        Outcome::Unchanged => tally.unchanged += 1,
+                    }
                 }
-                Ok(Outcome::Updated) => tally.updated += 1,
-                Ok(Outcome::Unchanged) => tally.unchanged += 1,
                 Err(e) => note(e),
             }
             Ok(())
@@ -303,11 +332,15 @@ pub fn import(ctx: &mut Ctx<'_>, file: &Path, opts: &ImportOptions) -> Result<Ex
                 EventKind::Import,
                 None,
                 format_args!(
-                    "{name} ({format}): {} added, {} updated, {} unchanged{}",
+                    "{name} ({format}): {} added, {} updated, {} unchanged{}{}",
                     tally.added,
                     tally.updated,
                     tally.unchanged,
-                    if opts.update { ", --update" } else { "" }
+                    if opts.update { ", --update" } else { "" },
+                    match tally.defaulted {
+                        0 => String::new(),
+                        n => format!(", {n} took default_duration {}", settings.default_duration),
+                    }
                 ),
             )?;
         }
@@ -336,8 +369,23 @@ pub fn import(ctx: &mut Ctx<'_>, file: &Path, opts: &ImportOptions) -> Result<Ex
     }
     let total = tally.added + tally.updated + tally.unchanged;
     let counts = format!(
-        "{}: {} added, {} updated, {} unchanged",
-        total, tally.added, tally.updated, tally.unchanged
+        "{}: {} added, {} updated, {} unchanged{}",
+        total,
+        tally.added,
+        tally.updated,
+        tally.unchanged,
+        match tally.defaulted {
+            0 => String::new(),
+            n => format!(
+                "; {} without a duration {} default_duration {}",
+                plural(n, "protected extension"),
+                if opts.dry_run { "would get" } else { "got" },
+                tally
+                    .default_duration
+                    .map(|d| d.to_string())
+                    .unwrap_or_default()
+            ),
+        }
     );
     if opts.dry_run {
         ctx.console.info(format_args!(

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::{Ctx, list_records};
 use crate::audit::EventKind;
-use crate::error::{Error, ExitCode, ExtList, Result};
+use crate::error::{ExitCode, ExtList, Result};
 use crate::lockout::PinEntryState;
 use crate::output::{Format, Record, bool_field, human_duration, num_field, on_off, opt_field};
 use crate::policy::{Extension, PinDuration, Timestamp};
@@ -15,7 +15,8 @@ use crate::store::{ExtensionRecord, Target, Writer};
 
 fn described(target: &Target, count: usize) -> String {
     match target {
-        Target::All => format!("all {count} extension{}", if count == 1 { "" } else { "s" }),
+        Target::All if count == 1 => "1 extension".into(),
+        Target::All => format!("all {count} extensions"),
         Target::These(exts) => {
             let mut unique: Vec<Extension> = Vec::new();
             for e in exts {
@@ -78,21 +79,21 @@ pub fn enable(
     duration: Option<PinDuration>,
 ) -> Result<ExitCode> {
     let mut store = ctx.open_for_change()?;
-    let count = store.write(|w| {
-        if duration.is_none() {
-            let missing = w.read().without_duration(target)?;
-            if !missing.is_empty() {
-                return Err(Error::invalid_with_hint(
-                    format!("no pin protect duration stored for {}", ExtList(&missing)),
-                    "give one with --duration, e.g. --duration 15m",
-                ));
-            }
-        }
+    let (count, defaulted, fallback) = store.write(|w| {
+        let fallback = w.read().settings()?.default_duration;
+        let defaulted = match duration {
+            Some(_) => 0,
+            None => w.read().count_without_duration(target)?,
+        };
         let before = before_change(w, target)?;
-        let count = w.enable(target, duration)?;
-        let all_detail = duration
-            .map(|d| format!(", duration {d}"))
-            .unwrap_or_default();
+        let count = w.enable(target, duration, fallback)?;
+        let all_detail = match duration {
+            Some(d) => format!(", duration {d}"),
+            None if defaulted > 0 => {
+                format!(", default_duration {fallback} for {defaulted} without a duration")
+            }
+            None => String::new(),
+        };
         log_change(
             ctx,
             w,
@@ -101,7 +102,7 @@ pub fn enable(
             count,
             (EventKind::PinProtectEnabled, all_detail),
             |r| {
-                let new = duration.or(r.protection.duration)?;
+                let new = duration.or(r.protection.duration).unwrap_or(fallback);
                 if !r.protection.enabled {
                     Some((EventKind::PinProtectEnabled, format!("duration {new}")))
                 } else if r.protection.duration != Some(new) {
@@ -112,14 +113,21 @@ pub fn enable(
                 }
             },
         )?;
-        Ok(count)
+        Ok((count, defaulted, fallback))
     })?;
     let how = match duration {
         Some(d) => format!(", duration {d}"),
         None => String::new(),
     };
+    let defaults = match defaulted {
+        0 => String::new(),
+        _ if count == 1 => {
+            format!("; no duration was stored, so it got default_duration {fallback}")
+        }
+        n => format!("; {n} had no duration stored and got default_duration {fallback}"),
+    };
     ctx.console.info(format_args!(
-        "pin protect on for {}{how}",
+        "pin protect on for {}{how}{defaults}",
         described(target, count)
     ));
     Ok(ExitCode::Success)

@@ -130,15 +130,25 @@ fn wrong_pin_grants_nothing() {
     let env = Env::new();
     env.add_protected("100", "0042", "5m");
     for (wrong, left) in [
-        ("042", "4 more wrong PINs"),
-        ("00420", "3 more wrong PINs"),
-        ("4200", "2 more wrong PINs"),
-        ("abcd", "1 more wrong PIN"),
+        ("042", "4 more wrong PINs lock"),
+        ("00420", "3 more wrong PINs lock"),
+        ("4200", "2 more wrong PINs lock"),
     ] {
         env.dial_pin("100", wrong, "2026-11-26T09:00:00Z").code(1).stdout(format!(
-            "wrong PIN: nothing granted; outbound calls from extension 100 stay as they were ({left} lock PIN entry)\n"
+            "wrong PIN: nothing granted; outbound calls from extension 100 stay as they were ({left} PIN entry)\n"
         ));
     }
+    // Letters and other digits than 0-9 are not a PIN at all: exit 2, and
+    // the lockout does not count them.
+    for not_a_pin in ["abcd", "\u{664}\u{662}\u{660}\u{660}", "00 42", "*0042"] {
+        env.dial_pin("100", not_a_pin, "2026-11-26T09:00:00Z")
+            .code(2)
+            .stdout("")
+            .stderr(predicate::str::contains("not a PIN"));
+    }
+    env.dial_pin("100", "1111", "2026-11-26T09:00:00Z").code(1).stdout(
+        "wrong PIN: nothing granted; outbound calls from extension 100 stay as they were (1 more wrong PIN locks PIN entry)\n",
+    );
     env.cmd()
         .args(["check", "100", "0049301234567"])
         .assert()

@@ -142,18 +142,34 @@ fn three_cx_v20_file() {
 }
 
 #[test]
-fn three_cx_v15_and_v16_files_need_a_duration_for_protected_rows() {
+fn three_cx_v15_and_v16_files_import_as_they_are() {
     let env = Env::new();
+    // No timeout column: the protected row gets default_duration.
     import(&env, &[fixture("3cx-v15.csv").to_str().unwrap()])
-        .code(2)
+        .success()
         .stderr(predicate::str::contains(
-            "error: line 2: pin protect is on for 200 but no duration is given",
-        ))
-        .stderr(predicate::str::contains("nothing was imported"));
+            "1 protected extension without a duration got default_duration 5m",
+        ));
+    assert_eq!(
+        env.stdout(&["export"]),
+        "extension,first_name,last_name,email,voicemail_pin,pin_protect,pin_protect_duration_s,unlocked_until\n\
+         200,Carol,Smith,carol@example.com,0042,true,300,\n\
+         0201,Dan,\"Lee, Sr\",,135799,false,,\n"
+    );
+    let env = Env::new();
     env.cmd()
-        .args(["ext", "list", "--format", "json"])
+        .args(["settings", "set", "default_duration", "20m"])
         .assert()
-        .stdout("[]\n");
+        .success();
+    import(
+        &env,
+        &[fixture("3cx-v15.csv").to_str().unwrap(), "--dry-run"],
+    )
+    .success()
+    .stderr(predicate::str::contains(
+        "1 protected extension without a duration would get default_duration 20m",
+    ));
+    // --duration wins over the setting.
     import(
         &env,
         &[
@@ -446,14 +462,15 @@ fn update_replaces_the_fields_the_file_gives() {
         .assert()
         .success()
         .stderr("imported 1: 0 added, 0 updated, 1 unchanged\n");
-    // A row that turns protection off and one that clears a duration while on.
+    // A row that clears the duration of a protected extension: it gets
+    // default_duration.
     env.cmd()
         .args(["import", "-", "--format", "jsonl", "--update"])
         .write_stdin("{\"extension\":\"100\",\"pin_protect_duration_s\":null}\n")
         .assert()
-        .code(2)
+        .success()
         .stderr(predicate::str::contains(
-            "pin protect is on for 100 but no duration",
+            "1 protected extension without a duration got default_duration 5m",
         ));
 }
 

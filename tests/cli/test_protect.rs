@@ -51,36 +51,41 @@ fn durations_in_every_accepted_form() {
 }
 
 #[test]
-fn enable_needs_a_duration_unless_one_is_stored() {
+fn enable_without_a_duration_uses_the_stored_one_or_default_duration() {
     let env = Env::new();
     env.add("100", "4826");
     env.add("101", "5937");
+    // None stored: default_duration (5 minutes), and it says so.
+    env.cmd().args(["enable", "100"]).assert().success().stderr(
+        "pin protect on for extension 100; no duration was stored, so it got default_duration 5m\n",
+    );
+    env.cmd()
+        .args(["enable", "100", "--duration", "15m"])
+        .assert()
+        .success()
+        .stderr("pin protect on for extension 100, duration 15m\n");
+    env.cmd().args(["disable", "100"]).assert().success();
+    // The duration was kept: nothing defaulted.
     env.cmd()
         .args(["enable", "100"])
         .assert()
-        .code(2)
-        .stderr(predicate::str::contains(
-            "no pin protect duration stored for 100",
-        ))
-        .stderr(predicate::str::contains("hint: give one with --duration"));
-    env.cmd()
-        .args(["enable", "100", "--duration", "5m"])
-        .assert()
         .success()
-        .stderr("pin protect on for extension 100, duration 5m\n");
+        .stderr("pin protect on for extension 100\n");
     env.cmd().args(["disable", "100"]).assert().success();
-    // The duration was kept, so it may be left out now.
-    env.cmd().args(["enable", "100"]).assert().success();
-    // --all fails as a whole while one extension has no duration.
-    env.cmd().args(["disable", "100"]).assert().success();
+    env.cmd()
+        .args(["settings", "set", "default_duration", "2h"])
+        .assert()
+        .success();
     env.cmd()
         .args(["enable", "--all"])
         .assert()
-        .code(2)
-        .stderr(predicate::str::contains("for 101"));
+        .success()
+        .stderr(
+            "pin protect on for all 2 extensions; 1 had no duration stored and got default_duration 2h\n",
+        );
     assert_eq!(
         status(&env, "2026-11-26T09:00:00Z"),
-        format!("{HEADER}100,false,300,unrestricted,,\n101,false,,unrestricted,,\n")
+        format!("{HEADER}100,true,900,locked,,\n101,true,7200,locked,,\n")
     );
     env.cmd()
         .args(["enable", "--all", "--duration", "1h"])
@@ -93,6 +98,25 @@ fn enable_needs_a_duration_unless_one_is_stored() {
     );
     env.cmd().args(["enable"]).assert().code(2);
     env.cmd().args(["enable", "100", "--all"]).assert().code(2);
+}
+
+#[test]
+fn enable_all_counts_every_extension_that_took_default_duration() {
+    let env = Env::new();
+    // 5,000 extensions; every third has a duration stored.
+    crate::common::fill(&env.db, 5000);
+    env.cmd()
+        .args(["enable", "--all"])
+        .assert()
+        .success()
+        .stderr(
+            "pin protect on for all 5000 extensions; 3333 had no duration stored and got default_duration 5m\n",
+        );
+    let log = crate::common::json(&env.stdout(&["log", "--format", "json", "--limit", "1"]));
+    assert_eq!(
+        log[0]["detail"],
+        "all 5000 extensions, default_duration 5m for 3333 without a duration"
+    );
 }
 
 #[test]

@@ -248,7 +248,7 @@ impl Incoming {
         let number = match self
             .extension
             .parse::<Extension>()
-            .and_then(|n| plan.feature_code.check_extension(&n).map(|()| n))
+            .and_then(|n| plan.check_extension(&n).map(|()| n))
         {
             Ok(n) => Some(n),
             Err(e) => {

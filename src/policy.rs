@@ -638,6 +638,41 @@ impl DialPlan {
         })
     }
 
+    /// Refuses an extension number the dial plan reserves: the feature
+    /// code, a configured emergency number (as it is or after the outbound
+    /// prefix) or a built-in one (911, 112, 999, 000).
+    pub fn check_extension(&self, ext: &Extension) -> Result<(), ParseError> {
+        self.feature_code.check_extension(ext)?;
+        let n = ext.as_str();
+        let emergency = Self::BUILT_IN_EMERGENCY_NUMBERS.contains(&n)
+            || n.parse::<DialedNumber>()
+                .is_ok_and(|d| self.is_emergency(&d));
+        if emergency {
+            return Err(ParseError(format!(
+                "{ext} is an emergency number and cannot be an extension"
+            )));
+        }
+        Ok(())
+    }
+
+    /// The extension numbers this plan makes emergency numbers: each
+    /// configured one, and each after the outbound prefix.
+    pub fn emergency_extensions(&self) -> Vec<Extension> {
+        let mut out = Vec::new();
+        for e in &self.emergency_numbers {
+            let mut candidates = vec![e.clone()];
+            if !self.outbound_prefix.is_empty() {
+                candidates.push(format!("{}{e}", self.outbound_prefix));
+            }
+            out.extend(
+                candidates
+                    .iter()
+                    .filter_map(|c| c.parse::<Extension>().ok()),
+            );
+        }
+        out
+    }
+
     /// The decision for an emergency number, which needs nothing but the
     /// dial plan: not the caller, not the clock.
     pub fn emergency_decision(&self, number: &DialedNumber) -> Option<Decision> {
@@ -1094,6 +1129,30 @@ mod tests {
     }
 
     proptest! {
+        /// No number the plan treats as an emergency number, dialed as it
+        /// is, can be an extension; and every number it lists as such is
+        /// one it refuses.
+        #[test]
+        fn no_extension_is_an_emergency_number(
+            number in "[0-9]{2,6}",
+            prefix in "[0-9]{0,2}",
+            list in proptest::collection::vec("[0-9]{2,4}", 1..4),
+        ) {
+            let plan = DialPlan {
+                feature_code: FeatureCode::default(),
+                emergency_numbers: list,
+                outbound_prefix: prefix,
+            };
+            let ext: Extension = number.parse().unwrap();
+            let dialed: DialedNumber = number.parse().unwrap();
+            if plan.is_emergency(&dialed) {
+                prop_assert!(plan.check_extension(&ext).is_err());
+            }
+            for e in plan.emergency_extensions() {
+                prop_assert!(plan.check_extension(&e).is_err());
+            }
+        }
+
         #[test]
         fn window_rule(start in -1_000_000_000i64..4_000_000_000, dur in 1u32..=86400, offset in -200_000i64..200_000) {
             let d = PinDuration::from_secs(i64::from(dur)).unwrap();

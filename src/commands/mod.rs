@@ -180,11 +180,11 @@ fn clock_refused(at: Timestamp) -> Error {
     )
 }
 
-/// Checks that `ext` may be an extension of this PBX (not the feature code).
+/// Checks that `ext` may be an extension of this PBX (not the feature code,
+/// not an emergency number).
 pub fn check_extension_number(settings: &Settings, ext: &Extension) -> Result<()> {
     settings
         .plan
-        .feature_code
         .check_extension(ext)
         .map_err(|e| Error::invalid_with_hint(e.0, "choose another extension number"))
 }

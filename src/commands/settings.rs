@@ -91,6 +91,19 @@ pub fn set(ctx: &mut Ctx<'_>, key: &str, value: &str) -> Result<ExitCode> {
                 }
             }
         }
+        if matches!(key, "emergency_numbers" | "outbound_prefix") {
+            for ext in settings.plan.emergency_extensions() {
+                if w.read().exists(&ext)? {
+                    return Err(Error::invalid_with_hint(
+                        format!(
+                            "extension {ext} exists, so {key} {} would make it an emergency number",
+                            crate::text::shown(value.trim())
+                        ),
+                        "remove or renumber that extension first, or leave its number out",
+                    ));
+                }
+            }
+        }
         let new = settings.get(key).unwrap_or_default();
         w.set_setting(key, &new)?;
         if new != old {

@@ -398,3 +398,70 @@ fn remove_needs_confirmation_or_yes() {
         .assert()
         .stdout("[]\n");
 }
+
+#[test]
+fn emergency_numbers_and_extensions_never_collide() {
+    let env = Env::new();
+    for number in ["911", "112", "999", "000"] {
+        env.cmd()
+            .args(["ext", "add", number, "--pin-stdin"])
+            .write_stdin("4826\n")
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(format!(
+                "{number} is an emergency number and cannot be an extension"
+            )));
+    }
+    // A configured one, and one after the outbound prefix.
+    env.cmd()
+        .args(["settings", "set", "emergency_numbers", "911,112,110"])
+        .assert()
+        .success();
+    env.cmd()
+        .args(["settings", "set", "outbound_prefix", "9"])
+        .assert()
+        .success();
+    for number in ["110", "9110", "9112"] {
+        env.cmd()
+            .args(["ext", "add", number, "--pin-stdin"])
+            .write_stdin("4826\n")
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("is an emergency number"));
+    }
+    // The other way round: a list or prefix that would make an existing
+    // extension an emergency number is refused, naming it.
+    env.add("300", "4826");
+    env.add("1911", "5937");
+    env.cmd()
+        .args(["settings", "set", "emergency_numbers", "911,300"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "extension 300 exists, so emergency_numbers 911,300 would make it an emergency number",
+        ));
+    env.cmd()
+        .args(["settings", "set", "outbound_prefix", "1"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("extension 1911 exists"));
+    let s = json(&env.stdout(&["settings", "show", "--format", "json"]));
+    assert_eq!(
+        s["emergency_numbers"],
+        serde_json::json!(["911", "112", "110"])
+    );
+    assert_eq!(s["outbound_prefix"], "9");
+    // Import names such rows with their lines, and imports nothing.
+    env.cmd()
+        .args(["import", "-", "--format", "csv"])
+        .write_stdin("extension,voicemail_pin\n400,4826\n112,5937\n9110,4826\n")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "line 3: 112 is an emergency number and cannot be an extension",
+        ))
+        .stderr(predicate::str::contains(
+            "line 4: 9110 is an emergency number and cannot be an extension",
+        ));
+    env.cmd().args(["ext", "show", "400"]).assert().code(3);
+}

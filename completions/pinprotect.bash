@@ -46,9 +46,6 @@ _pinprotect() {
             pinprotect,ext)
                 cmd="pinprotect__subcmd__ext"
                 ;;
-            pinprotect,generate-files)
-                cmd="pinprotect__subcmd__generate__subcmd__files"
-                ;;
             pinprotect,help)
                 cmd="pinprotect__subcmd__help"
                 ;;
@@ -151,9 +148,6 @@ _pinprotect() {
             pinprotect__subcmd__help,ext)
                 cmd="pinprotect__subcmd__help__subcmd__ext"
                 ;;
-            pinprotect__subcmd__help,generate-files)
-                cmd="pinprotect__subcmd__help__subcmd__generate__subcmd__files"
-                ;;
             pinprotect__subcmd__help,help)
                 cmd="pinprotect__subcmd__help__subcmd__help"
                 ;;
@@ -233,7 +227,7 @@ _pinprotect() {
 
     case "${cmd}" in
         pinprotect)
-            opts="-q -h -V --db --now --color --quiet --help --version init ext enable disable revoke status pins export import dial check reset-lockout settings audit log completions generate-files agi serve demo help"
+            opts="-q -h -V --db --now --color --quiet --help --version init ext enable disable revoke status pins export import dial check reset-lockout settings audit log completions agi serve demo help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1075,45 +1069,8 @@ _pinprotect() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        pinprotect__subcmd__generate__subcmd__files)
-            opts="-q -h --db --now --color --quiet --help"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                --db)
-                    local oldifs
-                    if [ -n "${IFS+x}" ]; then
-                        oldifs="$IFS"
-                    fi
-                    IFS=$'\n'
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    if [ -n "${oldifs+x}" ]; then
-                        IFS="$oldifs"
-                    fi
-                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
-                        compopt -o filenames
-                    fi
-                    return 0
-                    ;;
-                --now)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --color)
-                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
-                    return 0
-                    ;;
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
         pinprotect__subcmd__help)
-            opts="init ext enable disable revoke status pins export import dial check reset-lockout settings audit log completions generate-files agi serve demo help"
+            opts="init ext enable disable revoke status pins export import dial check reset-lockout settings audit log completions agi serve demo help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1339,20 +1296,6 @@ _pinprotect() {
         pinprotect__subcmd__help__subcmd__ext__subcmd__show)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        pinprotect__subcmd__help__subcmd__generate__subcmd__files)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

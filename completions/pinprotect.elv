@@ -43,7 +43,6 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
             cand audit 'Report weak PINs, PINs shared by several extensions, and extensions without pin protect'
             cand log 'Show the audit log: who changed what, unlocked whom, saw which PINs'
             cand completions 'Print the completion script for a shell'
-            cand generate-files 'Regenerate completions/ and man/ below DIR (for maintainers)'
             cand agi 'Answer Asterisk for one call over AGI on standard input and output'
             cand serve 'Answer Asterisk''s calls over FastAGI (agi://HOST:4573/REQUEST)'
             cand demo 'A narrated tour on a throwaway database (never yours)'
@@ -358,15 +357,6 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
-        &'pinprotect;generate-files'= {
-            cand --db 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]'
-            cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on'
-            cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
-            cand -q 'Print no messages, only data and errors'
-            cand --quiet 'Print no messages, only data and errors'
-            cand -h 'Print help (see more with ''--help'')'
-            cand --help 'Print help (see more with ''--help'')'
-        }
         &'pinprotect;agi'= {
             cand --db 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]'
             cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on'
@@ -415,7 +405,6 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
             cand audit 'Report weak PINs, PINs shared by several extensions, and extensions without pin protect'
             cand log 'Show the audit log: who changed what, unlocked whom, saw which PINs'
             cand completions 'Print the completion script for a shell'
-            cand generate-files 'Regenerate completions/ and man/ below DIR (for maintainers)'
             cand agi 'Answer Asterisk for one call over AGI on standard input and output'
             cand serve 'Answer Asterisk''s calls over FastAGI (agi://HOST:4573/REQUEST)'
             cand demo 'A narrated tour on a throwaway database (never yours)'
@@ -476,8 +465,6 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
         &'pinprotect;help;log'= {
         }
         &'pinprotect;help;completions'= {
-        }
-        &'pinprotect;help;generate-files'= {
         }
         &'pinprotect;help;agi'= {
         }

@@ -325,13 +325,6 @@ Examples:
         shell: clap_complete::Shell,
     },
 
-    /// Regenerate completions/ and man/ below DIR (for maintainers)
-    #[command(hide = true)]
-    GenerateFiles {
-        #[arg(value_name = "DIR", default_value = ".")]
-        dir: PathBuf,
-    },
-
     /// Answer Asterisk for one call over AGI on standard input and output
     #[command(
         after_help = "Started by Asterisk's AGI() for one call; speaks AGI on standard input and

@@ -371,16 +371,6 @@ fn dispatch(ctx: &mut Ctx<'_>, command: Command) -> Result<ExitCode> {
                 .write_all(&crate::generate::completion(shell))?;
             Ok(ExitCode::Success)
         }
-        Command::GenerateFiles { dir } => {
-            let written = crate::generate::write_generated(&dir)
-                .map_err(|e| Error::output(Some(dir.clone()), e))?;
-            ctx.console.info(format_args!(
-                "wrote {} files below {}",
-                written.len(),
-                dir.display()
-            ));
-            Ok(ExitCode::Success)
-        }
     }
 }
 

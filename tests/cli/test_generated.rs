@@ -26,7 +26,7 @@ fn committed_completions_and_man_pages_are_current() {
     assert!(
         stale.is_empty(),
         "generated files are out of date; run `PINPROTECT_UPDATE_GENERATED=1 cargo test` \
-         (or `cargo run -- generate-files .`) and commit the result:\n{}",
+         and commit the result:\n{}",
         report(&stale)
     );
 }
@@ -130,4 +130,64 @@ fn completions_know_commands_flags_values_and_files() {
         zsh.contains(":file -- The file to import, or - for standard input:_files"),
         "import FILE"
     );
+}
+
+/// Every command a user is shown (in completions, usage and help) is one
+/// they can run, and there are no hidden ones.
+#[test]
+fn no_completion_or_usage_names_a_command_users_cannot_run() {
+    use clap::CommandFactory;
+    fn hidden(cmd: &clap::Command, path: &str, out: &mut Vec<String>) {
+        for sub in cmd.get_subcommands() {
+            let name = format!("{path} {}", sub.get_name());
+            if sub.is_hide_set() {
+                out.push(name.clone());
+            }
+            hidden(sub, &name, out);
+        }
+    }
+    let mut found = Vec::new();
+    hidden(&pinprotect::cli::Cli::command(), "pinprotect", &mut found);
+    assert!(found.is_empty(), "hidden commands: {found:?}");
+
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let bare = std::process::Command::new(crate::common::bin())
+        .output()
+        .unwrap();
+    let usage = String::from_utf8_lossy(&bare.stderr).into_owned();
+    let mut texts = vec![("bare usage".to_string(), usage)];
+    for f in ["pinprotect.bash", "_pinprotect", "pinprotect.fish"] {
+        let text = std::fs::read_to_string(root.join("completions").join(f)).unwrap();
+        texts.push((f.to_string(), text));
+    }
+    for (what, text) in &texts {
+        assert!(
+            !text.contains("generate-files"),
+            "{what} names generate-files"
+        );
+    }
+    // Each command the bare usage lists runs (its --help).
+    let commands: Vec<&str> = texts[0]
+        .1
+        .lines()
+        .skip_while(|l| !l.starts_with("Commands:"))
+        .skip(1)
+        .take_while(|l| l.starts_with("  "))
+        // A command's line, not a wrapped description.
+        .filter(|l| !l.starts_with("   "))
+        .filter_map(|l| l.split_whitespace().next())
+        .collect();
+    assert!(commands.len() >= 15, "{commands:?}");
+    for c in commands {
+        let args: &[&str] = if c == "help" {
+            &["help"]
+        } else {
+            &[c, "--help"]
+        };
+        let out = std::process::Command::new(crate::common::bin())
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "pinprotect {c} --help");
+    }
 }

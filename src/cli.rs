@@ -6,17 +6,19 @@ use clap::{Args, Parser, Subcommand, ValueEnum, ValueHint};
 
 use crate::policy::{DialedNumber, Extension, PinDuration, Timestamp};
 
-const AFTER_HELP: &str = "\
-Exit status: 0 success, permitted or PIN accepted; 1 denied or PIN rejected;
-2 usage or invalid input; 3 unknown extension; 4 database problem;
-5 output could not be written or was refused. An emergency number is always
-exit 0 for check and dial.
-
+/// The main `--help` epilogue: the exit codes (from their one definition)
+/// and examples.
+fn after_help() -> String {
+    format!(
+        "{}
 Examples:
   pinprotect init
   pinprotect ext add 100 --first-name Alice
   pinprotect enable 100 --duration 15m
-  pinprotect check 100 +49301234567";
+  pinprotect check 100 +49301234567",
+        crate::error::ExitCode::help_text()
+    )
+}
 
 /// Pin protect for outbound calls on a local SQLite PBX database.
 ///
@@ -25,7 +27,7 @@ Examples:
 /// outbound calls are allowed for the extension's duration. Emergency
 /// numbers are never blocked.
 #[derive(Debug, Parser)]
-#[command(name = "pinprotect", version, after_help = AFTER_HELP, max_term_width = 100, args_override_self = true)]
+#[command(name = "pinprotect", version, after_help = after_help(), max_term_width = 100, args_override_self = true)]
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,

@@ -23,6 +23,48 @@ pub enum ExitCode {
     Io = 5,
 }
 
+impl ExitCode {
+    /// Every exit code, in order.
+    pub const ALL: [ExitCode; 6] = [
+        ExitCode::Success,
+        ExitCode::Denied,
+        ExitCode::Usage,
+        ExitCode::UnknownExtension,
+        ExitCode::Database,
+        ExitCode::Io,
+    ];
+
+    /// What the code means: the one text `--help`, the man page and the
+    /// README show.
+    pub fn meaning(self) -> &'static str {
+        match self {
+            ExitCode::Success => "Success; the call is permitted; the PIN was accepted.",
+            ExitCode::Denied => {
+                "The call is denied; the PIN was rejected or PIN entry is locked out; audit found something; a removal was declined at the prompt."
+            }
+            ExitCode::Usage => {
+                "Usage error or invalid input: a bad value, a weak PIN, a duplicate extension, a collision with the feature code or an emergency number, a missing --yes or PIN, an invalid import record, an entry after the feature code that is not digits, a change asked for at a time given with --now while clock_override is off."
+            }
+            ExitCode::UnknownExtension => "Unknown extension.",
+            ExitCode::Database => {
+                "Database problem: missing, not a regular file, not a pinprotect database, damaged, a schema newer than this binary, busy past the timeout, or not writable where the command must write (pins and export log first). Never for an emergency number with check or dial."
+            }
+            ExitCode::Io => {
+                "Output could not be written: an output file (full disk, missing folder), a closed standard output, or an --output that names something pinprotect will not replace (a device, FIFO, socket or folder, or the database and its files)."
+            }
+        }
+    }
+
+    /// The exit codes as `--help` lists them.
+    pub fn help_text() -> String {
+        let mut out = String::from("Exit status:\n");
+        for code in Self::ALL {
+            out.push_str(&format!("  {}  {}\n", code as u8, code.meaning()));
+        }
+        out
+    }
+}
+
 impl From<ExitCode> for std::process::ExitCode {
     fn from(code: ExitCode) -> Self {
         std::process::ExitCode::from(code as u8)

@@ -132,29 +132,12 @@ fn tagged(roff: &mut Roff, label: &str, text: &str) {
     roff.text([roman(text)]);
 }
 
-const EXIT_STATUS: [(&str, &str); 6] = [
-    ("0", "Success; the call is permitted; the PIN was accepted."),
-    (
-        "1",
-        "The call is denied; the PIN was rejected; a removal was declined at the prompt.",
-    ),
-    (
-        "2",
-        "Usage error or invalid input: a bad value, a duplicate extension, a collision with the feature code, a missing --yes or PIN, an invalid import record, a change asked for at a time given with --now while clock_override is off.",
-    ),
-    ("3", "Unknown extension."),
-    (
-        "4",
-        "Database problem: missing, not a regular file, not a pinprotect database, damaged, a schema newer than this binary, busy past the timeout, or not writable where the command must write (pins and export log first). Never for an emergency number with check or dial.",
-    ),
-    (
-        "5",
-        "An output file could not be written, or --output names something pinprotect will not replace: a device, FIFO, socket or folder, or the database and its files.",
-    ),
-];
-
-const ENVIRONMENT: [(&str, &str); 3] = [
+const ENVIRONMENT: [(&str, &str); 4] = [
     ("PINPROTECT_DB", "The database file, as with --db."),
+    (
+        "XDG_DATA_HOME",
+        "Where the default database lives: $XDG_DATA_HOME/pinprotect/pbx.sqlite3, or ~/.local/share/pinprotect/pbx.sqlite3 when it is unset.",
+    ),
     (
         "PINPROTECT_NOW",
         "An RFC 3339 time to answer at, as with --now: a what-if for commands that only read; commands that change the database refuse it unless clock_override is on. A warning says when it is set.",
@@ -177,6 +160,28 @@ const SECURITY: [&str; 9] = [
     "Commands that only read open the database read-only, so a user with read access may run check and status.",
 ];
 
+/// clap_mangen's SYNOPSIS, with `...` after an argument that takes several
+/// values (`ext remove EXT...`), as `--help` shows it.
+fn synopsis(man: &clap_mangen::Man, cmd: &clap::Command) -> io::Result<Vec<u8>> {
+    let mut out = Vec::new();
+    man.render_synopsis_section(&mut out)?;
+    let mut text = String::from_utf8(out).map_err(io::Error::other)?;
+    for arg in cmd.get_positionals() {
+        let many = arg.get_num_args().is_some_and(|n| n.max_values() > 1);
+        if !many {
+            continue;
+        }
+        for name in arg.get_value_names().unwrap_or_default() {
+            for shape in [format!("<\\fI{name}\\fR>"), format!("[\\fI{name}\\fR]")] {
+                if !text.contains(&format!("{shape}...")) {
+                    text = text.replace(&shape, &format!("{shape}..."));
+                }
+            }
+        }
+    }
+    Ok(text.into_bytes())
+}
+
 /// The main page: the clap sections, then exit status, environment, files,
 /// examples and security.
 fn main_page(cmd: clap::Command) -> io::Result<Vec<u8>> {
@@ -190,8 +195,8 @@ fn main_page(cmd: clap::Command) -> io::Result<Vec<u8>> {
 
     let mut roff = Roff::default();
     section(&mut roff, "EXIT STATUS");
-    for (code, text) in EXIT_STATUS {
-        tagged(&mut roff, code, text);
+    for code in crate::error::ExitCode::ALL {
+        tagged(&mut roff, &(code as u8).to_string(), code.meaning());
     }
     section(&mut roff, "ENVIRONMENT");
     for (name, text) in ENVIRONMENT {
@@ -236,7 +241,7 @@ fn sub_page(cmd: clap::Command) -> io::Result<Vec<u8>> {
         .to_owned();
     let mut out = title_line(&name);
     man.render_name_section(&mut out)?;
-    man.render_synopsis_section(&mut out)?;
+    out.extend(synopsis(&man, &cmd)?);
     man.render_description_section(&mut out)?;
     if cmd.get_arguments().any(|a| !a.is_hide_set()) {
         man.render_options_section(&mut out)?;

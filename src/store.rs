@@ -1179,6 +1179,15 @@ impl Reader<'_> {
         })
     }
 
+    /// Whether the audit log names `ext` (also after it was removed).
+    pub fn has_events(&self, ext: &Extension) -> Result<bool> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT 1 FROM events WHERE extension = ?1 LIMIT 1")
+            .map_err(|e| self.err(e))?;
+        stmt.exists([ext.as_str()]).map_err(|e| self.err(e))
+    }
+
     pub fn exists(&self, ext: &Extension) -> Result<bool> {
         let mut stmt = self
             .conn

@@ -18,8 +18,10 @@ fn parse<T: std::str::FromStr<Err = crate::policy::ParseError>>(s: &str) -> Resu
 /// Prints a narration line and the command it stands for.
 fn say(ctx: &mut Ctx<'_>, text: &str, command: &str) -> Result<()> {
     let out = ctx.console.out();
-    writeln!(out)?;
-    writeln!(out, "# {text}")?;
+    if !text.is_empty() {
+        writeln!(out)?;
+        writeln!(out, "# {text}")?;
+    }
     writeln!(out, "$ {command}")?;
     out.flush()?;
     Ok(())
@@ -125,7 +127,7 @@ pub fn run(ctx: &mut Ctx<'_>) -> Result<ExitCode> {
     say(
         c,
         &format!("Five minutes later ({}) the window has closed.", c.now),
-        "pinprotect check 100 '+49 30 1234567'",
+        &format!("pinprotect check 100 '+49 30 1234567' --now {}", c.now),
     )?;
     call::check(c, &alice, &outside, CheckFormat::Text)?;
 

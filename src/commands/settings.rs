@@ -262,6 +262,13 @@ pub fn log(
 ) -> Result<ExitCode> {
     let store = ctx.open()?;
     let tty = ctx.console.stdout_is_terminal();
+    if let Some(ext) = ext {
+        // An extension that never existed is an error, as everywhere; one
+        // that was removed still has its events.
+        if !store.read().exists(ext)? && !store.read().has_events(ext)? {
+            return Err(Error::UnknownExtensions(vec![ext.clone()]));
+        }
+    }
     let mut w = ListWriter::new(format, EVENT_HEADERS.to_vec(), ctx.console.out());
     store
         .read()

@@ -20,7 +20,8 @@ fn demo_tours_the_workflow_on_a_throwaway_database() {
         "wrong PIN: nothing granted",
         "PIN accepted: extension 100 may place outbound calls until 2026-11-26T09:05:00Z (5m)",
         "permitted: extension 100 is unlocked until 2026-11-26T09:05:00Z",
-        "Five minutes later (2026-11-26T09:05:00Z) the window has closed.",
+        "Five minutes later (2026-11-26T09:05:00Z) the window has closed.\n\
+         $ pinprotect check 100 '+49 30 1234567' --now 2026-11-26T09:05:00Z\n",
         "permitted: 112 is an emergency number",
         "permitted: 101 is an internal extension",
         "extension,first_name,last_name,email,voicemail_pin,pin_protect,pin_protect_duration_s,unlocked_until\n100,Alice,Martin,,4826,true,300,\n101,Bob,,,",
@@ -30,6 +31,8 @@ fn demo_tours_the_workflow_on_a_throwaway_database() {
             "missing {expected:?} in:\n{stdout}"
         );
     }
+    // Every narration line says something.
+    assert!(!stdout.lines().any(|l| l.trim() == "#"), "{stdout}");
     // The order of the story: denied, then accepted, then permitted, then denied again.
     let pos = |s: &str| stdout.find(s).unwrap();
     assert!(pos("wrong PIN") < pos("PIN accepted"));

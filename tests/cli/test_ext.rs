@@ -465,3 +465,21 @@ fn emergency_numbers_and_extensions_never_collide() {
         ));
     env.cmd().args(["ext", "show", "400"]).assert().code(3);
 }
+
+#[test]
+fn log_of_an_extension_that_never_existed_exits_3() {
+    let env = Env::new();
+    env.add("300", "4826");
+    env.cmd()
+        .args(["log", "999"])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("unknown extension 999"));
+    // A removed extension keeps its events.
+    env.cmd()
+        .args(["ext", "remove", "300", "--yes"])
+        .assert()
+        .success();
+    let events = json(&env.stdout(&["log", "300", "--format", "json"]));
+    assert!(events.as_array().unwrap().len() >= 2, "{events}");
+}

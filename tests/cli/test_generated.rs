@@ -191,3 +191,12 @@ fn no_completion_or_usage_names_a_command_users_cannot_run() {
         assert!(out.status.success(), "pinprotect {c} --help");
     }
 }
+
+#[test]
+fn the_man_pages_show_arguments_that_repeat() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let page = std::fs::read_to_string(root.join("man/pinprotect-ext-remove.1")).unwrap();
+    assert!(page.contains("<\\fIEXT\\fR>..."), "{page}");
+    let main = std::fs::read_to_string(root.join("man/pinprotect.1")).unwrap();
+    assert!(main.contains("XDG_DATA_HOME"));
+}

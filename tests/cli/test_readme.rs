@@ -93,3 +93,54 @@ fn the_cron_export_works_as_written() {
     assert!(exported.starts_with("extension,first_name,last_name,email,voicemail_pin,"));
     assert_eq!(exported.lines().count(), 6);
 }
+
+/// The exit codes in the README, `--help` and the man page are the one
+/// definition in the code.
+#[test]
+fn the_exit_codes_are_documented_from_one_definition() {
+    use pinprotect::error::ExitCode;
+    let text = readme();
+    let start = text
+        .find("| code | meaning |")
+        .expect("the README's exit-code table");
+    let rows: Vec<(String, String)> = text[start..]
+        .lines()
+        .skip(2)
+        .take_while(|l| l.starts_with('|'))
+        .map(|l| {
+            let cells: Vec<&str> = l.trim_matches('|').split(" | ").map(str::trim).collect();
+            (cells[0].to_string(), cells[1].to_string())
+        })
+        .collect();
+    let expected: Vec<(String, String)> = ExitCode::ALL
+        .iter()
+        .map(|c| ((*c as u8).to_string(), c.meaning().to_string()))
+        .collect();
+    assert_eq!(rows, expected);
+    let help = Command::new(bin()).arg("--help").output().unwrap();
+    let help = String::from_utf8(help.stdout).unwrap();
+    let page =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("man/pinprotect.1"))
+            .unwrap();
+    for code in ExitCode::ALL {
+        // --help wraps long lines: compare word by word.
+        let words: Vec<&str> = code.meaning().split_whitespace().collect();
+        let help_words: Vec<&str> = help.split_whitespace().collect();
+        assert!(
+            help_words
+                .windows(words.len())
+                .any(|w| w == words.as_slice()),
+            "--help lacks: {}",
+            code.meaning()
+        );
+        let page_text = page.replace("\\-", "-");
+        let page_words: Vec<&str> = page_text.split_whitespace().collect();
+        assert!(
+            page_words
+                .windows(words.len())
+                .any(|w| w == words.as_slice()),
+            "the man page lacks: {}",
+            code.meaning()
+        );
+    }
+}

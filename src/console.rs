@@ -2,7 +2,7 @@
 //! only where it is wanted, prompts only on a terminal.
 
 use std::fmt::Display;
-use std::io::{self, BufRead, BufWriter, IsTerminal, Write};
+use std::io::{self, BufRead, BufWriter, IsTerminal, Read, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::cli::ColorChoice;
@@ -79,6 +79,70 @@ pub fn start_process() {
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_IGN);
     }
+}
+
+/// The terminal settings a hidden prompt replaced, for the Ctrl-C handler.
+static mut SAVED_TERMIOS: Option<libc::termios> = None;
+
+extern "C" fn restore_and_exit(_: libc::c_int) {
+    // SAFETY: tcsetattr, write and _exit are async-signal-safe; the saved
+    // settings were written before this handler was installed.
+    unsafe {
+        if let Some(t) = *std::ptr::addr_of!(SAVED_TERMIOS) {
+            libc::tcsetattr(libc::STDIN_FILENO, libc::TCSANOW, &t);
+        }
+        libc::write(libc::STDERR_FILENO, b"\n".as_ptr().cast(), 1);
+        libc::_exit(130);
+    }
+}
+
+/// Reads one line from the terminal on standard input without echoing it
+/// (the Enter key still moves to the next line); `None` at the end of
+/// input (Ctrl-D). Ctrl-C restores the terminal and exits 130.
+pub fn read_hidden_line(prompt: &str) -> io::Result<Option<zeroize::Zeroizing<String>>> {
+    // Echo goes off before the prompt shows, so that nothing typed as soon
+    // as it shows is echoed.
+    // SAFETY: termios calls on standard input, a terminal; the handler
+    // only reads the saved settings, written before it is installed.
+    let saved = unsafe {
+        let mut t: libc::termios = std::mem::zeroed();
+        if libc::tcgetattr(libc::STDIN_FILENO, &mut t) != 0 {
+            return Err(io::Error::last_os_error());
+        }
+        *std::ptr::addr_of_mut!(SAVED_TERMIOS) = Some(t);
+        let handler = restore_and_exit as extern "C" fn(libc::c_int) as libc::sighandler_t;
+        libc::signal(libc::SIGINT, handler);
+        let mut quiet = t;
+        quiet.c_lflag &= !libc::ECHO;
+        quiet.c_lflag |= libc::ECHONL | libc::ICANON;
+        libc::tcsetattr(libc::STDIN_FILENO, libc::TCSANOW, &quiet);
+        t
+    };
+    let mut err = io::stderr().lock();
+    let shown = write!(err, "{prompt}: ").and_then(|()| err.flush());
+    drop(err);
+    if let Err(e) = shown {
+        // SAFETY: as above.
+        unsafe {
+            libc::tcsetattr(libc::STDIN_FILENO, libc::TCSANOW, &saved);
+            libc::signal(libc::SIGINT, libc::SIG_DFL);
+        }
+        return Err(e);
+    }
+    let mut line = zeroize::Zeroizing::new(String::new());
+    let read = io::stdin().lock().take(1024).read_line(&mut line);
+    // SAFETY: as above.
+    unsafe {
+        libc::tcsetattr(libc::STDIN_FILENO, libc::TCSANOW, &saved);
+        libc::signal(libc::SIGINT, libc::SIG_DFL);
+    }
+    if read? == 0 {
+        let _ = writeln!(io::stderr());
+        return Ok(None);
+    }
+    let len = line.trim_end_matches(['\n', '\r']).len();
+    line.truncate(len);
+    Ok(Some(line))
 }
 
 /// Standard output, or an error on every write when it was closed.

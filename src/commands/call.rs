@@ -30,11 +30,13 @@ impl PinSource {
     fn read(&mut self, ext: &Extension, stdin_is_terminal: bool) -> Result<Zeroizing<String>> {
         match self {
             PinSource::Given(s) => Ok(Zeroizing::new(std::mem::take(s))),
-            PinSource::Interactive if stdin_is_terminal => dialoguer::Password::new()
-                .with_prompt(format!("Voicemail PIN for extension {ext}"))
-                .interact()
-                .map(Zeroizing::new)
-                .map_err(|e| Error::invalid(format!("cannot read the PIN from the terminal: {e}"))),
+            PinSource::Interactive if stdin_is_terminal => {
+                crate::console::read_hidden_line(&format!("Voicemail PIN for extension {ext}"))
+                    .map_err(|e| {
+                        Error::invalid(format!("cannot read the PIN from the terminal: {e}"))
+                    })?
+                    .ok_or_else(|| Error::invalid("no PIN entered (Ctrl-D); nothing counted"))
+            }
             PinSource::Interactive => match read_stdin_line()? {
                 Some(line) if !line.is_empty() => Ok(line),
                 _ => Err(Error::invalid_with_hint(

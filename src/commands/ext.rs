@@ -8,8 +8,8 @@ use serde::Serialize;
 use super::WEAK_PIN_ALLOWED;
 use super::protect::ProtectionView;
 use super::{
-    Ctx, check_extension_number, check_pin_strength, generate_pin, list_records, pin_from_stdin,
-    print_generated_pin,
+    Ctx, ask_new_pin, check_extension_number, check_pin_strength, generate_pin, list_records,
+    pin_from_stdin, print_generated_pin,
 };
 use crate::audit::EventKind;
 use crate::cli::{ExtCommand, PersonArgs};
@@ -143,18 +143,6 @@ fn edit(ctx: &mut Ctx<'_>, ext: &Extension, person: &PersonArgs) -> Result<ExitC
     Ok(ExitCode::Success)
 }
 
-fn prompt_pin(ext: &Extension) -> Result<Pin> {
-    let entered = zeroize::Zeroizing::new(
-        dialoguer::Password::new()
-            .with_prompt(format!("New voicemail PIN for extension {ext}"))
-            .with_confirmation("Repeat the PIN", "the two PINs differ; try again")
-            .validate_with(|s: &String| s.parse::<Pin>().map(|_| ()).map_err(|e| e.0))
-            .interact()
-            .map_err(|e| Error::invalid(format!("cannot read the PIN from the terminal: {e}")))?,
-    );
-    Ok(entered.parse()?)
-}
-
 fn set_pin(
     ctx: &mut Ctx<'_>,
     ext: &Extension,
@@ -173,7 +161,9 @@ fn set_pin(
     } else if generate {
         generate_pin(&settings, ext)?
     } else if ctx.console.stdin_is_terminal() {
-        prompt_pin(ext)?
+        ask_new_pin(ctx, ext, |pin| {
+            check_pin_strength(&settings, ext, pin, allow_weak).map(|_| ())
+        })?
     } else {
         return Err(Error::invalid_with_hint(
             "standard input is not a terminal, so the PIN cannot be asked for",

@@ -431,8 +431,59 @@ fn read_first_line(input: impl Read) -> Result<Option<Zeroizing<String>>> {
     Ok(Some(line))
 }
 
-/// Reads a PIN from the first line of standard input (`--pin-stdin`).
+/// Asks for a new PIN on the terminal, twice: each entry is checked for
+/// format and weakness before the second is asked; three tries, then exit
+/// 2. Ctrl-D aborts (exit 2), Ctrl-C exits 130 with the terminal restored.
+pub fn ask_new_pin(
+    ctx: &mut Ctx<'_>,
+    ext: &Extension,
+    check: impl Fn(&Pin) -> Result<()>,
+) -> Result<Pin> {
+    const TRIES: u32 = 3;
+    let aborted = || Error::invalid("no PIN entered (Ctrl-D); nothing changed");
+    let read = |prompt: &str| {
+        crate::console::read_hidden_line(prompt)
+            .map_err(|e| Error::invalid(format!("cannot read the PIN from the terminal: {e}")))
+    };
+    for _ in 0..TRIES {
+        let Some(first) = read(&format!("New voicemail PIN for extension {ext}"))? else {
+            return Err(aborted());
+        };
+        let pin = match first.parse::<Pin>().map_err(Error::from).and_then(|p| {
+            check(&p)?;
+            Ok(p)
+        }) {
+            Ok(p) => p,
+            Err(e) => {
+                ctx.console.error_line(&e);
+                continue;
+            }
+        };
+        let Some(second) = read("Repeat the PIN")? else {
+            return Err(aborted());
+        };
+        if *second == *first {
+            return Ok(pin);
+        }
+        ctx.console.error_line("the two PINs differ");
+    }
+    Err(Error::invalid_with_hint(
+        format!("no PIN set for extension {ext} after {TRIES} tries; nothing changed"),
+        "a PIN is 4 to 10 digits, not easy to guess; run the command again",
+    ))
+}
+
+/// Reads a PIN from the first line of standard input (`--pin-stdin`); on a
+/// terminal, from a hidden prompt.
 pub fn pin_from_stdin() -> Result<Pin> {
+    if std::io::IsTerminal::is_terminal(&io::stdin()) {
+        return match crate::console::read_hidden_line("PIN")
+            .map_err(|e| Error::invalid(format!("cannot read the PIN from the terminal: {e}")))?
+        {
+            Some(line) if !line.is_empty() => Ok(line.parse::<Pin>()?),
+            _ => Err(Error::invalid("no PIN entered; nothing changed")),
+        };
+    }
     match read_stdin_line()? {
         Some(line) if !line.is_empty() => Ok(line.parse::<Pin>()?),
         _ => Err(Error::invalid_with_hint(

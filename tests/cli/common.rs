@@ -309,6 +309,44 @@ impl Pty {
         }
     }
 
+    /// Waits until the terminal has shown `text` at least `n` times.
+    pub fn expect_count(&self, text: &str, n: usize) {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        let mut seen = self.seen.0.lock().unwrap();
+        while String::from_utf8_lossy(&seen).matches(text).count() < n {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            assert!(
+                !left.is_zero(),
+                "the terminal never showed {text:?} {n} times; it showed {:?}",
+                String::from_utf8_lossy(&seen)
+            );
+            seen = self.seen.1.wait_timeout(seen, left).unwrap().0;
+        }
+    }
+
+    /// The terminal's settings now.
+    pub fn termios(&self) -> libc::termios {
+        use std::os::fd::AsRawFd;
+        // SAFETY: a zeroed termios filled in by tcgetattr on our master.
+        unsafe {
+            let mut t: libc::termios = std::mem::zeroed();
+            assert_eq!(libc::tcgetattr(self.master.as_raw_fd(), &mut t), 0);
+            t
+        }
+    }
+
+    /// Waits for the command to end: its exit code and the terminal's
+    /// settings it left behind.
+    pub fn wait_exit(mut self) -> (i32, libc::termios) {
+        use std::os::unix::process::ExitStatusExt;
+        let status = self.child.wait().unwrap();
+        let termios = self.termios();
+        let code = status
+            .code()
+            .unwrap_or_else(|| 128 + status.signal().unwrap_or(0));
+        (code, termios)
+    }
+
     /// Types `text`.
     pub fn send(&mut self, text: &str) {
         std::io::Write::write_all(&mut self.master, text.as_bytes()).unwrap();

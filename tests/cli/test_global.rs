@@ -164,7 +164,7 @@ fn help_explains_every_command_with_examples() {
         .arg("--help")
         .assert()
         .success()
-        .stdout(predicate::str::contains("Exit status: 0 success"))
+        .stdout(predicate::str::contains("Exit status:\n  0  Success"))
         .stdout(predicate::str::contains("PINPROTECT_DB"));
 }
 

@@ -51,3 +51,90 @@ fn remove_asks_for_a_whole_line() {
     assert_eq!(code, 1, "{out}");
     assert!(exists(&env, "300"));
 }
+
+/// Whether the terminal echoes typed characters (its settings, read from
+/// the controlling side).
+fn echoes(pty: &crate::common::Pty) -> bool {
+    pty.termios().c_lflag & libc::ECHO != 0
+}
+
+#[test]
+fn set_pin_checks_each_entry_before_asking_again_and_gives_up_after_three_tries() {
+    let env = two_extensions();
+    let mut pty = env.pty(&["ext", "set-pin", "300"], 80);
+    // Not a PIN: said at once, asked again (no "Repeat" in between).
+    pty.expect("New voicemail PIN for extension 300: ");
+    assert!(!echoes(&pty), "the entry is hidden");
+    pty.send("12\n");
+    pty.expect("a PIN must have 4 to 10 digits");
+    pty.expect_count("New voicemail PIN for extension 300: ", 2);
+    // Weak: refused before the second entry.
+    pty.send("1234\n");
+    pty.expect("is weak");
+    pty.expect_count("New voicemail PIN for extension 300: ", 3);
+    // Good, then a different repeat: the third try is used up.
+    pty.send("4826\n");
+    pty.expect("Repeat the PIN: ");
+    pty.send("4827\n");
+    let (code, out) = pty.finish();
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("the two PINs differ"), "{out}");
+    assert!(out.contains("after 3 tries; nothing changed"), "{out}");
+    assert!(
+        !out.contains("4826") && !out.contains("1234"),
+        "echoed: {out}"
+    );
+    assert_eq!(out.matches("Repeat the PIN").count(), 1, "{out}");
+    // The PIN is still the old one.
+    env.dial_pin("300", "4826", crate::common::NOW).code(0);
+
+    // Entered twice the same: set.
+    let mut pty = env.pty(&["ext", "set-pin", "300"], 80);
+    pty.expect("New voicemail PIN for extension 300: ");
+    pty.send("5937\n");
+    pty.expect("Repeat the PIN: ");
+    pty.send("5937\n");
+    let (code, out) = pty.finish();
+    assert_eq!(code, 0, "{out}");
+    assert!(!out.contains("5937"), "echoed: {out}");
+    env.dial_pin("300", "5937", crate::common::NOW).code(0);
+}
+
+#[test]
+fn ctrl_d_aborts_a_pin_prompt_and_ctrl_c_restores_the_terminal() {
+    let env = two_extensions();
+    let mut pty = env.pty(&["ext", "set-pin", "300"], 80);
+    pty.expect("New voicemail PIN for extension 300: ");
+    pty.send("\u{4}");
+    let (code, out) = pty.finish();
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("no PIN entered"), "{out}");
+
+    let mut pty = env.pty(&["ext", "set-pin", "300"], 80);
+    pty.expect("New voicemail PIN for extension 300: ");
+    assert!(!echoes(&pty));
+    pty.send("\u{3}");
+    let termios_after = pty.wait_exit();
+    assert_eq!(termios_after.0, 130);
+    assert!(termios_after.1.c_lflag & libc::ECHO != 0, "echo is back on");
+
+    // dial's prompt: Ctrl-D is exit 2 and counts nothing.
+    let mut pty = env.pty(&["dial", "300", "7777"], 80);
+    pty.expect("Voicemail PIN for extension 300: ");
+    pty.send("\u{4}");
+    let (code, out) = pty.finish();
+    assert_eq!(code, 2, "{out}");
+}
+
+#[test]
+fn pin_stdin_on_a_terminal_asks_with_a_hidden_prompt() {
+    let env = two_extensions();
+    let mut pty = env.pty(&["ext", "set-pin", "300", "--pin-stdin"], 80);
+    pty.expect("PIN: ");
+    assert!(!echoes(&pty), "the entry is hidden");
+    pty.send("6048\n");
+    let (code, out) = pty.finish();
+    assert_eq!(code, 0, "{out}");
+    assert!(!out.contains("6048"), "echoed: {out}");
+    env.dial_pin("300", "6048", crate::common::NOW).code(0);
+}

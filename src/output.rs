@@ -1,11 +1,10 @@
 //! Rendering shared by every command: tables for people, CSV, JSON and
-//! JSON lines for programs. CSV and JSON stream one record at a time;
-//! only tables, which must measure their columns, hold their rows.
+//! JSON lines for programs. Everything streams one record at a time; a
+//! table measures its first rows to fix its column widths.
 
 use std::borrow::Cow;
 use std::io::Write;
 
-use comfy_table::{ContentArrangement, Table, presets};
 use serde::Serialize;
 
 use crate::error::Result;
@@ -63,7 +62,7 @@ pub struct ListWriter<'w, W: Write> {
     /// `out`, until the CSV writer takes it.
     out: Option<&'w mut W>,
     csv: Option<csv::Writer<&'w mut W>>,
-    table_rows: Vec<Vec<String>>,
+    table: TableLayout,
     count: u64,
     spreadsheet_safe: bool,
     /// Escape control and invisible format characters in tables and CSV.
@@ -84,27 +83,6 @@ fn table_header(key: &str) -> String {
     title(key).to_uppercase()
 }
 
-fn new_table(stdout_is_terminal: bool) -> Table {
-    let mut table = Table::new();
-    table.load_style(presets::NOTHING);
-    if stdout_is_terminal {
-        table.set_content_arrangement(ContentArrangement::Dynamic);
-    } else {
-        table.force_no_tty();
-    }
-    table
-}
-
-fn print_table(out: &mut impl Write, mut table: Table) -> Result<()> {
-    for col in table.column_iter_mut() {
-        col.set_padding((0, 2));
-    }
-    for line in table.lines() {
-        writeln!(out, "{}", line.trim_end())?;
-    }
-    Ok(())
-}
-
 impl<'w, W: Write> ListWriter<'w, W> {
     pub fn new(format: Format, headers: Vec<&'static str>, out: &'w mut W) -> Self {
         ListWriter {
@@ -112,7 +90,7 @@ impl<'w, W: Write> ListWriter<'w, W> {
             headers,
             out: Some(out),
             csv: None,
-            table_rows: Vec::new(),
+            table: TableLayout::default(),
             count: 0,
             spreadsheet_safe: false,
             escape: true,
@@ -161,13 +139,15 @@ impl<'w, W: Write> ListWriter<'w, W> {
             // Nothing raw reaches a terminal: control and invisible format
             // characters are escaped in tables and CSV (JSON escapes by its
             // own rules).
-            Format::Table => self.table_rows.push(
-                record
+            Format::Table => {
+                let row: Vec<String> = record
                     .table_cells()
                     .into_iter()
                     .map(|c| crate::text::escaped(&c).into_owned())
-                    .collect(),
-            ),
+                    .collect();
+                let out = self.out.as_deref_mut().expect("held until finish");
+                self.table.push(&self.headers, row, out)?;
+            }
             Format::Csv => {
                 let escape = self.escape;
                 let mut fields: Vec<Cow<'_, str>> = record
@@ -208,17 +188,9 @@ impl<'w, W: Write> ListWriter<'w, W> {
     pub fn finish(mut self, stdout_is_terminal: bool) -> Result<u64> {
         match self.format {
             Format::Table => {
-                if !self.table_rows.is_empty() {
-                    let mut table = new_table(stdout_is_terminal);
-                    table.set_header(
-                        self.headers
-                            .iter()
-                            .map(|h| table_header(h))
-                            .collect::<Vec<_>>(),
-                    );
-                    table.add_rows(std::mem::take(&mut self.table_rows));
-                    print_table(self.out(), table)?;
-                }
+                let _ = stdout_is_terminal;
+                let out = self.out.as_deref_mut().expect("held until finish");
+                self.table.finish(&self.headers, out)?;
                 self.out().flush()?;
             }
             Format::Csv => self.csv()?.flush()?,
@@ -232,6 +204,235 @@ impl<'w, W: Write> ListWriter<'w, W> {
         }
         Ok(self.count)
     }
+}
+
+/// Columns of free text, shortened with `…` to fit a terminal; every other
+/// column (numbers, states, times) is shown whole.
+const SHORTENED: [&str; 5] = ["first_name", "last_name", "email", "user", "detail"];
+
+/// Rows measured before a table's widths are fixed; the rest stream.
+const MEASURED_ROWS: usize = 1000;
+
+/// The width of a terminal on standard output, if it is one.
+fn terminal_width() -> Option<usize> {
+    use std::io::IsTerminal;
+    if !std::io::stdout().is_terminal() {
+        return None;
+    }
+    // SAFETY: TIOCGWINSZ fills a winsize.
+    let cols = unsafe {
+        let mut ws: libc::winsize = std::mem::zeroed();
+        if libc::ioctl(libc::STDOUT_FILENO, libc::TIOCGWINSZ, &mut ws) != 0 {
+            return None;
+        }
+        ws.ws_col
+    };
+    (cols > 0).then_some(usize::from(cols))
+}
+
+fn display_width(s: &str) -> usize {
+    unicode_width::UnicodeWidthStr::width(s)
+}
+
+/// `s` cut to `width` columns, with `…` when it was longer.
+fn shortened(s: &str, width: usize) -> Cow<'_, str> {
+    if display_width(s) <= width {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in s.chars() {
+        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + w + 1 > width {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    out.push('…');
+    Cow::Owned(out)
+}
+
+/// How a table is laid out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Layout {
+    /// Columns of these widths.
+    Columns(Vec<usize>),
+    /// One record at a time, a `TITLE: value` line per field, for a
+    /// terminal too narrow for the columns.
+    Records { width: usize },
+}
+
+/// The layout of `rows` under `headers`: columns, every value whole,
+/// unless a terminal of `limit` columns is too narrow; then the free-text
+/// columns share what the others leave (each at least its header's
+/// width); when even that does not fit, one record at a time.
+pub fn layout(headers: &[&str], rows: &[Vec<String>], limit: Option<usize>) -> Layout {
+    let widths = column_widths(headers, rows, limit);
+    match limit {
+        Some(limit)
+            if widths.iter().sum::<usize>() + 2 * headers.len().saturating_sub(1) > limit =>
+        {
+            Layout::Records { width: limit }
+        }
+        _ => Layout::Columns(widths),
+    }
+}
+
+fn column_widths(headers: &[&str], rows: &[Vec<String>], limit: Option<usize>) -> Vec<usize> {
+    let titles: Vec<String> = headers.iter().map(|h| table_header(h)).collect();
+    let mut widths: Vec<usize> = titles.iter().map(|t| display_width(t)).collect();
+    for row in rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(display_width(cell));
+        }
+    }
+    let Some(limit) = limit else {
+        return widths;
+    };
+    let gaps = 2 * headers.len().saturating_sub(1);
+    let total: usize = widths.iter().sum::<usize>() + gaps;
+    if total <= limit {
+        return widths;
+    }
+    let flexible: Vec<usize> = (0..headers.len())
+        .filter(|&i| SHORTENED.contains(&headers[i]))
+        .collect();
+    if flexible.is_empty() {
+        return widths;
+    }
+    let fixed: usize = (0..headers.len())
+        .filter(|i| !flexible.contains(i))
+        .map(|i| widths[i])
+        .sum::<usize>()
+        + gaps;
+    let mut room = limit.saturating_sub(fixed);
+    // The narrowest first: one that needs less than its share gives the
+    // rest to the others.
+    let mut order = flexible.clone();
+    order.sort_by_key(|&i| widths[i]);
+    for (k, &i) in order.iter().enumerate() {
+        let share = room / (order.len() - k);
+        let floor = display_width(&titles[i]).max(4);
+        let w = widths[i].min(share.max(floor));
+        widths[i] = w;
+        room = room.saturating_sub(w);
+    }
+    widths
+}
+
+/// A table written as it comes: the first rows fix the column widths,
+/// later rows follow them (free text shortened with `…`, other values
+/// whole), so memory does not grow with the rows.
+#[derive(Default)]
+struct TableLayout {
+    measuring: Vec<Vec<String>>,
+    layout: Option<Layout>,
+    written: u64,
+    shorten: bool,
+}
+
+impl TableLayout {
+    fn push(&mut self, headers: &[&str], row: Vec<String>, out: &mut impl Write) -> Result<()> {
+        match &self.layout {
+            Some(layout) => {
+                let layout = layout.clone();
+                self.write(out, headers, &layout, &row)
+            }
+            None => {
+                self.measuring.push(row);
+                if self.measuring.len() >= MEASURED_ROWS {
+                    self.start(headers, out)?;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    fn start(&mut self, headers: &[&str], out: &mut impl Write) -> Result<()> {
+        let limit = terminal_width();
+        // Free text is shortened only to fit a terminal: piped, every value
+        // is whole.
+        self.shorten = limit.is_some();
+        let layout = layout(headers, &self.measuring, limit);
+        if let Layout::Columns(widths) = &layout {
+            let titles: Vec<String> = headers.iter().map(|h| table_header(h)).collect();
+            write_row(out, &[], widths, &titles)?;
+        }
+        for row in std::mem::take(&mut self.measuring) {
+            self.write(out, headers, &layout, &row)?;
+        }
+        self.layout = Some(layout);
+        Ok(())
+    }
+
+    fn write(
+        &mut self,
+        out: &mut impl Write,
+        headers: &[&str],
+        layout: &Layout,
+        row: &[String],
+    ) -> Result<()> {
+        match layout {
+            Layout::Columns(widths) if self.shorten => write_row(out, headers, widths, row)?,
+            Layout::Columns(widths) => write_row(out, &[], widths, row)?,
+            Layout::Records { width } => {
+                if self.written > 0 {
+                    writeln!(out)?;
+                }
+                let titles: Vec<String> = headers
+                    .iter()
+                    .map(|h| format!("{}:", table_header(h)))
+                    .collect();
+                let pad = titles.iter().map(|t| display_width(t)).max().unwrap_or(0) + 1;
+                for ((h, title), cell) in headers.iter().zip(&titles).zip(row) {
+                    let room = width.saturating_sub(pad).max(4);
+                    let shown = if SHORTENED.contains(h) {
+                        shortened(cell, room)
+                    } else {
+                        Cow::Borrowed(cell.as_str())
+                    };
+                    let gap = pad - display_width(title);
+                    let line = format!("{title}{}{shown}", " ".repeat(gap));
+                    writeln!(out, "{}", line.trim_end())?;
+                }
+            }
+        }
+        self.written += 1;
+        Ok(())
+    }
+
+    fn finish(&mut self, headers: &[&str], out: &mut impl Write) -> Result<()> {
+        if self.layout.is_none() && !self.measuring.is_empty() {
+            self.start(headers, out)?;
+        }
+        Ok(())
+    }
+}
+
+/// One line of a table: cells padded to their widths, two spaces apart,
+/// free text shortened (only columns named in `headers` are; a header row
+/// passes none).
+fn write_row(
+    out: &mut impl Write,
+    headers: &[&str],
+    widths: &[usize],
+    cells: &[String],
+) -> Result<()> {
+    let mut line = String::new();
+    for (i, (cell, &w)) in cells.iter().zip(widths).enumerate() {
+        let shown = match headers.get(i) {
+            Some(h) if SHORTENED.contains(h) => shortened(cell, w),
+            _ => Cow::Borrowed(cell.as_str()),
+        };
+        line.push_str(&shown);
+        if i + 1 < cells.len() {
+            let pad = w.saturating_sub(display_width(&shown)) + 2;
+            line.extend(std::iter::repeat_n(' ', pad));
+        }
+    }
+    writeln!(out, "{}", line.trim_end())?;
+    Ok(())
 }
 
 /// One cell of a [`RowEncoder`] row.
@@ -438,11 +639,26 @@ pub fn write_one(
 ) -> Result<()> {
     match format {
         Format::Table => {
-            let mut table = new_table(stdout_is_terminal);
-            for (h, v) in headers.iter().zip(record.table_cells()) {
-                table.add_row(vec![format!("{}:", title(h)), v]);
+            // `field: value` lines; free text shortened to fit a terminal,
+            // every other value whole.
+            let limit = if stdout_is_terminal {
+                terminal_width()
+            } else {
+                None
+            };
+            let titles: Vec<String> = headers.iter().map(|h| format!("{}:", title(h))).collect();
+            let pad = titles.iter().map(|t| display_width(t)).max().unwrap_or(0) + 2;
+            for ((h, t), v) in headers.iter().zip(&titles).zip(record.table_cells()) {
+                let v = crate::text::escaped(&v).into_owned();
+                let shown = match limit {
+                    Some(limit) if SHORTENED.contains(h) => {
+                        shortened(&v, limit.saturating_sub(pad).max(4)).into_owned()
+                    }
+                    _ => v,
+                };
+                let line = format!("{t}{}{shown}", " ".repeat(pad - display_width(t)));
+                writeln!(out, "{}", line.trim_end())?;
             }
-            print_table(out, table)?;
         }
         // Compact, one document per line, as every JSON output.
         Format::Json | Format::Jsonl => {

@@ -138,3 +138,84 @@ fn pin_stdin_on_a_terminal_asks_with_a_hidden_prompt() {
     assert!(!out.contains("6048"), "echoed: {out}");
     env.dial_pin("300", "6048", crate::common::NOW).code(0);
 }
+
+/// Display width of a line (the tests' names and e-mails are ASCII, `…`
+/// is one column).
+fn width(line: &str) -> usize {
+    line.chars().count()
+}
+
+#[test]
+fn tables_fit_the_terminal_and_never_break_a_value() {
+    let env = crate::common::Env::new();
+    env.cmd()
+        .args(["import", "-", "--format", "csv"])
+        .write_stdin(
+            "extension,first_name,last_name,email,voicemail_pin,pin_protect,pin_protect_duration_s\n\
+             100,Alexandra-Maria,Vanderbilt-Oppenheimer,alexandra.maria.vanderbilt@example-company.com,4826,true,300\n\
+             1000000001,Bo,Li,,5937,false,\n",
+        )
+        .assert()
+        .success();
+    env.dial_pin("100", "4826", crate::common::NOW).code(0);
+    for cols in [40u16, 60, 80, 200] {
+        for args in [
+            &["status"][..],
+            &["ext", "list"],
+            &["ext", "show", "100"],
+            &["log"],
+        ] {
+            let pty = env.pty(args, cols);
+            let (code, out) = pty.finish();
+            assert_eq!(code, 0, "{args:?} at {cols}: {out}");
+            for line in out.lines() {
+                assert!(
+                    width(line) <= usize::from(cols),
+                    "{args:?} at {cols} columns: {line:?} is {} wide",
+                    width(line)
+                );
+            }
+            // Headers, states, numbers and times are whole.
+            let whole: &[&str] = match args[0] {
+                "status" => &[
+                    "EXTENSION",
+                    "UNLOCKED UNTIL",
+                    "LOCKED OUT UNTIL",
+                    "unrestricted",
+                    "unlocked",
+                    "1000000001",
+                    "2026-11-26T09:05:00Z",
+                ],
+                "log" => &["2026-11-26T09:00:00Z", "grant"],
+                _ => &["EXTENSION", "1000000001", "unrestricted"],
+            };
+            for w in whole {
+                let w = if args[0] == "ext" && args[1] == "show" && *w == "EXTENSION" {
+                    "extension"
+                } else if args[0] == "ext" && args[1] == "show" && *w == "1000000001" {
+                    "100"
+                } else {
+                    w
+                };
+                if args[0] == "ext" && args[1] == "show" && w == "unrestricted" {
+                    continue;
+                }
+                assert!(
+                    out.contains(w),
+                    "{args:?} at {cols}: {w:?} missing in\n{out}"
+                );
+            }
+        }
+        // Long free text is shortened, not wrapped, on a narrow terminal.
+        if cols <= 60 {
+            let (_, out) = env.pty(&["ext", "list"], cols).finish();
+            assert!(out.contains('…'), "{out}");
+        }
+    }
+    // Piped, every value is whole.
+    let piped = env.stdout(&["ext", "list"]);
+    assert!(
+        piped.contains("alexandra.maria.vanderbilt@example-company.com"),
+        "{piped}"
+    );
+}

@@ -180,7 +180,25 @@ impl Error {
             Error::UnknownExtensions(_) => {
                 Some("`pinprotect ext list` shows the extensions there are".into())
             }
-            Error::Output { .. } | Error::BrokenPipe => None,
+            Error::Output {
+                path: Some(_),
+                source,
+            } => match source.kind() {
+                std::io::ErrorKind::PermissionDenied => Some(
+                    "this user may not create files in that folder: choose another, or check its owner and mode".into(),
+                ),
+                std::io::ErrorKind::StorageFull => {
+                    Some("free some space on that file system, or write elsewhere".into())
+                }
+                std::io::ErrorKind::ReadOnlyFilesystem => {
+                    Some("that file system is mounted read-only: write elsewhere".into())
+                }
+                _ => None,
+            },
+            Error::Output { path: None, .. } => {
+                Some("standard output is closed or cannot be written; redirect it to a file".into())
+            }
+            Error::BrokenPipe => None,
         }
     }
 }

@@ -174,7 +174,15 @@ pub fn write_atomically<T>(
     write: impl FnOnce(&mut BufWriter<NamedTempFile>) -> Result<T>,
     commit: impl FnOnce(&T) -> Result<()>,
 ) -> Result<T> {
-    let fail = |e: std::io::Error| Error::output(Some(path.to_owned()), e);
+    // The target is named, never the temporary file (whose name some
+    // errors carry along).
+    let fail = |e: std::io::Error| {
+        let plain = match e.raw_os_error() {
+            Some(code) => std::io::Error::from_raw_os_error(code),
+            None => std::io::Error::from(e.kind()),
+        };
+        Error::output(Some(path.to_owned()), plain)
+    };
     let dir = folder_of(path);
     if !dir.is_dir() {
         return Err(Error::OutputRefused {

@@ -434,6 +434,24 @@ fn csv_error_line(e: &csv::Error) -> u64 {
     e.position().map_or(0, |p| p.line())
 }
 
+/// A CSV error in plain words, without the library's positions (the line
+/// is reported with it).
+fn csv_error_text(e: &csv::Error) -> String {
+    match e.kind() {
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => format!(
+            "this row has {len} field{}, the header has {expected_len}",
+            if *len == 1 { "" } else { "s" }
+        ),
+        csv::ErrorKind::Utf8 { err, .. } => format!(
+            "field {} is not UTF-8 text (save the file as UTF-8)",
+            err.field() + 1
+        ),
+        _ => "this row is not valid CSV".to_string(),
+    }
+}
+
 /// A CSV reader with a header; every record must have the header's width.
 fn csv_reader<R: BufRead>(input: R) -> csv::Reader<CrlfToLf<R>> {
     let input = CrlfToLf { inner: input };
@@ -446,9 +464,16 @@ fn csv_reader<R: BufRead>(input: R) -> csv::Reader<CrlfToLf<R>> {
 fn headers_of<R: Read>(reader: &mut csv::Reader<R>) -> Result<Vec<String>> {
     let headers = reader.headers().map_err(|e| match e.kind() {
         csv::ErrorKind::Io(_) => Error::invalid(format!("cannot read the input: {e}")),
-        _ => Error::invalid(format!("line 1: cannot read the CSV header: {e}")),
+        _ => Error::invalid(format!(
+            "line 1: cannot read the CSV header: {}",
+            csv_error_text(&e)
+        )),
     })?;
-    Ok(headers.iter().map(|h| h.trim().to_owned()).collect())
+    // Header names match in any case (`Extension` is `extension`).
+    Ok(headers
+        .iter()
+        .map(|h| h.trim().to_ascii_lowercase())
+        .collect())
 }
 
 fn parse_bool(line: u64, column: &str, value: &str) -> std::result::Result<Option<bool>, RowError> {
@@ -513,10 +538,7 @@ fn for_each_csv_record<R: Read>(
             Err(e) if matches!(e.kind(), csv::ErrorKind::Io(_)) => {
                 return Err(Error::invalid(format!("cannot read the input: {e}")));
             }
-            Err(e) => sink(Err(RowError::new(
-                csv_error_line(&e),
-                format!("malformed CSV: {e}"),
-            )))?,
+            Err(e) => sink(Err(RowError::new(csv_error_line(&e), csv_error_text(&e))))?,
         }
     }
 }
@@ -534,6 +556,12 @@ fn read_own_csv(input: impl BufRead, sink: &mut Sink<'_>) -> Result<()> {
                 )));
             }
             Some(k) => index[k] = Some(i),
+            None if headers.len() == 1 && h.contains(';') => {
+                return Err(Error::invalid_with_hint(
+                    "line 1: the header is one column with ';' in it: the file is separated by semicolons",
+                    "pinprotect reads comma-separated files: save the file as CSV with commas (in a spreadsheet, choose comma as the separator)",
+                ));
+            }
             None => {
                 return Err(Error::invalid_with_hint(
                     format!("line 1: unknown column '{}'", crate::text::shown(h)),
@@ -572,7 +600,7 @@ fn read_own_csv(input: impl BufRead, sink: &mut Sink<'_>) -> Result<()> {
 fn read_3cx(input: impl BufRead, sink: &mut Sink<'_>) -> Result<()> {
     let mut reader = csv_reader(input);
     let headers = headers_of(&mut reader)?;
-    let col = |name: &str| headers.iter().position(|h| h == name);
+    let col = |name: &str| headers.iter().position(|h| h.eq_ignore_ascii_case(name));
     let (Some(number), Some(first), Some(last), Some(email)) = (
         col("Number"),
         col("FirstName"),

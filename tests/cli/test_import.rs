@@ -324,7 +324,17 @@ fn bad_files_are_refused_with_the_reason() {
         (
             "csv",
             "extension,voicemail_pin\n100,1234,extra\n",
-            "line 2: malformed CSV",
+            "line 2: this row has 3 fields, the header has 2",
+        ),
+        (
+            "csv",
+            "extension;voicemail_pin\n100;4826\n",
+            "the file is separated by semicolons",
+        ),
+        (
+            "csv",
+            "extension,voicemail_pin\n100,\u{7f}\n",
+            "line 2: voicemail PIN",
         ),
         (
             "csv",
@@ -530,4 +540,39 @@ fn kill_during_a_large_import_leaves_all_or_nothing() {
         .args(["check", "100000", "0049301234567"])
         .assert()
         .code(1);
+}
+
+#[test]
+fn header_names_match_in_any_case_and_csv_errors_are_plain_words() {
+    let env = Env::new();
+    env.cmd()
+        .args(["import", "-", "--format", "csv"])
+        .write_stdin("Extension,First_Name,VOICEMAIL_PIN\n100,Alice,4826\n")
+        .assert()
+        .success();
+    let v = json(&env.stdout(&["ext", "show", "100", "--format", "json"]));
+    assert_eq!(v["first_name"], "Alice");
+    // The library's positions never reach the user.
+    let out = env
+        .cmd()
+        .args(["import", "-", "--format", "csv"])
+        .write_stdin(b"extension,voicemail_pin\n101,\xff\xfe\n102,4826,x\n".to_vec())
+        .assert()
+        .code(2)
+        .get_output()
+        .stderr
+        .clone();
+    let stderr = String::from_utf8(out).unwrap();
+    assert!(
+        stderr.contains("line 2: field 2 is not UTF-8 text"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("line 3: this row has 3 fields, the header has 2"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("byte:") && !stderr.contains("record 1"),
+        "{stderr}"
+    );
 }

@@ -1057,3 +1057,32 @@ fn output_to_dev_stdout_redirected_to_a_file_leaves_dev_alone() {
     assert_eq!(std::fs::read_link("/dev/stdout").unwrap(), link_before);
     assert_eq!(std::fs::read(&redirected).unwrap(), b"");
 }
+
+#[test]
+fn an_export_that_cannot_be_written_names_the_target_not_a_temporary_file() {
+    let env = Env::new();
+    env.add("100", "4826");
+    // nobody may write the database's folder and the file, not the target
+    // folder.
+    std::fs::set_permissions(env.dir.path(), std::fs::Permissions::from_mode(0o777)).unwrap();
+    std::fs::set_permissions(&env.db, std::fs::Permissions::from_mode(0o666)).unwrap();
+    let locked = env.path("locked");
+    std::fs::create_dir(&locked).unwrap();
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o555)).unwrap();
+    let target = locked.join("x.csv");
+    let out = as_nobody(&env, &["export", "--output", target.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(5), "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "cannot write {}: permission denied",
+            target.display()
+        )),
+        "{stderr}"
+    );
+    assert!(!stderr.contains(".pinprotect-"), "{stderr}");
+    assert!(
+        stderr.contains("hint: this user may not create files in that folder"),
+        "{stderr}"
+    );
+}

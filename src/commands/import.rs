@@ -210,6 +210,17 @@ fn apply(
 /// mark; returns the reader, its size when known and a name for messages.
 fn open_input(file: &Path, bar: &ProgressBar) -> Result<(Box<dyn BufRead>, String)> {
     let (reader, name): (Box<dyn Read>, String) = if file.as_os_str() == "-" {
+        // Standard input redirected from a file has a size; a pipe has none.
+        use std::os::fd::AsFd;
+        let size = io::stdin()
+            .as_fd()
+            .try_clone_to_owned()
+            .map(File::from)
+            .and_then(|f| f.metadata())
+            .ok()
+            .filter(|m| m.is_file())
+            .map(|m| m.len());
+        set_progress_total(bar, size);
         (Box::new(io::stdin()), "standard input".into())
     } else {
         let f = File::open(file).map_err(|e| {
@@ -225,7 +236,7 @@ fn open_input(file: &Path, bar: &ProgressBar) -> Result<(Box<dyn BufRead>, Strin
                     crate::text::path(file)
                 )));
             }
-            bar.set_length(m.len());
+            set_progress_total(bar, m.is_file().then_some(m.len()));
         }
         (Box::new(f), crate::text::path(file))
     };
@@ -244,13 +255,23 @@ fn progress_bar(show: bool) -> ProgressBar {
     if !show {
         return ProgressBar::hidden();
     }
-    let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
-    if let Ok(style) =
-        ProgressStyle::with_template("importing {bar:40} {bytes}/{total_bytes} {eta}")
-    {
+    ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr())
+}
+
+/// A bar when the input's size is known; else (a pipe) a spinner with the
+/// bytes and rows read so far and the rate.
+fn set_progress_total(bar: &ProgressBar, size: Option<u64>) {
+    let template = match size {
+        Some(len) => {
+            bar.set_length(len);
+            "importing {bar:40} {bytes}/{total_bytes} {eta}"
+        }
+        None => "importing {spinner} {bytes} read, {msg}, {bytes_per_sec}",
+    };
+    if let Ok(style) = ProgressStyle::with_template(template) {
         bar.set_style(style);
     }
-    bar
+    bar.set_message("0 rows");
 }
 
 fn plural(n: u64, word: &str) -> String {
@@ -301,7 +322,12 @@ pub fn import(ctx: &mut Ctx<'_>, file: &Path, opts: &ImportOptions) -> Result<Ex
                 errors.push(e);
             }
         };
+        let mut rows: u64 = 0;
         read_records(format, &mut input, &mut |r| {
+            rows += 1;
+            if rows % 1024 == 0 {
+                bar.set_message(plural(rows, "row"));
+            }
             let rec = match r.and_then(|inc| inc.validate(plan)) {
                 Ok(rec) => rec,
                 Err(e) => {

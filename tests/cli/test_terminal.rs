@@ -219,3 +219,58 @@ fn tables_fit_the_terminal_and_never_break_a_value() {
         "{piped}"
     );
 }
+
+#[test]
+fn import_from_a_pipe_shows_a_spinner_with_bytes_rows_and_rate() {
+    let env = crate::common::Env::new();
+    let file = env.path("big.csv");
+    let mut csv = String::from("extension,voicemail_pin\n");
+    for i in 0..100_000 {
+        csv.push_str(&format!(
+            "{},{:04}7{:03}\n",
+            1_000_000 + i,
+            i % 10_000,
+            i % 1000
+        ));
+    }
+    std::fs::write(&file, csv).unwrap();
+    let run = |redirect: &str| {
+        let mut c = std::process::Command::new("sh");
+        c.args([
+            "-c",
+            &format!(
+                "{redirect} '{}' --db '{}' --now {} import - --allow-weak",
+                crate::common::bin(),
+                env.db.display(),
+                crate::common::NOW
+            ),
+        ])
+        .env_remove("PINPROTECT_DB")
+        .env_remove("PINPROTECT_NOW");
+        crate::common::Pty::spawn(c, 120).finish()
+    };
+    let (code, out) = run(&format!("cat '{}' |", file.display()));
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains(" read, ") && out.contains(" rows, "), "{out}");
+    assert!(out.contains("/s"), "a rate: {out}");
+    assert!(out.contains("imported 100000"), "{out}");
+    // From a file (also redirected), the size is known: a bar with a total.
+    let env2 = crate::common::Env::new();
+    let (code, out) = {
+        let mut c = std::process::Command::new("sh");
+        c.args([
+            "-c",
+            &format!(
+                "exec '{}' --db '{}' --now {} import - --allow-weak < '{}'",
+                crate::common::bin(),
+                env2.db.display(),
+                crate::common::NOW,
+                file.display()
+            ),
+        ]);
+        crate::common::Pty::spawn(c, 120).finish()
+    };
+    assert_eq!(code, 0, "{out}");
+    assert!(!out.contains(" rows, "), "{out}");
+    assert!(out.contains("MiB/"), "a total: {out}");
+}

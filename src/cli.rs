@@ -37,6 +37,7 @@ pub struct Cli {
 }
 
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
     /// The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]
     #[arg(long, global = true, env = "PINPROTECT_DB", value_name = "PATH", value_hint = ValueHint::FilePath)]

@@ -200,3 +200,26 @@ fn the_man_pages_show_arguments_that_repeat() {
     let main = std::fs::read_to_string(root.join("man/pinprotect.1")).unwrap();
     assert!(main.contains("XDG_DATA_HOME"));
 }
+
+#[test]
+fn global_options_have_a_heading_of_their_own() {
+    let out = std::process::Command::new(crate::common::bin())
+        .args(["status", "-h"])
+        .output()
+        .unwrap();
+    let help = String::from_utf8(out.stdout).unwrap();
+    let (own, global) = help.split_once("Global options:").expect("a heading");
+    assert!(own.contains("--format") && !own.contains("--db"), "{help}");
+    assert!(
+        global.contains("--db") && global.contains("--quiet"),
+        "{help}"
+    );
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let page = std::fs::read_to_string(root.join("man/pinprotect-status.1")).unwrap();
+    let options = page.split_once(".SH OPTIONS").expect("options").1;
+    let (own, global) = options
+        .split_once(".SH \"GLOBAL OPTIONS\"")
+        .expect("a section");
+    assert!(own.contains("\\-\\-format") && !own.contains("\\-\\-db"));
+    assert!(global.contains("\\-\\-db"));
+}

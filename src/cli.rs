@@ -6,6 +6,50 @@ use clap::{Args, Parser, Subcommand, ValueEnum, ValueHint};
 
 use crate::policy::{DialedNumber, Extension, PinDuration, Timestamp};
 
+/// Parses a value of the command line with its type's own message, which
+/// already shows the value (shortened): clap's default would show it a
+/// second time, in full (`invalid value 'X' for '<EXT>': ... 'X'`).
+#[derive(Clone)]
+pub struct Checked<T>(std::marker::PhantomData<T>);
+
+impl<T> clap::builder::TypedValueParser for Checked<T>
+where
+    T: std::str::FromStr<Err = crate::policy::ParseError> + Clone + Send + Sync + 'static,
+{
+    type Value = T;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<T, clap::Error> {
+        let name = arg.map(ToString::to_string).unwrap_or_default();
+        let fail = |message: String| {
+            let mut cmd = cmd.clone();
+            cmd.error(clap::error::ErrorKind::ValueValidation, message)
+        };
+        let text = value
+            .to_str()
+            .ok_or_else(|| fail(format!("{name}: the value is not UTF-8 text")))?;
+        text.parse()
+            .map_err(|e: crate::policy::ParseError| fail(format!("{name}: {e}")))
+    }
+}
+
+macro_rules! checked {
+    ($($t:ty),*) => {$(
+        impl clap::builder::ValueParserFactory for $t {
+            type Parser = Checked<$t>;
+            fn value_parser() -> Self::Parser {
+                Checked(std::marker::PhantomData)
+            }
+        }
+    )*};
+}
+
+checked!(Extension, DialedNumber, PinDuration, Timestamp);
+
 /// The main `--help` epilogue: the exit codes (from their one definition)
 /// and examples.
 fn after_help() -> String {

@@ -169,6 +169,19 @@ pub fn remove_stale_temporaries(dir: &Path) {
 /// removed and an existing file at `path` stays as it was. A symbolic link
 /// at `path` is replaced, never followed. Temporary files that a killed
 /// run left in the folder are removed first.
+/// The operating system's error without the temporary file's path that
+/// tempfile appends to it (`... at path "/x/.pinprotect-XXXXXX.tmp"`).
+fn without_path(e: std::io::Error) -> std::io::Error {
+    if let Some(code) = e.raw_os_error() {
+        return std::io::Error::from_raw_os_error(code);
+    }
+    let text = e.to_string();
+    match text.split_once(" at path \"") {
+        Some((reason, _)) => std::io::Error::new(e.kind(), reason.to_owned()),
+        None => e,
+    }
+}
+
 pub fn write_atomically<T>(
     path: &Path,
     write: impl FnOnce(&mut BufWriter<NamedTempFile>) -> Result<T>,
@@ -176,13 +189,7 @@ pub fn write_atomically<T>(
 ) -> Result<T> {
     // The target is named, never the temporary file (whose name some
     // errors carry along).
-    let fail = |e: std::io::Error| {
-        let plain = match e.raw_os_error() {
-            Some(code) => std::io::Error::from_raw_os_error(code),
-            None => std::io::Error::from(e.kind()),
-        };
-        Error::output(Some(path.to_owned()), plain)
-    };
+    let fail = |e: std::io::Error| Error::output(Some(path.to_owned()), without_path(e));
     let dir = folder_of(path);
     if !dir.is_dir() {
         return Err(Error::OutputRefused {

@@ -483,3 +483,34 @@ fn log_of_an_extension_that_never_existed_exits_3() {
     let events = json(&env.stdout(&["log", "300", "--format", "json"]));
     assert!(events.as_array().unwrap().len() >= 2, "{events}");
 }
+
+#[test]
+fn a_bad_value_on_the_command_line_is_echoed_once_and_shortened() {
+    let env = Env::new();
+    let long = format!("12{}", "a".repeat(200));
+    let out = env.cmd().args(["ext", "add", &long]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(stderr.matches("12aaaa").count(), 1, "{stderr}");
+    assert!(!stderr.contains(&long), "{stderr}");
+    assert!(
+        stderr.starts_with("error: <EXT>: extension number '12aaa"),
+        "{stderr}"
+    );
+    for (args, shown) in [
+        (
+            &["check", "100", "abc!!"][..],
+            "<NUMBER>: invalid number 'abc!!'",
+        ),
+        (
+            &["enable", "100", "--duration", "5x"],
+            "--duration <D>: invalid duration '5x'",
+        ),
+    ] {
+        let out = env.cmd().args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert!(stderr.contains(shown), "{stderr}");
+        assert!(!stderr.contains("invalid value"), "{stderr}");
+    }
+}

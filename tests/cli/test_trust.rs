@@ -1075,7 +1075,7 @@ fn an_export_that_cannot_be_written_names_the_target_not_a_temporary_file() {
     assert_eq!(out.status.code(), Some(5), "{stderr}");
     assert!(
         stderr.contains(&format!(
-            "cannot write {}: permission denied",
+            "cannot write {}: Permission denied",
             target.display()
         )),
         "{stderr}"

@@ -74,11 +74,11 @@ pub fn run(ctx: &mut Ctx<'_>) -> Result<ExitCode> {
         c,
         &alice,
         &person("Alice", Some("Martin")),
-        Some(parse("4826")?),
+        ext::NewPin::Given(parse("4826")?),
         false,
     )?;
     say(c, "", "pinprotect ext add 101 --first-name Bob")?;
-    ext::add(c, &bob, &person("Bob", None), None, false)?;
+    ext::add(c, &bob, &person("Bob", None), ext::NewPin::Generated, false)?;
 
     say(
         c,

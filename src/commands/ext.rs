@@ -27,9 +27,9 @@ pub fn run(ctx: &mut Ctx<'_>, cmd: ExtCommand) -> Result<ExitCode> {
             allow_weak,
         } => {
             let pin = if pin_stdin {
-                Some(pin_from_stdin()?)
+                NewPin::Stdin
             } else {
-                None
+                NewPin::Generated
             };
             add(ctx, &extension, &person, pin, allow_weak)
         }
@@ -73,12 +73,21 @@ fn into_option<T>(f: FieldEdit<T>) -> Option<T> {
     }
 }
 
-/// Adds an extension with `pin`, or with a generated PIN that is printed.
+/// Where the PIN of a new extension comes from.
+pub enum NewPin {
+    /// `--pin-stdin`: read once the number is known to be free.
+    Stdin,
+    Given(Pin),
+    /// Generated and printed once.
+    Generated,
+}
+
+/// Adds an extension; its number is checked before any PIN is read.
 pub fn add(
     ctx: &mut Ctx<'_>,
     ext: &Extension,
     person: &PersonArgs,
-    pin: Option<Pin>,
+    pin: NewPin,
     allow_weak: bool,
 ) -> Result<ExitCode> {
     let edit = person_edit(person)?;
@@ -86,8 +95,9 @@ pub fn add(
     let settings = store.read().settings()?;
     check_extension_number(&settings, ext)?;
     let (pin, generated) = match pin {
-        Some(pin) => (pin, false),
-        None => (generate_pin(&settings, ext)?, true),
+        NewPin::Stdin => (pin_from_stdin()?, false),
+        NewPin::Given(pin) => (pin, false),
+        NewPin::Generated => (generate_pin(&settings, ext)?, true),
     };
     let weak = check_pin_strength(&settings, ext, &pin, allow_weak)?;
     let new = NewExtension {

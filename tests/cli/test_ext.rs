@@ -412,6 +412,13 @@ fn emergency_numbers_and_extensions_never_collide() {
                 "{number} is an emergency number and cannot be an extension"
             )));
     }
+    // The number is refused before any PIN is read.
+    env.cmd()
+        .args(["ext", "add", "911", "--pin-stdin"])
+        .write_stdin("")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("911 is an emergency number"));
     // A configured one, and one after the outbound prefix.
     env.cmd()
         .args(["settings", "set", "emergency_numbers", "911,112,110"])

@@ -885,21 +885,44 @@ impl ConnectionPool {
         queue.writing = true;
         let group = std::mem::take(&mut queue.waiting);
         drop(queue);
-        let written = self
+        // Whatever happens below (a panic too), the group gets an answer
+        // and the next call may write.
+        struct Done<'a> {
+            pool: &'a ConnectionPool,
+            group: Vec<(NewEvent, Arc<Written>)>,
+            written: std::result::Result<(), String>,
+        }
+        impl Drop for Done<'_> {
+            fn drop(&mut self) {
+                let mut queue = self
+                    .pool
+                    .events
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
+                for (_, slot) in &self.group {
+                    let _ = slot.set(self.written.clone());
+                }
+                queue.writing = false;
+                drop(queue);
+                self.pool.events_written.notify_all();
+            }
+        }
+        let mut done = Done {
+            pool: self,
+            group,
+            written: Err("the group was not written".into()),
+        };
+        done.written = self
             .write(busy, |store| {
                 store.relax_durability()?;
-                let written = store.write(|w| group.iter().try_for_each(|(e, _)| w.log_event(e)));
+                let written =
+                    store.write(|w| done.group.iter().try_for_each(|(e, _)| w.log_event(e)));
                 let restored = store.full_durability();
                 written.and(restored)
             })
             .map_err(|e| e.to_string());
-        let mut queue = lock();
-        for (_, slot) in &group {
-            let _ = slot.set(written.clone());
-        }
-        queue.writing = false;
-        drop(queue);
-        self.events_written.notify_all();
+        let written = done.written.clone();
+        drop(done);
         written.map_err(|e| Error::database(e, None))
     }
 }

@@ -241,6 +241,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
             cand --format 'The file''s format; auto goes by the file name and its first line'
             cand -d 'Duration for records that turn pin protect on without one (e.g. 3CX v15/v16 files); default: the default_duration setting'
             cand --duration 'Duration for records that turn pin protect on without one (e.g. 3CX v15/v16 files); default: the default_duration setting'
+            cand --context 'voicemail.conf: import only this context (section); repeatable'
             cand --db 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]'
             cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on'
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'

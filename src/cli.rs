@@ -221,7 +221,7 @@ nothing is written.
 Examples:
   pinprotect import extensions.csv
   pinprotect import 3cx-export.csv --update --dry-run
-  pinprotect import /etc/asterisk/voicemail.conf --duration 10m"
+  pinprotect import /etc/asterisk/voicemail.conf --context default --duration 10m"
     )]
     Import {
         /// The file to import, or - for standard input
@@ -247,6 +247,10 @@ Examples:
         /// Accept weak PINs (each override is logged)
         #[arg(long)]
         allow_weak: bool,
+
+        /// voicemail.conf: import only this context (section); repeatable
+        #[arg(long, value_name = "NAME")]
+        context: Vec<String>,
     },
 
     /// Simulate EXT dialing DIGITS; the feature code 7777 asks for the PIN

@@ -417,12 +417,23 @@ fn is_section_header(line: &str) -> bool {
 
 /// Reads every record of `input` in `format`, calling `sink` for each.
 pub fn read_records(format: InputFormat, input: impl BufRead, sink: &mut Sink<'_>) -> Result<()> {
+    read_records_with(format, input, &VoicemailConf::default(), sink)
+}
+
+/// [`read_records`], with where a voicemail.conf comes from and which of
+/// its contexts to read.
+pub fn read_records_with(
+    format: InputFormat,
+    input: impl BufRead,
+    conf: &VoicemailConf,
+    sink: &mut Sink<'_>,
+) -> Result<()> {
     match format {
         InputFormat::Csv => read_own_csv(input, sink),
         InputFormat::ThreeCx => read_3cx(input, sink),
         InputFormat::Json => read_json(input, sink),
         InputFormat::Jsonl => read_jsonl(input, sink),
-        InputFormat::VoicemailConf => read_voicemail_conf(input, sink),
+        InputFormat::VoicemailConf => read_voicemail_conf(input, conf, sink),
     }
 }
 
@@ -811,55 +822,202 @@ impl<'de> Visitor<'de> for ArraySeed<'_, '_> {
     }
 }
 
-/// Asterisk `voicemail.conf`: `MAILBOX => PIN,Full Name,email,pager,options`
-/// in any context but `[general]` and `[zonemessages]`.
-fn read_voicemail_conf(mut input: impl BufRead, sink: &mut Sink<'_>) -> Result<()> {
+/// Where a voicemail.conf comes from and which of its contexts to import.
+#[derive(Debug, Clone, Default)]
+pub struct VoicemailConf {
+    /// The file, whose folder `#include` paths are relative to; `None` for
+    /// standard input, where an include is an error.
+    pub origin: Option<std::path::PathBuf>,
+    /// Only these contexts (sections); all mailbox contexts when empty.
+    pub contexts: Vec<String>,
+}
+
+/// How deep `#include`s may nest.
+const MAX_INCLUDE_DEPTH: usize = 8;
+
+/// What reading a voicemail.conf has seen so far, across its includes.
+#[derive(Default)]
+struct VoicemailState {
+    /// `aliasescontext` from `[general]`.
+    aliases: Option<String>,
+    /// The section being read, lower case.
+    section: String,
+    /// Mailbox number -> where it was first seen (context, place).
+    seen: std::collections::HashMap<String, (String, String)>,
+    /// The files being read, outermost first (loops are refused).
+    stack: Vec<std::path::PathBuf>,
+}
+
+/// Asterisk's voicemail.conf: `[general]`, `[zonemessages]` and the alias
+/// section are skipped; every other section is a mailbox context, read
+/// unless `--context` names others. `#include` and `#tryinclude` are
+/// followed relative to the including file's folder.
+fn read_voicemail_conf(
+    input: impl BufRead,
+    conf: &VoicemailConf,
+    sink: &mut Sink<'_>,
+) -> Result<()> {
+    let mut state = VoicemailState::default();
+    if let Some(origin) = &conf.origin {
+        state
+            .stack
+            .push(std::fs::canonicalize(origin).unwrap_or_else(|_| origin.clone()));
+    }
+    let name = conf
+        .origin
+        .as_deref()
+        .map(crate::text::path)
+        .unwrap_or_else(|| "standard input".into());
+    voicemail_lines(input, conf, &name, None, 0, &mut state, sink)
+}
+
+/// A line without its comment: `;` starts one, `\;` is a semicolon.
+fn without_comment(raw: &str) -> String {
+    let mut out = String::new();
+    let mut chars = raw.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' if chars.peek() == Some(&';') => {
+                out.push(';');
+                chars.next();
+            }
+            ';' => break,
+            c => out.push(c),
+        }
+    }
+    out.trim().to_owned()
+}
+
+/// Reads the lines of one file. `within` is the place of the `#include`
+/// that brought it in (`None` for the file named on the command line):
+/// problems in an included file are reported at that line, naming the
+/// file and its own line.
+fn voicemail_lines(
+    mut input: impl BufRead,
+    conf: &VoicemailConf,
+    name: &str,
+    within: Option<u64>,
+    depth: usize,
+    state: &mut VoicemailState,
+    sink: &mut Sink<'_>,
+) -> Result<()> {
     let mut raw = String::new();
-    let mut number = 0;
-    let mut skipping = false;
+    let mut number = 0u64;
     loop {
         raw.clear();
         if input.read_line(&mut raw).map_err(read_error)? == 0 {
             return Ok(());
         }
         number += 1;
-        let content = raw.split(';').next().unwrap_or("").trim();
+        // Where to report: the line here, or the #include line outside.
+        let line = within.unwrap_or(number);
+        let place = |what: &str| match within {
+            Some(_) => format!("{name} line {number}: {what}"),
+            None => what.to_owned(),
+        };
+        let content = without_comment(&raw);
         if content.is_empty() {
             continue;
         }
+        if let Some(directive) = content.strip_prefix('#') {
+            let (word, arg) = directive
+                .split_once(char::is_whitespace)
+                .unwrap_or((directive, ""));
+            let optional = match word {
+                "include" => false,
+                "tryinclude" => true,
+                _ => {
+                    sink(Err(RowError::new(
+                        line,
+                        place(&format!(
+                            "unknown directive '#{}'",
+                            crate::text::shown(word)
+                        )),
+                    )))?;
+                    continue;
+                }
+            };
+            let target = arg.trim().trim_matches('"').trim();
+            include(
+                conf, name, line, number, within, target, optional, depth, state, sink,
+            )?;
+            continue;
+        }
         if let Some(section) = content.strip_prefix('[') {
-            let name = section
+            state.section = section
                 .split(']')
                 .next()
                 .unwrap_or("")
                 .trim()
                 .to_ascii_lowercase();
-            skipping = name == "general" || name == "zonemessages";
             continue;
         }
-        if content.starts_with('#') {
+        let Some((key, rest)) = content.split_once("=>").or_else(|| content.split_once('=')) else {
             sink(Err(RowError::new(
-                number,
-                format!(
-                    "'{}' is not followed; import the included file on its own",
-                    crate::text::shown(content)
-                ),
-            )))?;
-            continue;
-        }
-        if skipping {
-            continue;
-        }
-        let Some((mailbox, rest)) = content.split_once("=>").or_else(|| content.split_once('='))
-        else {
-            sink(Err(RowError::new(
-                number,
-                "expected 'MAILBOX => PIN,Full Name,email,...'",
+                line,
+                place("expected 'MAILBOX => PIN,Full Name,email,...'"),
             )))?;
             continue;
         };
+        let (key, rest) = (key.trim(), rest.trim());
+        match state.section.as_str() {
+            "general" => {
+                if key.eq_ignore_ascii_case("aliasescontext") {
+                    state.aliases = Some(rest.to_ascii_lowercase());
+                }
+                continue;
+            }
+            "zonemessages" => continue,
+            _ => {}
+        }
+        // The alias section, and any line that points at another mailbox
+        // (`1234@devices => 1234@default`), is not a mailbox.
+        let is_alias_target = rest
+            .split_once('@')
+            .is_some_and(|(m, c)| !m.is_empty() && !c.is_empty() && !rest.contains(','));
+        if state.aliases.as_deref() == Some(state.section.as_str())
+            || is_alias_target
+            || key.contains('@')
+        {
+            continue;
+        }
+        // A context's own options (`directoryintro=dir-company`) are no
+        // mailboxes.
+        if key.starts_with(|c: char| c.is_ascii_alphabetic()) {
+            continue;
+        }
+        if !conf.contexts.is_empty()
+            && !conf
+                .contexts
+                .iter()
+                .any(|c| c.eq_ignore_ascii_case(&state.section))
+        {
+            continue;
+        }
+        let here = match within {
+            Some(_) => format!("{name} line {number}"),
+            None => format!("line {number}"),
+        };
+        match state.seen.get(key) {
+            Some((context, first)) if *context != state.section => {
+                sink(Err(RowError::new(
+                    line,
+                    format!(
+                        "mailbox {} is in context [{context}] ({first}) and in [{}] ({here}); choose one with --context",
+                        crate::text::shown(key),
+                        state.section
+                    ),
+                )))?;
+                continue;
+            }
+            _ => {
+                state
+                    .seen
+                    .insert(key.to_owned(), (state.section.clone(), here));
+            }
+        }
         let mut fields = rest.split(',').map(str::trim);
-        let mut inc = Incoming::new(number, mailbox.trim().to_owned());
+        let mut inc = Incoming::new(line, key.to_owned());
         let pin = fields.next().unwrap_or("");
         let pin = pin.strip_prefix('-').unwrap_or(pin);
         inc.voicemail_pin = if pin.is_empty() {
@@ -877,6 +1035,86 @@ fn read_voicemail_conf(mut input: impl BufRead, sink: &mut Sink<'_>) -> Result<(
         inc.email = cell(fields.next().unwrap_or(""));
         sink(Ok(inc))?;
     }
+}
+
+/// Follows `#include` (`optional`: `#tryinclude`) of `target` from the
+/// file `name`, at its line `number` (reported at `line`).
+#[allow(clippy::too_many_arguments)]
+fn include(
+    conf: &VoicemailConf,
+    name: &str,
+    line: u64,
+    number: u64,
+    within: Option<u64>,
+    target: &str,
+    optional: bool,
+    depth: usize,
+    state: &mut VoicemailState,
+    sink: &mut Sink<'_>,
+) -> Result<()> {
+    let place = |what: String| match within {
+        Some(_) => format!("{name} line {number}: {what}"),
+        None => what,
+    };
+    let directive = if optional { "#tryinclude" } else { "#include" };
+    let Some(current) = state.stack.last().cloned() else {
+        return sink(Err(RowError::new(
+            line,
+            place(format!(
+                "{directive} cannot be followed when reading standard input; import the file by its path"
+            )),
+        )));
+    };
+    if target.is_empty() {
+        return sink(Err(RowError::new(
+            line,
+            place(format!("{directive} names no file")),
+        )));
+    }
+    let folder = current.parent().map(Path::to_path_buf).unwrap_or_default();
+    let path = folder.join(target);
+    let file = match std::fs::File::open(&path) {
+        Ok(f) => f,
+        Err(e) if optional && e.kind() == io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => {
+            return sink(Err(RowError::new(
+                line,
+                place(format!("{directive} {}: {e}", crate::text::path(&path))),
+            )));
+        }
+    };
+    let canonical = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
+    if state.stack.contains(&canonical) {
+        return sink(Err(RowError::new(
+            line,
+            place(format!(
+                "{directive} {} includes a file that is already being read (a loop)",
+                crate::text::path(&path)
+            )),
+        )));
+    }
+    if depth + 1 > MAX_INCLUDE_DEPTH {
+        return sink(Err(RowError::new(
+            line,
+            place(format!(
+                "{directive} {}: includes nest deeper than {MAX_INCLUDE_DEPTH}",
+                crate::text::path(&path)
+            )),
+        )));
+    }
+    state.stack.push(canonical);
+    let shown = crate::text::path(&path);
+    let result = voicemail_lines(
+        io::BufReader::new(LineLimit::new(file)),
+        conf,
+        &shown,
+        Some(line),
+        depth + 1,
+        state,
+        sink,
+    );
+    state.stack.pop();
+    result
 }
 
 #[cfg(test)]

@@ -9,7 +9,9 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use super::{Ctx, generate_pin, print_generated_pin};
 use crate::audit::EventKind;
 use crate::error::{Error, ExitCode, Result};
-use crate::input::{ImportRecord, InputFormat, LineLimit, RowError, detect, read_records};
+use crate::input::{
+    ImportRecord, InputFormat, LineLimit, RowError, VoicemailConf, detect, read_records_with,
+};
 use crate::policy::{Grant, Pin, PinDuration, Protection};
 use crate::settings::Settings;
 use crate::store::{ExtensionRecord, FieldEdit, RecordInserter, Writer};
@@ -25,6 +27,8 @@ pub struct ImportOptions {
     pub default_duration: Option<PinDuration>,
     /// Accept weak PINs, logging each.
     pub allow_weak: bool,
+    /// voicemail.conf: only these contexts (all when empty).
+    pub contexts: Vec<String>,
 }
 
 /// How many record errors are shown; the rest are counted.
@@ -300,6 +304,12 @@ pub fn import(ctx: &mut Ctx<'_>, file: &Path, opts: &ImportOptions) -> Result<Ex
             detect(path, head)
         }
     };
+    if !opts.contexts.is_empty() && format != InputFormat::VoicemailConf {
+        return Err(Error::invalid_with_hint(
+            format!("--context applies to voicemail.conf files, not to {format}"),
+            "leave out --context, or give --format voicemail-conf",
+        ));
+    }
     // Line-based formats never hold an overlong line in memory. (A JSON
     // array, as `export --format json` writes it, is one line.)
     if format != InputFormat::Json {
@@ -323,7 +333,11 @@ pub fn import(ctx: &mut Ctx<'_>, file: &Path, opts: &ImportOptions) -> Result<Ex
             }
         };
         let mut rows: u64 = 0;
-        read_records(format, &mut input, &mut |r| {
+        let conf = VoicemailConf {
+            origin: (file.as_os_str() != "-").then(|| file.to_path_buf()),
+            contexts: opts.contexts.clone(),
+        };
+        read_records_with(format, &mut input, &conf, &mut |r| {
             rows += 1;
             if rows % 1024 == 0 {
                 bar.set_message(plural(rows, "row"));

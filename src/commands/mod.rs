@@ -308,6 +308,7 @@ fn dispatch(ctx: &mut Ctx<'_>, command: Command) -> Result<ExitCode> {
             dry_run,
             duration,
             allow_weak,
+            context,
         } => {
             let opts = import::ImportOptions {
                 format: format.into(),
@@ -315,6 +316,7 @@ fn dispatch(ctx: &mut Ctx<'_>, command: Command) -> Result<ExitCode> {
                 dry_run,
                 default_duration: duration,
                 allow_weak,
+                contexts: context,
             };
             import::import(ctx, &file, &opts)
         }

@@ -380,7 +380,7 @@ fn bad_files_are_refused_with_the_reason() {
         (
             "voicemail-conf",
             "[default]\n#include other.conf\n",
-            "line 2: '#include other.conf' is not followed",
+            "line 2: #include cannot be followed when reading standard input",
         ),
         (
             "3cx",
@@ -575,4 +575,111 @@ fn header_names_match_in_any_case_and_csv_errors_are_plain_words() {
         !stderr.contains("byte:") && !stderr.contains("record 1"),
         "{stderr}"
     );
+}
+
+fn vm(name: &str) -> String {
+    fixture(&format!("voicemail/{name}"))
+        .to_str()
+        .unwrap()
+        .to_owned()
+}
+
+#[test]
+fn voicemail_conf_as_asterisk_writes_it() {
+    let env = Env::new();
+    // Two contexts share mailbox 1234: both lines named, nothing imported.
+    import(&env, &[&vm("voicemail.conf"), "--allow-weak"])
+        .code(2)
+        .stderr(predicate::str::contains(
+            "line 26: mailbox 1234 is in context [default] (line 16) and in [other] (line 26); choose one with --context",
+        ))
+        .stderr(predicate::str::contains("nothing was imported"));
+    env.cmd()
+        .args(["ext", "list", "--format", "json"])
+        .assert()
+        .stdout("[]\n");
+    // One context: its mailboxes, those of the included file, the right
+    // PINs; options, comments, the alias section and the context's own
+    // options are no mailboxes.
+    import(
+        &env,
+        &[
+            &vm("voicemail.conf"),
+            "--context",
+            "default",
+            "--allow-weak",
+        ],
+    )
+    .success()
+    .stderr(predicate::str::contains("imported 5: 5 added"));
+    assert_eq!(
+        env.stdout(&["pins", "--format", "csv"]),
+        "extension,first_name,last_name,voicemail_pin,weak_pin\n\
+         1234,Example,Mailbox,4242,\n\
+         4069,Matt,Brooks,6522,\n\
+         4110,Rob,Flynn,3443,\n\
+         4200,Mark,Spencer,9855,\n\
+         4310,Sue,Northrop,5432,a run of consecutive digits\n"
+    );
+    let v = json(&env.stdout(&["ext", "show", "4200", "--format", "json"]));
+    assert_eq!(v["email"], "markster@example.com");
+    // The other context alone: its 1234 with its own PIN.
+    let other = Env::new();
+    import(
+        &other,
+        &[&vm("voicemail.conf"), "--context", "other", "--allow-weak"],
+    )
+    .success()
+    .stderr(predicate::str::contains("imported 1: 1 added"));
+    assert_eq!(
+        json(&other.stdout(&["pins", "1234", "--format", "json"]))[0]["voicemail_pin"],
+        "5678"
+    );
+    // --context is for voicemail.conf only.
+    import(
+        &other,
+        &[&fixture("3cx-v20.csv").to_string_lossy(), "--context", "x"],
+    )
+    .code(2)
+    .stderr(predicate::str::contains(
+        "--context applies to voicemail.conf files",
+    ));
+}
+
+#[test]
+fn voicemail_conf_include_loops_and_missing_includes_are_reported_with_lines() {
+    let env = Env::new();
+    import(&env, &[&vm("loop-a.conf")])
+        .code(2)
+        .stderr(predicate::str::contains("error: line 3: "))
+        .stderr(predicate::str::contains("loop-b.conf line 2: #include"))
+        .stderr(predicate::str::contains("(a loop)"));
+    import(&env, &[&vm("missing-include.conf")])
+        .code(2)
+        .stderr(predicate::str::contains("error: line 3: #include "))
+        .stderr(predicate::str::contains(
+            "not-there.conf: No such file or directory",
+        ));
+    // A missing #tryinclude is skipped (voicemail-extra.conf has one).
+    // From standard input an include cannot be followed.
+    env.cmd()
+        .args([
+            "import",
+            "-",
+            "--format",
+            "voicemail-conf",
+            "--context",
+            "default",
+            "--dry-run",
+        ])
+        .write_stdin(std::fs::read_to_string(vm("voicemail.conf")).unwrap())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "line 21: #include cannot be followed when reading standard input",
+        ));
+    env.cmd()
+        .args(["ext", "list", "--format", "json"])
+        .assert()
+        .stdout("[]\n");
 }

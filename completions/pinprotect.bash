@@ -584,18 +584,18 @@ _pinprotect() {
             return 0
             ;;
         pinprotect__subcmd__export)
-            opts="-f -o -q -h --format --output --no-pins --spreadsheet-safe --db --now --color --quiet --help"
+            opts="-f -o -q -h --format --output --no-pins --spreadsheet-safe --context --db --now --color --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --format)
-                    COMPREPLY=($(compgen -W "csv json jsonl 3cx" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "csv json jsonl 3cx voicemail-conf" -- "${cur}"))
                     return 0
                     ;;
                 -f)
-                    COMPREPLY=($(compgen -W "csv json jsonl 3cx" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "csv json jsonl 3cx voicemail-conf" -- "${cur}"))
                     return 0
                     ;;
                 --output)
@@ -626,6 +626,10 @@ _pinprotect() {
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
                         compopt -o filenames
                     fi
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --db)

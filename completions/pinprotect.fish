@@ -39,7 +39,7 @@ complete -c pinprotect -n "__fish_pinprotect_needs_command" -f -a "disable" -d '
 complete -c pinprotect -n "__fish_pinprotect_needs_command" -f -a "revoke" -d 'End active grants now: the extensions are locked again'
 complete -c pinprotect -n "__fish_pinprotect_needs_command" -f -a "status" -d 'Show pin protect, duration and state (unrestricted, locked, unlocked)'
 complete -c pinprotect -n "__fish_pinprotect_needs_command" -f -a "pins" -d 'Show voicemail PINs'
-complete -c pinprotect -n "__fish_pinprotect_needs_command" -f -a "export" -d 'Export all extensions in numeric order to CSV, JSON, JSON lines or 3CX CSV'
+complete -c pinprotect -n "__fish_pinprotect_needs_command" -f -a "export" -d 'Export all extensions in numeric order to CSV, JSON, JSON lines, 3CX CSV or voicemail.conf'
 complete -c pinprotect -n "__fish_pinprotect_needs_command" -f -a "import" -d 'Import extensions from a file: all or nothing'
 complete -c pinprotect -n "__fish_pinprotect_needs_command" -f -a "dial" -d 'Simulate EXT dialing DIGITS; the feature code 7777 asks for the PIN'
 complete -c pinprotect -n "__fish_pinprotect_needs_command" -f -a "check" -d 'May EXT call NUMBER now? Exit 0 if permitted, 1 if not'
@@ -188,8 +188,10 @@ complete -c pinprotect -n "__fish_pinprotect_using_subcommand pins" -s h -l help
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand export" -s f -l format -d 'Output format' -r -f -a "csv\t'CSV with a header line'
 json\t'One JSON array of objects'
 jsonl\t'One JSON object a line'
-3cx\t'A 3CX v20 bulk extension CSV'"
+3cx\t'A 3CX v20 bulk extension CSV'
+voicemail-conf\t'Asterisk voicemail.conf mailbox lines (EXT => PIN,First Last,email)'"
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand export" -s o -l output -d 'Write to FILE (atomically, mode 0600) instead of standard output' -r -F
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand export" -l context -d 'voicemail-conf: the context (section) of the mailboxes [default: default]' -r
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand export" -l db -d 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand export" -l now -d 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on' -r
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand export" -l color -d 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
@@ -331,7 +333,7 @@ complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and not __fi
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and not __fish_seen_subcommand_from init ext enable disable revoke status pins export import dial check reset-lockout settings audit log completions agi serve demo help" -f -a "revoke" -d 'End active grants now: the extensions are locked again'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and not __fish_seen_subcommand_from init ext enable disable revoke status pins export import dial check reset-lockout settings audit log completions agi serve demo help" -f -a "status" -d 'Show pin protect, duration and state (unrestricted, locked, unlocked)'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and not __fish_seen_subcommand_from init ext enable disable revoke status pins export import dial check reset-lockout settings audit log completions agi serve demo help" -f -a "pins" -d 'Show voicemail PINs'
-complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and not __fish_seen_subcommand_from init ext enable disable revoke status pins export import dial check reset-lockout settings audit log completions agi serve demo help" -f -a "export" -d 'Export all extensions in numeric order to CSV, JSON, JSON lines or 3CX CSV'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and not __fish_seen_subcommand_from init ext enable disable revoke status pins export import dial check reset-lockout settings audit log completions agi serve demo help" -f -a "export" -d 'Export all extensions in numeric order to CSV, JSON, JSON lines, 3CX CSV or voicemail.conf'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and not __fish_seen_subcommand_from init ext enable disable revoke status pins export import dial check reset-lockout settings audit log completions agi serve demo help" -f -a "import" -d 'Import extensions from a file: all or nothing'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and not __fish_seen_subcommand_from init ext enable disable revoke status pins export import dial check reset-lockout settings audit log completions agi serve demo help" -f -a "dial" -d 'Simulate EXT dialing DIGITS; the feature code 7777 asks for the PIN'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and not __fish_seen_subcommand_from init ext enable disable revoke status pins export import dial check reset-lockout settings audit log completions agi serve demo help" -f -a "check" -d 'May EXT call NUMBER now? Exit 0 if permitted, 1 if not'

@@ -183,7 +183,7 @@ pub enum Command {
         format: ListFormat,
     },
 
-    /// Export all extensions in numeric order to CSV, JSON, JSON lines or 3CX CSV
+    /// Export all extensions in numeric order to CSV, JSON, JSON lines, 3CX CSV or voicemail.conf
     #[command(
         after_help = "--output refuses (exit 5, nothing written, nothing logged) a device, FIFO,
 socket or folder, a link into /dev or /proc, and the database and its -wal,
@@ -208,6 +208,10 @@ Examples:\n  pinprotect export --output extensions.csv\n  pinprotect export --fo
         /// Prefix CSV cells that start with = + - @ tab or CR with ' so spreadsheets show them as text
         #[arg(long)]
         spreadsheet_safe: bool,
+
+        /// voicemail-conf: the context (section) of the mailboxes [default: default]
+        #[arg(long, value_name = "NAME")]
+        context: Option<String>,
     },
 
     /// Import extensions from a file: all or nothing
@@ -627,6 +631,8 @@ pub enum ExportFormat {
     /// A 3CX v20 bulk extension CSV
     #[value(name = "3cx")]
     ThreeCx,
+    /// Asterisk voicemail.conf mailbox lines (EXT => PIN,First Last,email)
+    VoicemailConf,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -154,6 +154,7 @@ pub fn run(ctx: &mut Ctx<'_>) -> Result<ExitCode> {
         format: ExportFormat::Csv,
         with_pins: true,
         spreadsheet_safe: false,
+        context: None,
     };
     export::export(c, &opts, None)?;
 

@@ -129,6 +129,9 @@ fn write_export(
     out: &mut impl Write,
 ) -> Result<u64> {
     let (format, with_pins) = (opts.format, opts.with_pins);
+    if format == ExportFormat::VoicemailConf {
+        return write_voicemail_conf(store, opts, out);
+    }
     if format == ExportFormat::ThreeCx {
         let mut w = ListWriter::new(Format::Csv, THREECX_V20_HEADER.to_vec(), out)
             .spreadsheet_safe(opts.spreadsheet_safe)
@@ -149,7 +152,7 @@ fn write_export(
     let format = match format {
         ExportFormat::Json => Format::Json,
         ExportFormat::Jsonl => Format::Jsonl,
-        ExportFormat::Csv | ExportFormat::ThreeCx => Format::Csv,
+        ExportFormat::Csv | ExportFormat::ThreeCx | ExportFormat::VoicemailConf => Format::Csv,
     };
     let headers = EXPORT_COLUMNS
         .into_iter()
@@ -185,12 +188,87 @@ fn write_export(
 }
 
 /// What `pinprotect export` was asked to write.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct ExportOptions {
     pub format: ExportFormat,
     pub with_pins: bool,
     /// Defuse CSV cells that spreadsheets would run as formulas.
     pub spreadsheet_safe: bool,
+    /// voicemail-conf: the context of the mailboxes (`default`).
+    pub context: Option<String>,
+}
+
+/// Checks what a voicemail.conf export needs before anything is written:
+/// PINs, a plain context name, and names and e-mails without the
+/// characters that would break a mailbox line.
+fn check_voicemail_conf(store: &Store, opts: &ExportOptions) -> Result<()> {
+    if !opts.with_pins {
+        return Err(Error::invalid_with_hint(
+            "a voicemail.conf mailbox needs its PIN, so --no-pins cannot be used with voicemail-conf",
+            "leave out --no-pins, or export another format",
+        ));
+    }
+    let context = opts.context.as_deref().unwrap_or("default");
+    if context.is_empty()
+        || !context
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+    {
+        return Err(Error::invalid_with_hint(
+            format!("'{}' is not a context name", crate::text::shown(context)),
+            "use letters, digits, - _ and . (such as default)",
+        ));
+    }
+    store.read().for_each_extension(|r| {
+        let name = voicemail_name(&r);
+        let email = r.email.as_ref().map_or("", Email::as_str);
+        for (what, value) in [("name", name.as_str()), ("e-mail", email)] {
+            if let Some(c) = value.chars().find(|c| matches!(c, ',' | ';' | '\n' | '\r' | '|')) {
+                return Err(Error::invalid_with_hint(
+                    format!(
+                        "the {what} of extension {} contains '{}', which a voicemail.conf mailbox line cannot hold",
+                        r.number,
+                        c.escape_default()
+                    ),
+                    "change it with `pinprotect ext edit`, or export another format",
+                ));
+            }
+        }
+        Ok(())
+    })
+}
+
+/// `First Last` as voicemail.conf's full name.
+fn voicemail_name(r: &crate::store::ExtensionRecord) -> String {
+    [r.first_name.as_ref(), r.last_name.as_ref()]
+        .into_iter()
+        .flatten()
+        .map(Name::as_str)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Mailbox lines of one context, as `#include`d by Asterisk's
+/// voicemail.conf.
+fn write_voicemail_conf(store: &Store, opts: &ExportOptions, out: &mut impl Write) -> Result<u64> {
+    let context = opts.context.as_deref().unwrap_or("default");
+    writeln!(out, "; pinprotect export: voicemail mailboxes")?;
+    writeln!(out, "[{context}]")?;
+    let mut n = 0;
+    store.read().for_each_extension(|r| {
+        writeln!(
+            out,
+            "{} => {},{},{}",
+            r.number,
+            r.pin.expose(),
+            voicemail_name(&r),
+            r.email.as_ref().map_or("", Email::as_str)
+        )?;
+        n += 1;
+        Ok(())
+    })?;
+    out.flush()?;
+    Ok(n)
 }
 
 pub fn export(ctx: &mut Ctx<'_>, opts: &ExportOptions, output: Option<&Path>) -> Result<ExitCode> {
@@ -204,13 +282,23 @@ pub fn export(ctx: &mut Ctx<'_>, opts: &ExportOptions, output: Option<&Path>) ->
         // Before anything else: a refused target is left as it is.
         check_output_target(path, &ctx.db)?;
     }
+    if opts.context.is_some() && opts.format != ExportFormat::VoicemailConf {
+        return Err(Error::invalid_with_hint(
+            "--context is for voicemail-conf exports",
+            "use --format voicemail-conf with it",
+        ));
+    }
     let mut store = ctx.open_to_log()?;
+    if opts.format == ExportFormat::VoicemailConf {
+        check_voicemail_conf(&store, opts)?;
+    }
     let now = ctx.now;
     let format_name = match opts.format {
         ExportFormat::Csv => "csv",
         ExportFormat::Json => "json",
         ExportFormat::Jsonl => "jsonl",
         ExportFormat::ThreeCx => "3cx",
+        ExportFormat::VoicemailConf => "voicemail-conf",
     };
     let pins = if opts.with_pins {
         "with PINs"

@@ -293,11 +293,13 @@ fn dispatch(ctx: &mut Ctx<'_>, command: Command) -> Result<ExitCode> {
             output,
             no_pins,
             spreadsheet_safe,
+            context,
         } => {
             let opts = export::ExportOptions {
                 format,
                 with_pins: !no_pins,
                 spreadsheet_safe,
+                context,
             };
             export::export(ctx, &opts, output.as_deref())
         }

@@ -357,3 +357,72 @@ fn spreadsheet_safe_export_defuses_formulas() {
             "--spreadsheet-safe is for CSV exports",
         ));
 }
+
+#[test]
+fn voicemail_conf_export_round_trips_and_refuses_what_would_break_it() {
+    let env = Env::new();
+    env.cmd()
+        .args(["import", "-", "--format", "csv"])
+        .write_stdin(
+            "extension,first_name,last_name,email,voicemail_pin\n\
+             0100,Mary Ann,Smith,mary@example.com,0042\n\
+             101,Zoë,Müller,,5937\n\
+             102,,,,482605\n\
+             103,Solo,,solo@example.com,7391\n",
+        )
+        .assert()
+        .success();
+    let file = env.path("mailboxes.conf");
+    env.cmd()
+        .args([
+            "export",
+            "--format",
+            "voicemail-conf",
+            "--context",
+            "office",
+            "--output",
+        ])
+        .arg(&file)
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(
+        text.contains("[office]\n0100 => 0042,Mary Ann Smith,mary@example.com\n"),
+        "{text}"
+    );
+    // Into a fresh database: the same extensions, names, e-mails and PINs.
+    let fresh = Env::new();
+    fresh
+        .cmd()
+        .args(["import"])
+        .arg(&file)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("imported 4: 4 added"));
+    for args in [
+        &["pins", "--format", "csv"][..],
+        &["ext", "list", "--format", "csv"],
+    ] {
+        assert_eq!(fresh.stdout(args), env.stdout(args), "{args:?}");
+    }
+    // A comma (or ;) in a name would break the line: refused, nothing written.
+    env.cmd()
+        .args(["ext", "edit", "101", "--last-name", "Müller, Jr"])
+        .assert()
+        .success();
+    let out = env.path("broken.conf");
+    env.cmd()
+        .args(["export", "--format", "voicemail-conf", "--output"])
+        .arg(&out)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "the name of extension 101 contains ',', which a voicemail.conf mailbox line cannot hold",
+        ));
+    assert!(!out.exists());
+    env.cmd()
+        .args(["export", "--format", "voicemail-conf", "--no-pins"])
+        .assert()
+        .code(2)
+        .stdout("");
+}

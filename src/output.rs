@@ -384,18 +384,7 @@ impl TableLayout {
                     .iter()
                     .map(|h| format!("{}:", table_header(h)))
                     .collect();
-                let pad = titles.iter().map(|t| display_width(t)).max().unwrap_or(0) + 1;
-                for ((h, title), cell) in headers.iter().zip(&titles).zip(row) {
-                    let room = width.saturating_sub(pad).max(4);
-                    let shown = if SHORTENED.contains(h) {
-                        shortened(cell, room)
-                    } else {
-                        Cow::Borrowed(cell.as_str())
-                    };
-                    let gap = pad - display_width(title);
-                    let line = format!("{title}{}{shown}", " ".repeat(gap));
-                    writeln!(out, "{}", line.trim_end())?;
-                }
+                write_fields(out, headers, &titles, row, 1, Some(*width))?;
             }
         }
         self.written += 1;
@@ -432,6 +421,31 @@ fn write_row(
         }
     }
     writeln!(out, "{}", line.trim_end())?;
+    Ok(())
+}
+
+/// A record as `TITLE: value` lines, the values aligned `gap` columns
+/// after the longest title; free text shortened to fit `width` columns
+/// (when there is a limit), every other value whole.
+fn write_fields(
+    out: &mut impl Write,
+    headers: &[&str],
+    titles: &[String],
+    cells: &[String],
+    gap: usize,
+    width: Option<usize>,
+) -> Result<()> {
+    let pad = titles.iter().map(|t| display_width(t)).max().unwrap_or(0) + gap;
+    for ((h, title), cell) in headers.iter().zip(titles).zip(cells) {
+        let shown = match width {
+            Some(width) if SHORTENED.contains(h) => {
+                shortened(cell, width.saturating_sub(pad).max(4))
+            }
+            _ => Cow::Borrowed(cell.as_str()),
+        };
+        let line = format!("{title}{}{shown}", " ".repeat(pad - display_width(title)));
+        writeln!(out, "{}", line.trim_end())?;
+    }
     Ok(())
 }
 
@@ -647,18 +661,12 @@ pub fn write_one(
                 None
             };
             let titles: Vec<String> = headers.iter().map(|h| format!("{}:", title(h))).collect();
-            let pad = titles.iter().map(|t| display_width(t)).max().unwrap_or(0) + 2;
-            for ((h, t), v) in headers.iter().zip(&titles).zip(record.table_cells()) {
-                let v = crate::text::escaped(&v).into_owned();
-                let shown = match limit {
-                    Some(limit) if SHORTENED.contains(h) => {
-                        shortened(&v, limit.saturating_sub(pad).max(4)).into_owned()
-                    }
-                    _ => v,
-                };
-                let line = format!("{t}{}{shown}", " ".repeat(pad - display_width(t)));
-                writeln!(out, "{}", line.trim_end())?;
-            }
+            let cells: Vec<String> = record
+                .table_cells()
+                .into_iter()
+                .map(|v| crate::text::escaped(&v).into_owned())
+                .collect();
+            write_fields(out, headers, &titles, &cells, 2, limit)?;
         }
         // Compact, one document per line, as every JSON output.
         Format::Json | Format::Jsonl => {

@@ -645,6 +645,14 @@ impl Store {
     }
 }
 
+/// The pool's state under `mutex`, also after a thread panicked holding
+/// it: every change to that state is made whole before the lock is let go.
+fn locked<T>(mutex: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 /// An event for the audit log, as written.
 #[derive(Debug, Clone)]
 pub struct NewEvent {
@@ -719,11 +727,7 @@ impl std::ops::DerefMut for Pooled<'_> {
 
 impl Drop for Pooled<'_> {
     fn drop(&mut self) {
-        let mut state = self
-            .pool
-            .state
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut state = locked(&self.pool.state);
         match self.store.take() {
             Some(store) => state.idle.push((self.id, store)),
             None => state.open -= 1,
@@ -757,10 +761,7 @@ impl ConnectionPool {
         let id = fs::metadata(&self.path)
             .map(|m| (m.dev(), m.ino()))
             .unwrap_or((0, 0));
-        let mut state = self
-            .state
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut state = locked(&self.state);
         let reused = loop {
             // Connections to a file that was replaced are closed.
             let before = state.idle.len();
@@ -828,12 +829,7 @@ impl ConnectionPool {
     /// and the lock.
     pub fn write<T>(&self, busy: Duration, f: impl FnOnce(&mut Store) -> Result<T>) -> Result<T> {
         let deadline = std::time::Instant::now() + busy;
-        let lock = || {
-            self.writing
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner)
-        };
-        let mut writing = lock();
+        let mut writing = locked(&self.writing);
         while *writing {
             writing = self.wait(&self.written, writing, deadline)?;
         }
@@ -842,11 +838,7 @@ impl ConnectionPool {
         struct Turn<'a>(&'a ConnectionPool);
         impl Drop for Turn<'_> {
             fn drop(&mut self) {
-                *self
-                    .0
-                    .writing
-                    .lock()
-                    .unwrap_or_else(std::sync::PoisonError::into_inner) = false;
+                *locked(&self.0.writing) = false;
                 self.0.written.notify_one();
             }
         }
@@ -862,12 +854,7 @@ impl ConnectionPool {
     /// the last events may be missing, never half there.
     pub fn log_grouped(&self, busy: Duration, event: NewEvent) -> Result<()> {
         let done = Arc::new(std::sync::OnceLock::new());
-        let lock = || {
-            self.events
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner)
-        };
-        let mut queue = lock();
+        let mut queue = locked(&self.events);
         queue.waiting.push((event, Arc::clone(&done)));
         loop {
             if let Some(result) = done.get() {
@@ -894,11 +881,7 @@ impl ConnectionPool {
         }
         impl Drop for Done<'_> {
             fn drop(&mut self) {
-                let mut queue = self
-                    .pool
-                    .events
-                    .lock()
-                    .unwrap_or_else(std::sync::PoisonError::into_inner);
+                let mut queue = locked(&self.pool.events);
                 for (_, slot) in &self.group {
                     let _ = slot.set(self.written.clone());
                 }

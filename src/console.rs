@@ -100,11 +100,22 @@ extern "C" fn restore_and_exit(_: libc::c_int) {
 /// (the Enter key still moves to the next line); `None` at the end of
 /// input (Ctrl-D). Ctrl-C restores the terminal and exits 130.
 pub fn read_hidden_line(prompt: &str) -> io::Result<Option<zeroize::Zeroizing<String>>> {
+    /// The terminal as it was, put back however the prompt ends.
+    struct Restore(libc::termios);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            // SAFETY: termios and signal calls on standard input.
+            unsafe {
+                libc::tcsetattr(libc::STDIN_FILENO, libc::TCSANOW, &self.0);
+                libc::signal(libc::SIGINT, libc::SIG_DFL);
+            }
+        }
+    }
     // Echo goes off before the prompt shows, so that nothing typed as soon
     // as it shows is echoed.
     // SAFETY: termios calls on standard input, a terminal; the handler
     // only reads the saved settings, written before it is installed.
-    let saved = unsafe {
+    let _restore = unsafe {
         let mut t: libc::termios = std::mem::zeroed();
         if libc::tcgetattr(libc::STDIN_FILENO, &mut t) != 0 {
             return Err(io::Error::last_os_error());
@@ -116,27 +127,14 @@ pub fn read_hidden_line(prompt: &str) -> io::Result<Option<zeroize::Zeroizing<St
         quiet.c_lflag &= !libc::ECHO;
         quiet.c_lflag |= libc::ECHONL | libc::ICANON;
         libc::tcsetattr(libc::STDIN_FILENO, libc::TCSANOW, &quiet);
-        t
+        Restore(t)
     };
     let mut err = io::stderr().lock();
-    let shown = write!(err, "{prompt}: ").and_then(|()| err.flush());
+    write!(err, "{prompt}: ")?;
+    err.flush()?;
     drop(err);
-    if let Err(e) = shown {
-        // SAFETY: as above.
-        unsafe {
-            libc::tcsetattr(libc::STDIN_FILENO, libc::TCSANOW, &saved);
-            libc::signal(libc::SIGINT, libc::SIG_DFL);
-        }
-        return Err(e);
-    }
     let mut line = zeroize::Zeroizing::new(String::new());
-    let read = io::stdin().lock().take(1024).read_line(&mut line);
-    // SAFETY: as above.
-    unsafe {
-        libc::tcsetattr(libc::STDIN_FILENO, libc::TCSANOW, &saved);
-        libc::signal(libc::SIGINT, libc::SIG_DFL);
-    }
-    if read? == 0 {
+    if io::stdin().lock().take(1024).read_line(&mut line)? == 0 {
         let _ = writeln!(io::stderr());
         return Ok(None);
     }

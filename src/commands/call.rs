@@ -31,10 +31,7 @@ impl PinSource {
         match self {
             PinSource::Given(s) => Ok(Zeroizing::new(std::mem::take(s))),
             PinSource::Interactive if stdin_is_terminal => {
-                crate::console::read_hidden_line(&format!("Voicemail PIN for extension {ext}"))
-                    .map_err(|e| {
-                        Error::invalid(format!("cannot read the PIN from the terminal: {e}"))
-                    })?
+                super::hidden_pin_entry(&format!("Voicemail PIN for extension {ext}"))?
                     .ok_or_else(|| Error::invalid("no PIN entered (Ctrl-D); nothing counted"))
             }
             PinSource::Interactive => match read_stdin_line()? {

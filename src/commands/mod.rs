@@ -435,6 +435,12 @@ fn read_first_line(input: impl Read) -> Result<Option<Zeroizing<String>>> {
     Ok(Some(line))
 }
 
+/// One hidden entry on the terminal after `prompt`; `None` at Ctrl-D.
+pub fn hidden_pin_entry(prompt: &str) -> Result<Option<Zeroizing<String>>> {
+    crate::console::read_hidden_line(prompt)
+        .map_err(|e| Error::invalid(format!("cannot read the PIN from the terminal: {e}")))
+}
+
 /// Asks for a new PIN on the terminal, twice: each entry is checked for
 /// format and weakness before the second is asked; three tries, then exit
 /// 2. Ctrl-D aborts (exit 2), Ctrl-C exits 130 with the terminal restored.
@@ -445,12 +451,9 @@ pub fn ask_new_pin(
 ) -> Result<Pin> {
     const TRIES: u32 = 3;
     let aborted = || Error::invalid("no PIN entered (Ctrl-D); nothing changed");
-    let read = |prompt: &str| {
-        crate::console::read_hidden_line(prompt)
-            .map_err(|e| Error::invalid(format!("cannot read the PIN from the terminal: {e}")))
-    };
     for _ in 0..TRIES {
-        let Some(first) = read(&format!("New voicemail PIN for extension {ext}"))? else {
+        let Some(first) = hidden_pin_entry(&format!("New voicemail PIN for extension {ext}"))?
+        else {
             return Err(aborted());
         };
         let pin = match first.parse::<Pin>().map_err(Error::from).and_then(|p| {
@@ -463,7 +466,7 @@ pub fn ask_new_pin(
                 continue;
             }
         };
-        let Some(second) = read("Repeat the PIN")? else {
+        let Some(second) = hidden_pin_entry("Repeat the PIN")? else {
             return Err(aborted());
         };
         if *second == *first {
@@ -481,9 +484,7 @@ pub fn ask_new_pin(
 /// terminal, from a hidden prompt.
 pub fn pin_from_stdin() -> Result<Pin> {
     if std::io::IsTerminal::is_terminal(&io::stdin()) {
-        return match crate::console::read_hidden_line("PIN")
-            .map_err(|e| Error::invalid(format!("cannot read the PIN from the terminal: {e}")))?
-        {
+        return match hidden_pin_entry("PIN")? {
             Some(line) if !line.is_empty() => Ok(line.parse::<Pin>()?),
             _ => Err(Error::invalid("no PIN entered; nothing changed")),
         };

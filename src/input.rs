@@ -868,7 +868,7 @@ fn read_voicemail_conf(
         .as_deref()
         .map(crate::text::path)
         .unwrap_or_else(|| "standard input".into());
-    voicemail_lines(input, conf, &name, None, 0, &mut state, sink)
+    voicemail_lines(input, conf, &name, None, &mut state, sink)
 }
 
 /// A line without its comment: `;` starts one, `\;` is a semicolon.
@@ -897,7 +897,6 @@ fn voicemail_lines(
     conf: &VoicemailConf,
     name: &str,
     within: Option<u64>,
-    depth: usize,
     state: &mut VoicemailState,
     sink: &mut Sink<'_>,
 ) -> Result<()> {
@@ -909,12 +908,12 @@ fn voicemail_lines(
             return Ok(());
         }
         number += 1;
-        // Where to report: the line here, or the #include line outside.
-        let line = within.unwrap_or(number);
-        let place = |what: &str| match within {
-            Some(_) => format!("{name} line {number}: {what}"),
-            None => what.to_owned(),
+        let at = Place {
+            name,
+            number,
+            within,
         };
+        let line = at.line();
         let content = without_comment(&raw);
         if content.is_empty() {
             continue;
@@ -927,20 +926,15 @@ fn voicemail_lines(
                 "include" => false,
                 "tryinclude" => true,
                 _ => {
-                    sink(Err(RowError::new(
-                        line,
-                        place(&format!(
-                            "unknown directive '#{}'",
-                            crate::text::shown(word)
-                        )),
-                    )))?;
+                    sink(Err(at.problem(&format!(
+                        "unknown directive '#{}'",
+                        crate::text::shown(word)
+                    ))))?;
                     continue;
                 }
             };
             let target = arg.trim().trim_matches('"').trim();
-            include(
-                conf, name, line, number, within, target, optional, depth, state, sink,
-            )?;
+            include(conf, &at, target, optional, state, sink)?;
             continue;
         }
         if let Some(section) = content.strip_prefix('[') {
@@ -953,10 +947,9 @@ fn voicemail_lines(
             continue;
         }
         let Some((key, rest)) = content.split_once("=>").or_else(|| content.split_once('=')) else {
-            sink(Err(RowError::new(
-                line,
-                place("expected 'MAILBOX => PIN,Full Name,email,...'"),
-            )))?;
+            sink(Err(
+                at.problem("expected 'MAILBOX => PIN,Full Name,email,...'")
+            ))?;
             continue;
         };
         let (key, rest) = (key.trim(), rest.trim());
@@ -994,10 +987,7 @@ fn voicemail_lines(
         {
             continue;
         }
-        let here = match within {
-            Some(_) => format!("{name} line {number}"),
-            None => format!("line {number}"),
-        };
+        let here = at.here();
         match state.seen.get(key) {
             Some((context, first)) if *context != state.section => {
                 sink(Err(RowError::new(
@@ -1037,79 +1027,84 @@ fn voicemail_lines(
     }
 }
 
-/// Follows `#include` (`optional`: `#tryinclude`) of `target` from the
-/// file `name`, at its line `number` (reported at `line`).
-#[allow(clippy::too_many_arguments)]
-fn include(
-    conf: &VoicemailConf,
-    name: &str,
-    line: u64,
+/// Where a line of a voicemail.conf is: its file, its number there, and
+/// the line of the outermost file's `#include` that brought that file in.
+#[derive(Clone, Copy)]
+struct Place<'a> {
+    name: &'a str,
     number: u64,
     within: Option<u64>,
+}
+
+impl Place<'_> {
+    /// The line problems are reported at: this one, or the `#include`
+    /// line of the outermost file.
+    fn line(&self) -> u64 {
+        self.within.unwrap_or(self.number)
+    }
+
+    /// `line N`, or `FILE line N` in an included file.
+    fn here(&self) -> String {
+        match self.within {
+            Some(_) => format!("{} line {}", self.name, self.number),
+            None => format!("line {}", self.number),
+        }
+    }
+
+    /// A problem at this line, naming the included file it is in.
+    fn problem(&self, what: &str) -> RowError {
+        let message = match self.within {
+            Some(_) => format!("{}: {what}", self.here()),
+            None => what.to_owned(),
+        };
+        RowError::new(self.line(), message)
+    }
+}
+
+/// Follows `#include` (`optional`: `#tryinclude`) of `target` at `at`.
+fn include(
+    conf: &VoicemailConf,
+    at: &Place<'_>,
     target: &str,
     optional: bool,
-    depth: usize,
     state: &mut VoicemailState,
     sink: &mut Sink<'_>,
 ) -> Result<()> {
-    let place = |what: String| match within {
-        Some(_) => format!("{name} line {number}: {what}"),
-        None => what,
-    };
     let directive = if optional { "#tryinclude" } else { "#include" };
     let Some(current) = state.stack.last().cloned() else {
-        return sink(Err(RowError::new(
-            line,
-            place(format!(
-                "{directive} cannot be followed when reading standard input; import the file by its path"
-            )),
-        )));
+        return sink(Err(at.problem(&format!(
+            "{directive} cannot be followed when reading standard input; import the file by its path"
+        ))));
     };
     if target.is_empty() {
-        return sink(Err(RowError::new(
-            line,
-            place(format!("{directive} names no file")),
-        )));
+        return sink(Err(at.problem(&format!("{directive} names no file"))));
     }
     let folder = current.parent().map(Path::to_path_buf).unwrap_or_default();
     let path = folder.join(target);
+    let shown = crate::text::path(&path);
     let file = match std::fs::File::open(&path) {
         Ok(f) => f,
         Err(e) if optional && e.kind() == io::ErrorKind::NotFound => return Ok(()),
-        Err(e) => {
-            return sink(Err(RowError::new(
-                line,
-                place(format!("{directive} {}: {e}", crate::text::path(&path))),
-            )));
-        }
+        Err(e) => return sink(Err(at.problem(&format!("{directive} {shown}: {e}")))),
     };
     let canonical = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
     if state.stack.contains(&canonical) {
-        return sink(Err(RowError::new(
-            line,
-            place(format!(
-                "{directive} {} includes a file that is already being read (a loop)",
-                crate::text::path(&path)
-            )),
-        )));
+        return sink(Err(at.problem(&format!(
+            "{directive} {shown} includes a file that is already being read (a loop)"
+        ))));
     }
-    if depth + 1 > MAX_INCLUDE_DEPTH {
-        return sink(Err(RowError::new(
-            line,
-            place(format!(
-                "{directive} {}: includes nest deeper than {MAX_INCLUDE_DEPTH}",
-                crate::text::path(&path)
-            )),
-        )));
+    // The stack holds the outermost file and every include below it.
+    if state.stack.len() > MAX_INCLUDE_DEPTH {
+        return sink(Err(at.problem(&format!(
+            "{directive} {shown}: includes nest deeper than {MAX_INCLUDE_DEPTH}"
+        ))));
     }
     state.stack.push(canonical);
-    let shown = crate::text::path(&path);
     let result = voicemail_lines(
         io::BufReader::new(LineLimit::new(file)),
         conf,
         &shown,
-        Some(line),
-        depth + 1,
+        Some(at.line()),
         state,
         sink,
     );

@@ -67,21 +67,19 @@ impl Env {
 
     /// `pinprotect --db DB` on the system clock.
     pub fn real_clock(&self) -> Command {
-        let mut c = Command::new(bin());
-        c.env_remove("PINPROTECT_DB")
-            .env_remove("PINPROTECT_NOW")
-            .env_remove("NO_COLOR")
-            .env("HOME", self.dir.path())
-            .env("XDG_DATA_HOME", self.dir.path().join("xdg"))
-            .current_dir(self.dir.path())
-            .arg("--db")
-            .arg(&self.db);
-        c
+        Command::from_std(self.process())
     }
 
     /// `pinprotect --db DB --now NOW` as a plain process command, for
     /// tests that need its pipes.
     pub fn std_cmd(&self) -> std::process::Command {
+        let mut c = self.process();
+        c.args(["--now", NOW]);
+        c
+    }
+
+    /// `pinprotect --db DB` with nothing inherited that matters.
+    fn process(&self) -> std::process::Command {
         let mut c = std::process::Command::new(bin());
         c.env_remove("PINPROTECT_DB")
             .env_remove("PINPROTECT_NOW")
@@ -90,8 +88,7 @@ impl Env {
             .env("XDG_DATA_HOME", self.dir.path().join("xdg"))
             .current_dir(self.dir.path())
             .arg("--db")
-            .arg(&self.db)
-            .args(["--now", NOW]);
+            .arg(&self.db);
         c
     }
 

@@ -273,6 +273,7 @@ Register-ArgumentCompleter -Native -CommandName 'pinprotect' -ScriptBlock {
             [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal')
             [CompletionResult]::new('--update', '--update', [CompletionResultType]::ParameterName, 'Update extensions that exist already (the fields the file gives)')
+            [CompletionResult]::new('--sync', '--sync', [CompletionResultType]::ParameterName, 'Make the database match the file: add, update, and remove the extensions the file does not have (with their grants and lockouts)')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Check everything and report what would change; write nothing')
             [CompletionResult]::new('--allow-weak', '--allow-weak', [CompletionResultType]::ParameterName, 'Accept weak PINs (each override is logged)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no messages, only data and errors')

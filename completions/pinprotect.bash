@@ -1480,18 +1480,18 @@ _pinprotect() {
             return 0
             ;;
         pinprotect__subcmd__import)
-            opts="-f -d -q -h --format --update --dry-run --duration --allow-weak --context --db --now --color --quiet --help"
+            opts="-f -d -q -h --format --update --sync --dry-run --duration --allow-weak --context --db --now --color --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --format)
-                    COMPREPLY=($(compgen -W "auto csv json jsonl 3cx voicemail-conf" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "auto csv json jsonl 3cx freepbx voicemail-conf" -- "${cur}"))
                     return 0
                     ;;
                 -f)
-                    COMPREPLY=($(compgen -W "auto csv json jsonl 3cx voicemail-conf" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "auto csv json jsonl 3cx freepbx voicemail-conf" -- "${cur}"))
                     return 0
                     ;;
                 --duration)

@@ -247,6 +247,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
             cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on'
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand --update 'Update extensions that exist already (the fields the file gives)'
+            cand --sync 'Make the database match the file: add, update, and remove the extensions the file does not have (with their grants and lockouts)'
             cand --dry-run 'Check everything and report what would change; write nothing'
             cand --allow-weak 'Accept weak PINs (each override is logged)'
             cand -q 'Print no messages, only data and errors'

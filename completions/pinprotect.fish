@@ -206,6 +206,7 @@ csv\t'CSV as `pinprotect export` writes it'
 json\t'A JSON array as `pinprotect export --format json` writes it'
 jsonl\t'JSON lines as `pinprotect export --format jsonl` writes them'
 3cx\t'A 3CX bulk extension CSV (v20 or v15/v16)'
+freepbx\t'A FreePBX Bulk Handler extensions CSV'
 voicemail-conf\t'Asterisk voicemail.conf mailbox lines'"
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand import" -s d -l duration -d 'Duration for records that turn pin protect on without one (e.g. 3CX v15/v16 files); default: the default_duration setting' -r
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand import" -l context -d 'voicemail.conf: import only this context (section); repeatable' -r
@@ -215,6 +216,7 @@ complete -c pinprotect -n "__fish_pinprotect_using_subcommand import" -l color -
 always\t'Always colour'
 never\t'Never colour'"
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand import" -l update -d 'Update extensions that exist already (the fields the file gives)'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand import" -l sync -d 'Make the database match the file: add, update, and remove the extensions the file does not have (with their grants and lockouts)'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand import" -l dry-run -d 'Check everything and report what would change; write nothing'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand import" -l allow-weak -d 'Accept weak PINs (each override is logged)'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand import" -s q -l quiet -d 'Print no messages, only data and errors'

@@ -218,14 +218,18 @@ Examples:\n  pinprotect export --output extensions.csv\n  pinprotect export --fo
     #[command(
         after_help = "Formats: csv, json and jsonl as `pinprotect export` writes them (columns in
 any order; a missing voicemail_pin is generated and printed once), 3cx (a 3CX
-v20 or v15/v16 bulk extension CSV) and voicemail-conf (Asterisk mailbox
-lines). If any record is invalid, every problem is listed with its line and
-nothing is written.
+v20 or v15/v16 bulk extension CSV), freepbx (a FreePBX Bulk Handler
+extensions CSV; a row without voicemail or PIN gets a generated PIN) and
+voicemail-conf (Asterisk mailbox lines). If any record is invalid, every
+problem is listed with its line and nothing is written.
+
+--sync lists the extensions it removes on standard output (with --dry-run:
+those it would remove). It refuses a file without any extension.
 
 Examples:
-  pinprotect import extensions.csv
-  pinprotect import 3cx-export.csv --update --dry-run
-  pinprotect import /etc/asterisk/voicemail.conf --context default --duration 10m"
+  pinprotect import 3cx-export.csv --duration 10m
+  pinprotect import freepbx-extensions.csv --update --dry-run
+  pinprotect -q import /etc/asterisk/voicemail.conf --context default --sync"
     )]
     Import {
         /// The file to import, or - for standard input
@@ -239,6 +243,10 @@ Examples:
         /// Update extensions that exist already (the fields the file gives)
         #[arg(long)]
         update: bool,
+
+        /// Make the database match the file: add, update, and remove the extensions the file does not have (with their grants and lockouts)
+        #[arg(long)]
+        sync: bool,
 
         /// Check everything and report what would change; write nothing
         #[arg(long)]
@@ -648,6 +656,9 @@ pub enum ImportFormat {
     /// A 3CX bulk extension CSV (v20 or v15/v16)
     #[value(name = "3cx")]
     ThreeCx,
+    /// A FreePBX Bulk Handler extensions CSV
+    #[value(name = "freepbx")]
+    FreePbx,
     /// Asterisk voicemail.conf mailbox lines
     VoicemailConf,
 }
@@ -669,6 +680,7 @@ impl From<ImportFormat> for Option<crate::input::InputFormat> {
             ImportFormat::Json => Some(InputFormat::Json),
             ImportFormat::Jsonl => Some(InputFormat::Jsonl),
             ImportFormat::ThreeCx => Some(InputFormat::ThreeCx),
+            ImportFormat::FreePbx => Some(InputFormat::FreePbx),
             ImportFormat::VoicemailConf => Some(InputFormat::VoicemailConf),
         }
     }

@@ -74,18 +74,33 @@ impl From<ExitCode> for std::process::ExitCode {
 /// A list of extensions for messages: `100, 0101 and 102`.
 pub struct ExtList<'a>(pub &'a [Extension]);
 
+impl ExtList<'_> {
+    /// How many extensions a list shows; the rest are counted.
+    pub const SHOWN: usize = 10;
+}
+
 impl fmt::Display for ExtList<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        const SHOWN: usize = 10;
-        let n = self.0.len();
-        for (i, e) in self.0.iter().take(SHOWN).enumerate() {
+        ExtListOf(self.0, self.0.len()).fmt(f)
+    }
+}
+
+/// The first extensions of a longer list of `.1` for messages: `100, 101
+/// and 5 more`.
+pub struct ExtListOf<'a>(pub &'a [Extension], pub usize);
+
+impl fmt::Display for ExtListOf<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let n = self.1;
+        let shown = self.0.len().min(ExtList::SHOWN).min(n);
+        for (i, e) in self.0.iter().take(shown).enumerate() {
             if i > 0 {
                 f.write_str(if i + 1 == n { " and " } else { ", " })?;
             }
             write!(f, "{e}")?;
         }
-        if n > SHOWN {
-            write!(f, " and {} more", n - SHOWN)?;
+        if n > shown {
+            write!(f, " and {} more", n - shown)?;
         }
         Ok(())
     }

@@ -1,6 +1,7 @@
 //! Reading extensions from files, one record at a time: pinprotect's own
 //! CSV, JSON and JSON lines, the 3CX bulk extension CSV (v20 and v15/v16),
-//! and Asterisk `voicemail.conf` mailbox lines.
+//! the FreePBX Bulk Handler extensions CSV, and Asterisk `voicemail.conf`
+//! mailbox lines.
 //!
 //! Readers turn text into [`Incoming`] records, which say what the file
 //! gives for each field; [`Incoming::validate`] turns them into typed
@@ -27,6 +28,7 @@ pub enum InputFormat {
     Json,
     Jsonl,
     ThreeCx,
+    FreePbx,
     VoicemailConf,
 }
 
@@ -37,6 +39,7 @@ impl fmt::Display for InputFormat {
             InputFormat::Json => "json",
             InputFormat::Jsonl => "jsonl",
             InputFormat::ThreeCx => "3cx",
+            InputFormat::FreePbx => "freepbx",
             InputFormat::VoicemailConf => "voicemail-conf",
         })
     }
@@ -113,6 +116,19 @@ pub mod v20 {
 
 /// How every 3CX bulk CSV header begins.
 const THREECX_PREFIX: &str = "Number,FirstName,LastName,EmailAddress,";
+
+/// Columns of a FreePBX Bulk Handler extensions CSV that no other format
+/// has: a header with `extension` and one of these is FreePBX's.
+const FREEPBX_MARKERS: [&str; 8] = [
+    "name",
+    "tech",
+    "password",
+    "secret",
+    "voicemail",
+    "voicemail_enable",
+    "voicemail_vmpwd",
+    "voicemail_email",
+];
 
 /// A problem with one record (or with the file at a line).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -393,6 +409,8 @@ pub fn detect(path: Option<&Path>, head: &[u8]) -> InputFormat {
         .unwrap_or("");
     if first.starts_with(THREECX_PREFIX) {
         InputFormat::ThreeCx
+    } else if is_freepbx_header(first) {
+        InputFormat::FreePbx
     } else if first.starts_with('{') {
         InputFormat::Jsonl
     } else if first.starts_with(';') || first.contains("=>") || is_section_header(first) {
@@ -402,6 +420,16 @@ pub fn detect(path: Option<&Path>, head: &[u8]) -> InputFormat {
     } else {
         InputFormat::Csv
     }
+}
+
+/// A header line with `extension` and a column only FreePBX writes.
+fn is_freepbx_header(line: &str) -> bool {
+    let names: Vec<String> = line
+        .split(',')
+        .map(|h| h.trim().trim_matches('"').trim().to_ascii_lowercase())
+        .collect();
+    names.iter().any(|n| n == "extension")
+        && names.iter().any(|n| FREEPBX_MARKERS.contains(&n.as_str()))
 }
 
 fn is_section_header(line: &str) -> bool {
@@ -431,6 +459,7 @@ pub fn read_records_with(
     match format {
         InputFormat::Csv => read_own_csv(input, sink),
         InputFormat::ThreeCx => read_3cx(input, sink),
+        InputFormat::FreePbx => read_freepbx(input, sink),
         InputFormat::Json => read_json(input, sink),
         InputFormat::Jsonl => read_jsonl(input, sink),
         InputFormat::VoicemailConf => read_voicemail_conf(input, conf, sink),
@@ -661,6 +690,64 @@ fn read_3cx(input: impl BufRead, sink: &mut Sink<'_>) -> Result<()> {
     })
 }
 
+/// A full name split at its last space into first and last name
+/// ("Anna van der Berg" is "Anna van der" and "Berg"); one word is a first
+/// name, nothing clears both.
+fn split_full_name(full: &str) -> (FieldEdit<String>, FieldEdit<String>) {
+    let full = full.trim();
+    let (first, last) = match full.rsplit_once(' ') {
+        Some((f, l)) => (f.trim_end(), l),
+        None => (full, ""),
+    };
+    (cell(first), cell(last))
+}
+
+/// A FreePBX Bulk Handler extensions CSV (Admin > Bulk Handler > Export
+/// Extensions): columns by name in any order; `extension` is needed, `name`,
+/// `voicemail_enable`, `voicemail_vmpwd`, `voicemail_email` and
+/// `voicemail` are read, the rest ignored. A row whose voicemail is off (or
+/// that has no PIN) gives no PIN: a new extension gets a generated one, an
+/// existing one keeps its own.
+fn read_freepbx(input: impl BufRead, sink: &mut Sink<'_>) -> Result<()> {
+    let mut reader = csv_reader(input);
+    let headers = headers_of(&mut reader)?;
+    let col = |name: &str| headers.iter().position(|h| h == name);
+    let Some(number) = col("extension") else {
+        return Err(Error::invalid(
+            "line 1: not a FreePBX Bulk Handler extensions header: the column 'extension' is missing",
+        ));
+    };
+    let (name, enable, pwd, email, context) = (
+        col("name"),
+        col("voicemail_enable"),
+        col("voicemail_vmpwd"),
+        col("voicemail_email"),
+        col("voicemail"),
+    );
+    for_each_csv_record(reader, sink, |record, line| {
+        let mut inc = Incoming::new(line, record[number].trim().to_owned());
+        if let Some(n) = name {
+            (inc.first_name, inc.last_name) = split_full_name(&record[n]);
+        }
+        // FreePBX writes `yes` for a mailbox and leaves the cell empty
+        // without one; its `voicemail` column says `novm` for none.
+        let voicemail_on = match enable.map(|i| record[i].trim().to_ascii_lowercase()) {
+            Some(v) => matches!(v.as_str(), "yes" | "y" | "true" | "1" | "on" | "enabled"),
+            None => context.is_none_or(|i| !record[i].trim().eq_ignore_ascii_case("novm")),
+        };
+        let pin = pwd.map_or("", |i| record[i].trim());
+        inc.voicemail_pin = if voicemail_on && !pin.is_empty() {
+            FieldEdit::Set(pin.to_owned())
+        } else {
+            FieldEdit::Keep
+        };
+        if let Some(e) = email {
+            inc.email = cell(record[e].trim());
+        }
+        Ok(inc)
+    })
+}
+
 /// One JSON object as `pinprotect export` writes it, keys in any order.
 fn incoming_from_json(line: u64, value: Value) -> std::result::Result<Incoming, RowError> {
     let Value::Object(map) = value else {
@@ -846,6 +933,8 @@ struct VoicemailState {
     seen: std::collections::HashMap<String, (String, String)>,
     /// The files being read, outermost first (loops are refused).
     stack: Vec<std::path::PathBuf>,
+    /// Every section met, lower case.
+    sections: std::collections::BTreeSet<String>,
 }
 
 /// Asterisk's voicemail.conf: `[general]`, `[zonemessages]` and the alias
@@ -868,7 +957,34 @@ fn read_voicemail_conf(
         .as_deref()
         .map(crate::text::path)
         .unwrap_or_else(|| "standard input".into());
-    voicemail_lines(input, conf, &name, None, &mut state, sink)
+    voicemail_lines(input, conf, &name, None, &mut state, sink)?;
+    // A `--context` the file does not have is a mistake, not an empty
+    // import (nor, with `--sync`, a reason to remove everything).
+    let aliases = state.aliases.unwrap_or_default();
+    let contexts: Vec<&str> = state
+        .sections
+        .iter()
+        .map(String::as_str)
+        .filter(|s| !["general", "zonemessages", aliases.as_str()].contains(s))
+        .collect();
+    if let Some(missing) = conf
+        .contexts
+        .iter()
+        .find(|c| !contexts.contains(&c.to_ascii_lowercase().as_str()))
+    {
+        return Err(Error::invalid_with_hint(
+            format!(
+                "{name} has no context [{}]; nothing was imported",
+                crate::text::shown(missing)
+            ),
+            if contexts.is_empty() {
+                "the file has no mailbox contexts".to_string()
+            } else {
+                format!("its contexts: {}", contexts.join(", "))
+            },
+        ));
+    }
+    Ok(())
 }
 
 /// A line without its comment: `;` starts one, `\;` is a semicolon.
@@ -944,6 +1060,7 @@ fn voicemail_lines(
                 .unwrap_or("")
                 .trim()
                 .to_ascii_lowercase();
+            state.sections.insert(state.section.clone());
             continue;
         }
         let Some((key, rest)) = content.split_once("=>").or_else(|| content.split_once('=')) else {
@@ -1015,13 +1132,7 @@ fn voicemail_lines(
         } else {
             FieldEdit::Set(pin.to_owned())
         };
-        let full_name = fields.next().unwrap_or("");
-        let (first, last) = match full_name.rsplit_once(' ') {
-            Some((f, l)) => (f.trim(), l.trim()),
-            None => (full_name, ""),
-        };
-        inc.first_name = cell(first);
-        inc.last_name = cell(last);
+        (inc.first_name, inc.last_name) = split_full_name(fields.next().unwrap_or(""));
         inc.email = cell(fields.next().unwrap_or(""));
         sink(Ok(inc))?;
     }
@@ -1229,6 +1340,56 @@ mod tests {
         assert_eq!(d(None, "; comment\n"), InputFormat::VoicemailConf);
         assert_eq!(d(None, "1234 => 4242,A B\n"), InputFormat::VoicemailConf);
         assert_eq!(d(None, "extension\n100\n"), InputFormat::Csv);
+        // FreePBX: `extension` with a column of its own, in any order.
+        assert_eq!(
+            d(Some("x.csv"), "extension,password,name,voicemail,ringtimer"),
+            InputFormat::FreePbx
+        );
+        assert_eq!(
+            d(None, "\"voicemail_vmpwd\",\"Extension\"\n"),
+            InputFormat::FreePbx
+        );
+        assert_eq!(d(None, "name,voicemail_vmpwd\n"), InputFormat::Csv);
+    }
+
+    #[test]
+    fn full_names_split_at_the_last_space() {
+        let set = |s: &str| FieldEdit::Set(s.to_owned());
+        assert_eq!(
+            split_full_name(" Anna van der  Berg "),
+            (set("Anna van der"), set("Berg"))
+        );
+        assert_eq!(split_full_name("Bob"), (set("Bob"), FieldEdit::Clear));
+        assert_eq!(split_full_name("  "), (FieldEdit::Clear, FieldEdit::Clear));
+    }
+
+    #[test]
+    fn freepbx_voicemail_decides_the_pin() {
+        let rows = read(
+            InputFormat::FreePbx,
+            "extension,voicemail,voicemail_enable,voicemail_vmpwd\n\
+             100,default,yes,0042\n\
+             101,default,,1234\n\
+             102,default,YES,\n\
+             103,novm,no,5678\n",
+        );
+        let pins: Vec<_> = rows.into_iter().map(|r| r.unwrap().voicemail_pin).collect();
+        assert_eq!(
+            pins,
+            [
+                FieldEdit::Set("0042".into()),
+                FieldEdit::Keep,
+                FieldEdit::Keep,
+                FieldEdit::Keep
+            ]
+        );
+        // Without voicemail_enable, `novm` in `voicemail` is the switch.
+        let rows = read(
+            InputFormat::FreePbx,
+            "voicemail,extension,voicemail_vmpwd\nnovm,100,1234\ndefault,101,2345\n",
+        );
+        let pins: Vec<_> = rows.into_iter().map(|r| r.unwrap().voicemail_pin).collect();
+        assert_eq!(pins, [FieldEdit::Keep, FieldEdit::Set("2345".into())]);
     }
 
     #[test]

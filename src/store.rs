@@ -1369,6 +1369,19 @@ impl Reader<'_> {
         })
     }
 
+    /// The extensions the last `import --sync` on this connection removed,
+    /// in number order.
+    pub fn for_each_removed(&self, mut f: impl FnMut(&Extension) -> Result<()>) -> Result<()> {
+        let sql = "SELECT number FROM temp.import_removed ORDER BY CAST(number AS INTEGER), number";
+        self.each_row(sql, [], |row| {
+            let number: String = row.get(0).map_err(|e| self.err(e))?;
+            let number = number
+                .parse()
+                .map_err(|_| corrupt_row(self.path, "extension number"))?;
+            f(&number)
+        })
+    }
+
     /// How many of `target` have no stored pin-protect duration.
     pub fn count_without_duration(&self, target: &Target) -> Result<u64> {
         match target {
@@ -1551,8 +1564,10 @@ impl Writer<'_> {
             .execute_batch(
                 "CREATE TEMP TABLE IF NOT EXISTS import_updated (number TEXT PRIMARY KEY) WITHOUT ROWID;
                  CREATE TEMP TABLE IF NOT EXISTS import_generated (id INTEGER PRIMARY KEY);
+                 CREATE TEMP TABLE IF NOT EXISTS import_removed (number TEXT PRIMARY KEY) WITHOUT ROWID;
                  DELETE FROM temp.import_updated;
-                 DELETE FROM temp.import_generated;",
+                 DELETE FROM temp.import_generated;
+                 DELETE FROM temp.import_removed;",
             )
             .map_err(|e| self.err(e))?;
         self.conn
@@ -1590,6 +1605,25 @@ impl Writer<'_> {
             [ext.as_str()],
         )?;
         Ok(n == 1)
+    }
+
+    /// Removes the extensions that were there before this import
+    /// (`max_id_before`, from [`Writer::import_begin`]) and that it neither
+    /// added nor updated: `import --sync`. With the rows go their grants
+    /// and lockouts. Returns how many; [`Reader::for_each_removed`] lists
+    /// them.
+    pub fn remove_unseen(&self, max_id_before: i64) -> Result<u64> {
+        self.execute(
+            "INSERT INTO temp.import_removed (number) \
+             SELECT number FROM extensions WHERE id <= ?1 \
+             AND number NOT IN (SELECT number FROM temp.import_updated)",
+            [max_id_before],
+        )?;
+        let n = self.execute(
+            "DELETE FROM extensions WHERE number IN (SELECT number FROM temp.import_removed)",
+            [],
+        )?;
+        Ok(n as u64)
     }
 
     /// Notes that the row `id` got a generated PIN.

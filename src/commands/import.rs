@@ -1,18 +1,18 @@
 //! `pinprotect import`: provisioning from files, all or nothing.
 
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, Read};
+use std::io::{self, BufRead, BufReader, Read, Write};
 use std::path::Path;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::{Ctx, generate_pin, print_generated_pin};
 use crate::audit::EventKind;
-use crate::error::{Error, ExitCode, Result};
+use crate::error::{Error, ExitCode, ExtList, ExtListOf, Result};
 use crate::input::{
     ImportRecord, InputFormat, LineLimit, RowError, VoicemailConf, detect, read_records_with,
 };
-use crate::policy::{Grant, Pin, PinDuration, Protection};
+use crate::policy::{Extension, Grant, Pin, PinDuration, Protection};
 use crate::settings::Settings;
 use crate::store::{ExtensionRecord, FieldEdit, RecordInserter, Writer};
 use crate::weakpin::weakness;
@@ -23,12 +23,30 @@ pub struct ImportOptions {
     /// `None`: detect from the file name and first line.
     pub format: Option<InputFormat>,
     pub update: bool,
+    /// Also remove the extensions the file does not have (implies update).
+    pub sync: bool,
     pub dry_run: bool,
     pub default_duration: Option<PinDuration>,
     /// Accept weak PINs, logging each.
     pub allow_weak: bool,
     /// voicemail.conf: only these contexts (all when empty).
     pub contexts: Vec<String>,
+}
+
+impl ImportOptions {
+    /// Whether extensions that exist may be changed.
+    fn updates(&self) -> bool {
+        self.update || self.sync
+    }
+
+    /// The verb for the summary, now and done: `import` or `sync`.
+    fn verb(&self) -> (&'static str, &'static str) {
+        if self.sync {
+            ("sync", "synced")
+        } else {
+            ("import", "imported")
+        }
+    }
 }
 
 /// How many record errors are shown; the rest are counted.
@@ -42,11 +60,20 @@ struct Tally {
     added: u64,
     updated: u64,
     unchanged: u64,
+    /// Extensions `--sync` removed.
+    removed: u64,
     generated: u64,
     /// Protected records that took the `default_duration` setting.
     defaulted: u64,
     /// That setting.
     default_duration: Option<PinDuration>,
+}
+
+impl Tally {
+    /// The records of the file.
+    fn total(&self) -> u64 {
+        self.added + self.updated + self.unchanged
+    }
 }
 
 enum Outcome {
@@ -175,7 +202,7 @@ fn apply(
     }
     match w.lookup_with_id(&rec.number)? {
         Some((id, _)) if id > max_id_before => problem(twice(&rec.number)),
-        Some(_) if !opts.update => problem(format!(
+        Some(_) if !opts.updates() => problem(format!(
             "extension {} exists already (add --update to change it)",
             rec.number
         )),
@@ -365,6 +392,30 @@ pub fn import(ctx: &mut Ctx<'_>, file: &Path, opts: &ImportOptions) -> Result<Ex
             }
             Ok(())
         })?;
+        let mut removed_first: Vec<Extension> = Vec::new();
+        if opts.sync && error_count == 0 {
+            tally.removed = w.remove_unseen(max_id)?;
+            if tally.removed > 0 && tally.total() == 0 {
+                return Err(Error::invalid_with_hint(
+                    format!(
+                        "{name} has no extensions{}: --sync would remove all {}; nothing was changed",
+                        if opts.contexts.is_empty() { "" } else { " in the given contexts" },
+                        tally.removed
+                    ),
+                    "check the file (is it whole? the right --context?); to remove extensions, use `pinprotect ext remove`",
+                ));
+            }
+            let out = ctx.console.out();
+            w.read().for_each_removed(|ext| {
+                if removed_first.len() < ExtList::SHOWN {
+                    removed_first.push(ext.clone());
+                }
+                if opts.dry_run {
+                    writeln!(out, "would remove extension {ext}")?;
+                }
+                Ok(())
+            })?;
+        }
         let commit = error_count == 0 && !opts.dry_run;
         if commit {
             ctx.log(
@@ -372,11 +423,24 @@ pub fn import(ctx: &mut Ctx<'_>, file: &Path, opts: &ImportOptions) -> Result<Ex
                 EventKind::Import,
                 None,
                 format_args!(
-                    "{name} ({format}): {} added, {} updated, {} unchanged{}{}",
+                    "{name} ({format}): {} added, {} updated, {} unchanged{}{}{}",
                     tally.added,
                     tally.updated,
                     tally.unchanged,
-                    if opts.update { ", --update" } else { "" },
+                    match tally.removed {
+                        0 => String::new(),
+                        n => format!(
+                            ", {n} removed ({})",
+                            ExtListOf(&removed_first, n as usize)
+                        ),
+                    },
+                    if opts.sync {
+                        ", --sync"
+                    } else if opts.update {
+                        ", --update"
+                    } else {
+                        ""
+                    },
                     match tally.defaulted {
                         0 => String::new(),
                         n => format!(", {n} took default_duration {}", settings.default_duration),
@@ -407,13 +471,17 @@ pub fn import(ctx: &mut Ctx<'_>, file: &Path, opts: &ImportOptions) -> Result<Ex
             "fix the lines above and import again; --dry-run checks a file without writing",
         ));
     }
-    let total = tally.added + tally.updated + tally.unchanged;
     let counts = format!(
-        "{}: {} added, {} updated, {} unchanged{}",
-        total,
+        "{}: {} added, {} updated, {} unchanged{}{}",
+        tally.total(),
         tally.added,
         tally.updated,
         tally.unchanged,
+        if opts.sync {
+            format!(", {} removed", tally.removed)
+        } else {
+            String::new()
+        },
         match tally.defaulted {
             0 => String::new(),
             n => format!(
@@ -427,21 +495,29 @@ pub fn import(ctx: &mut Ctx<'_>, file: &Path, opts: &ImportOptions) -> Result<Ex
             ),
         }
     );
+    let generated = match tally.generated {
+        0 => String::new(),
+        n => format!(
+            " ({} {} a generated PIN)",
+            plural(n, "extension"),
+            if opts.dry_run { "would get" } else { "got" }
+        ),
+    };
     if opts.dry_run {
         ctx.console.info(format_args!(
-            "dry run: would import {counts}{}; nothing was written",
-            if tally.generated > 0 {
-                format!(
-                    " ({} would get a generated PIN)",
-                    plural(tally.generated, "extension")
-                )
-            } else {
-                String::new()
-            }
+            "dry run: would {} {counts}{generated}; nothing was written",
+            opts.verb().0
         ));
         return Ok(ExitCode::Success);
     }
-    ctx.console.info(format_args!("imported {counts}"));
+    ctx.console
+        .info(format_args!("{} {counts}{generated}", opts.verb().1));
+    if tally.removed > 0 {
+        let out = ctx.console.out();
+        store
+            .read()
+            .for_each_removed(|ext| Ok(writeln!(out, "removed extension {ext}")?))?;
+    }
     if tally.generated > 0 {
         store
             .read()

@@ -307,6 +307,7 @@ fn dispatch(ctx: &mut Ctx<'_>, command: Command) -> Result<ExitCode> {
             file,
             format,
             update,
+            sync,
             dry_run,
             duration,
             allow_weak,
@@ -315,6 +316,7 @@ fn dispatch(ctx: &mut Ctx<'_>, command: Command) -> Result<ExitCode> {
             let opts = import::ImportOptions {
                 format: format.into(),
                 update,
+                sync,
                 dry_run,
                 default_duration: duration,
                 allow_weak,

@@ -18,5 +18,6 @@ mod test_protect;
 mod test_readme;
 mod test_scale;
 mod test_security;
+mod test_sync;
 mod test_terminal;
 mod test_trust;

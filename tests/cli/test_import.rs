@@ -113,7 +113,7 @@ fn three_cx_v20_file() {
     );
     assert_eq!(
         String::from_utf8(out.stderr).unwrap(),
-        "imported 4: 4 added, 0 updated, 0 unchanged\n"
+        "imported 4: 4 added, 0 updated, 0 unchanged (1 extension got a generated PIN)\n"
     );
     let generated = String::from_utf8(out.stdout).unwrap();
     assert!(
@@ -682,4 +682,81 @@ fn voicemail_conf_include_loops_and_missing_includes_are_reported_with_lines() {
         .args(["ext", "list", "--format", "json"])
         .assert()
         .stdout("[]\n");
+}
+
+#[test]
+fn freepbx_bulk_handler_file() {
+    let env = Env::new();
+    let file = fixture("freepbx/extensions.csv");
+    // Found by its header: FreePBX's column names, in FreePBX's order.
+    let out = env.cmd().arg("import").arg(&file).output().unwrap();
+    assert_eq!(
+        String::from_utf8(out.stderr).unwrap(),
+        "imported 4: 4 added, 0 updated, 0 unchanged (2 extensions got a generated PIN)\n"
+    );
+    assert!(out.status.success());
+    // Rows without voicemail (2002, `novm`) or without a PIN (2004) get a
+    // generated PIN, printed once.
+    let generated = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        predicate::str::is_match(
+            r"^voicemail PIN for extension 2002: \d{6}\nvoicemail PIN for extension 2004: \d{6}\n$"
+        )
+        .unwrap()
+        .eval(&generated),
+        "{generated}"
+    );
+    let v = json(&env.stdout(&["export", "--format", "json"]));
+    // The name splits at its last space; leading zeros stay; options,
+    // caller IDs with commas and the other columns are ignored.
+    assert_eq!(
+        v[0],
+        serde_json::json!({"extension": "2001", "first_name": "Anna van der", "last_name": "Berg",
+            "email": "anna@example.com", "voicemail_pin": "0042", "pin_protect": false,
+            "pin_protect_duration_s": null, "unlocked_until": null})
+    );
+    assert_eq!(
+        (&v[1]["first_name"], &v[1]["last_name"], &v[1]["email"]),
+        (
+            &"Bob".into(),
+            &serde_json::Value::Null,
+            &serde_json::Value::Null
+        )
+    );
+    assert_eq!(
+        (
+            &v[2]["first_name"],
+            &v[2]["last_name"],
+            &v[2]["voicemail_pin"]
+        ),
+        (&"Carla".into(), &"Díaz".into(), &"007351".into())
+    );
+    let pin_2002 = v[1]["voicemail_pin"].as_str().unwrap().to_owned();
+    // Updating from FreePBX again keeps a PIN it does not give, and takes
+    // the ones it does: here columns in yet another order, by --format.
+    env.cmd()
+        .args(["import", "-", "--format", "freepbx", "--update"])
+        .write_stdin(
+            "voicemail_vmpwd,voicemail_email,name,extension,voicemail_enable\n\
+             ,,Bob Stone,2002,\n\
+             5937,carla@example.org,Carla Díaz,2003,yes\n",
+        )
+        .assert()
+        .success()
+        .stdout("")
+        .stderr("imported 2: 0 added, 2 updated, 0 unchanged\n");
+    let v = json(&env.stdout(&["export", "--format", "json"]));
+    assert_eq!(v[1]["voicemail_pin"], pin_2002.as_str());
+    assert_eq!(v[1]["last_name"], "Stone");
+    assert_eq!(v[2]["voicemail_pin"], "5937");
+    assert_eq!(v[2]["email"], "carla@example.org");
+    // A FreePBX file needs its extension column.
+    env.cmd()
+        .args(["import", "-", "--format", "freepbx"])
+        .write_stdin("name,voicemail_vmpwd\nAnna,1234\n")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "the column 'extension' is missing",
+        ));
 }

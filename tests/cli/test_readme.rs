@@ -144,3 +144,84 @@ fn the_exit_codes_are_documented_from_one_definition() {
         );
     }
 }
+
+/// The command after `prefix` on the README line that has it, up to the
+/// end of the line or the closing backquote.
+fn readme_command(text: &str, prefix: &str) -> String {
+    let line = text
+        .lines()
+        .find(|l| l.contains(prefix))
+        .unwrap_or_else(|| panic!("no README line with {prefix}"));
+    let start = line.find(prefix).unwrap() + prefix.len();
+    line[start..].split('`').next().unwrap().to_owned()
+}
+
+#[test]
+fn keeping_in_step_with_voicemail_conf_works_as_written() {
+    let env = Env::new();
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/voicemail");
+    let etc = env.path("asterisk");
+    std::fs::create_dir(&etc).unwrap();
+    for f in ["voicemail.conf", "voicemail-extra.conf"] {
+        std::fs::copy(fixtures.join(f), etc.join(f)).unwrap();
+    }
+    let conf = etc.join("voicemail.conf");
+    let text = readme();
+    // The systemd unit's command, then the cron line's (after the time
+    // fields and the user), each run by sh.
+    let unit = readme_command(
+        &text,
+        "ExecStart=/usr/local/bin/pinprotect -q --db /var/lib/pinprotect/pbx.sqlite3 import /etc/asterisk/voicemail.conf",
+    );
+    let unit = format!(
+        "pinprotect -q --db /var/lib/pinprotect/pbx.sqlite3 import /etc/asterisk/voicemail.conf{unit}"
+    );
+    let cron = readme_command(&text, "*/5 * * * * root ");
+    assert!(unit.contains("--sync") && cron.contains("--sync"));
+    let run = |command: &str| {
+        let script = command
+            .replace("/var/lib/pinprotect/pbx.sqlite3", env.db.to_str().unwrap())
+            .replacen("pinprotect -q ", &format!("{} -q ", bin()), 1)
+            .replace("/etc/asterisk/voicemail.conf", conf.to_str().unwrap());
+        let out = Command::new("sh")
+            .args(["-c", &script])
+            .env_clear()
+            .env("PATH", "/usr/bin:/bin")
+            .env("HOME", env.dir.path())
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{script}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(out.stderr.is_empty(), "{script}");
+        String::from_utf8(out.stdout).unwrap()
+    };
+    assert_eq!(run(&unit), "");
+    let pins = || env.stdout(&["pins", "--format", "csv"]);
+    assert_eq!(
+        pins(),
+        "extension,first_name,last_name,voicemail_pin,weak_pin\n\
+         1234,Example,Mailbox,4242,\n\
+         4069,Matt,Brooks,6522,\n\
+         4110,Rob,Flynn,3443,\n\
+         4200,Mark,Spencer,9855,\n\
+         4310,Sue,Northrop,5432,a run of consecutive digits\n"
+    );
+    // A user changes a PIN from the phone; a mailbox is deleted.
+    let changed = std::fs::read_to_string(&conf)
+        .unwrap()
+        .replace("4069 = 6522,", "4069 = 7513,");
+    std::fs::write(&conf, changed).unwrap();
+    std::fs::write(etc.join("voicemail-extra.conf"), "; empty now\n").unwrap();
+    assert_eq!(run(&cron), "removed extension 4110\n");
+    assert_eq!(
+        pins(),
+        "extension,first_name,last_name,voicemail_pin,weak_pin\n\
+         1234,Example,Mailbox,4242,\n\
+         4069,Matt,Brooks,7513,\n\
+         4200,Mark,Spencer,9855,\n\
+         4310,Sue,Northrop,5432,a run of consecutive digits\n"
+    );
+}

@@ -17,9 +17,9 @@ use serde::de::{DeserializeSeed, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
 use crate::error::{Error, Result};
-use crate::output::EXPORT_COLUMNS;
 use crate::policy::{DialPlan, Email, Extension, Name, Pin, PinDuration};
-use crate::store::FieldEdit;
+use crate::records::FieldEdit;
+use crate::records::{COLUMNS, Column, EXPORT_COLUMNS};
 
 /// The import formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -587,15 +587,16 @@ fn for_each_csv_record<R: Read>(
 fn read_own_csv(input: impl BufRead, sink: &mut Sink<'_>) -> Result<()> {
     let mut reader = csv_reader(input);
     let headers = headers_of(&mut reader)?;
-    let mut index = [None; EXPORT_COLUMNS.len()];
+    // Which column of the file each of ours is in.
+    let mut index = [None; COLUMNS.len()];
     for (i, h) in headers.iter().enumerate() {
-        match EXPORT_COLUMNS.iter().position(|c| c == h) {
-            Some(k) if index[k].is_some() => {
+        match Column::by_key(h) {
+            Some(c) if index[c.index()].is_some() => {
                 return Err(Error::invalid(format!(
                     "line 1: the column '{h}' appears twice"
                 )));
             }
-            Some(k) => index[k] = Some(i),
+            Some(c) => index[c.index()] = Some(i),
             None if headers.len() == 1 && h.contains(';') => {
                 return Err(Error::invalid_with_hint(
                     "line 1: the header is one column with ';' in it: the file is separated by semicolons",
@@ -613,24 +614,31 @@ fn read_own_csv(input: impl BufRead, sink: &mut Sink<'_>) -> Result<()> {
             }
         }
     }
-    let Some(ext_col) = index[0] else {
+    let Some(ext_col) = index[Column::Number.index()] else {
         return Err(Error::invalid("line 1: the column 'extension' is missing"));
     };
     for_each_csv_record(reader, sink, |record, line| {
-        let get = |k: usize| index[k].map(|i| &record[i]);
         let mut inc = Incoming::new(line, record[ext_col].trim().to_owned());
-        inc.first_name = get(1).map_or(FieldEdit::Keep, cell);
-        inc.last_name = get(2).map_or(FieldEdit::Keep, cell);
-        inc.email = get(3).map_or(FieldEdit::Keep, cell);
-        inc.voicemail_pin = get(4).map_or(FieldEdit::Keep, |v| cell(v.trim()));
-        inc.pin_protect = match get(5) {
-            Some(v) => parse_bool(line, "pin_protect", v)?,
-            None => None,
-        };
-        inc.duration_s = match get(6) {
-            Some(v) => parse_secs(line, "pin_protect_duration_s", v)?,
-            None => FieldEdit::Keep,
-        };
+        for def in &COLUMNS {
+            let Some(i) = index[def.column.index()] else {
+                continue;
+            };
+            let v = &record[i];
+            let key = def.key.unwrap_or(def.name);
+            match def.column {
+                Column::Number => {}
+                Column::FirstName => inc.first_name = cell(v),
+                Column::LastName => inc.last_name = cell(v),
+                Column::Email => inc.email = cell(v),
+                Column::VoicemailPin => inc.voicemail_pin = cell(v.trim()),
+                Column::PinProtect => inc.pin_protect = parse_bool(line, key, v)?,
+                Column::Duration => inc.duration_s = parse_secs(line, key, v)?,
+                // Grants are runtime state: an exported one is ignored.
+                Column::UnlockedUntil => {}
+                // Never exported, so never in the header.
+                Column::GrantedAt | Column::FailedAttempts | Column::LockedOutUntil => {}
+            }
+        }
         Ok(inc)
     })
 }
@@ -779,45 +787,58 @@ fn from_json_map(line: u64, map: Map<String, Value>) -> std::result::Result<Inco
             }
         }
     };
-    let extension = match text("extension", &mut problems) {
+    let key = |c: Column| c.key().unwrap_or_default();
+    let extension = match text(key(Column::Number), &mut problems) {
         FieldEdit::Set(s) => s,
         FieldEdit::Keep | FieldEdit::Clear
-            if !problems.iter().any(|p| p.starts_with("\"extension\"")) =>
+            if !problems
+                .iter()
+                .any(|p| p.starts_with(&format!("\"{}\"", key(Column::Number)))) =>
         {
-            problems.push("the key \"extension\" is missing or empty".into());
+            problems.push(format!(
+                "the key \"{}\" is missing or empty",
+                key(Column::Number)
+            ));
             String::new()
         }
         _ => String::new(),
     };
     let mut inc = Incoming::new(line, extension);
-    inc.first_name = text("first_name", &mut problems);
-    inc.last_name = text("last_name", &mut problems);
-    inc.email = text("email", &mut problems);
-    inc.voicemail_pin = text("voicemail_pin", &mut problems);
-    inc.pin_protect = match map.get("pin_protect") {
+    inc.first_name = text(key(Column::FirstName), &mut problems);
+    inc.last_name = text(key(Column::LastName), &mut problems);
+    inc.email = text(key(Column::Email), &mut problems);
+    inc.voicemail_pin = text(key(Column::VoicemailPin), &mut problems);
+    inc.pin_protect = match map.get(key(Column::PinProtect)) {
         None | Some(Value::Null) => None,
         Some(Value::Bool(b)) => Some(*b),
         Some(_) => {
-            problems.push("\"pin_protect\" must be true, false or null".into());
+            problems.push(format!(
+                "\"{}\" must be true, false or null",
+                key(Column::PinProtect)
+            ));
             None
         }
     };
-    inc.duration_s = match map.get("pin_protect_duration_s") {
+    inc.duration_s = match map.get(key(Column::Duration)) {
         None => FieldEdit::Keep,
         Some(Value::Null) => FieldEdit::Clear,
         Some(Value::Number(n)) if n.as_i64().is_some() => {
             FieldEdit::Set(n.as_i64().unwrap_or_default())
         }
         Some(_) => {
-            problems.push(
-                "\"pin_protect_duration_s\" must be a whole number of seconds or null".into(),
-            );
+            problems.push(format!(
+                "\"{}\" must be a whole number of seconds or null",
+                key(Column::Duration)
+            ));
             FieldEdit::Keep
         }
     };
-    match map.get("unlocked_until") {
+    match map.get(key(Column::UnlockedUntil)) {
         None | Some(Value::Null) | Some(Value::String(_)) => {}
-        Some(_) => problems.push("\"unlocked_until\" must be a string or null".into()),
+        Some(_) => problems.push(format!(
+            "\"{}\" must be a string or null",
+            key(Column::UnlockedUntil)
+        )),
     }
     if problems.is_empty() {
         Ok(inc)
@@ -1350,6 +1371,47 @@ mod tests {
             InputFormat::FreePbx
         );
         assert_eq!(d(None, "name,voicemail_vmpwd\n"), InputFormat::Csv);
+    }
+
+    /// The own CSV reads every exported column: a header of all of them,
+    /// derived from the column definition, sets every field it names.
+    #[test]
+    fn own_csv_reads_every_exported_column() {
+        use crate::records::EXPORTED;
+        let values: Vec<&str> = EXPORTED
+            .iter()
+            .map(|c| match c {
+                Column::Number => "0100",
+                Column::FirstName => "Zoë",
+                Column::LastName => "Martin",
+                Column::Email => "z@example.com",
+                Column::VoicemailPin => "0042",
+                Column::PinProtect => "true",
+                Column::Duration => "90",
+                Column::UnlockedUntil => "2026-11-26T09:10:00Z",
+                Column::GrantedAt | Column::FailedAttempts | Column::LockedOutUntil => {
+                    unreachable!("not exported")
+                }
+            })
+            .collect();
+        let text = format!("{}\n{}\n", EXPORT_COLUMNS.join(","), values.join(","));
+        let rows = read(InputFormat::Csv, &text);
+        let inc = rows[0].clone().unwrap();
+        for c in EXPORTED {
+            let read = match c {
+                Column::Number => inc.extension == "0100",
+                Column::FirstName => inc.first_name == FieldEdit::Set("Zoë".into()),
+                Column::LastName => inc.last_name == FieldEdit::Set("Martin".into()),
+                Column::Email => inc.email == FieldEdit::Set("z@example.com".into()),
+                Column::VoicemailPin => inc.voicemail_pin == FieldEdit::Set("0042".into()),
+                Column::PinProtect => inc.pin_protect == Some(true),
+                Column::Duration => inc.duration_s == FieldEdit::Set(90),
+                // A grant is runtime state: read and ignored.
+                Column::UnlockedUntil => true,
+                Column::GrantedAt | Column::FailedAttempts | Column::LockedOutUntil => false,
+            };
+            assert!(read, "{c:?}");
+        }
     }
 
     #[test]

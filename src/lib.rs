@@ -11,11 +11,11 @@
 //! into an exit code.
 
 pub mod agi;
-pub mod audit;
 pub mod cli;
 pub mod commands;
 pub mod console;
 pub mod error;
+pub mod events;
 pub mod fsutil;
 pub mod generate;
 pub mod input;
@@ -23,6 +23,7 @@ pub mod lockout;
 pub mod net;
 pub mod output;
 pub mod policy;
+pub mod records;
 pub mod settings;
 pub mod store;
 pub mod text;

@@ -28,19 +28,6 @@ impl From<crate::cli::ListFormat> for Format {
     }
 }
 
-/// The columns of `pinprotect export` (and the keys of its JSON), in order;
-/// `pinprotect import` reads the same.
-pub const EXPORT_COLUMNS: [&str; 8] = [
-    "extension",
-    "first_name",
-    "last_name",
-    "email",
-    "voicemail_pin",
-    "pin_protect",
-    "pin_protect_duration_s",
-    "unlocked_until",
-];
-
 /// A record that can be shown in every format. JSON comes from `Serialize`;
 /// the field order of CSV and tables is the header order of the writer.
 pub trait Record: Serialize {

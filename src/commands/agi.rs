@@ -15,11 +15,12 @@ use super::call::{self, Entry};
 use crate::agi::{
     Command, Entered, Environment, EnvironmentReader, ProtocolError, Reply, ReplyReader,
 };
-use crate::audit::EventKind;
 use crate::error::{Error, ExitCode, Result};
+use crate::events::EventKind;
 use crate::policy::{DialedNumber, Extension, Timestamp};
+use crate::records::ExtensionRecord;
 use crate::settings::{AgiSettings, Settings};
-use crate::store::{ExtensionRecord, Store};
+use crate::store::Store;
 
 /// Why a session ended early.
 #[derive(Debug)]

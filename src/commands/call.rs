@@ -8,10 +8,10 @@ use serde::Serialize;
 use zeroize::Zeroizing;
 
 use super::{Ctx, read_stdin_line};
-use crate::audit::EventKind;
 use crate::cli::CheckFormat;
 use crate::console::Tone;
 use crate::error::{Error, ExitCode, Result};
+use crate::events::EventKind;
 use crate::lockout::{Attempt, attempt};
 use crate::policy::{
     Decision, DialPlan, DialedNumber, Extension, Grant, Pin, PinDuration, Reason, decide,

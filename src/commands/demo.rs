@@ -8,8 +8,9 @@ use crate::cli::{CheckFormat, ExportFormat, PersonArgs};
 use crate::error::{Error, ExitCode, Result};
 use crate::output::Format;
 use crate::policy::{DialedNumber, Extension, PinDuration};
+use crate::records::Target;
 use crate::settings::Settings;
-use crate::store::{Store, Target};
+use crate::store::Store;
 
 fn parse<T: std::str::FromStr<Err = crate::policy::ParseError>>(s: &str) -> Result<T> {
     Ok(s.parse()?)

@@ -7,16 +7,15 @@ use std::path::Path;
 use serde::Serialize;
 
 use super::{Ctx, list_records};
-use crate::audit::EventKind;
 use crate::cli::ExportFormat;
 use crate::error::{Error, ExitCode, ExtList, Result};
+use crate::events::EventKind;
 use crate::fsutil::{check_output_target, write_atomically};
 use crate::input::{THREECX_V20_HEADER, v20};
-use crate::output::{
-    Cell, EXPORT_COLUMNS, Format, ListWriter, Record, RowEncoder, num_field, opt_field,
-};
+use crate::output::{Cell, Format, ListWriter, Record, RowEncoder, num_field, opt_field};
 use crate::policy::{Email, Extension, Name, PinDuration, Timestamp};
-use crate::store::{Store, Target};
+use crate::records::{Column, EXPORTED, Target};
+use crate::store::Store;
 use crate::weakpin::weakness;
 
 const PINS_HEADERS: [&str; 5] = [
@@ -154,35 +153,30 @@ fn write_export(
         ExportFormat::Jsonl => Format::Jsonl,
         ExportFormat::Csv | ExportFormat::ThreeCx | ExportFormat::VoicemailConf => Format::Csv,
     };
-    let headers = EXPORT_COLUMNS
+    let columns: Vec<Column> = EXPORTED
         .into_iter()
-        .filter(|h| with_pins || *h != "voicemail_pin")
+        .filter(|c| with_pins || *c != Column::VoicemailPin)
         .collect();
+    let headers = columns.iter().filter_map(|c| c.key()).collect();
     let mut e = RowEncoder::new(format, headers).spreadsheet_safe(opts.spreadsheet_safe);
     store.read().for_each_raw_extension(|r| {
         let until = r.unlocked_until(now).map(Timestamp::to_rfc3339);
-        let pin = if with_pins {
-            Some(Cell::Text(r.pin))
-        } else {
-            None
-        };
-        let all = [
-            Some(Cell::Text(r.number)),
-            Some(Cell::text(r.first_name)),
-            Some(Cell::text(r.last_name)),
-            Some(Cell::text(r.email)),
-            pin,
-            Some(Cell::Bool(r.pin_protect)),
-            Some(r.duration.map_or(Cell::Null, Cell::Int)),
-            Some(Cell::text(until.as_deref())),
-        ];
-        let mut cells = [Cell::Null; 8];
-        let mut n = 0;
-        for c in all.into_iter().flatten() {
-            cells[n] = c;
-            n += 1;
+        let mut cells = [Cell::Null; EXPORTED.len()];
+        for (cell, column) in cells.iter_mut().zip(&columns) {
+            *cell = match column {
+                Column::Number => Cell::Text(r.number),
+                Column::FirstName => Cell::text(r.first_name),
+                Column::LastName => Cell::text(r.last_name),
+                Column::Email => Cell::text(r.email),
+                Column::VoicemailPin => Cell::Text(r.pin),
+                Column::PinProtect => Cell::Bool(r.pin_protect),
+                Column::Duration => r.duration.map_or(Cell::Null, Cell::Int),
+                Column::UnlockedUntil => Cell::text(until.as_deref()),
+                // Runtime state, not exported (no key).
+                Column::GrantedAt | Column::FailedAttempts | Column::LockedOutUntil => Cell::Null,
+            };
         }
-        e.row(out, &cells[..n])
+        e.row(out, &cells[..columns.len()])
     })?;
     e.finish(out)
 }
@@ -239,7 +233,7 @@ fn check_voicemail_conf(store: &Store, opts: &ExportOptions) -> Result<()> {
 }
 
 /// `First Last` as voicemail.conf's full name.
-fn voicemail_name(r: &crate::store::ExtensionRecord) -> String {
+fn voicemail_name(r: &crate::records::ExtensionRecord) -> String {
     [r.first_name.as_ref(), r.last_name.as_ref()]
         .into_iter()
         .flatten()

@@ -11,12 +11,12 @@ use super::{
     Ctx, ask_new_pin, check_extension_number, check_pin_strength, generate_pin, list_records,
     pin_from_stdin, print_generated_pin,
 };
-use crate::audit::EventKind;
 use crate::cli::{ExtCommand, PersonArgs};
 use crate::error::{Error, ExitCode, ExtList, Result};
+use crate::events::EventKind;
 use crate::output::{Format, Record, opt_field, write_one};
 use crate::policy::{Email, Extension, Name, ParseError, Pin, Timestamp};
-use crate::store::{ExtensionEdit, ExtensionRecord, FieldEdit, NewExtension, Target};
+use crate::records::{ExtensionEdit, ExtensionRecord, FieldEdit, NewExtension, Target};
 
 pub fn run(ctx: &mut Ctx<'_>, cmd: ExtCommand) -> Result<ExitCode> {
     match cmd {

@@ -7,14 +7,15 @@ use std::path::Path;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::{Ctx, generate_pin, print_generated_pin};
-use crate::audit::EventKind;
 use crate::error::{Error, ExitCode, ExtList, ExtListOf, Result};
+use crate::events::EventKind;
 use crate::input::{
     ImportRecord, InputFormat, LineLimit, RowError, VoicemailConf, detect, read_records_with,
 };
 use crate::policy::{Extension, Grant, Pin, PinDuration, Protection};
+use crate::records::{ExtensionRecord, FieldEdit};
 use crate::settings::Settings;
-use crate::store::{ExtensionRecord, FieldEdit, RecordInserter, Writer};
+use crate::store::{RecordInserter, Writer};
 use crate::weakpin::weakness;
 
 /// What `pinprotect import` was asked to do.

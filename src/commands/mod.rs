@@ -8,14 +8,16 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use std::fmt::Display;
 
-use crate::audit::EventKind;
 use crate::cli::{Cli, Command, SettingsCommand, TargetArgs};
 use crate::console::Console;
 use crate::error::{Error, ExitCode, Result};
+use crate::events::EventKind;
+use crate::events::NewEvent;
 use crate::output::{Format, ListWriter};
 use crate::policy::{Extension, Pin, Timestamp};
+use crate::records::{ExtensionRecord, Target};
 use crate::settings::Settings;
-use crate::store::{ExtensionRecord, NewEvent, Store, Target, Writer};
+use crate::store::{Store, Writer};
 use crate::weakpin::{Weakness, weakness};
 use zeroize::Zeroizing;
 

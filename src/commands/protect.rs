@@ -6,12 +6,13 @@ use std::borrow::Cow;
 use serde::Serialize;
 
 use super::{Ctx, list_records};
-use crate::audit::EventKind;
 use crate::error::{ExitCode, ExtList, Result};
+use crate::events::EventKind;
 use crate::lockout::PinEntryState;
 use crate::output::{Format, Record, bool_field, human_duration, num_field, on_off, opt_field};
 use crate::policy::{Extension, PinDuration, Timestamp};
-use crate::store::{ExtensionRecord, Target, Writer};
+use crate::records::{ExtensionRecord, Target};
+use crate::store::Writer;
 
 fn described(target: &Target, count: usize) -> String {
     match target {

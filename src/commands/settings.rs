@@ -6,12 +6,12 @@ use std::borrow::Cow;
 use serde::Serialize;
 
 use super::Ctx;
-use crate::audit::EventKind;
 use crate::error::{Error, ExitCode, ExtList, Result};
+use crate::events::EventKind;
+use crate::events::EventRow;
 use crate::output::{Format, ListWriter, Record, opt_field, write_one};
 use crate::policy::{Extension, Timestamp};
 use crate::settings::{KEYS, Settings, Typed};
-use crate::store::EventRow;
 use crate::weakpin::weakness;
 
 /// All settings as one record: an object of typed values in JSON, one row

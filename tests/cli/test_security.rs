@@ -666,7 +666,7 @@ fn every_event_is_logged_and_no_pin_ever_is() {
 
     // Every kind of event is in the log.
     let log = events(&env, &[]);
-    for kind in pinprotect::audit::EventKind::ALL {
+    for kind in pinprotect::events::EventKind::ALL {
         assert!(
             log.iter().any(|e| e == kind.name()),
             "no {} event in {log:?}",

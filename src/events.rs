@@ -1,4 +1,7 @@
-//! The kinds of event in the audit log.
+//! The audit log's events: their kinds, an event to write, and an event
+//! as stored.
+
+use crate::policy::{Extension, Timestamp};
 
 /// What happened. The names are what `pinprotect log` shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -70,6 +73,27 @@ impl EventKind {
             EventKind::CallDenied => "call_denied",
         }
     }
+}
+
+/// One event of the audit log, as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventRow {
+    pub id: i64,
+    pub at: Timestamp,
+    pub user: String,
+    pub kind: String,
+    pub extension: Option<String>,
+    pub detail: String,
+}
+
+/// An event for the audit log, as written.
+#[derive(Debug, Clone)]
+pub struct NewEvent {
+    pub at: Timestamp,
+    pub user: String,
+    pub kind: &'static str,
+    pub extension: Option<Extension>,
+    pub detail: String,
 }
 
 #[cfg(test)]

@@ -1,0 +1,167 @@
+//! The machinery of `import`: bulk inserts, and the temporary tables that
+//! remember what an import added, updated, generated and removed.
+
+use super::columns::{
+    ID_INDEX, SQL_INSERT_RECORD, SQL_ONE_WITH_ID, SQL_REPLACE_RECORD, with_record_params,
+};
+use super::*;
+
+/// Inserts records with one prepared statement.
+pub struct RecordInserter<'c> {
+    pub(super) stmt: rusqlite::Statement<'c>,
+    pub(super) conn: &'c Connection,
+    pub(super) path: &'c Path,
+}
+
+impl RecordInserter<'_> {
+    /// Inserts `rec` and returns its row id, or `None` when an extension
+    /// with its number exists (nothing is written then).
+    pub fn insert_if_new(&mut self, rec: &ExtensionRecord) -> Result<Option<i64>> {
+        let stmt = &mut self.stmt;
+        match with_record_params(rec, |p| stmt.execute(p)) {
+            Ok(_) => Ok(Some(self.conn.last_insert_rowid())),
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE =>
+            {
+                Ok(None)
+            }
+            Err(e) => Err(db_error(self.path, e)),
+        }
+    }
+}
+
+impl Reader<'_> {
+    /// Calls `f` with each extension that got a generated PIN in the last
+    /// import on this connection, in numeric order.
+    pub fn for_each_generated(
+        &self,
+        mut f: impl FnMut(&Extension, &Pin) -> Result<()>,
+    ) -> Result<()> {
+        let sql = "SELECT e.number, e.voicemail_pin FROM extensions e \
+                   JOIN temp.import_generated g ON g.id = e.id \
+                   ORDER BY CAST(e.number AS INTEGER), e.number";
+        self.each_row(sql, [], |row| {
+            let number: String = row.get(0).map_err(|e| self.err(e))?;
+            let pin: String = row.get(1).map_err(|e| self.err(e))?;
+            let number = number
+                .parse()
+                .map_err(|_| corrupt_row(self.path, "extension number"))?;
+            let pin = pin.parse().map_err(|_| corrupt_row(self.path, "PIN"))?;
+            f(&number, &pin)
+        })
+    }
+
+    /// The extensions the last `import --sync` on this connection removed,
+    /// in number order.
+    pub fn for_each_removed(&self, mut f: impl FnMut(&Extension) -> Result<()>) -> Result<()> {
+        let sql = "SELECT number FROM temp.import_removed ORDER BY CAST(number AS INTEGER), number";
+        self.each_row(sql, [], |row| {
+            let number: String = row.get(0).map_err(|e| self.err(e))?;
+            let number = number
+                .parse()
+                .map_err(|_| corrupt_row(self.path, "extension number"))?;
+            f(&number)
+        })
+    }
+}
+
+impl Writer<'_> {
+    /// Prepares an import: returns the highest row id so far, so that rows
+    /// added by this import can be told from rows that were there before.
+    pub fn import_begin(&self) -> Result<i64> {
+        self.conn
+            .execute_batch(
+                "CREATE TEMP TABLE IF NOT EXISTS import_updated (number TEXT PRIMARY KEY) WITHOUT ROWID;
+                 CREATE TEMP TABLE IF NOT EXISTS import_generated (id INTEGER PRIMARY KEY);
+                 CREATE TEMP TABLE IF NOT EXISTS import_removed (number TEXT PRIMARY KEY) WITHOUT ROWID;
+                 DELETE FROM temp.import_updated;
+                 DELETE FROM temp.import_generated;
+                 DELETE FROM temp.import_removed;",
+            )
+            .map_err(|e| self.err(e))?;
+        self.conn
+            .query_row("SELECT coalesce(max(id), 0) FROM extensions", [], |r| {
+                r.get(0)
+            })
+            .map_err(|e| self.err(e))
+    }
+
+    /// An extension with its row id, for an import.
+    pub fn lookup_with_id(&self, ext: &Extension) -> Result<Option<(i64, ExtensionRecord)>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(&SQL_ONE_WITH_ID)
+            .map_err(|e| self.err(e))?;
+        let row = stmt
+            .query_row([ext.as_str()], |r| {
+                let id: i64 = r.get(ID_INDEX)?;
+                Ok(record_from_row(self.path, r)?.map(|rec| (id, rec)))
+            })
+            .optional()
+            .map_err(|e| self.err(e))?;
+        row.transpose()
+    }
+
+    /// Notes that this import updated `ext`; false if it already had.
+    pub fn mark_updated(&self, ext: &Extension) -> Result<bool> {
+        let n = self.execute(
+            "INSERT OR IGNORE INTO temp.import_updated (number) VALUES (?1)",
+            [ext.as_str()],
+        )?;
+        Ok(n == 1)
+    }
+
+    /// Removes the extensions that were there before this import
+    /// (`max_id_before`, from [`Writer::import_begin`]) and that it neither
+    /// added nor updated: `import --sync`. With the rows go their grants
+    /// and lockouts. Returns how many; [`Reader::for_each_removed`] lists
+    /// them.
+    pub fn remove_unseen(&self, max_id_before: i64) -> Result<u64> {
+        self.execute(
+            "INSERT INTO temp.import_removed (number) \
+             SELECT number FROM extensions WHERE id <= ?1 \
+             AND number NOT IN (SELECT number FROM temp.import_updated)",
+            [max_id_before],
+        )?;
+        let n = self.execute(
+            "DELETE FROM extensions WHERE number IN (SELECT number FROM temp.import_removed)",
+            [],
+        )?;
+        Ok(n as u64)
+    }
+
+    /// Notes that the row `id` got a generated PIN.
+    pub fn mark_generated(&self, id: i64) -> Result<()> {
+        self.execute("INSERT INTO temp.import_generated (id) VALUES (?1)", [id])?;
+        Ok(())
+    }
+
+    /// Inserts a whole record; returns its row id.
+    pub fn insert_record(&self, rec: &ExtensionRecord) -> Result<i64> {
+        with_record_params(rec, |p| self.execute(&SQL_INSERT_RECORD, p))?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    /// A prepared insert for many records in a row (an import).
+    pub fn record_inserter(&self) -> Result<RecordInserter<'_>> {
+        let stmt = self
+            .conn
+            .prepare(&SQL_INSERT_RECORD)
+            .map_err(|e| self.err(e))?;
+        Ok(RecordInserter {
+            stmt,
+            conn: self.conn,
+            path: self.path,
+        })
+    }
+
+    /// Replaces every field of the row `id` with `rec`.
+    pub fn replace_record(&self, id: i64, rec: &ExtensionRecord) -> Result<()> {
+        with_record_params(rec, |p| {
+            let mut p = p.to_vec();
+            p.push(&id);
+            self.execute(&SQL_REPLACE_RECORD, &p[..])
+        })?;
+        Ok(())
+    }
+}

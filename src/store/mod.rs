@@ -1,0 +1,359 @@
+//! The SQLite store: every SQL statement of pinprotect lives here, behind
+//! functions named for what they do.
+//!
+//! Reads go through a [`Reader`]; writes only through a [`Writer`], which
+//! exists only inside [`Store::write`], one `BEGIN IMMEDIATE` transaction
+//! that commits when the closure succeeds and rolls back otherwise.
+//!
+//! The public API speaks in pinprotect's own types ([`crate::records`],
+//! [`crate::events`], [`crate::policy`]); nothing of the SQLite library
+//! shows through it, so that a second engine can implement the same calls.
+//!
+//! - this module: [`Store`] (opening, `init`, the transaction rules) and
+//!   how SQLite errors become pinprotect's;
+//! - `schema`: the numbered migrations and how a pinprotect file is known;
+//! - `file`: the file before SQLite sees it (pre-open checks, creation
+//!   with safe modes) and opening connections;
+//! - `columns`: the one definition of the extension record's columns;
+//! - `read`, `write`: [`Reader`] and [`Writer`];
+//! - `import`: bulk inserts and the bookkeeping of an import;
+//! - `pool`: the connection pool of `serve`.
+
+use std::fs;
+use std::io;
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use rusqlite::{
+    Connection, ErrorCode, OpenFlags, OptionalExtension, Row, ToSql, TransactionBehavior, params,
+};
+
+use crate::error::{Error, Result};
+use crate::events::{EventRow, NewEvent};
+use crate::lockout::PinEntryState;
+use crate::policy::{Email, Extension, Grant, Name, Pin, PinDuration, Protection, Timestamp};
+use crate::records::{
+    ExtensionEdit, ExtensionRecord, FieldEdit, NewExtension, RawExtension, Target,
+};
+use crate::settings::Settings;
+use crate::text;
+
+/// `PRAGMA application_id` of a pinprotect database: "PINP".
+pub const APPLICATION_ID: i32 = 0x5049_4E50;
+
+/// How long a command waits for another process's write to finish.
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+mod columns;
+mod file;
+mod import;
+mod pool;
+mod read;
+mod schema;
+#[cfg(test)]
+mod tests;
+mod write;
+
+use file::*;
+use read::*;
+use schema::*;
+
+pub use file::companion;
+pub use import::RecordInserter;
+pub use pool::{ConnectionPool, Pooled};
+pub use read::Reader;
+pub use schema::SCHEMA_VERSION;
+pub use write::Writer;
+
+/// What `init` found and did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InitOutcome {
+    Created,
+    Upgraded { from: i64, to: i64 },
+    UpToDate,
+}
+
+fn db_error(path: &Path, e: rusqlite::Error) -> Error {
+    let code = e.sqlite_error_code();
+    let shown = text::path(path);
+    match code {
+        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => busy_error(path),
+        Some(ErrorCode::NotADatabase) => not_sqlite(path),
+        Some(ErrorCode::DatabaseCorrupt) => damaged(path, &e.to_string()),
+        Some(ErrorCode::ReadOnly | ErrorCode::PermissionDenied | ErrorCode::CannotOpen) => {
+            Error::database(
+                format!("cannot open database {shown} for writing: {e}"),
+                Some("check the file's owner and permissions and those of its folder".into()),
+            )
+        }
+        Some(ErrorCode::DiskFull) => {
+            Error::database(format!("database {shown}: the disk is full"), None)
+        }
+        _ => Error::database(format!("database {shown}: {e}"), None),
+    }
+}
+
+fn busy_error(path: &Path) -> Error {
+    Error::database(
+        format!(
+            "database {} is busy: it stayed in use longer than the wait allows",
+            text::path(path)
+        ),
+        Some("try again; if it persists, look for a stuck process using the database".into()),
+    )
+}
+
+fn corrupt_row(path: &Path, what: &str) -> Error {
+    Error::database(
+        format!("database {}: stored {what} is invalid", text::path(path)),
+        Some("the file was changed outside pinprotect; restore it from a backup".into()),
+    )
+}
+
+/// An open, initialised pinprotect database.
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+    /// Held while an `immutable` read-only connection is open.
+    _lock: Option<SharedLock>,
+}
+
+/// How a command opens the database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Reads only: the file is opened read-only, so a user who may only
+    /// read it (file mode, read-only mount) can still run the command.
+    Read,
+    /// Reads and writes.
+    Write,
+}
+
+fn missing_hint() -> Option<String> {
+    Some("run `pinprotect init` to create it, or pass --db PATH (or set PINPROTECT_DB) to use another file".into())
+}
+
+impl Store {
+    /// Opens an existing, up-to-date pinprotect database for reading and
+    /// writing. Never creates or changes a file that is not one.
+    pub fn open(path: &Path) -> Result<Store> {
+        Self::open_with(path, Access::Write, BUSY_TIMEOUT)
+    }
+
+    /// Opens an existing, up-to-date pinprotect database read-only.
+    pub fn open_read_only(path: &Path) -> Result<Store> {
+        Self::open_with(path, Access::Read, BUSY_TIMEOUT)
+    }
+
+    /// Opens an existing, up-to-date pinprotect database, waiting at most
+    /// `busy` for another process's lock.
+    pub fn open_with(path: &Path, access: Access, busy: Duration) -> Result<Store> {
+        match fs::metadata(path) {
+            Ok(m) => check_file(path, &m)?,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                return Err(Error::database(
+                    format!("no database at {}", text::path(path)),
+                    missing_hint(),
+                ));
+            }
+            Err(e) => {
+                return Err(Error::database(
+                    format!("cannot read {}: {e}", text::path(path)),
+                    Some("check the file's owner and permissions and those of its folder".into()),
+                ));
+            }
+        }
+        let (conn, lock) = open_connection(path, access, busy)?;
+        if access == Access::Read && lock.is_none() {
+            // One read transaction for the whole command: every query sees
+            // one snapshot, and while it lasts no other connection can take
+            // the lock it needs to delete the -wal and -shm files that this
+            // read-only connection has mapped.
+            conn.execute_batch("BEGIN DEFERRED")
+                .map_err(|e| db_error(path, e))?;
+        }
+        let (app_id, version, objects) = identify(&conn, path)?;
+        if app_id != APPLICATION_ID || version < 0 {
+            if app_id == 0 && version == 0 && objects == 0 {
+                return Err(Error::database(
+                    format!(
+                        "{} is empty: it is not an initialised pinprotect database",
+                        text::path(path)
+                    ),
+                    missing_hint(),
+                ));
+            }
+            return Err(not_pinprotect(path));
+        }
+        if version > SCHEMA_VERSION {
+            return Err(too_new(path, version));
+        }
+        if version < SCHEMA_VERSION {
+            return Err(Error::database(
+                format!(
+                    "database {} has schema version {version}; this pinprotect needs version {SCHEMA_VERSION}",
+                    text::path(path)
+                ),
+                Some("run `pinprotect init` to upgrade it (back it up first)".into()),
+            ));
+        }
+        Ok(Store {
+            conn,
+            path: path.to_owned(),
+            _lock: lock,
+        })
+    }
+
+    /// Creates the database (and missing parent folders, mode 0700) with
+    /// mode 0600, or brings an existing pinprotect database up to date.
+    /// Refuses any other non-empty file.
+    pub fn init(path: &Path) -> Result<(Store, InitOutcome)> {
+        let created = create_file(path)?;
+        let result = Self::init_file(path, created);
+        if result.is_err() && created {
+            // Leave nothing behind that the failed run created.
+            for suffix in ["", "-wal", "-shm", "-journal"] {
+                let _ = fs::remove_file(companion(path, suffix));
+            }
+        }
+        result
+    }
+
+    fn init_file(path: &Path, created: bool) -> Result<(Store, InitOutcome)> {
+        let meta = fs::metadata(path)
+            .map_err(|e| Error::database(format!("cannot read {}: {e}", text::path(path)), None))?;
+        check_file(path, &meta)?;
+        // Read-write connections never need the lock of an immutable read.
+        let (mut conn, _) = open_connection(path, Access::Write, BUSY_TIMEOUT)?;
+        let (app_id, version, objects) = identify(&conn, path)?;
+        let fresh = app_id == 0 && version == 0 && objects == 0;
+        if !fresh && (app_id != APPLICATION_ID || version < 0) {
+            return Err(not_pinprotect(path));
+        }
+        if version > SCHEMA_VERSION {
+            return Err(too_new(path, version));
+        }
+        if fresh && !created {
+            // An existing empty file becomes the database: make it private.
+            fs::set_permissions(path, fs::Permissions::from_mode(0o600)).map_err(|e| {
+                Error::database(
+                    format!("cannot set the mode of {}: {e}", text::path(path)),
+                    None,
+                )
+            })?;
+        }
+        if version == SCHEMA_VERSION {
+            return Ok((
+                Store {
+                    conn,
+                    path: path.to_owned(),
+                    _lock: None,
+                },
+                InitOutcome::UpToDate,
+            ));
+        }
+        let mode: String = conn
+            .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
+            .map_err(|e| db_error(path, e))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            return Err(Error::database(
+                format!(
+                    "database {}: cannot switch to WAL mode (got {mode})",
+                    text::path(path)
+                ),
+                Some(
+                    "WAL needs a local file system; network file systems are not supported".into(),
+                ),
+            ));
+        }
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| db_error(path, e))?;
+        // Read again under the write lock: another init may have run meanwhile.
+        let current: i64 = tx
+            .query_row("SELECT user_version FROM pragma_user_version", [], |r| {
+                r.get(0)
+            })
+            .map_err(|e| db_error(path, e))?;
+        for (i, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+            tx.execute_batch(sql).map_err(|e| db_error(path, e))?;
+            tx.pragma_update(None, "user_version", i as i64 + 1)
+                .map_err(|e| db_error(path, e))?;
+        }
+        tx.pragma_update(None, "application_id", APPLICATION_ID)
+            .map_err(|e| db_error(path, e))?;
+        tx.commit().map_err(|e| db_error(path, e))?;
+        let outcome = if current == 0 {
+            InitOutcome::Created
+        } else if current == SCHEMA_VERSION {
+            InitOutcome::UpToDate
+        } else {
+            InitOutcome::Upgraded {
+                from: current,
+                to: SCHEMA_VERSION,
+            }
+        };
+        Ok((
+            Store {
+                conn,
+                path: path.to_owned(),
+                _lock: None,
+            },
+            outcome,
+        ))
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Commits on this connection no longer wait for the disk: after a
+    /// power failure or an operating-system crash (not a process crash)
+    /// the last of them may be missing, never half there. For the log of
+    /// denied calls, written on every denied call at call time.
+    pub fn relax_durability(&self) -> Result<()> {
+        self.conn
+            .pragma_update(None, "synchronous", "NORMAL")
+            .map_err(|e| db_error(&self.path, e))
+    }
+
+    /// Back to the default: every commit is on the disk before it returns.
+    pub fn full_durability(&self) -> Result<()> {
+        self.conn
+            .pragma_update(None, "synchronous", "FULL")
+            .map_err(|e| db_error(&self.path, e))
+    }
+
+    pub fn read(&self) -> Reader<'_> {
+        Reader {
+            conn: &self.conn,
+            path: &self.path,
+        }
+    }
+
+    /// Runs `f` in one `BEGIN IMMEDIATE` transaction: all of it or nothing.
+    pub fn write<T>(&mut self, f: impl FnOnce(&Writer<'_>) -> Result<T>) -> Result<T> {
+        self.write_if(|w| f(w).map(|v| (v, true)))
+    }
+
+    /// Like [`Store::write`], but `f` also says whether to commit: a dry
+    /// run or a change with errors returns `false` and nothing is written.
+    pub fn write_if<T>(&mut self, f: impl FnOnce(&Writer<'_>) -> Result<(T, bool)>) -> Result<T> {
+        let path = self.path.clone();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| db_error(&path, e))?;
+        let (value, commit) = f(&Writer {
+            conn: &tx,
+            path: &path,
+        })?;
+        if commit {
+            tx.commit().map_err(|e| db_error(&path, e))?;
+        } else {
+            tx.rollback().map_err(|e| db_error(&path, e))?;
+        }
+        Ok(value)
+    }
+}

@@ -1,0 +1,314 @@
+//! Read-only queries: [`Reader`].
+
+use super::columns::{SQL_ALL_IN_ORDER, SQL_EXISTS, SQL_ONE, get, get_ref};
+use super::*;
+use crate::records::Column;
+
+pub(super) fn opt_parse<T: std::str::FromStr>(
+    path: &Path,
+    what: &str,
+    v: Option<String>,
+) -> Result<Option<T>> {
+    v.map(|s| s.parse().map_err(|_| corrupt_row(path, what)))
+        .transpose()
+}
+
+pub(super) fn record_from_row(
+    path: &Path,
+    r: &Row<'_>,
+) -> rusqlite::Result<Result<ExtensionRecord>> {
+    let number: String = get(r, Column::Number)?;
+    let first: Option<String> = get(r, Column::FirstName)?;
+    let last: Option<String> = get(r, Column::LastName)?;
+    let email: Option<String> = get(r, Column::Email)?;
+    let pin: String = get(r, Column::VoicemailPin)?;
+    let enabled: i64 = get(r, Column::PinProtect)?;
+    let duration: Option<i64> = get(r, Column::Duration)?;
+    let granted_at: Option<i64> = get(r, Column::GrantedAt)?;
+    let until: Option<i64> = get(r, Column::UnlockedUntil)?;
+    let failed: i64 = get(r, Column::FailedAttempts)?;
+    let locked_out_until: Option<i64> = get(r, Column::LockedOutUntil)?;
+    Ok((|| {
+        let number: Extension = number
+            .parse()
+            .map_err(|_| corrupt_row(path, "extension number"))?;
+        let grant = match (granted_at, until) {
+            (Some(a), Some(b)) => Some(Grant {
+                granted_at: Timestamp::from_unix(a),
+                until: Timestamp::from_unix(b),
+            }),
+            _ => None,
+        };
+        Ok(ExtensionRecord {
+            first_name: opt_parse(path, "first name", first)?,
+            last_name: opt_parse(path, "last name", last)?,
+            email: opt_parse(path, "e-mail address", email)?,
+            pin: pin
+                .parse()
+                .map_err(|_| corrupt_row(path, &format!("PIN of extension {number}")))?,
+            protection: Protection {
+                enabled: enabled != 0,
+                duration: duration
+                    .map(PinDuration::from_secs)
+                    .transpose()
+                    .map_err(|_| corrupt_row(path, "duration"))?,
+                grant,
+            },
+            entry: PinEntryState {
+                failed_attempts: u32::try_from(failed)
+                    .map_err(|_| corrupt_row(path, "failed attempts"))?,
+                locked_out_until: locked_out_until.map(Timestamp::from_unix),
+            },
+            number,
+        })
+    })())
+}
+
+/// Read-only queries, on the store or inside a write transaction.
+#[derive(Clone, Copy)]
+pub struct Reader<'c> {
+    pub(super) conn: &'c Connection,
+    pub(super) path: &'c Path,
+}
+
+impl Reader<'_> {
+    pub(super) fn err(&self, e: rusqlite::Error) -> Error {
+        db_error(self.path, e)
+    }
+
+    /// One extension, or `None` when there is no such extension.
+    pub fn extension(&self, ext: &Extension) -> Result<Option<ExtensionRecord>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(&SQL_ONE)
+            .map_err(|e| self.err(e))?;
+        let row = stmt
+            .query_row([ext.as_str()], |r| record_from_row(self.path, r))
+            .optional()
+            .map_err(|e| self.err(e))?;
+        row.transpose()
+    }
+
+    /// One extension; `UnknownExtensions` when there is no such extension.
+    pub fn require(&self, ext: &Extension) -> Result<ExtensionRecord> {
+        self.extension(ext)?
+            .ok_or_else(|| Error::UnknownExtensions(vec![ext.clone()]))
+    }
+
+    /// The given extensions in the given order (duplicates dropped), or
+    /// `UnknownExtensions` naming every one that does not exist.
+    pub fn extensions(&self, exts: &[Extension]) -> Result<Vec<ExtensionRecord>> {
+        let mut found = Vec::with_capacity(exts.len());
+        let mut unknown = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        for ext in exts {
+            if !seen.insert(ext) {
+                continue;
+            }
+            match self.extension(ext)? {
+                Some(r) => found.push(r),
+                None => unknown.push(ext.clone()),
+            }
+        }
+        if unknown.is_empty() {
+            Ok(found)
+        } else {
+            Err(Error::UnknownExtensions(unknown))
+        }
+    }
+
+    /// Reads the first extension in numeric order: a cheap check that the
+    /// extensions can be read at all (their table's root page, say) before
+    /// something is logged about reading them.
+    pub fn probe_extensions(&self) -> Result<()> {
+        let sql = format!("{} LIMIT 1", *SQL_ALL_IN_ORDER);
+        self.each_row(&sql, [], |row| {
+            record_from_row(self.path, row).map_err(|e| self.err(e))??;
+            Ok(())
+        })
+    }
+
+    /// Whether the audit log names `ext` (also after it was removed).
+    pub fn has_events(&self, ext: &Extension) -> Result<bool> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT 1 FROM events WHERE extension = ?1 LIMIT 1")
+            .map_err(|e| self.err(e))?;
+        stmt.exists([ext.as_str()]).map_err(|e| self.err(e))
+    }
+
+    pub fn exists(&self, ext: &Extension) -> Result<bool> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(SQL_EXISTS)
+            .map_err(|e| self.err(e))?;
+        stmt.exists([ext.as_str()]).map_err(|e| self.err(e))
+    }
+
+    pub fn count(&self) -> Result<u64> {
+        let n: i64 = self
+            .conn
+            .query_row("SELECT count(*) FROM extensions", [], |r| r.get(0))
+            .map_err(|e| self.err(e))?;
+        Ok(n as u64)
+    }
+
+    /// Runs `sql` with `params` and calls `f` with each row, one at a time.
+    pub(super) fn each_row(
+        &self,
+        sql: &str,
+        params: impl rusqlite::Params,
+        mut f: impl FnMut(&Row<'_>) -> Result<()>,
+    ) -> Result<()> {
+        let mut stmt = self.conn.prepare_cached(sql).map_err(|e| self.err(e))?;
+        let mut rows = stmt.query(params).map_err(|e| self.err(e))?;
+        while let Some(row) = rows.next().map_err(|e| self.err(e))? {
+            f(row)?;
+        }
+        Ok(())
+    }
+
+    /// Calls `f` for every extension in numeric order of extension number
+    /// (`099`, `99`, `0100`, `100`), one row at a time.
+    pub fn for_each_extension(
+        &self,
+        mut f: impl FnMut(ExtensionRecord) -> Result<()>,
+    ) -> Result<()> {
+        self.each_row(&SQL_ALL_IN_ORDER, [], |row| {
+            f(record_from_row(self.path, row).map_err(|e| self.err(e))??)
+        })
+    }
+
+    /// Calls `f` for every extension in numeric order with the stored
+    /// values as they are, borrowed from SQLite: the fast path for exports.
+    /// Their shape is guaranteed by the schema's checks and by validation
+    /// on every write.
+    pub fn for_each_raw_extension(
+        &self,
+        mut f: impl FnMut(&RawExtension<'_>) -> Result<()>,
+    ) -> Result<()> {
+        self.each_row(&SQL_ALL_IN_ORDER, [], |row| {
+            let raw = (|| -> rusqlite::Result<RawExtension<'_>> {
+                let text = |c: Column| -> rusqlite::Result<Option<&str>> {
+                    Ok(get_ref(row, c)?.as_str_or_null()?)
+                };
+                let int = |c: Column| -> rusqlite::Result<Option<i64>> {
+                    Ok(get_ref(row, c)?.as_i64_or_null()?)
+                };
+                Ok(RawExtension {
+                    number: text(Column::Number)?.unwrap_or_default(),
+                    first_name: text(Column::FirstName)?,
+                    last_name: text(Column::LastName)?,
+                    email: text(Column::Email)?,
+                    pin: text(Column::VoicemailPin)?.unwrap_or_default(),
+                    pin_protect: int(Column::PinProtect)? == Some(1),
+                    duration: int(Column::Duration)?,
+                    granted_at: int(Column::GrantedAt)?,
+                    unlocked_until: int(Column::UnlockedUntil)?,
+                })
+            })()
+            .map_err(|e| self.err(e))?;
+            f(&raw)
+        })
+    }
+
+    /// Calls `f` for the targeted extensions: all in numeric order, or the
+    /// named ones in the given order after checking that all exist.
+    pub fn for_each_target(
+        &self,
+        target: &Target,
+        f: impl FnMut(ExtensionRecord) -> Result<()>,
+    ) -> Result<()> {
+        match target {
+            Target::All => self.for_each_extension(f),
+            Target::These(exts) => self.extensions(exts)?.into_iter().try_for_each(f),
+        }
+    }
+
+    /// The settings: stored values over the defaults.
+    pub fn settings(&self) -> Result<Settings> {
+        let mut pairs: Vec<(String, String)> = Vec::new();
+        self.each_row("SELECT key, value FROM settings", [], |row| {
+            let pair = (|| Ok((row.get(0)?, row.get(1)?)))().map_err(|e| self.err(e))?;
+            pairs.push(pair);
+            Ok(())
+        })?;
+        Settings::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+            .map_err(|e| corrupt_row(self.path, &format!("setting ({e})")))
+    }
+
+    /// Groups of extensions that share one PIN (two or more each), in
+    /// numeric order of their first extension. The PINs are not returned.
+    pub fn shared_pin_groups(&self, mut f: impl FnMut(Vec<Extension>) -> Result<()>) -> Result<()> {
+        let sql = "SELECT group_concat(number, ',') FROM \
+                   (SELECT number, voicemail_pin FROM extensions ORDER BY CAST(number AS INTEGER), number) \
+                   GROUP BY voicemail_pin HAVING count(*) > 1 \
+                   ORDER BY min(CAST(number AS INTEGER))";
+        self.each_row(sql, [], |row| {
+            let list: String = row.get(0).map_err(|e| self.err(e))?;
+            let group = list
+                .split(',')
+                .map(|n| {
+                    n.parse()
+                        .map_err(|_| corrupt_row(self.path, "extension number"))
+                })
+                .collect::<Result<Vec<Extension>>>()?;
+            f(group)
+        })
+    }
+
+    /// Audit-log events, oldest first: for one extension or all, since a
+    /// time, and at most the `limit` most recent.
+    pub fn for_each_event(
+        &self,
+        ext: Option<&Extension>,
+        since: Option<Timestamp>,
+        limit: Option<u64>,
+        mut f: impl FnMut(EventRow) -> Result<()>,
+    ) -> Result<()> {
+        let sql = "SELECT id, at, user, kind, extension, detail FROM ( \
+                   SELECT * FROM events \
+                   WHERE (?1 IS NULL OR extension = ?1) AND (?2 IS NULL OR at >= ?2) \
+                   ORDER BY id DESC LIMIT ?3) ORDER BY id";
+        let limit = limit.map_or(-1, |n| i64::try_from(n).unwrap_or(i64::MAX));
+        let params = params![
+            ext.map(Extension::as_str),
+            since.map(Timestamp::unix),
+            limit
+        ];
+        self.each_row(sql, params, |row| {
+            let event = (|| {
+                Ok(EventRow {
+                    id: row.get(0)?,
+                    at: Timestamp::from_unix(row.get(1)?),
+                    user: row.get(2)?,
+                    kind: row.get(3)?,
+                    extension: row.get(4)?,
+                    detail: row.get(5)?,
+                })
+            })()
+            .map_err(|e| self.err(e))?;
+            f(event)
+        })
+    }
+
+    /// How many of `target` have no stored pin-protect duration.
+    pub fn count_without_duration(&self, target: &Target) -> Result<u64> {
+        match target {
+            Target::All => self
+                .conn
+                .query_row(
+                    "SELECT count(*) FROM extensions WHERE pin_protect_duration_s IS NULL",
+                    [],
+                    |r| r.get::<_, i64>(0),
+                )
+                .map(|n| n as u64)
+                .map_err(|e| self.err(e)),
+            Target::These(exts) => Ok(self
+                .extensions(exts)?
+                .iter()
+                .filter(|r| r.protection.duration.is_none())
+                .count() as u64),
+        }
+    }
+}

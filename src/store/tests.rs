@@ -1,0 +1,268 @@
+use super::columns::{SQL_ALL_IN_ORDER, SQL_EXISTS, SQL_ONE};
+use super::*;
+
+pub(super) fn fresh() -> (tempfile::TempDir, Store) {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, outcome) = Store::init(&dir.path().join("db")).unwrap();
+    assert_eq!(outcome, InitOutcome::Created);
+    (dir, store)
+}
+
+fn plan(conn: &Connection, sql: &str) -> String {
+    let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
+    let nulls = vec![rusqlite::types::Null; stmt.parameter_count()];
+    let rows = stmt
+        .query_map(rusqlite::params_from_iter(nulls), |r| r.get::<_, String>(3))
+        .unwrap();
+    rows.map(Result::unwrap).collect::<Vec<_>>().join("\n")
+}
+
+#[test]
+fn lookups_use_indexes_and_export_needs_no_sort() {
+    let (_dir, store) = fresh();
+    for sql in [&*SQL_ONE, SQL_EXISTS] {
+        let p = plan(&store.conn, sql);
+        assert!(p.contains("SEARCH extensions USING"), "{sql}: {p}");
+        assert!(!p.contains("SCAN"), "{sql}: {p}");
+    }
+    let p = plan(&store.conn, &SQL_ALL_IN_ORDER);
+    assert!(p.contains("extensions_numeric_order"), "{p}");
+    assert!(!p.contains("TEMP B-TREE"), "{p}");
+}
+
+#[test]
+fn init_is_idempotent_and_sets_identity() {
+    let (dir, store) = fresh();
+    let path = store.path().to_owned();
+    drop(store);
+    let (_, outcome) = Store::init(&path).unwrap();
+    assert_eq!(outcome, InitOutcome::UpToDate);
+    let conn = Connection::open(&path).unwrap();
+    let app: i32 = conn
+        .query_row("PRAGMA application_id", [], |r| r.get(0))
+        .unwrap();
+    let ver: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    let mode: String = conn
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(
+        (app, ver, mode.as_str()),
+        (APPLICATION_ID, SCHEMA_VERSION, "wal")
+    );
+    drop(dir);
+}
+
+#[test]
+fn an_older_schema_is_upgraded_by_init_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v1.db");
+    let conn = Connection::open(&path).unwrap();
+    conn.execute_batch(MIGRATIONS[0]).unwrap();
+    conn.pragma_update(None, "user_version", 1).unwrap();
+    conn.pragma_update(None, "application_id", APPLICATION_ID)
+        .unwrap();
+    conn.execute(
+        "INSERT INTO extensions (number, voicemail_pin) VALUES ('0100', '0042')",
+        [],
+    )
+    .unwrap();
+    drop(conn);
+    let before = std::fs::read(&path).unwrap();
+    let err = Store::open(&path).err().unwrap();
+    assert!(err.to_string().contains("has schema version 1"), "{err}");
+    assert!(err.hint().unwrap().contains("pinprotect init"));
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+    let (store, outcome) = Store::init(&path).unwrap();
+    assert_eq!(
+        outcome,
+        InitOutcome::Upgraded {
+            from: 1,
+            to: SCHEMA_VERSION
+        }
+    );
+    let rec = store.read().require(&"0100".parse().unwrap()).unwrap();
+    assert_eq!(rec.pin.expose(), "0042");
+    assert_eq!(rec.entry, PinEntryState::default());
+    assert_eq!(store.read().settings().unwrap(), Settings::default());
+}
+
+fn event(i: usize) -> NewEvent {
+    NewEvent {
+        at: Timestamp::from_unix(1_800_000_000),
+        user: "test".into(),
+        kind: "call_denied",
+        extension: None,
+        detail: format!("call {i}"),
+    }
+}
+
+fn count_events(path: &Path) -> i64 {
+    Connection::open(path)
+        .unwrap()
+        .query_row("SELECT count(*) FROM events", [], |r| r.get(0))
+        .unwrap()
+}
+
+#[test]
+fn pool_opens_at_most_max_open_and_a_caller_waits_for_a_free_one() {
+    let (_dir, store) = fresh();
+    let pool = ConnectionPool::new(store.path());
+    let held: Vec<_> = (0..ConnectionPool::MAX_OPEN)
+        .map(|_| pool.get(Duration::from_secs(1)).unwrap())
+        .collect();
+    // All in use: a caller gives up after its wait, with the busy error.
+    let started = std::time::Instant::now();
+    let err = pool.get(Duration::from_millis(100)).err().unwrap();
+    assert!(started.elapsed() >= Duration::from_millis(100));
+    assert!(err.to_string().contains("is busy"), "{err}");
+    // One goes back: a waiting caller gets it, and nothing more is opened.
+    std::thread::scope(|s| {
+        let waiter = s.spawn(|| pool.get(Duration::from_secs(10)).map(|_| ()));
+        std::thread::sleep(Duration::from_millis(50));
+        drop(held);
+        waiter.join().unwrap().unwrap();
+    });
+    let state = pool.state.lock().unwrap();
+    assert_eq!(state.open, ConnectionPool::MAX_OPEN);
+    assert_eq!(state.idle.len(), ConnectionPool::MAX_OPEN);
+}
+
+#[test]
+fn pool_logs_every_event_of_many_threads_once() {
+    let (_dir, store) = fresh();
+    let pool = ConnectionPool::new(store.path());
+    std::thread::scope(|s| {
+        for t in 0..32 {
+            let pool = &pool;
+            s.spawn(move || {
+                for i in 0..25 {
+                    pool.log_grouped(BUSY_TIMEOUT, event(t * 100 + i)).unwrap();
+                }
+            });
+        }
+    });
+    assert_eq!(count_events(store.path()), 32 * 25);
+    let distinct: i64 = Connection::open(store.path())
+        .unwrap()
+        .query_row("SELECT count(DISTINCT detail) FROM events", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(distinct, 32 * 25);
+}
+
+#[test]
+fn a_grouped_event_that_cannot_be_written_is_an_error_for_its_caller() {
+    let (_dir, store) = fresh();
+    let pool = ConnectionPool::new(store.path());
+    // Another process holds the write lock longer than the wait.
+    let blocker = Connection::open(store.path()).unwrap();
+    blocker.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let err = pool
+        .log_grouped(Duration::from_millis(100), event(1))
+        .err()
+        .unwrap();
+    assert!(err.to_string().contains("is busy"), "{err}");
+    blocker.execute_batch("ROLLBACK").unwrap();
+    // The pool's connection went back with full durability, and works.
+    pool.log_grouped(BUSY_TIMEOUT, event(2)).unwrap();
+    assert_eq!(count_events(store.path()), 1);
+    let sync: i64 = pool
+        .get(BUSY_TIMEOUT)
+        .unwrap()
+        .conn
+        .query_row("PRAGMA synchronous", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(sync, 2, "FULL");
+}
+
+#[test]
+fn pool_writes_take_turns_within_the_process() {
+    let (_dir, store) = fresh();
+    let pool = ConnectionPool::new(store.path());
+    let inside = std::sync::atomic::AtomicUsize::new(0);
+    std::thread::scope(|s| {
+        for _ in 0..8 {
+            s.spawn(|| {
+                for _ in 0..10 {
+                    pool.write(BUSY_TIMEOUT, |_| {
+                        let n = inside.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                        assert_eq!(n, 0, "two writers at once");
+                        std::thread::sleep(Duration::from_millis(1));
+                        inside.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+                        Ok(())
+                    })
+                    .unwrap();
+                }
+            });
+        }
+    });
+    // A writer that cannot get its turn in time gives up.
+    std::thread::scope(|s| {
+        let (tx, rx) = std::sync::mpsc::channel();
+        let pool = &pool;
+        s.spawn(move || {
+            pool.write(BUSY_TIMEOUT, |_| {
+                tx.send(()).unwrap();
+                std::thread::sleep(Duration::from_millis(300));
+                Ok(())
+            })
+            .unwrap();
+        });
+        rx.recv().unwrap();
+        let err = pool
+            .write(Duration::from_millis(50), |_| Ok(()))
+            .err()
+            .unwrap();
+        assert!(err.to_string().contains("is busy"), "{err}");
+    });
+}
+
+#[test]
+fn failed_write_rolls_back() {
+    let (_dir, mut store) = fresh();
+    let new = NewExtension {
+        number: "100".parse().unwrap(),
+        first_name: None,
+        last_name: None,
+        email: None,
+        pin: "0042".parse().unwrap(),
+    };
+    let r: Result<()> = store.write(|w| {
+        w.add_extension(&new)?;
+        Err(Error::invalid("stop"))
+    });
+    assert!(r.is_err());
+    assert_eq!(store.read().count().unwrap(), 0);
+}
+
+#[test]
+fn schema_rejects_what_the_types_reject() {
+    let (_dir, store) = fresh();
+    for (number, pin) in [
+        ("1", "1234"),
+        ("12a", "1234"),
+        ("100", "123"),
+        ("100", "12a4"),
+        ("100", "12345678901"),
+    ] {
+        let r = store.conn.execute(
+            "INSERT INTO extensions (number, voicemail_pin) VALUES (?1, ?2)",
+            [number, pin],
+        );
+        assert!(r.is_err(), "{number} {pin}");
+    }
+    // STRICT: a fraction is not silently stored in an integer column.
+    let r = store.conn.execute(
+            "INSERT INTO extensions (number, voicemail_pin, pin_protect_duration_s) VALUES ('100', '1234', 1.5)",
+            [],
+        );
+    assert!(r.is_err());
+    let r = store.conn.execute(
+        "INSERT INTO extensions (number, voicemail_pin, pin_protect) VALUES ('100', '1234', 1)",
+        [],
+    );
+    assert!(r.is_err(), "protected without a duration");
+}

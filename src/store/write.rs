@@ -1,0 +1,205 @@
+//! Changes, inside one transaction: [`Writer`].
+
+use super::*;
+
+/// Writes, inside one `BEGIN IMMEDIATE` transaction.
+pub struct Writer<'c> {
+    pub(super) conn: &'c Connection,
+    pub(super) path: &'c Path,
+}
+
+impl Writer<'_> {
+    pub fn read(&self) -> Reader<'_> {
+        Reader {
+            conn: self.conn,
+            path: self.path,
+        }
+    }
+
+    pub(super) fn err(&self, e: rusqlite::Error) -> Error {
+        db_error(self.path, e)
+    }
+
+    pub(super) fn execute(&self, sql: &str, params: impl rusqlite::Params) -> Result<usize> {
+        let mut stmt = self.conn.prepare_cached(sql).map_err(|e| self.err(e))?;
+        stmt.execute(params).map_err(|e| self.err(e))
+    }
+
+    /// Adds an extension; an existing number is an `Invalid` error.
+    pub fn add_extension(&self, new: &NewExtension) -> Result<()> {
+        if self.read().exists(&new.number)? {
+            return Err(Error::invalid_with_hint(
+                format!("extension {} already exists", new.number),
+                "use `pinprotect ext edit` to change it",
+            ));
+        }
+        self.execute(
+            "INSERT INTO extensions (number, first_name, last_name, email, voicemail_pin) \
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![
+                new.number.as_str(),
+                new.first_name.as_ref().map(Name::as_str),
+                new.last_name.as_ref().map(Name::as_str),
+                new.email.as_ref().map(Email::as_str),
+                new.pin.expose(),
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// Applies `edit` to an existing extension.
+    pub fn edit_extension(&self, ext: &Extension, edit: &ExtensionEdit) -> Result<()> {
+        fn value<T>(f: &FieldEdit<T>, s: impl Fn(&T) -> &str) -> (bool, Option<&str>) {
+            match f {
+                FieldEdit::Keep => (false, None),
+                FieldEdit::Clear => (true, None),
+                FieldEdit::Set(v) => (true, Some(s(v))),
+            }
+        }
+        let (f_set, f) = value(&edit.first_name, Name::as_str);
+        let (l_set, l) = value(&edit.last_name, Name::as_str);
+        let (e_set, e) = value(&edit.email, Email::as_str);
+        let n = self.execute(
+            "UPDATE extensions SET \
+               first_name = CASE WHEN ?2 THEN ?3 ELSE first_name END, \
+               last_name = CASE WHEN ?4 THEN ?5 ELSE last_name END, \
+               email = CASE WHEN ?6 THEN ?7 ELSE email END \
+             WHERE number = ?1",
+            params![ext.as_str(), f_set, f, l_set, l, e_set, e],
+        )?;
+        if n == 0 {
+            return Err(Error::UnknownExtensions(vec![ext.clone()]));
+        }
+        Ok(())
+    }
+
+    /// Sets the voicemail PIN and ends any grant.
+    pub fn set_pin(&self, ext: &Extension, pin: &Pin) -> Result<()> {
+        let n = self.execute(
+            "UPDATE extensions SET voicemail_pin = ?2, granted_at = NULL, unlocked_until = NULL \
+             WHERE number = ?1",
+            params![ext.as_str(), pin.expose()],
+        )?;
+        if n == 0 {
+            return Err(Error::UnknownExtensions(vec![ext.clone()]));
+        }
+        Ok(())
+    }
+
+    /// Removes the extensions; all must exist.
+    pub fn remove_extensions(&self, exts: &[Extension]) -> Result<usize> {
+        let records = self.read().extensions(exts)?;
+        for r in &records {
+            self.execute(
+                "DELETE FROM extensions WHERE number = ?1",
+                [r.number.as_str()],
+            )?;
+        }
+        Ok(records.len())
+    }
+
+    /// Turns pin protect on. An extension that was unprotected starts
+    /// locked; one already protected keeps its grant. `duration`, when
+    /// given, replaces the stored one.
+    /// Turns pin protect on with `duration`, or else the stored one, or
+    /// else `fallback`.
+    pub fn enable(
+        &self,
+        target: &Target,
+        duration: Option<PinDuration>,
+        fallback: PinDuration,
+    ) -> Result<usize> {
+        const SQL: &str = "UPDATE extensions SET \
+               pin_protect_duration_s = COALESCE(?1, pin_protect_duration_s, ?2), \
+               granted_at = CASE WHEN pin_protect = 1 THEN granted_at END, \
+               unlocked_until = CASE WHEN pin_protect = 1 THEN unlocked_until END, \
+               pin_protect = 1";
+        let secs = duration.map(PinDuration::as_secs);
+        self.for_target(target, SQL, &[&secs, &fallback.as_secs()])
+    }
+
+    /// Turns pin protect off, clearing the grant and keeping the duration.
+    pub fn disable(&self, target: &Target) -> Result<usize> {
+        const SQL: &str =
+            "UPDATE extensions SET pin_protect = 0, granted_at = NULL, unlocked_until = NULL";
+        self.for_target(target, SQL, &[])
+    }
+
+    /// Clears grants.
+    pub fn revoke(&self, target: &Target) -> Result<usize> {
+        const SQL: &str = "UPDATE extensions SET granted_at = NULL, unlocked_until = NULL";
+        self.for_target(target, SQL, &[])
+    }
+
+    /// Runs an `UPDATE ... SET ...` whose SET part binds `set_params` as
+    /// `?1`, `?2`, ...: on all extensions, or on each named one after
+    /// checking that all exist.
+    pub(super) fn for_target(
+        &self,
+        target: &Target,
+        update: &str,
+        set_params: &[&dyn ToSql],
+    ) -> Result<usize> {
+        match target {
+            Target::All => self.execute(update, set_params),
+            Target::These(exts) => {
+                let records = self.read().extensions(exts)?;
+                let sql = format!("{update} WHERE number = ?{}", set_params.len() + 1);
+                for r in &records {
+                    let number = r.number.as_str();
+                    let mut p = set_params.to_vec();
+                    p.push(&number);
+                    self.execute(&sql, &p[..])?;
+                }
+                Ok(records.len())
+            }
+        }
+    }
+
+    /// Stores a setting, already checked.
+    pub fn set_setting(&self, key: &str, value: &str) -> Result<()> {
+        self.execute(
+            "INSERT INTO settings (key, value) VALUES (?1, ?2) \
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [key, value],
+        )?;
+        Ok(())
+    }
+
+    /// Records the outcome of a PIN entry.
+    pub fn set_pin_entry(&self, ext: &Extension, entry: PinEntryState) -> Result<()> {
+        self.execute(
+            "UPDATE extensions SET failed_attempts = ?2, locked_out_until = ?3 WHERE number = ?1",
+            params![
+                ext.as_str(),
+                entry.failed_attempts,
+                entry.locked_out_until.map(Timestamp::unix)
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// Appends an event to the audit log.
+    pub fn log_event(&self, event: &NewEvent) -> Result<()> {
+        self.execute(
+            "INSERT INTO events (at, user, kind, extension, detail) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![
+                event.at.unix(),
+                event.user,
+                event.kind,
+                event.extension.as_ref().map(Extension::as_str),
+                event.detail
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// Records a grant.
+    pub fn set_grant(&self, ext: &Extension, grant: Grant) -> Result<()> {
+        self.execute(
+            "UPDATE extensions SET granted_at = ?2, unlocked_until = ?3 WHERE number = ?1",
+            params![ext.as_str(), grant.granted_at.unix(), grant.until.unix()],
+        )?;
+        Ok(())
+    }
+}

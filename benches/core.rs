@@ -116,7 +116,7 @@ fn main() {
     let mut seed = 1u32;
     bench("generate a PIN", n / 10, || {
         black_box(
-            Pin::generate(&ext, 6, || {
+            pinprotect::weakpin::generate(&ext, 6, || {
                 seed = seed.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
                 Ok::<_, ()>(seed >> 4)
             })

@@ -670,18 +670,3 @@ pub enum CheckFormat {
     /// One JSON object
     Json,
 }
-
-impl From<ImportFormat> for Option<crate::input::InputFormat> {
-    fn from(f: ImportFormat) -> Self {
-        use crate::input::InputFormat;
-        match f {
-            ImportFormat::Auto => None,
-            ImportFormat::Csv => Some(InputFormat::Csv),
-            ImportFormat::Json => Some(InputFormat::Json),
-            ImportFormat::Jsonl => Some(InputFormat::Jsonl),
-            ImportFormat::ThreeCx => Some(InputFormat::ThreeCx),
-            ImportFormat::FreePbx => Some(InputFormat::FreePbx),
-            ImportFormat::VoicemailConf => Some(InputFormat::VoicemailConf),
-        }
-    }
-}

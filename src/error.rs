@@ -115,7 +115,7 @@ pub enum Error {
         hint: Option<String>,
     },
 
-    #[error("unknown extension{} {}", if .0.len() == 1 { "" } else { "s" }, ExtList(.0))]
+    #[error("unknown extension{} {}", crate::text::s(.0.len()), ExtList(.0))]
     UnknownExtensions(Vec<Extension>),
 
     #[error("{message}")]

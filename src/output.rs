@@ -18,16 +18,6 @@ pub enum Format {
     Jsonl,
 }
 
-impl From<crate::cli::ListFormat> for Format {
-    fn from(f: crate::cli::ListFormat) -> Self {
-        match f {
-            crate::cli::ListFormat::Table => Format::Table,
-            crate::cli::ListFormat::Csv => Format::Csv,
-            crate::cli::ListFormat::Json => Format::Json,
-        }
-    }
-}
-
 /// A record that can be shown in every format. JSON comes from `Serialize`;
 /// the field order of CSV and tables is the header order of the writer.
 pub trait Record: Serialize {

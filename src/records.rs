@@ -65,6 +65,24 @@ impl<T> FieldEdit<T> {
     pub fn is_keep(&self) -> bool {
         matches!(self, FieldEdit::Keep)
     }
+
+    /// The field after this edit of its value `old`.
+    pub fn applied_to(self, old: Option<T>) -> Option<T> {
+        match self {
+            FieldEdit::Keep => old,
+            FieldEdit::Clear => None,
+            FieldEdit::Set(v) => Some(v),
+        }
+    }
+
+    /// `None` to keep the field; `Some` of its new value (`None` to clear).
+    pub fn change(&self) -> Option<Option<&T>> {
+        match self {
+            FieldEdit::Keep => None,
+            FieldEdit::Clear => Some(None),
+            FieldEdit::Set(v) => Some(Some(v)),
+        }
+    }
 }
 
 /// Changes to an extension's directory fields.

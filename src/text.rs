@@ -9,6 +9,20 @@ use std::fmt::{self, Write};
 /// How many characters of a user-supplied value a message shows.
 pub const SHOWN_CHARS: usize = 60;
 
+/// `s` after a count other than one: `format!("{n} file{}", s(n))`.
+pub fn s(n: impl TryInto<u64>) -> &'static str {
+    if n.try_into().is_ok_and(|n: u64| n == 1) {
+        ""
+    } else {
+        "s"
+    }
+}
+
+/// A count with its noun: `1 row`, `2 rows`.
+pub fn plural(n: u64, word: &str) -> String {
+    format!("{n} {word}{}", s(n))
+}
+
 /// Bidirectional controls and zero-width characters: invisible, and able
 /// to make text read differently from what it is.
 pub fn is_invisible_format(c: char) -> bool {

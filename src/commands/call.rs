@@ -36,10 +36,7 @@ impl PinSource {
             }
             PinSource::Interactive => match read_stdin_line()? {
                 Some(line) if !line.is_empty() => Ok(line),
-                _ => Err(Error::invalid_with_hint(
-                    "no PIN on standard input",
-                    "pipe the PIN as the first line, e.g. printf '4826\\n' | pinprotect dial EXT 7777",
-                )),
+                _ => Err(super::no_pin_on_stdin("pinprotect dial EXT 7777")),
             },
         }
     }

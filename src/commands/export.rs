@@ -287,13 +287,7 @@ pub fn export(ctx: &mut Ctx<'_>, opts: &ExportOptions, output: Option<&Path>) ->
         check_voicemail_conf(&store, opts)?;
     }
     let now = ctx.now;
-    let format_name = match opts.format {
-        ExportFormat::Csv => "csv",
-        ExportFormat::Json => "json",
-        ExportFormat::Jsonl => "jsonl",
-        ExportFormat::ThreeCx => "3cx",
-        ExportFormat::VoicemailConf => "voicemail-conf",
-    };
+    let format_name = super::formats::export_format_name(opts.format);
     let pins = if opts.with_pins {
         "with PINs"
     } else {
@@ -326,7 +320,7 @@ pub fn export(ctx: &mut Ctx<'_>, opts: &ExportOptions, output: Option<&Path>) ->
             )?;
             ctx.console.info(format_args!(
                 "exported {n} extension{} to {}{}",
-                if n == 1 { "" } else { "s" },
+                crate::text::s(n),
                 crate::text::path(path),
                 if opts.with_pins {
                     " (with voicemail PINs; mode 0600)"

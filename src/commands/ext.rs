@@ -297,7 +297,7 @@ fn remove(ctx: &mut Ctx<'_>, exts: &[Extension], yes: bool) -> Result<ExitCode> 
     let numbers: Vec<Extension> = records.into_iter().map(|r| r.number).collect();
     let what = format!(
         "extension{} {}",
-        if numbers.len() == 1 { "" } else { "s" },
+        crate::text::s(numbers.len()),
         ExtList(&numbers)
     );
     if !yes {
@@ -312,7 +312,7 @@ fn remove(ctx: &mut Ctx<'_>, exts: &[Extension], yes: bool) -> Result<ExitCode> 
         let confirmed = ctx.console.confirm(&format!(
             "Remove {what} with {} PIN{} and settings?",
             if numbers.len() == 1 { "its" } else { "their" },
-            if numbers.len() == 1 { "" } else { "s" }
+            crate::text::s(numbers.len())
         ))?;
         if !confirmed {
             ctx.console.info("nothing removed");

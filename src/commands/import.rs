@@ -86,14 +86,6 @@ enum Outcome {
 /// What happened to a record, and whether it took `default_duration`.
 type Applied = (Outcome, bool);
 
-fn edit<T: Clone>(f: FieldEdit<T>, old: Option<&T>) -> Option<T> {
-    match f {
-        FieldEdit::Keep => old.cloned(),
-        FieldEdit::Clear => None,
-        FieldEdit::Set(v) => Some(v),
-    }
-}
-
 /// The record as it will be stored: the file's fields over the existing
 /// ones. A grant survives only while protection stays on and the PIN stays
 /// the same, as with `enable` and `ext set-pin`.
@@ -110,7 +102,7 @@ fn merge(
 ) -> (ExtensionRecord, bool) {
     let was = existing.map(|e| e.protection).unwrap_or_default();
     let enabled = rec.pin_protect.unwrap_or(was.enabled);
-    let mut duration = edit(rec.duration.clone(), was.duration.as_ref());
+    let mut duration = rec.duration.clone().applied_to(was.duration);
     let mut took_setting = false;
     if enabled && duration.is_none() {
         duration = Some(match defaults.given {
@@ -128,15 +120,18 @@ fn merge(
         None
     };
     let record = ExtensionRecord {
-        first_name: edit(
-            rec.first_name.clone(),
-            existing.and_then(|e| e.first_name.as_ref()),
-        ),
-        last_name: edit(
-            rec.last_name.clone(),
-            existing.and_then(|e| e.last_name.as_ref()),
-        ),
-        email: edit(rec.email.clone(), existing.and_then(|e| e.email.as_ref())),
+        first_name: rec
+            .first_name
+            .clone()
+            .applied_to(existing.and_then(|e| e.first_name.clone())),
+        last_name: rec
+            .last_name
+            .clone()
+            .applied_to(existing.and_then(|e| e.last_name.clone())),
+        email: rec
+            .email
+            .clone()
+            .applied_to(existing.and_then(|e| e.email.clone())),
         pin,
         protection: Protection {
             enabled,
@@ -306,10 +301,6 @@ fn set_progress_total(bar: &ProgressBar, size: Option<u64>) {
     bar.set_message("0 rows");
 }
 
-fn plural(n: u64, word: &str) -> String {
-    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
-}
-
 pub fn import(ctx: &mut Ctx<'_>, file: &Path, opts: &ImportOptions) -> Result<ExitCode> {
     let mut store = if opts.dry_run {
         ctx.open_to_log()?
@@ -368,7 +359,7 @@ pub fn import(ctx: &mut Ctx<'_>, file: &Path, opts: &ImportOptions) -> Result<Ex
         read_records_with(format, &mut input, &conf, &mut |r| {
             rows += 1;
             if rows % 1024 == 0 {
-                bar.set_message(plural(rows, "row"));
+                bar.set_message(crate::text::plural(rows, "row"));
             }
             let rec = match r.and_then(|inc| inc.validate(plan)) {
                 Ok(rec) => rec,
@@ -467,7 +458,7 @@ pub fn import(ctx: &mut Ctx<'_>, file: &Path, opts: &ImportOptions) -> Result<Ex
         return Err(Error::invalid_with_hint(
             format!(
                 "{} in {name} ({format}); nothing was imported",
-                plural(error_count, "invalid record")
+                crate::text::plural(error_count, "invalid record")
             ),
             "fix the lines above and import again; --dry-run checks a file without writing",
         ));
@@ -487,7 +478,7 @@ pub fn import(ctx: &mut Ctx<'_>, file: &Path, opts: &ImportOptions) -> Result<Ex
             0 => String::new(),
             n => format!(
                 "; {} without a duration {} default_duration {}",
-                plural(n, "protected extension"),
+                crate::text::plural(n, "protected extension"),
                 if opts.dry_run { "would get" } else { "got" },
                 tally
                     .default_duration
@@ -500,7 +491,7 @@ pub fn import(ctx: &mut Ctx<'_>, file: &Path, opts: &ImportOptions) -> Result<Ex
         0 => String::new(),
         n => format!(
             " ({} {} a generated PIN)",
-            plural(n, "extension"),
+            crate::text::plural(n, "extension"),
             if opts.dry_run { "would get" } else { "got" }
         ),
     };

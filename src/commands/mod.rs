@@ -22,10 +22,12 @@ use crate::weakpin::{Weakness, weakness};
 use zeroize::Zeroizing;
 
 pub mod agi;
+pub mod audit;
 pub mod call;
 pub mod demo;
 pub mod export;
 pub mod ext;
+pub mod formats;
 pub mod import;
 pub mod init;
 pub mod protect;
@@ -332,13 +334,13 @@ fn dispatch(ctx: &mut Ctx<'_>, command: Command) -> Result<ExitCode> {
             Some(SettingsCommand::Show { format }) => settings::show(ctx, format.into()),
             Some(SettingsCommand::Set { key, value }) => settings::set(ctx, &key, &value),
         },
-        Command::Audit { format } => settings::audit(ctx, format.into()),
+        Command::Audit { format } => audit::audit(ctx, format.into()),
         Command::Log {
             extension,
             since,
             limit,
             format,
-        } => settings::log(ctx, extension.as_ref(), since, limit, format.into()),
+        } => audit::log(ctx, extension.as_ref(), since, limit, format.into()),
         Command::Dial { extension, digits } => {
             call::dial(ctx, &extension, &digits, &mut call::PinSource::Interactive)
         }
@@ -495,11 +497,17 @@ pub fn pin_from_stdin() -> Result<Pin> {
     }
     match read_stdin_line()? {
         Some(line) if !line.is_empty() => Ok(line.parse::<Pin>()?),
-        _ => Err(Error::invalid_with_hint(
-            "no PIN on standard input",
-            "pipe the PIN as the first line, e.g. printf '4826\\n' | pinprotect ...",
-        )),
+        _ => Err(no_pin_on_stdin("pinprotect ...")),
     }
+}
+
+/// Standard input had no PIN: the error, with `command` in the hint's
+/// example.
+pub fn no_pin_on_stdin(command: &str) -> Error {
+    Error::invalid_with_hint(
+        "no PIN on standard input",
+        format!("pipe the PIN as the first line, e.g. printf '4826\\n' | {command}"),
+    )
 }
 
 /// Prints a generated PIN: the only time it is shown unasked.
@@ -516,7 +524,7 @@ pub fn print_generated_pin(ctx: &mut Ctx<'_>, ext: &Extension, pin: &Pin) -> Res
 /// A random PIN from the operating system's generator, as long as the
 /// PIN policy asks (at least 6 digits).
 pub fn generate_pin(settings: &Settings, ext: &Extension) -> Result<Pin> {
-    Pin::generate(ext, settings.pin_min_length, getrandom::u32)
+    crate::weakpin::generate(ext, settings.pin_min_length, getrandom::u32)
         .map_err(|e| Error::invalid(format!("cannot generate a random PIN: {e}")))
 }
 

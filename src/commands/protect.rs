@@ -27,7 +27,7 @@ fn described(target: &Target, count: usize) -> String {
             }
             format!(
                 "extension{} {}",
-                if unique.len() == 1 { "" } else { "s" },
+                crate::text::s(unique.len()),
                 ExtList(&unique)
             )
         }

@@ -34,9 +34,7 @@ use crate::error::{Error, Result};
 use crate::events::{EventRow, NewEvent};
 use crate::lockout::PinEntryState;
 use crate::policy::{Email, Extension, Grant, Name, Pin, PinDuration, Protection, Timestamp};
-use crate::records::{
-    ExtensionEdit, ExtensionRecord, FieldEdit, NewExtension, RawExtension, Target,
-};
+use crate::records::{ExtensionEdit, ExtensionRecord, NewExtension, RawExtension, Target};
 use crate::settings::Settings;
 use crate::text;
 

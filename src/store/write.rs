@@ -49,16 +49,13 @@ impl Writer<'_> {
 
     /// Applies `edit` to an existing extension.
     pub fn edit_extension(&self, ext: &Extension, edit: &ExtensionEdit) -> Result<()> {
-        fn value<T>(f: &FieldEdit<T>, s: impl Fn(&T) -> &str) -> (bool, Option<&str>) {
-            match f {
-                FieldEdit::Keep => (false, None),
-                FieldEdit::Clear => (true, None),
-                FieldEdit::Set(v) => (true, Some(s(v))),
-            }
+        // A field is written when the edit changes it (`?2`, `?4`, `?6`).
+        fn value(c: Option<Option<&str>>) -> (bool, Option<&str>) {
+            (c.is_some(), c.flatten())
         }
-        let (f_set, f) = value(&edit.first_name, Name::as_str);
-        let (l_set, l) = value(&edit.last_name, Name::as_str);
-        let (e_set, e) = value(&edit.email, Email::as_str);
+        let (f_set, f) = value(edit.first_name.change().map(|v| v.map(Name::as_str)));
+        let (l_set, l) = value(edit.last_name.change().map(|v| v.map(Name::as_str)));
+        let (e_set, e) = value(edit.email.change().map(|v| v.map(Email::as_str)));
         let n = self.execute(
             "UPDATE extensions SET \
                first_name = CASE WHEN ?2 THEN ?3 ELSE first_name END, \

@@ -322,19 +322,14 @@ Examples:
 
     /// Show or change the settings (feature code, emergency numbers, PIN policy, lockout)
     #[command(
-        after_help = "Settings: feature_code (default 7777), emergency_numbers (911,112,999,000),
-outbound_prefix (empty), pin_min_length (4, from 4 to 10), lockout_attempts
-(5, from 1 to 100), lockout_seconds (900), clock_override (off; on lets
-changes run at a time given with --now, for test and demo databases only);
-for the 7777 flow over AGI: agi_pin_prompt (agent-pass), agi_granted_prompt
-(auth-thankyou), agi_wrong_pin_prompt (auth-incorrect), agi_refused_prompt
-(cannot-complete-as-dialed), agi_goodbye_prompt (vm-goodbye),
-agi_pin_timeout_seconds (10), agi_pin_tries (3).
-
+        after_help = format!(
+            "{}
 Examples:
   pinprotect settings
   pinprotect settings set outbound_prefix 9
-  pinprotect settings set lockout_attempts 3"
+  pinprotect settings set lockout_attempts 3",
+            crate::settings::help_text()
+        )
     )]
     Settings {
         #[command(subcommand)]

@@ -34,9 +34,26 @@ fn notes_and_examples(after_help: &str) -> (Vec<String>, Vec<String>) {
         Some((n, e)) => (n, e),
         None => (after_help, ""),
     };
+    // Lines of a paragraph are joined, except those indented by two
+    // spaces (list items), which start a line of their own; deeper
+    // indented lines continue the item.
     let paragraphs = notes
         .split("\n\n")
-        .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
+        .map(|p| {
+            let mut out: Vec<String> = Vec::new();
+            for line in p.lines() {
+                let words = line.split_whitespace().collect::<Vec<_>>().join(" ");
+                match out.last_mut() {
+                    Some(last) if !is_item(line) && !words.is_empty() => {
+                        last.push(' ');
+                        last.push_str(&words);
+                    }
+                    _ if words.is_empty() => {}
+                    _ => out.push(words),
+                }
+            }
+            out.join("\n")
+        })
         .filter(|p| !p.is_empty())
         .collect();
     let examples = examples
@@ -46,6 +63,12 @@ fn notes_and_examples(after_help: &str) -> (Vec<String>, Vec<String>) {
         .map(String::from)
         .collect();
     (paragraphs, examples)
+}
+
+/// A line of a list: indented by exactly two spaces.
+fn is_item(line: &str) -> bool {
+    line.strip_prefix("  ")
+        .is_some_and(|rest| !rest.starts_with(char::is_whitespace))
 }
 
 /// The date in the manual pages' title line: the date of the last change
@@ -62,7 +85,12 @@ fn paragraphs<'a>(roff: &mut Roff, texts: impl IntoIterator<Item = &'a str>) {
         if i > 0 {
             roff.control("PP", []);
         }
-        roff.text([roman(text)]);
+        for (j, line) in text.split('\n').enumerate() {
+            if j > 0 {
+                roff.control("br", []);
+            }
+            roff.text([roman(line)]);
+        }
     }
 }
 
@@ -402,6 +430,8 @@ mod tests {
             "Some text\nwrapped.\n\nMore.\n\nExamples:\n  pinprotect a\n  pinprotect b\n",
         );
         assert_eq!(notes, ["Some text wrapped.", "More."]);
+        let (notes, _) = notes_and_examples("A list:\n  one\n  two\n    wrapped\n\nExamples:\n");
+        assert_eq!(notes, ["A list:\none\ntwo wrapped"]);
         assert_eq!(ex, ["pinprotect a", "pinprotect b"]);
     }
 }

@@ -6,24 +6,99 @@ use std::str::FromStr;
 use crate::lockout::LockoutPolicy;
 use crate::policy::{DialPlan, FeatureCode, ParseError, Pin, PinDuration};
 
-/// Every setting, in the order `settings show` lists them.
-pub const KEYS: [&str; 15] = [
-    "feature_code",
-    "emergency_numbers",
-    "outbound_prefix",
-    "pin_min_length",
-    "lockout_attempts",
-    "lockout_seconds",
-    "default_duration",
-    "clock_override",
-    "agi_pin_prompt",
-    "agi_granted_prompt",
-    "agi_wrong_pin_prompt",
-    "agi_refused_prompt",
-    "agi_goodbye_prompt",
-    "agi_pin_timeout_seconds",
-    "agi_pin_tries",
+/// Every setting with what it is for, in the order `settings show` lists
+/// them: the one list from which [`KEYS`], `settings --help` and the man
+/// page come (the README's table is checked against it).
+pub const ABOUT: [(&str, &str); 15] = [
+    (
+        "feature_code",
+        "what users dial to enter their PIN: digits, * and #",
+    ),
+    (
+        "emergency_numbers",
+        "never blocked, comma-separated; at least one",
+    ),
+    (
+        "outbound_prefix",
+        "1 to 4 digits; prefix + emergency number is an emergency call too",
+    ),
+    (
+        "pin_min_length",
+        "the shortest PIN accepted, 4 to 10 digits",
+    ),
+    (
+        "lockout_attempts",
+        "1 to 100 wrong PINs in a row lock PIN entry",
+    ),
+    (
+        "lockout_seconds",
+        "how long PIN entry stays locked (up to 7 days)",
+    ),
+    (
+        "default_duration",
+        "the pin-protect duration of an extension protected without one",
+    ),
+    (
+        "clock_override",
+        "on lets changes run at a --now time (test and demo databases only)",
+    ),
+    (
+        "agi_pin_prompt",
+        "7777 over AGI: the sound asking for the PIN",
+    ),
+    (
+        "agi_granted_prompt",
+        "7777 over AGI: the sound after a right PIN",
+    ),
+    (
+        "agi_wrong_pin_prompt",
+        "7777 over AGI: the sound after a wrong PIN",
+    ),
+    (
+        "agi_refused_prompt",
+        "7777 over AGI: the sound when PIN entry is refused",
+    ),
+    (
+        "agi_goodbye_prompt",
+        "7777 over AGI: the sound before hanging up",
+    ),
+    (
+        "agi_pin_timeout_seconds",
+        "7777 over AGI: how long the prompt waits for digits (1 to 60)",
+    ),
+    (
+        "agi_pin_tries",
+        "7777 over AGI: wrong PINs one call may enter (1 to 10)",
+    ),
 ];
+
+/// Every setting, in the order `settings show` lists them.
+pub const KEYS: [&str; ABOUT.len()] = {
+    let mut keys = [""; ABOUT.len()];
+    let mut i = 0;
+    while i < ABOUT.len() {
+        keys[i] = ABOUT[i].0;
+        i += 1;
+    }
+    keys
+};
+
+/// The settings for `settings --help`: each key, its default and what it
+/// is for.
+pub fn help_text() -> String {
+    let defaults = Settings::default();
+    let mut text = String::from("Settings (default in brackets):\n");
+    for (key, about) in ABOUT {
+        let default = defaults.get(key).unwrap_or_default();
+        let default = if default.is_empty() {
+            "empty".to_string()
+        } else {
+            default
+        };
+        text.push_str(&format!("  {key} [{default}]: {about}\n"));
+    }
+    text
+}
 
 /// What the 7777 flow over AGI plays and how it collects the PIN. Sounds
 /// are names of Asterisk sound files; the defaults are in Asterisk's core

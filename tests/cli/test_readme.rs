@@ -225,3 +225,44 @@ fn keeping_in_step_with_voicemail_conf_works_as_written() {
          4310,Sue,Northrop,5432,a run of consecutive digits\n"
     );
 }
+
+/// The README's settings table has every setting with its default, from
+/// the one list in the code.
+#[test]
+fn the_settings_table_lists_every_setting_with_its_default() {
+    let text = readme();
+    let table: Vec<&str> = text
+        .split("\n## Settings\n")
+        .nth(1)
+        .unwrap()
+        .lines()
+        .skip_while(|l| !l.starts_with('|'))
+        .take_while(|l| l.starts_with('|'))
+        .collect();
+    let defaults = pinprotect::settings::Settings::default();
+    for key in pinprotect::settings::KEYS {
+        let row = table
+            .iter()
+            .find(|r| r.split('|').nth(1).unwrap().contains(&format!("`{key}`")))
+            .unwrap_or_else(|| panic!("no README row for {key}"));
+        let default = defaults.get(key).unwrap();
+        let shown = if default.is_empty() {
+            "empty".to_string()
+        } else {
+            format!("`{default}`")
+        };
+        assert!(
+            row.split('|').nth(2).unwrap().contains(&shown),
+            "{key}: {shown} not in {row}"
+        );
+    }
+    // And no row names a setting the code does not have.
+    for row in &table[2..] {
+        for name in row.split('|').nth(1).unwrap().split('`').skip(1).step_by(2) {
+            assert!(
+                pinprotect::settings::KEYS.contains(&name),
+                "{name} is no setting"
+            );
+        }
+    }
+}

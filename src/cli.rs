@@ -1,4 +1,9 @@
 //! The command line as typed: clap derive structs only.
+//!
+//! Longer than the other modules, on purpose: every command, flag and help
+//! text is here, in one file, because `--help`, the man pages and the shell
+//! completions are all generated from it, and reading the whole command
+//! line in one place is how it stays consistent.
 
 use std::path::PathBuf;
 

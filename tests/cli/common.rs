@@ -132,16 +132,19 @@ impl Env {
         env.add("99", "9182");
         env.add("0099", "5557");
         env.add("1000000000", "1234567809");
-        env.cmd()
-            .args(["enable", "100", "0099", "--duration", "10m"])
-            .assert()
-            .success();
-        env.cmd()
-            .args(["enable", "99", "--duration", "1h"])
-            .assert()
-            .success();
-        env.cmd().args(["disable", "99"]).assert().success();
+        env.ok(["enable", "100", "0099", "--duration", "10m"]);
+        env.ok(["enable", "99", "--duration", "1h"]);
+        env.ok(["disable", "99"]);
         env
+    }
+
+    /// Runs pinprotect with `args` and asserts that it succeeded.
+    pub fn ok<I, S>(&self, args: I) -> assert_cmd::assert::Assert
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<std::ffi::OsStr>,
+    {
+        self.cmd().args(args).assert().success()
     }
 
     /// Adds an extension with a known PIN.
@@ -156,10 +159,7 @@ impl Env {
     /// Adds an extension with pin protect on and the given duration.
     pub fn add_protected(&self, ext: &str, pin: &str, duration: &str) {
         self.add(ext, pin);
-        self.cmd()
-            .args(["enable", ext, "--duration", duration])
-            .assert()
-            .success();
+        self.ok(["enable", ext, "--duration", duration]);
     }
 
     /// Enters `pin` after the feature code at `now`.
@@ -362,4 +362,26 @@ impl Pty {
             .unwrap_or_else(|| 128 + status.signal().unwrap_or(0));
         (code, self.output())
     }
+}
+
+/// Sets a setting, which must succeed.
+pub fn set(env: &Env, key: &str, value: &str) {
+    env.ok(["settings", "set", key, value]);
+}
+
+/// The event names in the log, oldest first.
+pub fn events(env: &Env, args: &[&str]) -> Vec<String> {
+    let mut all = vec!["log", "--format", "json"];
+    all.extend_from_slice(args);
+    json(&env.stdout(&all))
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["event"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// How many times `name` is in `list`.
+pub fn count(list: &[String], name: &str) -> usize {
+    list.iter().filter(|e| *e == name).count()
 }

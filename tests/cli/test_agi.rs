@@ -421,7 +421,7 @@ fn agi_unlock_wrong_pins_timeouts_and_keys_that_are_not_a_pin() {
         call.commands
             .contains(&"STREAM FILE auth-incorrect \"\"".to_string())
     );
-    env.cmd().args(["revoke", "201"]).assert().success();
+    env.ok(["revoke", "201"]);
 
     // Three wrong PINs: the call ends, two lockout attempts remain.
     let (call, _, _) = agi_call(
@@ -477,10 +477,7 @@ fn agi_unlock_wrong_pins_timeouts_and_keys_that_are_not_a_pin() {
 #[test]
 fn agi_unlock_shares_the_lockout_with_dial() {
     let env = pbx();
-    env.cmd()
-        .args(["settings", "set", "lockout_attempts", "3"])
-        .assert()
-        .success();
+    env.ok(["settings", "set", "lockout_attempts", "3"]);
     env.dial_pin("201", "1111", NOW).code(1);
     let t = "b2-pin-local-wrong.agi.log";
     let (call, _, _) = agi_call(
@@ -711,10 +708,7 @@ fn serve_takes_200_calls_at_once_and_finishes_them_on_sigterm() {
     }
     // Extension 399: wrong PINs from many calls at once, counted exactly.
     env.add_protected("399", "5937", "60");
-    env.cmd()
-        .args(["settings", "set", "lockout_attempts", "100"])
-        .assert()
-        .success();
+    env.ok(["settings", "set", "lockout_attempts", "100"]);
     let server = Server::start(&env, &[]);
     let port = server.port;
     let handles: Vec<_> = (0..200)
@@ -844,13 +838,10 @@ fn serve_picks_up_a_database_restored_from_a_backup() {
     let env = pbx();
     let backup = env.path("backup.sqlite3");
     // The backup: 201 not protected.
-    env.cmd().args(["disable", "201"]).assert().success();
+    env.ok(["disable", "201"]);
     env.cmd().arg("init").assert().success();
     std::fs::copy(&env.db, &backup).unwrap();
-    env.cmd()
-        .args(["enable", "201", "--duration", "60"])
-        .assert()
-        .success();
+    env.ok(["enable", "201", "--duration", "60"]);
     let server = Server::start(&env, &[]);
     for _ in 0..3 {
         let call = server.call("check", &["201", "0049301234567"], &[]);

@@ -109,16 +109,8 @@ fn empty_database_exports_a_header_or_an_empty_array() {
         .assert()
         .success()
         .stdout(format!("{HEADER}\n"));
-    env.cmd()
-        .args(["export", "--format", "json"])
-        .assert()
-        .success()
-        .stdout("[]\n");
-    env.cmd()
-        .args(["export", "--format", "jsonl"])
-        .assert()
-        .success()
-        .stdout("");
+    env.ok(["export", "--format", "json"]).stdout("[]\n");
+    env.ok(["export", "--format", "jsonl"]).stdout("");
 }
 
 #[test]
@@ -406,10 +398,7 @@ fn voicemail_conf_export_round_trips_and_refuses_what_would_break_it() {
         assert_eq!(fresh.stdout(args), env.stdout(args), "{args:?}");
     }
     // A comma (or ;) in a name would break the line: refused, nothing written.
-    env.cmd()
-        .args(["ext", "edit", "101", "--last-name", "Müller, Jr"])
-        .assert()
-        .success();
+    env.ok(["ext", "edit", "101", "--last-name", "Müller, Jr"]);
     let out = env.path("broken.conf");
     env.cmd()
         .args(["export", "--format", "voicemail-conf", "--output"])

@@ -73,7 +73,7 @@ fn generated_pins_differ() {
     let env = Env::new();
     let mut pins = std::collections::HashSet::new();
     for ext in ["100", "101", "102", "103", "104", "105"] {
-        env.cmd().args(["ext", "add", ext]).assert().success();
+        env.ok(["ext", "add", ext]);
     }
     let v = json(&env.stdout(&["pins", "--format", "json"]));
     for row in v.as_array().unwrap() {
@@ -178,32 +178,23 @@ fn errors_never_repeat_a_pin() {
 fn edit_sets_and_clears_fields() {
     let env = Env::new();
     env.add("100", "4826");
-    env.cmd()
-        .args([
-            "ext",
-            "edit",
-            "100",
-            "--first-name",
-            "Alice",
-            "--email",
-            "a@example.com",
-        ])
-        .assert()
-        .success()
-        .stderr("updated extension 100\n");
-    env.cmd()
-        .args(["ext", "edit", "100", "--last-name", "Martin"])
-        .assert()
-        .success();
+    env.ok([
+        "ext",
+        "edit",
+        "100",
+        "--first-name",
+        "Alice",
+        "--email",
+        "a@example.com",
+    ])
+    .stderr("updated extension 100\n");
+    env.ok(["ext", "edit", "100", "--last-name", "Martin"]);
     let v = json(&env.stdout(&["ext", "show", "100", "--format", "json"]));
     assert_eq!(
         (&v["first_name"], &v["last_name"], &v["email"]),
         (&"Alice".into(), &"Martin".into(), &"a@example.com".into())
     );
-    env.cmd()
-        .args(["ext", "edit", "100", "--email", ""])
-        .assert()
-        .success();
+    env.ok(["ext", "edit", "100", "--email", ""]);
     let v = json(&env.stdout(&["ext", "show", "100", "--format", "json"]));
     assert_eq!(v["email"], serde_json::Value::Null);
     assert_eq!(v["first_name"], "Alice");
@@ -298,14 +289,8 @@ fn list_and_show_in_every_format() {
     env.add("099", "2468");
     env.add("0100", "0042");
     env.add("100", "8642");
-    env.cmd()
-        .args(["ext", "edit", "100", "--first-name", "Ann, \"A\""])
-        .assert()
-        .success();
-    env.cmd()
-        .args(["enable", "0100", "--duration", "15m"])
-        .assert()
-        .success();
+    env.ok(["ext", "edit", "100", "--first-name", "Ann, \"A\""]);
+    env.ok(["enable", "0100", "--duration", "15m"]);
     let csv = env.stdout(&["ext", "list", "--format", "csv"]);
     assert_eq!(
         csv,
@@ -352,17 +337,10 @@ fn list_and_show_in_every_format() {
 #[test]
 fn empty_list_says_so_on_stderr() {
     let env = Env::new();
-    env.cmd()
-        .args(["ext", "list"])
-        .assert()
-        .success()
+    env.ok(["ext", "list"])
         .stdout("")
         .stderr(predicate::str::contains("no extensions yet"));
-    env.cmd()
-        .args(["ext", "list", "--format", "json"])
-        .assert()
-        .success()
-        .stdout("[]\n");
+    env.ok(["ext", "list", "--format", "json"]).stdout("[]\n");
 }
 
 #[test]
@@ -388,10 +366,7 @@ fn remove_needs_confirmation_or_yes() {
             .len(),
         2
     );
-    env.cmd()
-        .args(["ext", "remove", "100", "101", "--yes"])
-        .assert()
-        .success()
+    env.ok(["ext", "remove", "100", "101", "--yes"])
         .stderr("removed extensions 100 and 101\n");
     env.cmd()
         .args(["ext", "list", "--format", "json"])
@@ -420,14 +395,8 @@ fn emergency_numbers_and_extensions_never_collide() {
         .code(2)
         .stderr(predicate::str::contains("911 is an emergency number"));
     // A configured one, and one after the outbound prefix.
-    env.cmd()
-        .args(["settings", "set", "emergency_numbers", "911,112,110"])
-        .assert()
-        .success();
-    env.cmd()
-        .args(["settings", "set", "outbound_prefix", "9"])
-        .assert()
-        .success();
+    env.ok(["settings", "set", "emergency_numbers", "911,112,110"]);
+    env.ok(["settings", "set", "outbound_prefix", "9"]);
     for number in ["110", "9110", "9112"] {
         env.cmd()
             .args(["ext", "add", number, "--pin-stdin"])
@@ -483,10 +452,7 @@ fn log_of_an_extension_that_never_existed_exits_3() {
         .code(3)
         .stderr(predicate::str::contains("unknown extension 999"));
     // A removed extension keeps its events.
-    env.cmd()
-        .args(["ext", "remove", "300", "--yes"])
-        .assert()
-        .success();
+    env.ok(["ext", "remove", "300", "--yes"]);
     let events = json(&env.stdout(&["log", "300", "--format", "json"]));
     assert!(events.as_array().unwrap().len() >= 2, "{events}");
 }

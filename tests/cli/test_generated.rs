@@ -2,9 +2,10 @@
 //! definition generates. `PINPROTECT_UPDATE_GENERATED=1 cargo test`
 //! rewrites them.
 
-use std::path::Path;
+use std::io;
+use std::path::{Path, PathBuf};
 
-use pinprotect::generate::{stale_files, write_generated};
+use pinprotect::generate::generated_files;
 
 use crate::common::Env;
 
@@ -222,4 +223,97 @@ fn global_options_have_a_heading_of_their_own() {
         .expect("a section");
     assert!(own.contains("\\-\\-format") && !own.contains("\\-\\-db"));
     assert!(global.contains("\\-\\-db"));
+}
+
+/// Writes every generated file below `root`.
+fn write_generated(root: &Path) -> io::Result<Vec<PathBuf>> {
+    let files = generated_files()?;
+    let mut written = Vec::with_capacity(files.len());
+    for (rel, bytes) in files {
+        let path = root.join(&rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(&path, bytes)?;
+        written.push(rel);
+    }
+    Ok(written)
+}
+
+/// The generated files that are missing or differ below `root`, each with
+/// a diff of committed against generated text; and files in `man/` or
+/// `completions/` that nothing generates any more.
+fn stale_files(root: &Path) -> io::Result<Vec<(PathBuf, String)>> {
+    let files = generated_files()?;
+    let mut stale = Vec::new();
+    for (rel, bytes) in &files {
+        match std::fs::read(root.join(rel)) {
+            Ok(committed) if &committed == bytes => {}
+            Ok(committed) => stale.push((
+                rel.clone(),
+                line_diff(
+                    &String::from_utf8_lossy(&committed),
+                    &String::from_utf8_lossy(bytes),
+                ),
+            )),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                stale.push((rel.clone(), "missing".into()))
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    for dir in ["man", "completions"] {
+        let Ok(entries) = std::fs::read_dir(root.join(dir)) else {
+            continue;
+        };
+        for entry in entries {
+            let rel = Path::new(dir).join(entry?.file_name());
+            if !files.iter().any(|(p, _)| *p == rel) {
+                stale.push((rel, "not generated any more: remove it".into()));
+            }
+        }
+    }
+    stale.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(stale)
+}
+
+/// A short line diff: `-` committed, `+` generated, around the changes.
+fn line_diff(old: &str, new: &str) -> String {
+    let a: Vec<&str> = old.lines().collect();
+    let b: Vec<&str> = new.lines().collect();
+    // Longest common subsequence table, from the end.
+    let mut lcs = vec![vec![0u32; b.len() + 1]; a.len() + 1];
+    for i in (0..a.len()).rev() {
+        for j in (0..b.len()).rev() {
+            lcs[i][j] = if a[i] == b[j] {
+                lcs[i + 1][j + 1] + 1
+            } else {
+                lcs[i + 1][j].max(lcs[i][j + 1])
+            };
+        }
+    }
+    let mut out = String::new();
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() || j < b.len() {
+        if i < a.len() && j < b.len() && a[i] == b[j] {
+            i += 1;
+            j += 1;
+        } else if j < b.len() && (i == a.len() || lcs[i][j + 1] >= lcs[i + 1][j]) {
+            out.push_str(&format!("+{}: {}\n", j + 1, b[j]));
+            j += 1;
+        } else {
+            out.push_str(&format!("-{}: {}\n", i + 1, a[i]));
+            i += 1;
+        }
+    }
+    out
+}
+
+#[test]
+fn diff_shows_changed_lines() {
+    assert_eq!(
+        line_diff("a\nb\nc\n", "a\nB\nc\nd\n"),
+        "+2: B\n-2: b\n+4: d\n"
+    );
+    assert_eq!(line_diff("same\n", "same\n"), "");
 }

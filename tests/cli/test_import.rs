@@ -157,10 +157,7 @@ fn three_cx_v15_and_v16_files_import_as_they_are() {
          0201,Dan,\"Lee, Sr\",,135799,false,,\n"
     );
     let env = Env::new();
-    env.cmd()
-        .args(["settings", "set", "default_duration", "20m"])
-        .assert()
-        .success();
+    env.ok(["settings", "set", "default_duration", "20m"]);
     import(
         &env,
         &[fixture("3cx-v15.csv").to_str().unwrap(), "--dry-run"],
@@ -418,18 +415,15 @@ fn bad_files_are_refused_with_the_reason() {
 fn update_replaces_the_fields_the_file_gives() {
     let env = Env::new();
     env.add_protected("100", "4826", "10m");
-    env.cmd()
-        .args([
-            "ext",
-            "edit",
-            "100",
-            "--first-name",
-            "Alice",
-            "--email",
-            "a@example.com",
-        ])
-        .assert()
-        .success();
+    env.ok([
+        "ext",
+        "edit",
+        "100",
+        "--first-name",
+        "Alice",
+        "--email",
+        "a@example.com",
+    ]);
     env.add_protected("101", "5937", "10m");
     env.dial_pin("100", "4826", NOW).success();
     env.dial_pin("101", "5937", NOW).success();

@@ -28,10 +28,7 @@ fn durations_in_every_accepted_form() {
         ("24h", 86400),
         ("1s", 1),
     ] {
-        env.cmd()
-            .args(["enable", "100", "--duration", text])
-            .assert()
-            .success();
+        env.ok(["enable", "100", "--duration", text]);
         let v = json(&env.stdout(&["status", "100", "--format", "json"]));
         assert_eq!(v[0]["pin_protect_duration_s"], secs, "{text}");
     }
@@ -56,30 +53,18 @@ fn enable_without_a_duration_uses_the_stored_one_or_default_duration() {
     env.add("100", "4826");
     env.add("101", "5937");
     // None stored: default_duration (5 minutes), and it says so.
-    env.cmd().args(["enable", "100"]).assert().success().stderr(
+    env.ok(["enable", "100"]).stderr(
         "pin protect on for extension 100; no duration was stored, so it got default_duration 5m\n",
     );
-    env.cmd()
-        .args(["enable", "100", "--duration", "15m"])
-        .assert()
-        .success()
+    env.ok(["enable", "100", "--duration", "15m"])
         .stderr("pin protect on for extension 100, duration 15m\n");
-    env.cmd().args(["disable", "100"]).assert().success();
+    env.ok(["disable", "100"]);
     // The duration was kept: nothing defaulted.
-    env.cmd()
-        .args(["enable", "100"])
-        .assert()
-        .success()
+    env.ok(["enable", "100"])
         .stderr("pin protect on for extension 100\n");
-    env.cmd().args(["disable", "100"]).assert().success();
-    env.cmd()
-        .args(["settings", "set", "default_duration", "2h"])
-        .assert()
-        .success();
-    env.cmd()
-        .args(["enable", "--all"])
-        .assert()
-        .success()
+    env.ok(["disable", "100"]);
+    env.ok(["settings", "set", "default_duration", "2h"]);
+    env.ok(["enable", "--all"])
         .stderr(
             "pin protect on for all 2 extensions; 1 had no duration stored and got default_duration 2h\n",
         );
@@ -87,10 +72,7 @@ fn enable_without_a_duration_uses_the_stored_one_or_default_duration() {
         status(&env, "2026-11-26T09:00:00Z"),
         format!("{HEADER}100,true,900,locked,,\n101,true,7200,locked,,\n")
     );
-    env.cmd()
-        .args(["enable", "--all", "--duration", "1h"])
-        .assert()
-        .success()
+    env.ok(["enable", "--all", "--duration", "1h"])
         .stderr("pin protect on for all 2 extensions, duration 1h\n");
     assert_eq!(
         status(&env, "2026-11-26T09:00:00Z"),
@@ -105,10 +87,7 @@ fn enable_all_counts_every_extension_that_took_default_duration() {
     let env = Env::new();
     // 5,000 extensions; every third has a duration stored.
     crate::common::fill(&env.db, 5000);
-    env.cmd()
-        .args(["enable", "--all"])
-        .assert()
-        .success()
+    env.ok(["enable", "--all"])
         .stderr(
             "pin protect on for all 5000 extensions; 3333 had no duration stored and got default_duration 5m\n",
         );

@@ -1,0 +1,262 @@
+//! Rendering shared by every command: tables for people, CSV, JSON and
+//! JSON lines for programs. Everything streams one record at a time; a
+//! table measures its first rows to fix its column widths.
+
+use std::borrow::Cow;
+use std::io::Write;
+
+use serde::Serialize;
+
+use crate::error::Result;
+
+mod encoder;
+mod table;
+#[cfg(test)]
+mod tests;
+
+use encoder::*;
+use table::*;
+
+pub use encoder::{Cell, RowEncoder};
+pub use table::{Layout, layout};
+
+/// The shapes a list of records can take.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Table,
+    Csv,
+    Json,
+    Jsonl,
+}
+
+/// A record that can be shown in every format. JSON comes from `Serialize`;
+/// the field order of CSV and tables is the header order of the writer.
+pub trait Record: Serialize {
+    /// Machine values for CSV: `true`/`false`, seconds, RFC 3339, "" for none.
+    fn csv_fields(&self) -> Vec<Cow<'_, str>>;
+
+    /// Values for people; by default the CSV values.
+    fn table_cells(&self) -> Vec<String> {
+        self.csv_fields().into_iter().map(Cow::into_owned).collect()
+    }
+}
+
+/// Writes records one at a time in one format. Nothing reaches `out`
+/// before the first record or `finish`, so an error found before the first
+/// record (an unknown extension, say) prints no partial output.
+pub struct ListWriter<'w, W: Write> {
+    format: Format,
+    headers: Vec<&'static str>,
+    /// `out`, until the CSV writer takes it.
+    out: Option<&'w mut W>,
+    csv: Option<csv::Writer<&'w mut W>>,
+    table: TableLayout,
+    count: u64,
+    spreadsheet_safe: bool,
+    /// Escape control and invisible format characters in tables and CSV.
+    escape: bool,
+}
+
+/// The words people see for a field: the JSON key, shortened where the
+/// key carries a unit or a prefix that the table values make plain.
+fn title(key: &str) -> String {
+    match key {
+        "pin_protect_duration_s" => "duration".into(),
+        "voicemail_pin" => "voicemail pin".into(),
+        other => other.replace('_', " "),
+    }
+}
+
+fn table_header(key: &str) -> String {
+    title(key).to_uppercase()
+}
+
+impl<'w, W: Write> ListWriter<'w, W> {
+    pub fn new(format: Format, headers: Vec<&'static str>, out: &'w mut W) -> Self {
+        ListWriter {
+            format,
+            headers,
+            out: Some(out),
+            csv: None,
+            table: TableLayout::default(),
+            count: 0,
+            spreadsheet_safe: false,
+            escape: true,
+        }
+    }
+
+    /// Writes CSV values exactly as stored, for exports that must round
+    /// trip byte for byte (whose values were checked on the way in).
+    pub fn verbatim(mut self) -> Self {
+        self.escape = false;
+        self
+    }
+
+    /// In CSV, prefixes cells that start with `=`, `+`, `-`, `@`, a tab or
+    /// a carriage return with `'`, so that spreadsheets show them as text
+    /// instead of running them (CSV injection).
+    pub fn spreadsheet_safe(mut self, on: bool) -> Self {
+        self.spreadsheet_safe = on;
+        self
+    }
+
+    fn out(&mut self) -> &mut W {
+        self.out
+            .as_deref_mut()
+            .expect("output is held by the writer until finish")
+    }
+
+    /// The CSV writer, created with the header line on first use.
+    fn csv(&mut self) -> Result<&mut csv::Writer<&'w mut W>> {
+        if self.csv.is_none() {
+            let out = self
+                .out
+                .take()
+                .expect("output is free before the CSV writer starts");
+            let mut csv = csv::WriterBuilder::new()
+                .buffer_capacity(64 * 1024)
+                .from_writer(out);
+            csv.write_record(&self.headers)?;
+            self.csv = Some(csv);
+        }
+        Ok(self.csv.as_mut().expect("just created"))
+    }
+
+    pub fn write(&mut self, record: &impl Record) -> Result<()> {
+        match self.format {
+            // Nothing raw reaches a terminal: control and invisible format
+            // characters are escaped in tables and CSV (JSON escapes by its
+            // own rules).
+            Format::Table => {
+                let row: Vec<String> = record
+                    .table_cells()
+                    .into_iter()
+                    .map(|c| crate::text::escaped(&c).into_owned())
+                    .collect();
+                let out = self.out.as_deref_mut().expect("held until finish");
+                self.table.push(&self.headers, row, out)?;
+            }
+            Format::Csv => {
+                let escape = self.escape;
+                let mut fields: Vec<Cow<'_, str>> = record
+                    .csv_fields()
+                    .into_iter()
+                    .map(|f| match crate::text::escaped(&f) {
+                        Cow::Owned(e) if escape => Cow::Owned(e),
+                        _ => f,
+                    })
+                    .collect();
+                if self.spreadsheet_safe {
+                    for f in &mut fields {
+                        if spreadsheet_unsafe(f) {
+                            *f = Cow::Owned(format!("'{f}"));
+                        }
+                    }
+                }
+                self.csv()?
+                    .write_record(fields.iter().map(|f| f.as_bytes()))?;
+            }
+            Format::Json => {
+                let sep: &[u8] = if self.count == 0 { b"[\n  " } else { b",\n  " };
+                let out = self.out();
+                out.write_all(sep)?;
+                serde_json::to_writer(&mut *out, record)?;
+            }
+            Format::Jsonl => {
+                let out = self.out();
+                serde_json::to_writer(&mut *out, record)?;
+                out.write_all(b"\n")?;
+            }
+        }
+        self.count += 1;
+        Ok(())
+    }
+
+    /// Ends the output; returns the number of records written.
+    pub fn finish(mut self, stdout_is_terminal: bool) -> Result<u64> {
+        match self.format {
+            Format::Table => {
+                let _ = stdout_is_terminal;
+                let out = self.out.as_deref_mut().expect("held until finish");
+                self.table.finish(&self.headers, out)?;
+                self.out().flush()?;
+            }
+            Format::Csv => self.csv()?.flush()?,
+            Format::Json => {
+                let end: &[u8] = if self.count == 0 { b"[]\n" } else { b"\n]\n" };
+                let out = self.out();
+                out.write_all(end)?;
+                out.flush()?;
+            }
+            Format::Jsonl => self.out().flush()?,
+        }
+        Ok(self.count)
+    }
+}
+
+/// Writes a single record: an object in JSON, a header and a row in CSV,
+/// and a two-column table of fields and values for people.
+pub fn write_one(
+    format: Format,
+    headers: &[&'static str],
+    record: &impl Record,
+    out: &mut impl Write,
+    stdout_is_terminal: bool,
+) -> Result<()> {
+    match format {
+        Format::Table => {
+            // `field: value` lines; free text shortened to fit a terminal,
+            // every other value whole.
+            let limit = if stdout_is_terminal {
+                terminal_width()
+            } else {
+                None
+            };
+            let titles: Vec<String> = headers.iter().map(|h| format!("{}:", title(h))).collect();
+            let cells: Vec<String> = record
+                .table_cells()
+                .into_iter()
+                .map(|v| crate::text::escaped(&v).into_owned())
+                .collect();
+            write_fields(out, headers, &titles, &cells, 2, limit)?;
+        }
+        // Compact, one document per line, as every JSON output.
+        Format::Json | Format::Jsonl => {
+            serde_json::to_writer(&mut *out, record)?;
+            out.write_all(b"\n")?;
+        }
+        Format::Csv => {
+            let mut w = ListWriter::new(Format::Csv, headers.to_vec(), out);
+            w.write(record)?;
+            w.finish(false)?;
+        }
+    }
+    out.flush()?;
+    Ok(())
+}
+
+/// A number for CSV: "" when absent.
+pub fn num_field(v: Option<u32>) -> Cow<'static, str> {
+    v.map_or(Cow::Borrowed(""), |n| Cow::Owned(n.to_string()))
+}
+
+/// `on`/`off` for people.
+pub fn on_off(b: bool) -> String {
+    (if b { "on" } else { "off" }).to_string()
+}
+
+/// A duration for people, `15m`, or `-` when there is none.
+pub fn human_duration(secs: Option<u32>) -> String {
+    secs.and_then(|s| crate::policy::PinDuration::from_secs(i64::from(s)).ok())
+        .map_or_else(|| "-".to_string(), |d| d.to_string())
+}
+
+/// `true`/`false` for CSV.
+pub fn bool_field(b: bool) -> Cow<'static, str> {
+    Cow::Borrowed(if b { "true" } else { "false" })
+}
+
+/// An optional text field: "" when absent.
+pub fn opt_field<T: AsRef<str>>(v: Option<&T>) -> Cow<'_, str> {
+    Cow::Borrowed(v.map_or("", AsRef::as_ref))
+}

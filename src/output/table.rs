@@ -1,0 +1,257 @@
+//! Tables for people: widths fixed by the first rows, free text shortened
+//! to fit a terminal, records as `FIELD: value` lines when it is too
+//! narrow.
+
+use super::*;
+
+/// Columns of free text, shortened with `…` to fit a terminal; every other
+/// column (numbers, states, times) is shown whole.
+pub(super) const SHORTENED: [&str; 5] = ["first_name", "last_name", "email", "user", "detail"];
+
+/// Rows measured before a table's widths are fixed; the rest stream.
+pub(super) const MEASURED_ROWS: usize = 1000;
+
+/// The width of a terminal on standard output, if it is one.
+pub(super) fn terminal_width() -> Option<usize> {
+    use std::io::IsTerminal;
+    if !std::io::stdout().is_terminal() {
+        return None;
+    }
+    // SAFETY: TIOCGWINSZ fills a winsize.
+    let cols = unsafe {
+        let mut ws: libc::winsize = std::mem::zeroed();
+        if libc::ioctl(libc::STDOUT_FILENO, libc::TIOCGWINSZ, &mut ws) != 0 {
+            return None;
+        }
+        ws.ws_col
+    };
+    (cols > 0).then_some(usize::from(cols))
+}
+
+pub(super) fn display_width(s: &str) -> usize {
+    unicode_width::UnicodeWidthStr::width(s)
+}
+
+/// `s` cut to `width` columns, with `…` when it was longer.
+pub(super) fn shortened(s: &str, width: usize) -> Cow<'_, str> {
+    if display_width(s) <= width {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in s.chars() {
+        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + w + 1 > width {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    out.push('…');
+    Cow::Owned(out)
+}
+
+/// How a table is laid out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Layout {
+    /// Columns of these widths.
+    Columns(Vec<usize>),
+    /// One record at a time, a `TITLE: value` line per field, for a
+    /// terminal too narrow for the columns.
+    Records { width: usize },
+}
+
+/// The layout of `rows` under `headers`: columns, every value whole,
+/// unless a terminal of `limit` columns is too narrow; then the free-text
+/// columns share what the others leave (each at least its header's
+/// width); when even that does not fit, one record at a time.
+pub fn layout(headers: &[&str], rows: &[Vec<String>], limit: Option<usize>) -> Layout {
+    let widths = column_widths(headers, rows, limit);
+    match limit {
+        Some(limit)
+            if widths.iter().sum::<usize>() + 2 * headers.len().saturating_sub(1) > limit =>
+        {
+            Layout::Records { width: limit }
+        }
+        _ => Layout::Columns(widths),
+    }
+}
+
+pub(super) fn column_widths(
+    headers: &[&str],
+    rows: &[Vec<String>],
+    limit: Option<usize>,
+) -> Vec<usize> {
+    let titles: Vec<String> = headers.iter().map(|h| table_header(h)).collect();
+    let mut widths: Vec<usize> = titles.iter().map(|t| display_width(t)).collect();
+    for row in rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(display_width(cell));
+        }
+    }
+    let Some(limit) = limit else {
+        return widths;
+    };
+    let gaps = 2 * headers.len().saturating_sub(1);
+    let total: usize = widths.iter().sum::<usize>() + gaps;
+    if total <= limit {
+        return widths;
+    }
+    let flexible: Vec<usize> = (0..headers.len())
+        .filter(|&i| SHORTENED.contains(&headers[i]))
+        .collect();
+    if flexible.is_empty() {
+        return widths;
+    }
+    let fixed: usize = (0..headers.len())
+        .filter(|i| !flexible.contains(i))
+        .map(|i| widths[i])
+        .sum::<usize>()
+        + gaps;
+    let mut room = limit.saturating_sub(fixed);
+    // The narrowest first: one that needs less than its share gives the
+    // rest to the others.
+    let mut order = flexible.clone();
+    order.sort_by_key(|&i| widths[i]);
+    for (k, &i) in order.iter().enumerate() {
+        let share = room / (order.len() - k);
+        let floor = display_width(&titles[i]).max(4);
+        let w = widths[i].min(share.max(floor));
+        widths[i] = w;
+        room = room.saturating_sub(w);
+    }
+    widths
+}
+
+/// A table written as it comes: the first rows fix the column widths,
+/// later rows follow them (free text shortened with `…`, other values
+/// whole), so memory does not grow with the rows.
+#[derive(Default)]
+pub(super) struct TableLayout {
+    measuring: Vec<Vec<String>>,
+    layout: Option<Layout>,
+    written: u64,
+    shorten: bool,
+}
+
+impl TableLayout {
+    pub(super) fn push(
+        &mut self,
+        headers: &[&str],
+        row: Vec<String>,
+        out: &mut impl Write,
+    ) -> Result<()> {
+        match &self.layout {
+            Some(layout) => {
+                let layout = layout.clone();
+                self.write(out, headers, &layout, &row)
+            }
+            None => {
+                self.measuring.push(row);
+                if self.measuring.len() >= MEASURED_ROWS {
+                    self.start(headers, out)?;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    fn start(&mut self, headers: &[&str], out: &mut impl Write) -> Result<()> {
+        let limit = terminal_width();
+        // Free text is shortened only to fit a terminal: piped, every value
+        // is whole.
+        self.shorten = limit.is_some();
+        let layout = layout(headers, &self.measuring, limit);
+        if let Layout::Columns(widths) = &layout {
+            let titles: Vec<String> = headers.iter().map(|h| table_header(h)).collect();
+            write_row(out, &[], widths, &titles)?;
+        }
+        for row in std::mem::take(&mut self.measuring) {
+            self.write(out, headers, &layout, &row)?;
+        }
+        self.layout = Some(layout);
+        Ok(())
+    }
+
+    fn write(
+        &mut self,
+        out: &mut impl Write,
+        headers: &[&str],
+        layout: &Layout,
+        row: &[String],
+    ) -> Result<()> {
+        match layout {
+            Layout::Columns(widths) if self.shorten => write_row(out, headers, widths, row)?,
+            Layout::Columns(widths) => write_row(out, &[], widths, row)?,
+            Layout::Records { width } => {
+                if self.written > 0 {
+                    writeln!(out)?;
+                }
+                let titles: Vec<String> = headers
+                    .iter()
+                    .map(|h| format!("{}:", table_header(h)))
+                    .collect();
+                write_fields(out, headers, &titles, row, 1, Some(*width))?;
+            }
+        }
+        self.written += 1;
+        Ok(())
+    }
+
+    pub(super) fn finish(&mut self, headers: &[&str], out: &mut impl Write) -> Result<()> {
+        if self.layout.is_none() && !self.measuring.is_empty() {
+            self.start(headers, out)?;
+        }
+        Ok(())
+    }
+}
+
+/// One line of a table: cells padded to their widths, two spaces apart,
+/// free text shortened (only columns named in `headers` are; a header row
+/// passes none).
+pub(super) fn write_row(
+    out: &mut impl Write,
+    headers: &[&str],
+    widths: &[usize],
+    cells: &[String],
+) -> Result<()> {
+    let mut line = String::new();
+    for (i, (cell, &w)) in cells.iter().zip(widths).enumerate() {
+        let shown = match headers.get(i) {
+            Some(h) if SHORTENED.contains(h) => shortened(cell, w),
+            _ => Cow::Borrowed(cell.as_str()),
+        };
+        line.push_str(&shown);
+        if i + 1 < cells.len() {
+            let pad = w.saturating_sub(display_width(&shown)) + 2;
+            line.extend(std::iter::repeat_n(' ', pad));
+        }
+    }
+    writeln!(out, "{}", line.trim_end())?;
+    Ok(())
+}
+
+/// A record as `TITLE: value` lines, the values aligned `gap` columns
+/// after the longest title; free text shortened to fit `width` columns
+/// (when there is a limit), every other value whole.
+pub(super) fn write_fields(
+    out: &mut impl Write,
+    headers: &[&str],
+    titles: &[String],
+    cells: &[String],
+    gap: usize,
+    width: Option<usize>,
+) -> Result<()> {
+    let pad = titles.iter().map(|t| display_width(t)).max().unwrap_or(0) + gap;
+    for ((h, title), cell) in headers.iter().zip(titles).zip(cells) {
+        let shown = match width {
+            Some(width) if SHORTENED.contains(h) => {
+                shortened(cell, width.saturating_sub(pad).max(4))
+            }
+            _ => Cow::Borrowed(cell.as_str()),
+        };
+        let line = format!("{title}{}{shown}", " ".repeat(pad - display_width(title)));
+        writeln!(out, "{}", line.trim_end())?;
+    }
+    Ok(())
+}

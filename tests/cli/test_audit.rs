@@ -1,0 +1,278 @@
+//! The audit report and the audit log.
+
+use predicates::prelude::*;
+
+use crate::common::{Env, NOW, events, json};
+
+#[test]
+fn audit_reports_weak_shared_and_unprotected_without_pins() {
+    let env = Env::new();
+    env.add_protected("100", "4826", "5m");
+    // The test database's clock_override is a finding of its own.
+    env.cmd()
+        .args(["audit", "--format", "csv"])
+        .assert()
+        .code(1)
+        .stdout("extension,finding,detail\n,clock_override,clock_override is on: changes may be made at any time given with --now\n");
+    env.set_clock_override(false);
+    env.cmd()
+        .args(["audit"])
+        .assert()
+        .code(0)
+        .stdout("")
+        .stderr(predicate::str::contains("audit: no weak PINs"));
+    env.set_clock_override(true);
+    env.add("101", "5937");
+    env.add_protected("102", "5937", "5m");
+    env.cmd()
+        .args(["ext", "add", "103", "--pin-stdin", "--allow-weak"])
+        .write_stdin("1111\n")
+        .assert()
+        .success();
+    env.ok(["enable", "103", "--duration", "5m"]);
+    env.set_clock_override(false);
+    let out = env
+        .cmd()
+        .args(["audit", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(
+        json(&stdout),
+        serde_json::json!([
+            {"extension": "101", "finding": "not_protected", "detail": "outbound calls need no PIN"},
+            {"extension": "103", "finding": "weak_pin", "detail": "the PIN is weak; `pinprotect pins EXT` shows why"},
+            {"extension": "101", "finding": "shared_pin", "detail": "same PIN as 102"},
+            {"extension": "102", "finding": "shared_pin", "detail": "same PIN as 101"},
+        ])
+    );
+    for pin in ["4826", "5937", "1111"] {
+        assert!(!stdout.contains(pin));
+    }
+    let csv = env
+        .cmd()
+        .args(["audit", "--format", "csv"])
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8(csv.stdout)
+            .unwrap()
+            .starts_with("extension,finding,detail\n101,not_protected,")
+    );
+}
+
+#[test]
+fn log_filters_by_extension_time_and_count() {
+    let env = Env::new();
+    env.add("100", "4826");
+    env.at("2026-11-26T10:00:00Z")
+        .args(["enable", "100", "--duration", "5m"])
+        .assert()
+        .success();
+    env.at("2026-11-26T11:00:00Z")
+        .args(["ext", "add", "101", "--pin-stdin"])
+        .write_stdin("5937\n")
+        .assert()
+        .success();
+    assert_eq!(
+        events(&env, &[]),
+        ["extension_added", "pin_protect_enabled", "extension_added"]
+    );
+    assert_eq!(
+        events(&env, &["100"]),
+        ["extension_added", "pin_protect_enabled"]
+    );
+    assert_eq!(
+        events(&env, &["--since", "2026-11-26T10:00:00Z"]),
+        ["pin_protect_enabled", "extension_added"]
+    );
+    assert_eq!(events(&env, &["--limit", "1"]), ["extension_added"]);
+    let v = json(&env.stdout(&["log", "--format", "json", "--limit", "1"]));
+    assert_eq!(v[0]["time"], "2026-11-26T11:00:00Z");
+    assert_eq!(v[0]["extension"], "101");
+    assert!(!v[0]["user"].as_str().unwrap().is_empty());
+    let csv = env.stdout(&["log", "--format", "csv"]);
+    assert!(
+        csv.starts_with("id,time,user,event,extension,detail\n1,2026-11-26T09:00:00Z,"),
+        "{csv}"
+    );
+    let table = env.stdout(&["log", "100"]);
+    assert!(table.starts_with("ID  TIME"), "{table}");
+    // The log cannot be rewritten, even with SQL.
+    let conn = rusqlite::Connection::open(&env.db).unwrap();
+    assert!(conn.execute("DELETE FROM events", []).is_err());
+    assert!(
+        conn.execute("UPDATE events SET user = 'nobody'", [])
+            .is_err()
+    );
+}
+
+/// Runs every command that leaves an event, with distinctive PINs, and
+/// checks each event type is logged and no output, error or stored event
+/// holds those digits.
+#[test]
+fn every_event_is_logged_and_no_pin_ever_is() {
+    let env = Env::new();
+    let secret = "86420975";
+    let second = "97531864";
+    let mut outputs: Vec<String> = Vec::new();
+    let mut run = |args: &[&str], stdin: &str| {
+        let out = env.cmd().args(args).write_stdin(stdin).output().unwrap();
+        outputs.push(String::from_utf8_lossy(&out.stderr).into_owned());
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        )
+    };
+    let pin_line = format!("{secret}\n");
+    assert_eq!(
+        run(&["ext", "add", "100", "--pin-stdin"], &pin_line).0,
+        Some(0)
+    );
+    assert_eq!(
+        run(&["ext", "edit", "100", "--first-name", "Ada"], "").0,
+        Some(0)
+    );
+    assert_eq!(run(&["enable", "100", "--duration", "5m"], "").0, Some(0));
+    assert_eq!(run(&["enable", "100", "--duration", "10m"], "").0, Some(0));
+    assert_eq!(run(&["dial", "100", "7777"], &pin_line).0, Some(0));
+    assert_eq!(run(&["revoke", "100"], "").0, Some(0));
+    assert_eq!(
+        run(
+            &["ext", "set-pin", "100", "--pin-stdin"],
+            &format!("{second}\n")
+        )
+        .0,
+        Some(0)
+    );
+    // Wrong PINs that are one digit off the real one, then a lockout.
+    for _ in 0..5 {
+        assert_eq!(run(&["dial", "100", "7777"], "97531865\n").0, Some(1));
+    }
+    assert_eq!(
+        run(&["dial", "100", "7777"], &format!("{second}\n")).0,
+        Some(1)
+    );
+    assert_eq!(run(&["reset-lockout", "100"], "").0, Some(0));
+    assert_eq!(
+        run(
+            &["ext", "add", "200", "--pin-stdin", "--allow-weak"],
+            "1212\n"
+        )
+        .0,
+        Some(0)
+    );
+    // Errors that involve the PIN.
+    assert_eq!(
+        run(&["ext", "set-pin", "100", "--pin-stdin"], "8642097\n").0,
+        Some(0)
+    );
+    assert_eq!(
+        run(
+            &["ext", "set-pin", "100", "--pin-stdin"],
+            &format!("{second}1234\n")
+        )
+        .0,
+        Some(2)
+    );
+    assert_eq!(
+        run(
+            &["ext", "add", "101", "--pin-stdin"],
+            &format!("{secret}x\n")
+        )
+        .0,
+        Some(2)
+    );
+    assert_eq!(
+        run(&["ext", "set-pin", "100", "--pin-stdin"], &pin_line).0,
+        Some(0)
+    );
+    let import = format!("extension,voicemail_pin\n300,{secret}\n301,{secret}00000\n");
+    assert_eq!(run(&["import", "-", "--format", "csv"], &import).0, Some(2));
+    assert_eq!(
+        run(
+            &["import", "-", "--format", "csv"],
+            &format!("extension,voicemail_pin\n300,{second}\n")
+        )
+        .0,
+        Some(0)
+    );
+    assert!(run(&["pins", "--format", "csv"], "").1.contains(secret));
+    assert_eq!(run(&["export"], "").0, Some(0));
+    let file = env.path("out.csv");
+    assert_eq!(
+        run(
+            &["export", "--no-pins", "--output", file.to_str().unwrap()],
+            ""
+        )
+        .0,
+        Some(0)
+    );
+    assert_eq!(
+        run(&["settings", "set", "lockout_attempts", "4"], "").0,
+        Some(0)
+    );
+    // A call denied at call time (Asterisk asking over AGI).
+    let (code, stdout) = run(
+        &["agi", "check"],
+        "agi_callerid: 100\nagi_extension: 0049301234567\nagi_arg_1: check\n\n\
+         200 result=1\n200 result=1\n200 result=1\n",
+    );
+    assert_eq!(code, Some(0));
+    assert!(stdout.contains("PINPROTECT_RESULT \"denied\""), "{stdout}");
+    assert_eq!(run(&["disable", "100"], "").0, Some(0));
+    assert_eq!(run(&["ext", "remove", "200", "--yes"], "").0, Some(0));
+
+    // Every kind of event is in the log.
+    let log = events(&env, &[]);
+    for kind in pinprotect::events::EventKind::ALL {
+        assert!(
+            log.iter().any(|e| e == kind.name()),
+            "no {} event in {log:?}",
+            kind.name()
+        );
+    }
+    // No PIN in any log output, in any format or filter.
+    let mut texts = outputs;
+    for format in ["table", "json", "csv"] {
+        for extra in [
+            &[][..],
+            &["100"][..],
+            &["--limit", "3"][..],
+            &["--since", NOW][..],
+        ] {
+            let mut args = vec!["log", "--format", format];
+            args.extend_from_slice(extra);
+            let out = env.cmd().args(&args).output().unwrap();
+            assert!(out.status.success());
+            texts.push(String::from_utf8(out.stdout).unwrap());
+            texts.push(String::from_utf8(out.stderr).unwrap());
+        }
+    }
+    // Nor in the raw events table.
+    let conn = rusqlite::Connection::open(&env.db).unwrap();
+    let mut stmt = conn
+        .prepare("SELECT at, user, kind, coalesce(extension, ''), detail FROM events")
+        .unwrap();
+    let rows = stmt
+        .query_map([], |r| {
+            Ok(format!(
+                "{} {} {} {} {}",
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?
+            ))
+        })
+        .unwrap();
+    for row in rows {
+        texts.push(row.unwrap());
+    }
+    for text in &texts {
+        for pin in [secret, second, "8642097", "97531865"] {
+            assert!(!text.contains(pin), "a PIN in: {text}");
+        }
+    }
+}

@@ -71,9 +71,12 @@ pub(super) static SQL_REPLACE_RECORD: LazyLock<String> = LazyLock::new(|| {
     )
 });
 
-/// Calls `f` with the values of `rec` in [`record_columns`] order.
+/// Calls `f` with the values of `rec` in [`record_columns`] order, then
+/// `extra` (the row id of [`SQL_REPLACE_RECORD`]). The values stay on the
+/// stack: an import calls this once a record.
 pub(super) fn with_record_params<T>(
     rec: &ExtensionRecord,
+    extra: Option<&dyn ToSql>,
     f: impl FnOnce(&[&dyn ToSql]) -> T,
 ) -> T {
     let grant = rec.protection.grant;
@@ -87,24 +90,29 @@ pub(super) fn with_record_params<T>(
     let until = grant.map(|g| g.until.unix());
     let failed = rec.entry.failed_attempts;
     let locked_out = rec.entry.locked_out_until.map(Timestamp::unix);
-    let values: Vec<&dyn ToSql> = record_columns()
-        .map(|c| -> &dyn ToSql {
-            match c.column {
-                Column::Number => &number,
-                Column::FirstName => &first,
-                Column::LastName => &last,
-                Column::Email => &email,
-                Column::VoicemailPin => &pin,
-                Column::PinProtect => &rec.protection.enabled,
-                Column::Duration => &duration,
-                Column::GrantedAt => &granted_at,
-                Column::UnlockedUntil => &until,
-                Column::FailedAttempts => &failed,
-                Column::LockedOutUntil => &locked_out,
-            }
-        })
-        .collect();
-    f(&values)
+    let mut values: [&dyn ToSql; COLUMNS.len() + 1] = [&rusqlite::types::Null; COLUMNS.len() + 1];
+    let mut n = 0;
+    for c in record_columns() {
+        values[n] = match c.column {
+            Column::Number => &number,
+            Column::FirstName => &first,
+            Column::LastName => &last,
+            Column::Email => &email,
+            Column::VoicemailPin => &pin,
+            Column::PinProtect => &rec.protection.enabled,
+            Column::Duration => &duration,
+            Column::GrantedAt => &granted_at,
+            Column::UnlockedUntil => &until,
+            Column::FailedAttempts => &failed,
+            Column::LockedOutUntil => &locked_out,
+        };
+        n += 1;
+    }
+    if let Some(extra) = extra {
+        values[n] = extra;
+        n += 1;
+    }
+    f(&values[..n])
 }
 
 /// The value of `column` in a row of one of the SELECTs above.

@@ -18,7 +18,7 @@ impl RecordInserter<'_> {
     /// with its number exists (nothing is written then).
     pub fn insert_if_new(&mut self, rec: &ExtensionRecord) -> Result<Option<i64>> {
         let stmt = &mut self.stmt;
-        match with_record_params(rec, |p| stmt.execute(p)) {
+        match with_record_params(rec, None, |p| stmt.execute(p)) {
             Ok(_) => Ok(Some(self.conn.last_insert_rowid())),
             Err(rusqlite::Error::SqliteFailure(e, _))
                 if e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE =>
@@ -138,7 +138,7 @@ impl Writer<'_> {
 
     /// Inserts a whole record; returns its row id.
     pub fn insert_record(&self, rec: &ExtensionRecord) -> Result<i64> {
-        with_record_params(rec, |p| self.execute(&SQL_INSERT_RECORD, p))?;
+        with_record_params(rec, None, |p| self.execute(&SQL_INSERT_RECORD, p))?;
         Ok(self.conn.last_insert_rowid())
     }
 
@@ -157,11 +157,7 @@ impl Writer<'_> {
 
     /// Replaces every field of the row `id` with `rec`.
     pub fn replace_record(&self, id: i64, rec: &ExtensionRecord) -> Result<()> {
-        with_record_params(rec, |p| {
-            let mut p = p.to_vec();
-            p.push(&id);
-            self.execute(&SQL_REPLACE_RECORD, &p[..])
-        })?;
+        with_record_params(rec, Some(&id), |p| self.execute(&SQL_REPLACE_RECORD, p))?;
         Ok(())
     }
 }

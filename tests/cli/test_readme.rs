@@ -29,6 +29,24 @@ fn cron_command(line: &str) -> String {
     command.replace("\\%", "%")
 }
 
+/// Runs `script` with sh as cron or systemd would (a bare environment),
+/// asserting that it succeeded.
+fn sh(env: &Env, script: &str) -> std::process::Output {
+    let out = Command::new("sh")
+        .args(["-c", script])
+        .env_clear()
+        .env("PATH", "/usr/bin:/bin")
+        .env("HOME", env.dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{script}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
 #[test]
 fn the_cron_export_works_as_written() {
     let env = Env::varied();
@@ -51,18 +69,7 @@ fn the_cron_export_works_as_written() {
             .replace("/var/backups/pbx", backups.to_str().unwrap())
     };
     for script in [substitute(setup), substitute(&command)] {
-        let out = Command::new("sh")
-            .args(["-c", &script])
-            .env_clear()
-            .env("PATH", "/usr/bin:/bin")
-            .env("HOME", env.dir.path())
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{script}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        let out = sh(&env, &script);
         assert!(
             out.stdout.is_empty() && out.stderr.is_empty(),
             "{script} printed something"
@@ -183,18 +190,7 @@ fn keeping_in_step_with_voicemail_conf_works_as_written() {
             .replace("/var/lib/pinprotect/pbx.sqlite3", env.db.to_str().unwrap())
             .replacen("pinprotect -q ", &format!("{} -q ", bin()), 1)
             .replace("/etc/asterisk/voicemail.conf", conf.to_str().unwrap());
-        let out = Command::new("sh")
-            .args(["-c", &script])
-            .env_clear()
-            .env("PATH", "/usr/bin:/bin")
-            .env("HOME", env.dir.path())
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{script}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        let out = sh(&env, &script);
         assert!(out.stderr.is_empty(), "{script}");
         String::from_utf8(out.stdout).unwrap()
     };

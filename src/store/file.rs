@@ -1,25 +1,126 @@
 //! The database file before and around SQLite: checks made before a file
 //! is opened (devices, FIFOs, damage, a checkpoint in progress), creating
 //! it with the right modes, and opening connections.
+//!
+//! One rule holds for every file of a database (the file, its `-wal` and
+//! `-shm`): in a process with an open SQLite connection, no descriptor of
+//! such a file is closed outside SQLite. Closing any descriptor of a file
+//! drops every POSIX lock the process holds on it, SQLite's included; the
+//! next process to close its connection would then believe itself the
+//! last, checkpoint, and delete the `-wal` and `-shm` files that this
+//! process still uses. So pinprotect's own descriptors of the database
+//! file ([`OutsideFile`]) are closed only while no connection is open
+//! ([`Live`] counts them), and the `-shm` and `-wal` files are only looked
+//! at (`stat`, `access`), never opened.
+
+use std::sync::Mutex;
 
 use super::*;
 
+/// This process's open SQLite connections, and the descriptors of
+/// database files that pinprotect opened itself and that wait for the
+/// last connection to close before they are closed.
+struct Outside {
+    connections: usize,
+    retired: Vec<fs::File>,
+}
+
+static OUTSIDE: Mutex<Outside> = Mutex::new(Outside {
+    connections: 0,
+    retired: Vec::new(),
+});
+
+fn outside() -> std::sync::MutexGuard<'static, Outside> {
+    OUTSIDE
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// One SQLite connection of this process, counted from before it opens
+/// until after it closes (a [`Store`] holds it after its connection).
+pub(super) struct Live(());
+
+impl Live {
+    pub(super) fn new() -> Live {
+        outside().connections += 1;
+        Live(())
+    }
+}
+
+impl Drop for Live {
+    fn drop(&mut self) {
+        let mut outside = outside();
+        outside.connections -= 1;
+        if outside.connections == 0 {
+            // No connection left whose locks a close could drop; a new one
+            // waits for the lock, so none opens meanwhile.
+            outside.retired.clear();
+        }
+    }
+}
+
+/// A descriptor of a database file opened outside SQLite (to read its
+/// header, to hold a lock). Dropped, it is closed at once when no SQLite
+/// connection of this process is open, else when the last one closes.
+pub(super) struct OutsideFile(Option<fs::File>);
+
+impl OutsideFile {
+    /// Opens `path` for reading; a FIFO put in its place meanwhile does not
+    /// block the open.
+    pub(super) fn open(path: &Path) -> io::Result<OutsideFile> {
+        let file = fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY)
+            .open(path)?;
+        Ok(OutsideFile(Some(file)))
+    }
+
+    pub(super) fn new(file: fs::File) -> OutsideFile {
+        OutsideFile(Some(file))
+    }
+
+    fn file(&self) -> &fs::File {
+        self.0.as_ref().expect("held until dropped")
+    }
+}
+
+impl Drop for OutsideFile {
+    fn drop(&mut self) {
+        if let Some(file) = self.0.take() {
+            let mut outside = outside();
+            if outside.connections > 0 {
+                outside.retired.push(file);
+            } else {
+                // Closed here, under the lock: no connection opens meanwhile.
+                drop(file);
+            }
+        }
+    }
+}
+
+/// Whether `path` may be used as `mode` (`libc::R_OK`...) by this user,
+/// without opening it.
+fn may_access(path: &Path, mode: libc::c_int) -> bool {
+    let Ok(path) = std::ffi::CString::new(path.as_os_str().as_encoded_bytes()) else {
+        return false;
+    };
+    // SAFETY: a valid NUL-terminated path; access(2) only reads it.
+    unsafe { libc::access(path.as_ptr(), mode) == 0 }
+}
+
 /// Whether a read-only connection can use SQLite's shared memory: the
-/// `-shm` file exists and is readable, or this user may create it.
+/// `-shm` file exists and is readable, or this user may create it. Looked
+/// at, never opened (see the module's rule).
 pub(super) fn shm_usable(path: &Path) -> bool {
     let shm = companion(path, "-shm");
-    if shm.exists() {
-        return fs::File::open(&shm).is_ok();
+    if fs::symlink_metadata(&shm).is_ok() {
+        return may_access(&shm, libc::R_OK);
     }
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
-    let Ok(dir) = std::ffi::CString::new(dir.as_os_str().as_encoded_bytes()) else {
-        return false;
-    };
-    // SAFETY: a valid NUL-terminated path; access(2) only reads it.
-    unsafe { libc::access(dir.as_ptr(), libc::W_OK) == 0 }
+    may_access(dir, libc::W_OK)
 }
 
 /// Holds a read lock on SQLite's SHARED byte range of the database file, as
@@ -27,7 +128,7 @@ pub(super) fn shm_usable(path: &Path) -> bool {
 /// take the EXCLUSIVE lock it needs to checkpoint into the file and delete
 /// the `-wal` file.
 pub(super) struct SharedLock {
-    pub(super) _file: fs::File,
+    pub(super) _file: OutsideFile,
 }
 
 impl SharedLock {
@@ -37,7 +138,7 @@ impl SharedLock {
 
     pub(super) fn take(path: &Path, busy: Duration) -> Result<SharedLock> {
         use std::os::fd::AsRawFd;
-        let file = fs::File::open(path)
+        let file = OutsideFile::open(path)
             .map_err(|e| Error::database(format!("cannot read {}: {e}", text::path(path)), None))?;
         let deadline = std::time::Instant::now() + busy;
         loop {
@@ -48,7 +149,7 @@ impl SharedLock {
             lock.l_start = Self::SHARED_FIRST as libc::off_t;
             lock.l_len = Self::SHARED_SIZE as libc::off_t;
             // SAFETY: a valid open descriptor and a valid flock.
-            if unsafe { libc::fcntl(file.as_raw_fd(), libc::F_SETLK, &lock) } == 0 {
+            if unsafe { libc::fcntl(file.file().as_raw_fd(), libc::F_SETLK, &lock) } == 0 {
                 return Ok(SharedLock { _file: file });
             }
             if std::time::Instant::now() >= deadline {
@@ -59,16 +160,15 @@ impl SharedLock {
     }
 }
 
-/// Opens a connection. A read-only connection to a database whose `-wal`
+/// Opens a connection (a [`Store`] not yet checked). A read-only connection to a database whose `-wal`
 /// and `-shm` files do not exist, in a folder this user may not write,
 /// cannot use SQLite's shared memory: with no `-wal` file the whole
 /// database is in the main file, so it is read as it is (`immutable`),
 /// under the lock that keeps other connections from checkpointing into it.
-pub(super) fn open_connection(
-    path: &Path,
-    access: Access,
-    busy: Duration,
-) -> Result<(Connection, Option<SharedLock>)> {
+pub(super) fn open_connection(path: &Path, access: Access, busy: Duration) -> Result<Store> {
+    // Counted before SQLite opens the file: from here on no descriptor of
+    // ours is closed under its locks.
+    let live = Live::new();
     let flags = OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
     let (conn, lock) = if access == Access::Read && !shm_usable(path) {
         let lock = SharedLock::take(path, busy)?;
@@ -111,7 +211,12 @@ pub(super) fn open_connection(
         conn.pragma_update(None, "secure_delete", "ON")
             .map_err(|e| db_error(path, e))?;
     }
-    Ok((conn, lock))
+    Ok(Store {
+        conn,
+        path: path.to_owned(),
+        _lock: lock,
+        _live: live,
+    })
 }
 
 /// What the first 100 bytes of a file and its length say, before SQLite
@@ -137,14 +242,21 @@ pub(super) fn read_header(path: &Path) -> Result<Header> {
     use std::io::Read;
     let cannot_read =
         |e: io::Error| Error::database(format!("cannot read {}: {e}", text::path(path)), None);
-    let mut file = fs::File::open(path).map_err(cannot_read)?;
+    let file = OutsideFile::open(path).map_err(cannot_read)?;
     // Length and header from one open file, one right after the other.
-    let len = file.metadata().map_err(cannot_read)?.len();
+    let meta = file.file().metadata().map_err(cannot_read)?;
+    if !meta.is_file() {
+        return Ok(Header::NotSqlite);
+    }
+    let len = meta.len();
     if len == 0 {
         return Ok(Header::Empty);
     }
     let mut header = [0u8; 100];
-    if len < 100 || file.read_exact(&mut header).is_err() || &header[..16] != b"SQLite format 3\0" {
+    if len < 100
+        || Read::read_exact(&mut file.file(), &mut header).is_err()
+        || &header[..16] != b"SQLite format 3\0"
+    {
         return Ok(Header::NotSqlite);
     }
     let page_size = match u32::from(u16::from_be_bytes([header[16], header[17]])) {
@@ -258,7 +370,10 @@ pub(super) fn create_file(path: &Path) -> Result<bool> {
         .mode(0o600)
         .open(path)
     {
-        Ok(_) => Ok(true),
+        Ok(file) => {
+            drop(OutsideFile::new(file));
+            Ok(true)
+        }
         Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
             // A folder, a device, a FIFO: refused before anything touches it.
             let meta = fs::metadata(path).map_err(|e| {

@@ -112,10 +112,12 @@ fn corrupt_row(path: &Path, what: &str) -> Error {
 
 /// An open, initialised pinprotect database.
 pub struct Store {
+    /// Closed first: the fields below outlive it (see `file`'s rule).
     conn: Connection,
     path: PathBuf,
     /// Held while an `immutable` read-only connection is open.
     _lock: Option<SharedLock>,
+    _live: Live,
 }
 
 /// How a command opens the database.
@@ -162,8 +164,9 @@ impl Store {
                 ));
             }
         }
-        let (conn, lock) = open_connection(path, access, busy)?;
-        if access == Access::Read && lock.is_none() {
+        let store = open_connection(path, access, busy)?;
+        let conn = &store.conn;
+        if access == Access::Read && store._lock.is_none() {
             // One read transaction for the whole command: every query sees
             // one snapshot, and while it lasts no other connection can take
             // the lock it needs to delete the -wal and -shm files that this
@@ -171,7 +174,7 @@ impl Store {
             conn.execute_batch("BEGIN DEFERRED")
                 .map_err(|e| db_error(path, e))?;
         }
-        let (app_id, version, objects) = identify(&conn, path)?;
+        let (app_id, version, objects) = identify(conn, path)?;
         if app_id != APPLICATION_ID || version < 0 {
             if app_id == 0 && version == 0 && objects == 0 {
                 return Err(Error::database(
@@ -196,11 +199,7 @@ impl Store {
                 Some("run `pinprotect init` to upgrade it (back it up first)".into()),
             ));
         }
-        Ok(Store {
-            conn,
-            path: path.to_owned(),
-            _lock: lock,
-        })
+        Ok(store)
     }
 
     /// Creates the database (and missing parent folders, mode 0700) with
@@ -223,8 +222,8 @@ impl Store {
             .map_err(|e| Error::database(format!("cannot read {}: {e}", text::path(path)), None))?;
         check_file(path, &meta)?;
         // Read-write connections never need the lock of an immutable read.
-        let (mut conn, _) = open_connection(path, Access::Write, BUSY_TIMEOUT)?;
-        let (app_id, version, objects) = identify(&conn, path)?;
+        let mut store = open_connection(path, Access::Write, BUSY_TIMEOUT)?;
+        let (app_id, version, objects) = identify(&store.conn, path)?;
         let fresh = app_id == 0 && version == 0 && objects == 0;
         if !fresh && (app_id != APPLICATION_ID || version < 0) {
             return Err(not_pinprotect(path));
@@ -242,16 +241,10 @@ impl Store {
             })?;
         }
         if version == SCHEMA_VERSION {
-            return Ok((
-                Store {
-                    conn,
-                    path: path.to_owned(),
-                    _lock: None,
-                },
-                InitOutcome::UpToDate,
-            ));
+            return Ok((store, InitOutcome::UpToDate));
         }
-        let mode: String = conn
+        let mode: String = store
+            .conn
             .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
             .map_err(|e| db_error(path, e))?;
         if !mode.eq_ignore_ascii_case("wal") {
@@ -265,7 +258,8 @@ impl Store {
                 ),
             ));
         }
-        let tx = conn
+        let tx = store
+            .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(|e| db_error(path, e))?;
         // Read again under the write lock: another init may have run meanwhile.
@@ -292,14 +286,7 @@ impl Store {
                 to: SCHEMA_VERSION,
             }
         };
-        Ok((
-            Store {
-                conn,
-                path: path.to_owned(),
-                _lock: None,
-            },
-            outcome,
-        ))
+        Ok((store, outcome))
     }
 
     pub fn path(&self) -> &Path {

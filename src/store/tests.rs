@@ -266,3 +266,44 @@ fn schema_rejects_what_the_types_reject() {
     );
     assert!(r.is_err(), "protected without a duration");
 }
+
+/// The POSIX locks this process holds on `path`'s file, from /proc/locks.
+fn own_locks_on(path: &Path) -> Vec<String> {
+    use std::os::unix::fs::MetadataExt;
+    let ino = fs::metadata(path).unwrap().ino();
+    let pid = std::process::id();
+    fs::read_to_string("/proc/locks")
+        .unwrap()
+        .lines()
+        .filter(|l| {
+            let f: Vec<&str> = l.split_whitespace().collect();
+            f.get(4) == Some(&pid.to_string().as_str())
+                && f.get(5).is_some_and(|id| id.ends_with(&format!(":{ino}")))
+        })
+        .map(String::from)
+        .collect()
+}
+
+#[test]
+fn opening_more_connections_keeps_the_locks_of_those_open() {
+    let (_dir, store) = fresh();
+    let path = store.path().to_owned();
+    drop(store);
+    let first = Store::open(&path).unwrap();
+    first.read().settings().unwrap();
+    let held = own_locks_on(&path);
+    assert!(
+        !held.is_empty(),
+        "a WAL connection holds a lock on the file"
+    );
+    // Each open reads the file's header before SQLite sees it; the
+    // descriptor it read through must not be closed while `first` lives.
+    for access in [Access::Write, Access::Read, Access::Write] {
+        let more = Store::open_with(&path, access, BUSY_TIMEOUT).unwrap();
+        more.read().settings().unwrap();
+        drop(more);
+        assert_eq!(own_locks_on(&path), held, "after a {access:?} connection");
+    }
+    drop(first);
+    assert!(own_locks_on(&path).is_empty());
+}

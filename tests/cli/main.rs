@@ -19,6 +19,7 @@ mod test_output;
 mod test_protect;
 mod test_readme;
 mod test_scale;
+mod test_serve;
 mod test_settings;
 mod test_sync;
 mod test_terminal;

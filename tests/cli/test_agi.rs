@@ -13,7 +13,11 @@ use crate::common::{Env, NOW, bin, json};
 
 /// The environment block of a transcript, with `agi_arg_N` lines (and the
 /// FastAGI script) replaced.
-fn environment(transcript: &str, network_script: Option<&str>, args: &[&str]) -> Vec<u8> {
+pub(crate) fn environment(
+    transcript: &str,
+    network_script: Option<&str>,
+    args: &[&str],
+) -> Vec<u8> {
     let path = format!(
         "{}/tests/fixtures/asterisk-agi/{transcript}",
         env!("CARGO_MANIFEST_DIR")
@@ -46,7 +50,7 @@ fn environment(transcript: &str, network_script: Option<&str>, args: &[&str]) ->
 
 /// What the caller does at each GET DATA.
 #[derive(Clone, Debug)]
-enum Keys {
+pub(crate) enum Keys {
     /// Digits ended by `#`: `200 result=DIGITS`.
     Pin(&'static str),
     /// Digits, then silence: `200 result=DIGITS (timeout)`.
@@ -61,15 +65,15 @@ enum Keys {
 
 /// The stand-in's side of one call: what it answered, what it saw.
 #[derive(Default, Debug)]
-struct Call {
-    commands: Vec<String>,
-    variables: HashMap<String, String>,
+pub(crate) struct Call {
+    pub(crate) commands: Vec<String>,
+    pub(crate) variables: HashMap<String, String>,
     /// Everything pinprotect sent, as bytes.
     sent: Vec<u8>,
 }
 
 impl Call {
-    fn var(&self, name: &str) -> &str {
+    pub(crate) fn var(&self, name: &str) -> &str {
         self.variables
             .get(name)
             .map(String::as_str)
@@ -79,7 +83,7 @@ impl Call {
 
 /// Plays Asterisk: reads a command, answers it as Asterisk 22 does.
 /// `network` answers a hangup the FastAGI way (an inline `HANGUP` line).
-fn converse(
+pub(crate) fn converse(
     mut from: impl BufRead,
     mut to: impl Write,
     mut keys: VecDeque<Keys>,
@@ -193,7 +197,7 @@ fn asterisk_runs(transcript: &str, args: &[&str], keys: &[Keys]) -> (Call, Strin
     )
 }
 
-fn env_command(env: &Env) -> Command {
+pub(crate) fn env_command(env: &Env) -> Command {
     let mut c = Command::new(bin());
     c.env_remove("PINPROTECT_NOW")
         .env_remove("PINPROTECT_DB")
@@ -204,20 +208,20 @@ fn env_command(env: &Env) -> Command {
 }
 
 /// A running `pinprotect serve` on a free port.
-struct Server {
-    child: Child,
-    port: u16,
-    stderr: std::sync::mpsc::Receiver<String>,
+pub(crate) struct Server {
+    pub(crate) child: Child,
+    pub(crate) port: u16,
+    pub(crate) stderr: std::sync::mpsc::Receiver<String>,
 }
 
 impl Server {
-    fn start(env: &Env, extra: &[&str]) -> Server {
+    pub(crate) fn start(env: &Env, extra: &[&str]) -> Server {
         Server::spawn(env_command(env), extra)
     }
 
     /// `command` (its global options), then `serve` on a free port with
     /// `extra` options.
-    fn spawn(mut command: Command, extra: &[&str]) -> Server {
+    pub(crate) fn spawn(mut command: Command, extra: &[&str]) -> Server {
         let mut child = command
             .args(["serve", "--listen", "127.0.0.1:0"])
             .args(extra)
@@ -250,28 +254,11 @@ impl Server {
         }
     }
 
-    fn call(&self, script: &str, args: &[&str], keys: &[Keys]) -> Call {
-        let stream = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
-        stream
-            .set_read_timeout(Some(Duration::from_secs(30)))
-            .unwrap();
-        let mut w = stream.try_clone().unwrap();
-        w.write_all(&environment(
-            "e1-outbound-fast-deny.fastagi.log",
-            Some(script),
-            args,
-        ))
-        .unwrap();
-        converse(
-            BufReader::new(stream.try_clone().unwrap()),
-            w,
-            keys.iter().cloned().collect(),
-            true,
-            || {},
-        )
+    pub(crate) fn call(&self, script: &str, args: &[&str], keys: &[Keys]) -> Call {
+        call_with_keys(self.port, script, args, keys)
     }
 
-    fn stop(mut self) -> (i32, Vec<String>) {
+    pub(crate) fn stop(mut self) -> (i32, Vec<String>) {
         // SAFETY: a signal to our own child.
         unsafe {
             libc::kill(self.child.id() as i32, libc::SIGTERM);
@@ -282,16 +269,44 @@ impl Server {
     }
 }
 
+/// One FastAGI call to the server on `port`: the environment block of
+/// transcript e1 with `script` and `args`, then the stand-in answers.
+pub(crate) fn call_with_keys(port: u16, script: &str, args: &[&str], keys: &[Keys]) -> Call {
+    let stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    let mut w = stream.try_clone().unwrap();
+    w.write_all(&environment(
+        "e1-outbound-fast-deny.fastagi.log",
+        Some(script),
+        args,
+    ))
+    .unwrap();
+    converse(
+        BufReader::new(stream.try_clone().unwrap()),
+        w,
+        keys.iter().cloned().collect(),
+        true,
+        || {},
+    )
+}
+
+/// A FastAGI check or unlock on `port` where the caller presses nothing.
+pub(crate) fn call_port(port: u16, script: &str, args: &[&str]) -> Call {
+    call_with_keys(port, script, args, &[])
+}
+
 /// An extension 201 with PIN 4826, pin protected for 60 s, and 202 not
 /// protected.
-fn pbx() -> Env {
+pub(crate) fn pbx() -> Env {
     let env = Env::new();
     env.add_protected("201", "4826", "60");
     env.add("202", "5937");
     env
 }
 
-fn check_vars(call: &Call) -> (String, String, String) {
+pub(crate) fn check_vars(call: &Call) -> (String, String, String) {
     (
         call.var("PINPROTECT_RESULT").into(),
         call.var("PINPROTECT_REASON").into(),

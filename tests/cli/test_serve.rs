@@ -1,0 +1,133 @@
+//! `pinprotect serve` as a PBX having a bad day and a hostile local user
+//! see it: the server stays joined to the database while other processes
+//! write, slow peers cannot take the calls' places, nothing a peer sends
+//! reaches the journal raw, and SIGHUP does not stop it.
+
+use std::process::Command;
+use std::time::Duration;
+
+use crate::common::{Env, bin};
+use crate::test_agi::{Server, check_vars};
+
+/// `pinprotect --db DB` on the system clock, nothing inherited that
+/// matters: how a unit file starts the server.
+fn serve_command(env: &Env) -> Command {
+    let mut c = Command::new(bin());
+    c.env_remove("PINPROTECT_NOW")
+        .env_remove("PINPROTECT_DB")
+        .arg("--db")
+        .arg(&env.db);
+    c
+}
+
+/// The server's open descriptors of deleted files (a `-wal` or `-shm`
+/// that another process removed while the server still used it).
+fn deleted_descriptors(pid: u32) -> Vec<String> {
+    let mut deleted = Vec::new();
+    for entry in std::fs::read_dir(format!("/proc/{pid}/fd")).unwrap() {
+        let Ok(target) = std::fs::read_link(entry.unwrap().path()) else {
+            continue;
+        };
+        let target = target.to_string_lossy().into_owned();
+        if target.ends_with("(deleted)") {
+            deleted.push(target);
+        }
+    }
+    deleted
+}
+
+fn integrity(env: &Env) -> String {
+    let conn = rusqlite::Connection::open(&env.db).unwrap();
+    conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap()
+}
+
+/// The pool opens connections while another process holds the write lock
+/// and calls wait on it; then the command line changes an extension, and
+/// the system's `sqlite3` (older than the bundled SQLite, without its
+/// guard against lost locks) reads and closes its connection. The server must see
+/// every change: had its own checks of the file dropped SQLite's locks,
+/// `sqlite3` would checkpoint and delete the `-wal` and `-shm` the server
+/// still uses, and the server would answer from a stale snapshot.
+#[test]
+fn serve_sees_every_change_while_its_pool_grows_and_commands_close() {
+    let env = Env::new();
+    env.add("200", "5937");
+    env.add_protected("201", "4826", "60");
+    let server = Server::spawn(serve_command(&env), &[]);
+    let pid = server.child.id();
+    let call = server.call("check", &["200", "0049301234567"], &[]);
+    assert_eq!(call.var("PINPROTECT_REASON"), "not_protected");
+    for round in 0..16 {
+        // Another process holds the write lock for 0.6 s while calls
+        // arrive: the denied ones wait for it to log, holding their
+        // connections, and the others make the pool open more.
+        let blocker = rusqlite::Connection::open(&env.db).unwrap();
+        blocker.execute_batch("BEGIN IMMEDIATE").unwrap();
+        let port = server.port;
+        let calls: Vec<_> = (0..4)
+            .map(|i| {
+                std::thread::spawn(move || {
+                    let ext = if i % 2 == 0 { "201" } else { "200" };
+                    crate::test_agi::call_port(port, "check", &[ext, "0049301234567"])
+                })
+            })
+            .collect();
+        std::thread::sleep(Duration::from_millis(600));
+        blocker.execute_batch("COMMIT").unwrap();
+        drop(blocker);
+        for c in calls {
+            let call = c.join().unwrap();
+            assert_ne!(call.var("PINPROTECT_RESULT"), "error", "round {round}");
+        }
+        // A change from the command line, whose connection then closes.
+        let protect = round % 2 == 0;
+        let change = if protect {
+            vec!["enable", "200", "--duration", "60"]
+        } else {
+            vec!["disable", "200"]
+        };
+        serve_command(&env).args(&change).assert_ok();
+        // A cron job or an admin reads with the system's sqlite3, whose
+        // connection then closes: had the server lost its locks, this
+        // one would checkpoint and delete the -wal and -shm files.
+        Command::new("sqlite3")
+            .arg(&env.db)
+            .arg("SELECT count(*) FROM extensions")
+            .assert_ok();
+        let cli = serve_command(&env)
+            .args(["check", "200", "0049301234567", "--format", "json"])
+            .output()
+            .unwrap();
+        let cli = crate::common::json(&String::from_utf8(cli.stdout).unwrap());
+        let expected = if protect { "locked" } else { "not_protected" };
+        assert_eq!(cli["reason"], expected, "round {round}");
+        let call = server.call("check", &["200", "0049301234567"], &[]);
+        assert_eq!(
+            check_vars(&call).1,
+            expected,
+            "round {round}: serve disagrees with the command line"
+        );
+        let deleted = deleted_descriptors(pid);
+        assert!(deleted.is_empty(), "round {round}: {deleted:?}");
+    }
+    let (code, _) = server.stop();
+    assert_eq!(code, 0);
+    assert_eq!(integrity(&env), "ok");
+}
+
+/// Runs a command and asserts that it succeeded.
+trait AssertOk {
+    fn assert_ok(&mut self);
+}
+
+impl AssertOk for Command {
+    fn assert_ok(&mut self) {
+        let out = self.output().unwrap();
+        assert!(
+            out.status.success(),
+            "{self:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}

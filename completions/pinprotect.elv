@@ -19,7 +19,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
     var completions = [
         &'pinprotect'= {
             cand --db 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]'
-            cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on'
+            cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it'
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand -q 'Print no messages, only data and errors'
             cand --quiet 'Print no messages, only data and errors'
@@ -50,7 +50,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
         }
         &'pinprotect;init'= {
             cand --db 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]'
-            cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on'
+            cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it'
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand -q 'Print no messages, only data and errors'
             cand --quiet 'Print no messages, only data and errors'
@@ -59,7 +59,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
         }
         &'pinprotect;ext'= {
             cand --db 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]'
-            cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on'
+            cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it'
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand -q 'Print no messages, only data and errors'
             cand --quiet 'Print no messages, only data and errors'
@@ -78,7 +78,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
             cand --last-name 'Last name ("" clears it on edit)'
             cand --email 'E-mail address ("" clears it on edit)'
             cand --db 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]'
-            cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on'
+            cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it'
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand --pin-stdin 'Read the voicemail PIN from the first line of standard input'
             cand --allow-weak 'Accept a weak PIN (the override is logged)'
@@ -92,7 +92,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
             cand --last-name 'Last name ("" clears it on edit)'
             cand --email 'E-mail address ("" clears it on edit)'
             cand --db 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]'
-            cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on'
+            cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it'
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand -q 'Print no messages, only data and errors'
             cand --quiet 'Print no messages, only data and errors'
@@ -101,7 +101,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
         }
         &'pinprotect;ext;set-pin'= {
             cand --db 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]'
-            cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on'
+            cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it'
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand --pin-stdin 'Read the PIN from the first line of standard input'
             cand --generate 'Generate a random 6-digit PIN and print it once'
@@ -115,7 +115,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
             cand -f 'Output format'
             cand --format 'Output format'
             cand --db 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]'
-            cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on'
+            cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it'
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand -q 'Print no messages, only data and errors'
             cand --quiet 'Print no messages, only data and errors'
@@ -126,7 +126,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
             cand -f 'Output format'
             cand --format 'Output format'
             cand --db 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]'
-            cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on'
+            cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it'
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand -q 'Print no messages, only data and errors'
             cand --quiet 'Print no messages, only data and errors'
@@ -135,7 +135,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
         }
         &'pinprotect;ext;remove'= {
             cand --db 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]'
-            cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on'
+            cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it'
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand -y 'Do not ask; required when standard input is not a terminal'
             cand --yes 'Do not ask; required when standard input is not a terminal'
@@ -171,7 +171,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
             cand -d 'How long outbound calls stay allowed after the PIN: 300, 90s, 15m, 2h, 1h30m (1s to 24h). Without it, an extension keeps its stored duration or gets the default_duration setting'
             cand --duration 'How long outbound calls stay allowed after the PIN: 300, 90s, 15m, 2h, 1h30m (1s to 24h). Without it, an extension keeps its stored duration or gets the default_duration setting'
             cand --db 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]'
-            cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on'
+            cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it'
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand --all 'Every extension'
             cand -q 'Print no messages, only data and errors'
@@ -181,7 +181,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
         }
         &'pinprotect;disable'= {
             cand --db 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]'
-            cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on'
+            cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it'
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand --all 'Every extension'
             cand -q 'Print no messages, only data and errors'
@@ -191,7 +191,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
         }
         &'pinprotect;revoke'= {
             cand --db 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]'
-            cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on'
+            cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it'
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand --all 'Every extension'
             cand -q 'Print no messages, only data and errors'
@@ -203,7 +203,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
             cand -f 'Output format'
             cand --format 'Output format'
             cand --db 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]'
-            cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on'
+            cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it'
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand -q 'Print no messages, only data and errors'
             cand --quiet 'Print no messages, only data and errors'
@@ -214,7 +214,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
             cand -f 'Output format'
             cand --format 'Output format'
             cand --db 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]'
-            cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on'
+            cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it'
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand -q 'Print no messages, only data and errors'
             cand --quiet 'Print no messages, only data and errors'
@@ -228,7 +228,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
             cand --output 'Write to FILE (atomically, mode 0600) instead of standard output'
             cand --context 'voicemail-conf: the context (section) of the mailboxes [default: default]'
             cand --db 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]'
-            cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on'
+            cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it'
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand --no-pins 'Leave out the voicemail PINs (the 3cx format keeps the VMPIN column, empty)'
             cand --spreadsheet-safe 'Prefix CSV cells that start with = + - @ tab or CR with '' so spreadsheets show them as text'
@@ -244,7 +244,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
             cand --duration 'Duration for records that turn pin protect on without one (e.g. 3CX v15/v16 files); default: the default_duration setting'
             cand --context 'voicemail.conf: import only this context (section); repeatable'
             cand --db 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]'
-            cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on'
+            cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it'
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand --update 'Update extensions that exist already (the fields the file gives)'
             cand --sync 'Make the database match the file: add, update, and remove the extensions the file does not have (with their grants and lockouts)'
@@ -257,7 +257,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
         }
         &'pinprotect;dial'= {
             cand --db 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]'
-            cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on'
+            cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it'
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand -q 'Print no messages, only data and errors'
             cand --quiet 'Print no messages, only data and errors'
@@ -268,7 +268,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
             cand -f 'Output format'
             cand --format 'Output format'
             cand --db 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]'
-            cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on'
+            cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it'
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand -q 'Print no messages, only data and errors'
             cand --quiet 'Print no messages, only data and errors'
@@ -277,7 +277,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
         }
         &'pinprotect;reset-lockout'= {
             cand --db 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]'
-            cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on'
+            cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it'
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand -q 'Print no messages, only data and errors'
             cand --quiet 'Print no messages, only data and errors'
@@ -286,7 +286,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
         }
         &'pinprotect;settings'= {
             cand --db 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]'
-            cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on'
+            cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it'
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand -q 'Print no messages, only data and errors'
             cand --quiet 'Print no messages, only data and errors'
@@ -300,7 +300,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
             cand -f 'Output format'
             cand --format 'Output format'
             cand --db 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]'
-            cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on'
+            cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it'
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand -q 'Print no messages, only data and errors'
             cand --quiet 'Print no messages, only data and errors'
@@ -309,7 +309,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
         }
         &'pinprotect;settings;set'= {
             cand --db 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]'
-            cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on'
+            cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it'
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand -q 'Print no messages, only data and errors'
             cand --quiet 'Print no messages, only data and errors'
@@ -331,7 +331,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
             cand -f 'Output format'
             cand --format 'Output format'
             cand --db 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]'
-            cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on'
+            cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it'
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand -q 'Print no messages, only data and errors'
             cand --quiet 'Print no messages, only data and errors'
@@ -344,7 +344,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
             cand -f 'Output format'
             cand --format 'Output format'
             cand --db 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]'
-            cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on'
+            cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it'
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand -q 'Print no messages, only data and errors'
             cand --quiet 'Print no messages, only data and errors'
@@ -353,7 +353,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
         }
         &'pinprotect;completions'= {
             cand --db 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]'
-            cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on'
+            cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it'
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand -q 'Print no messages, only data and errors'
             cand --quiet 'Print no messages, only data and errors'
@@ -362,7 +362,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
         }
         &'pinprotect;agi'= {
             cand --db 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]'
-            cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on'
+            cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it'
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand -q 'Print no messages, only data and errors'
             cand --quiet 'Print no messages, only data and errors'
@@ -375,7 +375,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
             cand --max-calls 'Calls at once; further connections are closed at once'
             cand --grace 'Seconds that calls in progress may take to finish after SIGTERM'
             cand --db 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]'
-            cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on'
+            cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it'
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand -q 'Print no messages, only data and errors'
             cand --quiet 'Print no messages, only data and errors'
@@ -384,7 +384,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
         }
         &'pinprotect;demo'= {
             cand --db 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]'
-            cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on'
+            cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it'
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand -q 'Print no messages, only data and errors'
             cand --quiet 'Print no messages, only data and errors'

@@ -92,7 +92,7 @@ pub struct GlobalArgs {
     #[arg(long, global = true, env = "PINPROTECT_DB", value_name = "PATH", value_hint = ValueHint::FilePath)]
     pub db: Option<PathBuf>,
 
-    /// Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on
+    /// Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it
     #[arg(long, global = true, env = "PINPROTECT_NOW", value_name = "TIME")]
     pub now: Option<Timestamp>,
 
@@ -405,7 +405,9 @@ call on standard error. The request is the first argument after `agi`:
                         error) and PINPROTECT_UNTIL.
 
 Asterisk passes AGI()'s arguments as the command line: global options such
-as --db first, then `agi`, then the request and its arguments.
+as --db first, then `agi`, then the request and its arguments. Calls are
+decided at the system clock's time: --now and PINPROTECT_NOW are ignored,
+with a warning.
 
 Examples (extensions.conf; link /var/lib/asterisk/agi-bin/pinprotect to the binary):
   same => n,AGI(pinprotect,--db,/var/lib/pinprotect/pbx.sqlite3,agi,check,${CHANNEL(endpoint)},${EXTEN})
@@ -430,6 +432,8 @@ line per call on standard error (request, extension, number, result, time in
 ms; never a PIN). SIGTERM or SIGINT stops accepting calls, lets the calls in
 progress finish within --grace, and exits 0. Peers outside --allow are closed
 at once; a peer that sends no environment block within 5 s is dropped.
+Calls are decided at the system clock's time: --now and PINPROTECT_NOW are
+ignored, with a warning.
 
 Examples:
   pinprotect --db /var/lib/pinprotect/pbx.sqlite3 serve

@@ -269,12 +269,31 @@ pub fn run(cli: Cli, console: &mut Console) -> Result<ExitCode> {
         Some(p) => p,
         None => default_db_path()?,
     };
-    if let (Some(at), true) = (cli.global.now, cli.global.now_from_env) {
-        console.warn(format_args!(
-            "PINPROTECT_NOW is set: answering as if it were {at}; commands that change the database refuse it"
-        ));
-    }
-    let mut ctx = Ctx::new(db, cli.global.now, system_now(), console);
+    // Live calls are decided at the system clock's time, always: a time
+    // left in the environment (or a hostile caller's) must not open grants
+    // or end lockouts. The what-if stays with `check` and the other reads.
+    let live = matches!(cli.command, Command::Agi { .. } | Command::Serve { .. });
+    let given_now = match cli.global.now {
+        Some(at) if live => {
+            let from = if cli.global.now_from_env {
+                "PINPROTECT_NOW"
+            } else {
+                "--now"
+            };
+            console.warn(format_args!(
+                "{from} ({at}) is ignored: agi and serve decide calls at the system clock's time"
+            ));
+            None
+        }
+        Some(at) if cli.global.now_from_env => {
+            console.warn(format_args!(
+                "PINPROTECT_NOW is set: answering as if it were {at}; commands that change the database refuse it"
+            ));
+            Some(at)
+        }
+        given => given,
+    };
+    let mut ctx = Ctx::new(db, given_now, system_now(), console);
     let code = dispatch(&mut ctx, cli.command)?;
     match ctx.console.flush() {
         // The reader went away (`| head`): the command's answer still stands.
@@ -371,8 +390,7 @@ fn dispatch(ctx: &mut Ctx<'_>, command: Command) -> Result<ExitCode> {
                 reply_timeout: std::time::Duration::from_secs(300),
                 grace: std::time::Duration::from_secs(grace),
             };
-            let given = ctx.given_now();
-            serve::run(ctx, options, given)
+            serve::run(ctx, options)
         }
         Command::Completions { shell } => {
             use std::io::Write;

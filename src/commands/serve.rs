@@ -15,7 +15,6 @@ use super::{Ctx, system_now};
 use crate::console::Console;
 use crate::error::{Error, ExitCode, Result};
 use crate::net::Cidr;
-use crate::policy::Timestamp;
 
 /// How the server runs.
 #[derive(Debug, Clone)]
@@ -51,7 +50,6 @@ static NO_SIGNAL: AtomicBool = AtomicBool::new(false);
 struct Shared {
     db: PathBuf,
     pool: Arc<crate::store::ConnectionPool>,
-    given_now: Option<Timestamp>,
     quiet: bool,
     options: ServeOptions,
     active: AtomicUsize,
@@ -83,12 +81,7 @@ fn handle(shared: &Shared, stream: TcpStream, peer: SocketAddr) {
     let _ = stream.set_read_timeout(Some(shared.options.hello_timeout));
     let _ = stream.set_write_timeout(Some(shared.options.reply_timeout));
     let mut console = Console::for_call(shared.quiet);
-    let mut ctx = Ctx::new(
-        shared.db.clone(),
-        shared.given_now,
-        system_now(),
-        &mut console,
-    );
+    let mut ctx = Ctx::new(shared.db.clone(), None, system_now(), &mut console);
     ctx.pool = Some(Arc::clone(&shared.pool));
     // Lines are short; a long one is read in pieces.
     let reader = BufReader::with_capacity(1024, &stream);
@@ -215,11 +208,7 @@ impl Listener {
 }
 
 /// `pinprotect serve`.
-pub fn run(
-    ctx: &mut Ctx<'_>,
-    options: ServeOptions,
-    given_now: Option<Timestamp>,
-) -> Result<ExitCode> {
+pub fn run(ctx: &mut Ctx<'_>, options: ServeOptions) -> Result<ExitCode> {
     protect_memory();
     // A thread per call in progress: without a cap, glibc gives threads
     // arenas of their own and the resident size creeps up with the calls
@@ -250,7 +239,6 @@ pub fn run(
     let shared = Arc::new(Shared {
         db: ctx.db.clone(),
         pool: Arc::new(crate::store::ConnectionPool::new(&ctx.db)),
-        given_now,
         quiet,
         options: options.clone(),
         active: AtomicUsize::new(0),

@@ -9,7 +9,7 @@ use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use crate::common::{Env, NOW, bin, json};
+use crate::common::{Env, bin, json};
 
 /// The environment block of a transcript, with `agi_arg_N` lines (and the
 /// FastAGI script) replaced.
@@ -154,12 +154,12 @@ fn r_is_hangup(upper: &str, replies: &[String]) -> bool {
 }
 
 /// One call to `pinprotect agi` as Asterisk runs it.
-/// A local AGI call as `AGI(pinprotect,--db,DB,--now,NOW,agi,ARGS...)`
-/// makes it: Asterisk passes the arguments on the command line and again
-/// as `agi_arg_N`.
+/// A local AGI call as `AGI(pinprotect,--db,DB,agi,ARGS...)` makes it:
+/// Asterisk passes the arguments on the command line and again as
+/// `agi_arg_N`. Live calls run on the system clock.
 fn agi_call(env: &Env, transcript: &str, args: &[&str], keys: &[Keys]) -> (Call, String, i32) {
     let db = env.db.to_str().unwrap();
-    let mut dialplan = vec!["--db", db, "--now", NOW, "agi"];
+    let mut dialplan = vec!["--db", db, "agi"];
     dialplan.extend_from_slice(args);
     asterisk_runs(transcript, &dialplan, keys)
 }
@@ -167,9 +167,20 @@ fn agi_call(env: &Env, transcript: &str, args: &[&str], keys: &[Keys]) -> (Call,
 /// Starts the program as Asterisk's `AGI(pinprotect,ARGS...)` does: ARGS
 /// on the command line and as `agi_arg_N` in the environment block.
 fn asterisk_runs(transcript: &str, args: &[&str], keys: &[Keys]) -> (Call, String, i32) {
+    asterisk_runs_with(transcript, args, keys, &[])
+}
+
+/// [`asterisk_runs`] with `vars` in the program's environment.
+pub(crate) fn asterisk_runs_with(
+    transcript: &str,
+    args: &[&str],
+    keys: &[Keys],
+    vars: &[(&str, &str)],
+) -> (Call, String, i32) {
     let mut child = Command::new(bin())
         .env_remove("PINPROTECT_NOW")
         .env_remove("PINPROTECT_DB")
+        .envs(vars.iter().copied())
         .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -202,8 +213,7 @@ pub(crate) fn env_command(env: &Env) -> Command {
     c.env_remove("PINPROTECT_NOW")
         .env_remove("PINPROTECT_DB")
         .arg("--db")
-        .arg(&env.db)
-        .args(["--now", NOW]);
+        .arg(&env.db);
     c
 }
 
@@ -212,6 +222,8 @@ pub(crate) struct Server {
     pub(crate) child: Child,
     pub(crate) port: u16,
     pub(crate) stderr: std::sync::mpsc::Receiver<String>,
+    /// What it said before it listened.
+    early: Vec<String>,
 }
 
 impl Server {
@@ -240,7 +252,15 @@ impl Server {
                 }
             }
         });
-        let first = rx.recv_timeout(Duration::from_secs(20)).unwrap();
+        // Warnings may come first.
+        let mut early = Vec::new();
+        let first = loop {
+            let line = rx.recv_timeout(Duration::from_secs(20)).unwrap();
+            if line.contains("listening on ") {
+                break line;
+            }
+            early.push(line);
+        };
         let addr = first
             .split("listening on ")
             .nth(1)
@@ -251,6 +271,7 @@ impl Server {
             child,
             port,
             stderr: rx,
+            early,
         }
     }
 
@@ -264,7 +285,8 @@ impl Server {
             libc::kill(self.child.id() as i32, libc::SIGTERM);
         }
         let status = self.child.wait().unwrap();
-        let lines: Vec<String> = self.stderr.try_iter().collect();
+        let mut lines = std::mem::take(&mut self.early);
+        lines.extend(self.stderr.try_iter());
         (status.code().unwrap_or(-1), lines)
     }
 }
@@ -295,6 +317,36 @@ pub(crate) fn call_with_keys(port: u16, script: &str, args: &[&str], keys: &[Key
 /// A FastAGI check or unlock on `port` where the caller presses nothing.
 pub(crate) fn call_port(port: u16, script: &str, args: &[&str]) -> Call {
     call_with_keys(port, script, args, &[])
+}
+
+/// The system clock in seconds.
+pub(crate) fn unix_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
+}
+
+/// Asserts that the RFC 3339 time `t` lies in `[from, to]` (Unix seconds).
+pub(crate) fn assert_within(t: &str, from: i64, to: i64) {
+    let at = chrono::DateTime::parse_from_rfc3339(t)
+        .unwrap_or_else(|e| panic!("{t:?}: {e}"))
+        .timestamp();
+    assert!((from..=to).contains(&at), "{t} not within {from}..={to}");
+}
+
+/// The RFC 3339 time `secs` seconds after `t`.
+pub(crate) fn shifted(t: &str, secs: i64) -> String {
+    let at = chrono::DateTime::parse_from_rfc3339(t).unwrap() + chrono::Duration::seconds(secs);
+    at.to_utc().format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+/// Enters `pin` after the feature code on the system clock.
+fn dial_now(env: &Env, ext: &str, pin: &str) -> assert_cmd::assert::Assert {
+    env.real_clock()
+        .args(["dial", ext, "7777"])
+        .write_stdin(format!("{pin}\n"))
+        .assert()
 }
 
 /// An extension 201 with PIN 4826, pin protected for 60 s, and 202 not
@@ -388,30 +440,33 @@ fn agi_check_permits_an_emergency_number_on_a_broken_database() {
 fn agi_unlock_with_the_right_pin_opens_the_window_for_the_command_line() {
     let env = pbx();
     let t = "b1-pin-local-correct.agi.log";
+    let before = unix_now();
     let (call, stderr, code) = agi_call(&env, t, &["unlock", "201"], &[Keys::Pin("4826")]);
     assert_eq!(code, 0, "{stderr}");
     assert_eq!(call.var("PINPROTECT_RESULT"), "granted");
-    assert_eq!(call.var("PINPROTECT_UNTIL"), "2026-11-26T09:01:00Z");
+    // The window starts when the PIN is entered, on the system clock.
+    let until = call.var("PINPROTECT_UNTIL").to_string();
+    assert_within(&until, before + 60, unix_now() + 60);
     assert_eq!(
         call.commands,
         [
             "ANSWER",
             "GET DATA agent-pass 10000 10",
             "SET VARIABLE PINPROTECT_RESULT \"granted\"",
-            "SET VARIABLE PINPROTECT_UNTIL \"2026-11-26T09:01:00Z\"",
+            &format!("SET VARIABLE PINPROTECT_UNTIL \"{until}\""),
             "STREAM FILE auth-thankyou \"\"",
             "HANGUP",
         ]
     );
-    env.cmd()
+    env.real_clock()
         .args(["check", "201", "0049301234567"])
         .assert()
         .code(0);
-    env.at("2026-11-26T09:00:59Z")
+    env.at(&shifted(&until, -1))
         .args(["check", "201", "0049301234567"])
         .assert()
         .code(0);
-    env.at("2026-11-26T09:01:00Z")
+    env.at(&until)
         .args(["check", "201", "0049301234567"])
         .assert()
         .code(1);
@@ -493,7 +548,7 @@ fn agi_unlock_wrong_pins_timeouts_and_keys_that_are_not_a_pin() {
 fn agi_unlock_shares_the_lockout_with_dial() {
     let env = pbx();
     env.ok(["settings", "set", "lockout_attempts", "3"]);
-    env.dial_pin("201", "1111", NOW).code(1);
+    dial_now(&env, "201", "1111").code(1);
     let t = "b2-pin-local-wrong.agi.log";
     let (call, _, _) = agi_call(
         &env,
@@ -508,7 +563,7 @@ fn agi_unlock_shares_the_lockout_with_dial() {
     );
     // Locked out for dial too, even with the right PIN; and agi refuses
     // before asking.
-    env.dial_pin("201", "4826", NOW).code(1);
+    dial_now(&env, "201", "4826").code(1);
     let (call, _, _) = agi_call(&env, t, &["unlock", "201"], &[Keys::Pin("4826")]);
     assert_eq!(call.var("PINPROTECT_RESULT"), "locked_out");
     assert!(!call.commands.iter().any(|c| c.starts_with("GET DATA")));
@@ -615,16 +670,15 @@ fn serve_answers_check_and_unlock_over_tcp() {
         check_vars(&call),
         ("denied".into(), "locked".into(), String::new())
     );
+    let before = unix_now();
     let call = server.call("unlock", &["201"], &[Keys::Pin("1111"), Keys::Pin("4826")]);
     assert_eq!(call.var("PINPROTECT_RESULT"), "granted");
+    let until = call.var("PINPROTECT_UNTIL").to_string();
+    assert_within(&until, before + 60, unix_now() + 60);
     let call = server.call("check", &["201", "0049301234567"], &[]);
     assert_eq!(
         check_vars(&call),
-        (
-            "permitted".into(),
-            "unlocked".into(),
-            "2026-11-26T09:01:00Z".into()
-        )
+        ("permitted".into(), "unlocked".into(), until)
     );
     // The request may also be the first argument, with an empty path.
     let call = server.call("", &["check", "202", "0049301234567"], &[]);

@@ -6,7 +6,7 @@
 use std::process::Command;
 use std::time::Duration;
 
-use crate::common::{Env, bin};
+use crate::common::{Env, NOW, bin};
 use crate::test_agi::{Server, check_vars};
 
 /// `pinprotect --db DB` on the system clock, nothing inherited that
@@ -130,4 +130,58 @@ impl AssertOk for Command {
             String::from_utf8_lossy(&out.stderr)
         );
     }
+}
+
+/// A time given with `--now` or `PINPROTECT_NOW` never decides a live
+/// call: with it, a grant long over would open outbound calling again.
+#[test]
+fn agi_and_serve_ignore_a_given_time_with_a_warning() {
+    let env = Env::new();
+    env.add_protected("201", "4826", "60");
+    // A grant in the past: 09:00:00 to 09:01:00 on the test day.
+    env.dial_pin("201", "4826", NOW).success();
+    let inside = "2026-11-26T09:00:30Z";
+    env.at(inside)
+        .args(["check", "201", "0049301234567"])
+        .assert()
+        .code(0);
+
+    let t = "a1-outbound-local-deny.agi.log";
+    for (how, args) in [("--now", vec!["--now", inside]), ("PINPROTECT_NOW", vec![])] {
+        let db = env.db.to_str().unwrap();
+        let mut dialplan = vec!["--db", db];
+        dialplan.extend(args);
+        dialplan.extend(["agi", "check", "201", "0049301234567"]);
+        let (call, stderr, code) =
+            crate::test_agi::asterisk_runs_with(t, &dialplan, &[], &[("PINPROTECT_NOW", inside)]);
+        assert_eq!(code, 0);
+        assert_eq!(
+            check_vars(&call),
+            ("denied".into(), "locked".into(), String::new()),
+            "{how}"
+        );
+        assert!(
+            stderr.contains(&format!(
+                "warning: {how} ({inside}) is ignored: agi and serve decide calls at the system clock's time"
+            )),
+            "{how}: {stderr}"
+        );
+    }
+
+    let mut command = serve_command(&env);
+    command.args(["--now", inside]);
+    let server = Server::spawn(command, &[]);
+    let call = server.call("check", &["201", "0049301234567"], &[]);
+    assert_eq!(
+        check_vars(&call),
+        ("denied".into(), "locked".into(), String::new())
+    );
+    let (code, lines) = server.stop();
+    assert_eq!(code, 0);
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("--now (2026-11-26T09:00:30Z) is ignored")),
+        "{lines:?}"
+    );
 }

@@ -372,7 +372,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
         &'pinprotect;serve'= {
             cand --listen 'Address and port to listen on (repeatable)'
             cand --allow 'Peers allowed to connect: an address or ADDRESS/BITS (repeatable) [default: 127.0.0.0/8, ::1]'
-            cand --max-calls 'Calls at once; further connections are closed at once'
+            cand --max-calls 'Calls at once, past their environment block; further calls are closed at once'
             cand --grace 'Seconds that calls in progress may take to finish after SIGTERM'
             cand --db 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]'
             cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it'

@@ -430,10 +430,12 @@ variables of `pinprotect agi` (check, unlock), the path of the URL naming the
 request. Every call runs on its own, so a slow call never delays another. One
 line per call on standard error (request, extension, number, result, time in
 ms; never a PIN). SIGTERM or SIGINT stops accepting calls, lets the calls in
-progress finish within --grace, and exits 0. Peers outside --allow are closed
-at once; a peer that sends no environment block within 5 s is dropped.
-Calls are decided at the system clock's time: --now and PINPROTECT_NOW are
-ignored, with a warning.
+progress finish within --grace, and exits 0; SIGHUP changes nothing. Peers
+outside --allow are closed at once. A peer whose whole environment block has
+not arrived within 5 s is dropped; peers still sending their block are at
+most --max-calls apart from the calls, the oldest dropped to make room for a
+new one. Calls are decided at the system clock's time: --now and
+PINPROTECT_NOW are ignored, with a warning.
 
 Examples:
   pinprotect --db /var/lib/pinprotect/pbx.sqlite3 serve
@@ -449,7 +451,7 @@ Examples:
         #[arg(long, value_name = "CIDR")]
         allow: Vec<crate::net::Cidr>,
 
-        /// Calls at once; further connections are closed at once
+        /// Calls at once, past their environment block; further calls are closed at once
         #[arg(long, value_name = "N", default_value_t = 256, value_parser = clap::value_parser!(u32).range(1..=10000))]
         max_calls: u32,
 

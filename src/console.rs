@@ -172,6 +172,9 @@ pub struct Console {
     color_out: bool,
     color_err: bool,
     stdin_tty: bool,
+    /// Messages are escaped whole: a call's messages may quote what a
+    /// peer sent, and go to the journal.
+    escape_messages: bool,
 }
 
 impl Console {
@@ -182,6 +185,7 @@ impl Console {
             color_out: color_enabled(color, io::stdout().is_terminal()),
             color_err: color_enabled(color, io::stderr().is_terminal()),
             stdin_tty: io::stdin().is_terminal(),
+            escape_messages: false,
         }
     }
 
@@ -194,6 +198,7 @@ impl Console {
             color_out: false,
             color_err: false,
             stdin_tty: false,
+            escape_messages: true,
         }
     }
 
@@ -254,6 +259,7 @@ impl Console {
     pub fn info(&mut self, msg: impl Display) {
         if !self.quiet {
             let _ = self.out.flush();
+            let msg = self.message(msg);
             let _ = writeln!(io::stderr(), "{msg}");
         }
     }
@@ -262,6 +268,7 @@ impl Console {
     pub fn warn(&mut self, msg: impl Display) {
         if !self.quiet {
             let _ = self.out.flush();
+            let msg = self.message(msg);
             let _ = writeln!(
                 io::stderr(),
                 "{} {msg}",
@@ -270,10 +277,27 @@ impl Console {
         }
     }
 
+    /// From now on every message is escaped whole (`agi`: its messages
+    /// may quote caller IDs and dialed numbers, and go to Asterisk's log).
+    pub fn escape_messages(&mut self) {
+        self.escape_messages = true;
+    }
+
+    /// `msg` as written: escaped whole in a call's console.
+    fn message(&self, msg: impl Display) -> String {
+        let msg = msg.to_string();
+        if self.escape_messages {
+            crate::text::escaped(&msg).into_owned()
+        } else {
+            msg
+        }
+    }
+
     /// One `error: ...` line on stderr, for problems listed before the
     /// final error.
     pub fn error_line(&mut self, msg: impl Display) {
         let _ = self.out.flush();
+        let msg = self.message(msg);
         let _ = writeln!(
             io::stderr(),
             "{} {msg}",

@@ -21,7 +21,7 @@
 //! - [`agi`]: the AGI protocol as bytes, no sockets; [`net`]: address
 //!   ranges for `serve --allow`.
 //! - [`text`]: user text made safe to show; [`fsutil`]: atomic output
-//!   files; [`error`]: the error type and the exit codes; [`console`]: the
+//!   files; [`sync`]: locks shared between threads; [`error`]: the error type and the exit codes; [`console`]: the
 //!   process's standard streams and prompts.
 //! - [`cli`]: the command line (clap), depending on the core only;
 //!   [`generate`]: man pages and completions from it.
@@ -47,5 +47,6 @@ pub mod policy;
 pub mod records;
 pub mod settings;
 pub mod store;
+pub mod sync;
 pub mod text;
 pub mod weakpin;

@@ -71,9 +71,6 @@ pub struct Session<'h, R, W> {
     /// The caller hung up: a `HANGUP` line, `result=-1`, `511` or SIGHUP.
     pub gone: bool,
     line: Vec<u8>,
-    /// Runs once the environment block is in (the server lengthens its
-    /// read timeout then).
-    after_environment: Option<Box<dyn FnOnce() + 'h>>,
 }
 
 impl<'h, R: BufRead, W: Write> Session<'h, R, W> {
@@ -84,13 +81,7 @@ impl<'h, R: BufRead, W: Write> Session<'h, R, W> {
             hangup_signal,
             gone: false,
             line: Vec::new(),
-            after_environment: None,
         }
-    }
-
-    /// Runs `f` once the environment block has been read.
-    pub fn on_environment(&mut self, f: impl FnOnce() + 'h) {
-        self.after_environment = Some(Box::new(f));
     }
 
     /// Reads one line of at most [`crate::agi::MAX_LINE_BYTES`]; end of
@@ -118,9 +109,6 @@ impl<'h, R: BufRead, W: Write> Session<'h, R, W> {
         loop {
             let line = self.read_line()?;
             if let Some(env) = reader.push(line)? {
-                if let Some(f) = self.after_environment.take() {
-                    f();
-                }
                 return Ok(env);
             }
         }
@@ -183,11 +171,11 @@ impl CallSummary {
     pub fn line(&self, started: Instant) -> String {
         format!(
             "{} extension={} number={} result={} {}ms",
-            if self.request.is_empty() {
+            crate::text::shown(if self.request.is_empty() {
                 "-"
             } else {
                 &self.request
-            },
+            }),
             crate::text::shown(if self.extension.is_empty() {
                 "-"
             } else {
@@ -211,30 +199,55 @@ pub const UNTIL: &str = "PINPROTECT_UNTIL";
 
 /// Runs one call: reads the environment, answers the request, sets the
 /// variables. Returns what happened; the caller hanging up is a normal end.
+pub fn run_call<R: BufRead, W: Write>(
+    ctx: &mut Ctx<'_>,
+    session: &mut Session<'_, R, W>,
+    argv: &[String],
+) -> CallSummary {
+    match session.environment() {
+        Ok(env) => answer_call(ctx, session, &env, argv),
+        Err(end) => unheard(ctx, end),
+    }
+}
+
+/// What a call that ended before its environment block was whole is.
+pub fn unheard(ctx: &mut Ctx<'_>, end: SessionEnd) -> CallSummary {
+    let result = match end {
+        SessionEnd::Gone => "hangup",
+        end => {
+            ctx.console.warn(format_args!("agi: {end}"));
+            "error"
+        }
+    };
+    CallSummary {
+        result: result.into(),
+        ..CallSummary::default()
+    }
+}
+
+/// Answers the request of a call whose environment block is `env`.
 ///
 /// `argv` is what a local AGI program was started with after `agi`: Asterisk
 /// passes `AGI(program,a,b,...)`'s arguments both on the command line and
 /// as `agi_arg_N`, and the latter then also hold the command line's own
 /// words (`agi`, `--db PATH`), so the command line names the request. Over
 /// FastAGI (or with no arguments) the environment does.
-pub fn run_call<R: BufRead, W: Write>(
+pub fn answer_call<R: BufRead, W: Write>(
     ctx: &mut Ctx<'_>,
     session: &mut Session<'_, R, W>,
+    env: &Environment,
     argv: &[String],
 ) -> CallSummary {
     let mut summary = CallSummary::default();
-    let mut heard = false;
     let outcome = (|| -> SessionResult<()> {
-        let env = session.environment()?;
-        heard = true;
         let (request, args) = match argv.split_first() {
             Some((request, args)) => (Some(request.clone()), args.to_vec()),
             None => env.request(),
         };
         summary.request = request.clone().unwrap_or_default();
         match request.as_deref() {
-            Some("check") => check(ctx, session, &env, &args, &mut summary),
-            Some("unlock") => unlock(ctx, session, &env, &args, &mut summary),
+            Some("check") => check(ctx, session, env, &args, &mut summary),
+            Some("unlock") => unlock(ctx, session, env, &args, &mut summary),
             other => {
                 summary.result = "error".into();
                 let why = match other {
@@ -256,7 +269,7 @@ pub fn run_call<R: BufRead, W: Write>(
                 summary.result = "hangup".into();
             }
             // A dead channel still takes variables, for the `h` extension.
-            if heard && summary.result == "hangup" {
+            if summary.result == "hangup" {
                 let _ = session.set(RESULT, "hangup");
             }
         }
@@ -560,6 +573,7 @@ extern "C" fn on_sighup(_: libc::c_int) {
 /// `pinprotect agi`: one call on standard input and output.
 pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> Result<ExitCode> {
     protect_memory();
+    ctx.console.escape_messages();
     // SAFETY: the handler only stores to an atomic.
     unsafe {
         libc::signal(

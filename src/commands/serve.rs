@@ -3,27 +3,32 @@
 //! never delays another; the calls
 //! themselves are [`super::agi`]'s, the same as `pinprotect agi`.
 
-use std::io::BufReader;
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::cell::Cell;
+use std::collections::VecDeque;
+use std::io::{BufReader, Read};
+use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use super::agi::{Session, protect_memory, run_call};
+use super::agi::{Session, SessionEnd, answer_call, protect_memory};
 use super::{Ctx, system_now};
 use crate::console::Console;
 use crate::error::{Error, ExitCode, Result};
 use crate::net::Cidr;
+use crate::sync::locked;
 
 /// How the server runs.
 #[derive(Debug, Clone)]
 pub struct ServeOptions {
     pub listen: Vec<SocketAddr>,
     pub allow: Vec<Cidr>,
-    /// Calls at once; a connection beyond is closed at once.
+    /// Calls at once (past their environment block); a call beyond is
+    /// closed at once. Peers still sending their block are as many again
+    /// at most, apart from these.
     pub max_calls: usize,
-    /// How long a peer may take to send its environment block.
+    /// How long a peer may take to send its whole environment block.
     pub hello_timeout: Duration,
     /// How long a reply may take once the call runs (GET DATA waits for a
     /// person).
@@ -43,6 +48,14 @@ extern "C" fn on_stop(_: libc::c_int) {
     STOP.store(true, Ordering::SeqCst);
 }
 
+/// Set by SIGHUP, which a daemon gets when its terminal goes or when an
+/// admin asks it to reload: it must not stop the server.
+static HUP: AtomicBool = AtomicBool::new(false);
+
+extern "C" fn on_hup(_: libc::c_int) {
+    HUP.store(true, Ordering::SeqCst);
+}
+
 /// A caller hanging up over FastAGI arrives as a `HANGUP` line, never as a
 /// signal: this flag stays false.
 static NO_SIGNAL: AtomicBool = AtomicBool::new(false);
@@ -52,9 +65,88 @@ struct Shared {
     pool: Arc<crate::store::ConnectionPool>,
     quiet: bool,
     options: ServeOptions,
+    /// Calls past their environment block.
     active: AtomicUsize,
+    /// Peers still sending their environment block.
+    greeting: Mutex<Greeting>,
     /// Connections refused for their address.
     rejected: AtomicUsize,
+}
+
+/// Peers still sending their environment block, oldest first.
+///
+/// A real Asterisk sends its block at once; a peer that has not finished
+/// it is slow, broken or hostile. Such peers do not take the places of
+/// calls (`--max-calls` counts calls past their block), and there are at
+/// most as many of them as calls: when that many are waiting, the oldest
+/// is dropped to make room for the newcomer. So no number of slow peers
+/// keeps a call, an emergency call above all, from being answered, and
+/// the threads a server holds stay bounded.
+#[derive(Default)]
+struct Greeting {
+    next: u64,
+    peers: VecDeque<(u64, TcpStream)>,
+}
+
+/// A peer's place among those still sending their block; given up when
+/// dropped.
+struct Greeter<'a> {
+    shared: &'a Shared,
+    id: u64,
+}
+
+impl<'a> Greeter<'a> {
+    /// Takes a place for `stream`, dropping the oldest peer still greeting
+    /// when all places are taken. `None` when the stream cannot be kept.
+    fn admit(shared: &'a Shared, stream: &TcpStream) -> Option<Greeter<'a>> {
+        let watched = stream.try_clone().ok()?;
+        let mut greeting = locked(&shared.greeting);
+        while greeting.peers.len() >= shared.options.max_calls {
+            let Some((_, oldest)) = greeting.peers.pop_front() else {
+                break;
+            };
+            // Its thread's read ends at once; it says why.
+            let _ = oldest.shutdown(Shutdown::Both);
+        }
+        greeting.next += 1;
+        let id = greeting.next;
+        greeting.peers.push_back((id, watched));
+        Some(Greeter { shared, id })
+    }
+
+    /// Whether this peer was dropped to make room for another.
+    fn dropped(&self) -> bool {
+        let greeting = locked(&self.shared.greeting);
+        !greeting.peers.iter().any(|(id, _)| *id == self.id)
+    }
+}
+
+impl Drop for Greeter<'_> {
+    fn drop(&mut self) {
+        let mut greeting = locked(&self.shared.greeting);
+        greeting.peers.retain(|(id, _)| *id != self.id);
+    }
+}
+
+/// The call's socket, read with one deadline for the whole environment
+/// block (a peer that sends a byte every few seconds cannot stretch it),
+/// then with a limit per read once the call runs.
+struct CallStream<'a> {
+    stream: &'a TcpStream,
+    deadline: &'a Cell<Option<Instant>>,
+}
+
+impl Read for CallStream<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if let Some(deadline) = self.deadline.get() {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return Err(std::io::ErrorKind::TimedOut.into());
+            }
+            self.stream.set_read_timeout(Some(left))?;
+        }
+        (&mut &*self.stream).read(buf)
+    }
 }
 
 /// Decrements the count of active calls when a call's thread ends.
@@ -66,32 +158,90 @@ impl Drop for Active<'_> {
     }
 }
 
-/// One line on stderr, written at once.
+/// One line on stderr, written at once; anything a peer sent that it
+/// quotes is escaped, so that no peer can forge or rewrite journal lines.
 fn say(quiet: bool, line: std::fmt::Arguments<'_>) {
     if !quiet {
         use std::io::Write;
-        let line = format!("serve: {line}\n");
+        let line = format!("serve: {}\n", crate::text::escaped(&line.to_string()));
         let _ = std::io::stderr().lock().write_all(line.as_bytes());
     }
 }
 
 fn handle(shared: &Shared, stream: TcpStream, peer: SocketAddr) {
     let started = Instant::now();
+    let Some(greeter) = Greeter::admit(shared, &stream) else {
+        say(
+            shared.quiet,
+            format_args!("{peer} refused: its connection cannot be watched"),
+        );
+        return;
+    };
     let _ = stream.set_nodelay(true);
-    let _ = stream.set_read_timeout(Some(shared.options.hello_timeout));
     let _ = stream.set_write_timeout(Some(shared.options.reply_timeout));
+    let deadline = Cell::new(Some(started + shared.options.hello_timeout));
     let mut console = Console::for_call(shared.quiet);
     let mut ctx = Ctx::new(shared.db.clone(), None, system_now(), &mut console);
     ctx.pool = Some(Arc::clone(&shared.pool));
     // Lines are short; a long one is read in pieces.
-    let reader = BufReader::with_capacity(1024, &stream);
+    let reader = BufReader::with_capacity(
+        1024,
+        CallStream {
+            stream: &stream,
+            deadline: &deadline,
+        },
+    );
     let mut session = Session::new(reader, &stream, &NO_SIGNAL);
-    let reply_timeout = shared.options.reply_timeout;
-    let timed = &stream;
-    session.on_environment(move || {
-        let _ = timed.set_read_timeout(Some(reply_timeout));
-    });
-    let summary = run_call(&mut ctx, &mut session, &[]);
+    let env = match session.environment() {
+        Ok(env) => env,
+        Err(end) => {
+            let why = match &end {
+                _ if greeter.dropped() => {
+                    "dropped to make room for a new call: its environment block was not whole yet"
+                        .to_string()
+                }
+                SessionEnd::Io(e)
+                    if matches!(
+                        e.kind(),
+                        std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock
+                    ) =>
+                {
+                    format!(
+                        "dropped: no whole environment block within {} s",
+                        shared.options.hello_timeout.as_secs()
+                    )
+                }
+                SessionEnd::Gone => "closed before its environment block was whole".into(),
+                end => format!("dropped: {end}"),
+            };
+            drop(session);
+            drop(greeter);
+            say(shared.quiet, format_args!("{peer} {why}"));
+            return;
+        }
+    };
+    drop(greeter);
+    // A call now: it takes one of the places of `--max-calls`.
+    let max = shared.options.max_calls;
+    let taken = shared
+        .active
+        .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| {
+            (n < max).then_some(n + 1)
+        });
+    if taken.is_err() || STOP.load(Ordering::SeqCst) {
+        let why = if taken.is_ok() {
+            shared.active.fetch_sub(1, Ordering::SeqCst);
+            "the server is stopping".to_string()
+        } else {
+            format!("{max} calls in progress already")
+        };
+        say(shared.quiet, format_args!("{peer} refused: {why}"));
+        return;
+    }
+    let _active = Active(&shared.active);
+    deadline.set(None);
+    let _ = stream.set_read_timeout(Some(shared.options.reply_timeout));
+    let summary = answer_call(&mut ctx, &mut session, &env, &[]);
     drop(session);
     drop(stream);
     say(
@@ -163,25 +313,11 @@ impl Listener {
                 );
                 continue;
             }
-            if shared.active.load(Ordering::SeqCst) >= shared.options.max_calls {
-                say(
-                    shared.quiet,
-                    format_args!(
-                        "{peer} refused: {} calls in progress already",
-                        shared.options.max_calls
-                    ),
-                );
-                continue;
-            }
-            shared.active.fetch_add(1, Ordering::SeqCst);
             if self.waiting.fetch_sub(1, Ordering::SeqCst) == 1 {
                 // The last one waiting: another takes the next call.
                 self.add_thread(shared);
             }
-            {
-                let _active = Active(&shared.active);
-                handle(shared, stream, peer);
-            }
+            handle(shared, stream, peer);
             let back = self
                 .waiting
                 .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| {
@@ -234,6 +370,8 @@ pub fn run(ctx: &mut Ctx<'_>, options: ServeOptions) -> Result<ExitCode> {
         let handler = on_stop as extern "C" fn(libc::c_int) as libc::sighandler_t;
         libc::signal(libc::SIGTERM, handler);
         libc::signal(libc::SIGINT, handler);
+        let hup = on_hup as extern "C" fn(libc::c_int) as libc::sighandler_t;
+        libc::signal(libc::SIGHUP, hup);
     }
     let quiet = ctx.console.quiet();
     let shared = Arc::new(Shared {
@@ -242,6 +380,7 @@ pub fn run(ctx: &mut Ctx<'_>, options: ServeOptions) -> Result<ExitCode> {
         quiet,
         options: options.clone(),
         active: AtomicUsize::new(0),
+        greeting: Mutex::new(Greeting::default()),
         rejected: AtomicUsize::new(0),
     });
     let addrs: Vec<String> = listeners
@@ -281,6 +420,14 @@ pub fn run(ctx: &mut Ctx<'_>, options: ServeOptions) -> Result<ExitCode> {
     }
     while !STOP.load(Ordering::SeqCst) {
         std::thread::sleep(Duration::from_millis(50));
+        if HUP.swap(false, Ordering::SeqCst) {
+            say(
+                quiet,
+                format_args!(
+                    "SIGHUP: nothing to reload, every call reads the settings from the database; still serving"
+                ),
+            );
+        }
     }
     for l in &listeners {
         l.stop();

@@ -3,13 +3,7 @@
 
 use super::*;
 
-/// The pool's state under `mutex`, also after a thread panicked holding
-/// it: every change to that state is made whole before the lock is let go.
-pub(super) fn locked<T>(mutex: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-}
+use crate::sync::locked;
 
 /// Connections that a long-running server keeps open between calls. They
 /// are opened read-write, as the server's own writes are: an idle

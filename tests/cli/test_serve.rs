@@ -185,3 +185,161 @@ fn agi_and_serve_ignore_a_given_time_with_a_warning() {
         "{lines:?}"
     );
 }
+
+/// A peer that sends its environment block a byte at a time, each byte in
+/// time for a per-read limit, until `stop` is set or the server closes the
+/// connection. Returns how long it stayed connected.
+fn trickle(
+    port: u16,
+    every: Duration,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+) -> Duration {
+    use std::io::{Read, Write};
+    let started = std::time::Instant::now();
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stream.set_read_timeout(Some(every)).unwrap();
+    let block =
+        b"agi_network: yes\nagi_network_script: check\nagi_channel: PJSIP/201\n".repeat(100);
+    for byte in block {
+        if stop.load(std::sync::atomic::Ordering::SeqCst) {
+            break;
+        }
+        if stream.write_all(&[byte]).is_err() {
+            break;
+        }
+        // The server closing the connection ends the read with 0 bytes
+        // (or a reset); a timeout means it is still open.
+        let mut buf = [0u8; 64];
+        match stream.read(&mut buf) {
+            Ok(0) => break,
+            Ok(_) => {}
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ) => {}
+            Err(_) => break,
+        }
+    }
+    started.elapsed()
+}
+
+/// `--max-calls` slow peers, each sending a byte well within any per-read
+/// limit, cannot keep a call from being answered, 911 least of all; and a
+/// peer's whole environment block has one deadline.
+#[test]
+fn slow_peers_cannot_take_the_places_of_calls() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let env = Env::new();
+    env.add_protected("201", "4826", "60");
+    env.add("202", "5937");
+    let server = Server::spawn(serve_command(&env), &["--max-calls", "10"]);
+    let port = server.port;
+    let stop = Arc::new(AtomicBool::new(false));
+    let slow: Vec<_> = (0..10)
+        .map(|_| {
+            let stop = Arc::clone(&stop);
+            std::thread::spawn(move || trickle(port, Duration::from_millis(300), stop))
+        })
+        .collect();
+    // Every slow peer is connected and sending.
+    std::thread::sleep(Duration::from_millis(1000));
+    let call = server.call("check", &["201", "911"], &[]);
+    assert_eq!(
+        check_vars(&call),
+        ("permitted".into(), "emergency".into(), String::new())
+    );
+    let call = server.call("check", &["202", "0049301234567"], &[]);
+    assert_eq!(call.var("PINPROTECT_RESULT"), "permitted");
+    stop.store(true, Ordering::SeqCst);
+    for peer in slow {
+        peer.join().unwrap();
+    }
+
+    // One peer alone, a byte every 0.3 s for as long as it is let: the
+    // server drops it once its 5 s for the whole block are over.
+    let lasted = trickle(
+        port,
+        Duration::from_millis(300),
+        Arc::new(AtomicBool::new(false)),
+    );
+    assert!(
+        lasted < Duration::from_secs(15),
+        "a trickling peer stayed {lasted:?}"
+    );
+    let (code, lines) = server.stop();
+    assert_eq!(code, 0);
+    assert!(
+        lines.iter().any(|l| l.ends_with(
+            "dropped to make room for a new call: its environment block was not whole yet"
+        )),
+        "{lines:?}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.ends_with("dropped: no whole environment block within 5 s")),
+        "{lines:?}"
+    );
+}
+
+/// Nothing a peer sends reaches the journal raw: the request, caller ID
+/// and number are escaped in every line.
+#[test]
+fn serve_escapes_what_peers_send_in_every_line() {
+    let env = Env::new();
+    env.add("202", "5937");
+    let server = Server::spawn(serve_command(&env), &[]);
+    let hostile = "chec\u{1b}[31mk\r\u{7}\u{202e}";
+    let call = server.call(hostile, &["202\u{1b}]0;x\u{7}", "0049\u{202e}301"], &[]);
+    assert_eq!(call.var("PINPROTECT_RESULT"), "error");
+    let call = server.call("check", &["2\u{1b}02", "0049\u{202e}301"], &[]);
+    assert_ne!(call.var("PINPROTECT_RESULT"), "<unset>");
+    let (code, lines) = server.stop();
+    assert_eq!(code, 0);
+    for line in &lines {
+        assert!(
+            !line
+                .chars()
+                .any(|c| c.is_control() || ('\u{2028}'..='\u{202e}').contains(&c)),
+            "a raw control character in {line:?}"
+        );
+    }
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains(r"chec\x1b[31mk\r\x07\u{202e}")),
+        "{lines:?}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains(r"extension=2\x1b02 number=0049\u{202e}301")),
+        "{lines:?}"
+    );
+}
+
+/// SIGHUP (a closed terminal, an admin's reload) leaves the server
+/// serving, with one line saying so.
+#[test]
+fn sighup_does_not_stop_serve() {
+    let env = Env::new();
+    env.add("202", "5937");
+    let server = Server::spawn(serve_command(&env), &[]);
+    // SAFETY: a signal to our own child.
+    unsafe {
+        libc::kill(server.child.id() as i32, libc::SIGHUP);
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    let call = server.call("check", &["202", "0049301234567"], &[]);
+    assert_eq!(call.var("PINPROTECT_RESULT"), "permitted");
+    let (code, lines) = server.stop();
+    assert_eq!(code, 0, "{lines:?}");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("serve: SIGHUP: nothing to reload")),
+        "{lines:?}"
+    );
+}

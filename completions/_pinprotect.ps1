@@ -269,6 +269,8 @@ Register-ArgumentCompleter -Native -CommandName 'pinprotect' -ScriptBlock {
             [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'Duration for records that turn pin protect on without one (e.g. 3CX v15/v16 files); default: the default_duration setting')
             [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'Duration for records that turn pin protect on without one (e.g. 3CX v15/v16 files); default: the default_duration setting')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'voicemail.conf: import only this context (section); repeatable')
+            [CompletionResult]::new('--include-dir', '--include-dir', [CompletionResultType]::ParameterName, 'voicemail.conf: let #include read files from FOLDER too, besides the file''s own folder; repeatable')
+            [CompletionResult]::new('--max-removals', '--max-removals', [CompletionResultType]::ParameterName, 'With --sync: remove at most N extensions [default: 5 or a tenth of the extensions, whichever is more]')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]')
             [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal')

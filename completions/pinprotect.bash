@@ -1480,7 +1480,7 @@ _pinprotect() {
             return 0
             ;;
         pinprotect__subcmd__import)
-            opts="-f -d -q -h --format --update --sync --dry-run --duration --allow-weak --context --db --now --color --quiet --help"
+            opts="-f -d -q -h --format --update --sync --dry-run --duration --allow-weak --context --include-dir --max-removals --db --now --color --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1503,6 +1503,17 @@ _pinprotect() {
                     return 0
                     ;;
                 --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --include-dir)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                --max-removals)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -243,6 +243,8 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
             cand -d 'Duration for records that turn pin protect on without one (e.g. 3CX v15/v16 files); default: the default_duration setting'
             cand --duration 'Duration for records that turn pin protect on without one (e.g. 3CX v15/v16 files); default: the default_duration setting'
             cand --context 'voicemail.conf: import only this context (section); repeatable'
+            cand --include-dir 'voicemail.conf: let #include read files from FOLDER too, besides the file''s own folder; repeatable'
+            cand --max-removals 'With --sync: remove at most N extensions [default: 5 or a tenth of the extensions, whichever is more]'
             cand --db 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]'
             cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it'
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'

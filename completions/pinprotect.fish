@@ -210,6 +210,8 @@ freepbx\t'A FreePBX Bulk Handler extensions CSV'
 voicemail-conf\t'Asterisk voicemail.conf mailbox lines'"
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand import" -s d -l duration -d 'Duration for records that turn pin protect on without one (e.g. 3CX v15/v16 files); default: the default_duration setting' -r
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand import" -l context -d 'voicemail.conf: import only this context (section); repeatable' -r
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand import" -l include-dir -d 'voicemail.conf: let #include read files from FOLDER too, besides the file\'s own folder; repeatable' -r -f -a "(__fish_complete_directories)"
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand import" -l max-removals -d 'With --sync: remove at most N extensions [default: 5 or a tenth of the extensions, whichever is more]' -r
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand import" -l db -d 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand import" -l now -d 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it' -r
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand import" -l color -d 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'

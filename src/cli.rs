@@ -268,6 +268,14 @@ Examples:
         /// voicemail.conf: import only this context (section); repeatable
         #[arg(long, value_name = "NAME")]
         context: Vec<String>,
+
+        /// voicemail.conf: let #include read files from FOLDER too, besides the file's own folder; repeatable
+        #[arg(long, value_name = "FOLDER", value_hint = ValueHint::DirPath)]
+        include_dir: Vec<PathBuf>,
+
+        /// With --sync: remove at most N extensions [default: 5 or a tenth of the extensions, whichever is more]
+        #[arg(long, value_name = "N", requires = "sync")]
+        max_removals: Option<u64>,
     },
 
     /// Simulate EXT dialing DIGITS; the feature code 7777 asks for the PIN

@@ -1,8 +1,10 @@
 //! `pinprotect import`: provisioning from files, all or nothing.
 
+use std::cell::Cell;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
@@ -10,7 +12,8 @@ use super::{Ctx, generate_pin, print_generated_pin};
 use crate::error::{Error, ExitCode, ExtList, ExtListOf, Result};
 use crate::events::EventKind;
 use crate::input::{
-    ImportRecord, InputFormat, LineLimit, RowError, VoicemailConf, detect, read_records_with,
+    FileId, ImportRecord, InputFormat, LineLimit, RowError, Spool, VoicemailConf, detect,
+    read_records_with,
 };
 use crate::policy::{Extension, Grant, Pin, PinDuration, Protection};
 use crate::records::{ExtensionRecord, FieldEdit};
@@ -32,6 +35,12 @@ pub struct ImportOptions {
     pub allow_weak: bool,
     /// voicemail.conf: only these contexts (all when empty).
     pub contexts: Vec<String>,
+    /// voicemail.conf: folders besides the file's own that `#include` may
+    /// read from.
+    pub include_dirs: Vec<PathBuf>,
+    /// `--sync`: the most extensions it may remove; `None` for
+    /// [`default_max_removals`].
+    pub max_removals: Option<u64>,
 }
 
 impl ImportOptions {
@@ -234,9 +243,14 @@ fn apply(
 }
 
 /// Opens the file or standard input (`-`), skipping a UTF-8 byte order
-/// mark; returns the reader, its size when known and a name for messages.
-fn open_input(file: &Path, bar: &ProgressBar) -> Result<(Box<dyn BufRead>, String)> {
-    let (reader, name): (Box<dyn Read>, String) = if file.as_os_str() == "-" {
+/// mark; returns the reader, a name for messages, and what the file was
+/// when opened (a regular file only), to tell later whether it changed.
+fn open_input(
+    file: &Path,
+    bar: &ProgressBar,
+    last: &Rc<Cell<Option<u8>>>,
+) -> Result<(Box<dyn BufRead>, String, Option<FileId>)> {
+    let (reader, name, id): (Box<dyn Read>, String, Option<FileId>) = if file.as_os_str() == "-" {
         // Standard input redirected from a file has a size; a pipe has none.
         use std::os::fd::AsFd;
         let size = io::stdin()
@@ -248,7 +262,7 @@ fn open_input(file: &Path, bar: &ProgressBar) -> Result<(Box<dyn BufRead>, Strin
             .filter(|m| m.is_file())
             .map(|m| m.len());
         set_progress_total(bar, size);
-        (Box::new(io::stdin()), "standard input".into())
+        (Box::new(io::stdin()), "standard input".into(), None)
     } else {
         let f = File::open(file).map_err(|e| {
             Error::invalid_with_hint(
@@ -256,6 +270,7 @@ fn open_input(file: &Path, bar: &ProgressBar) -> Result<(Box<dyn BufRead>, Strin
                 "give the path of the file to import, or - for standard input",
             )
         })?;
+        let mut id = None;
         if let Ok(m) = f.metadata() {
             if m.is_dir() {
                 return Err(Error::invalid(format!(
@@ -264,8 +279,13 @@ fn open_input(file: &Path, bar: &ProgressBar) -> Result<(Box<dyn BufRead>, Strin
                 )));
             }
             set_progress_total(bar, m.is_file().then_some(m.len()));
+            id = m.is_file().then(|| FileId::of(&m));
         }
-        (Box::new(f), crate::text::path(file))
+        (Box::new(f), crate::text::path(file), id)
+    };
+    let reader = LastByte {
+        inner: reader,
+        last: Rc::clone(last),
     };
     let mut input: Box<dyn BufRead> =
         Box::new(BufReader::with_capacity(64 * 1024, bar.wrap_read(reader)));
@@ -275,7 +295,23 @@ fn open_input(file: &Path, bar: &ProgressBar) -> Result<(Box<dyn BufRead>, Strin
     if head.starts_with(b"\xEF\xBB\xBF") {
         input.consume(3);
     }
-    Ok((input, name))
+    Ok((input, name, id))
+}
+
+/// Notes the last byte read: whether the input ends with a newline.
+struct LastByte<R> {
+    inner: R,
+    last: Rc<Cell<Option<u8>>>,
+}
+
+impl<R: Read> Read for LastByte<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if n > 0 {
+            self.last.set(Some(buf[n - 1]));
+        }
+        Ok(n)
+    }
 }
 
 fn progress_bar(show: bool) -> ProgressBar {
@@ -301,41 +337,185 @@ fn set_progress_total(bar: &ProgressBar, size: Option<u64>) {
     bar.set_message("0 rows");
 }
 
-pub fn import(ctx: &mut Ctx<'_>, file: &Path, opts: &ImportOptions) -> Result<ExitCode> {
-    let mut store = if opts.dry_run {
-        ctx.open_to_log()?
+/// Problems with records: the first [`SHOWN_ERRORS`] and how many in all.
+#[derive(Default)]
+struct Problems {
+    shown: Vec<RowError>,
+    count: u64,
+}
+
+impl Problems {
+    fn note(&mut self, e: RowError) {
+        self.count += 1;
+        if self.shown.len() < SHOWN_ERRORS {
+            self.shown.push(e);
+        }
+    }
+}
+
+/// The input, read and checked whole before the write transaction.
+struct ReadAhead {
+    spool: Spool,
+    problems: Problems,
+    name: String,
+    format: InputFormat,
+}
+
+/// How often a file that changes while it is read is read again.
+const READS: u32 = 3;
+
+/// Reads the whole input into a spool, checking every record with the
+/// rules of `settings`; no database connection is open meanwhile. A file
+/// that changes while it is read (its size, times or inode, or those of
+/// a file it includes) is read again, a few times, then refused; with
+/// `--sync`, a file whose last line has no newline (the sign of a file
+/// still being written) is refused.
+fn read_ahead(
+    ctx: &mut Ctx<'_>,
+    file: &Path,
+    opts: &ImportOptions,
+    settings: &Settings,
+    bar: &ProgressBar,
+) -> Result<ReadAhead> {
+    let spool_folder = ctx.db.parent().map(|p| {
+        if p.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            p
+        }
+    });
+    for read in 1..=READS {
+        let last = Rc::new(Cell::new(None));
+        let (mut input, name, before) = open_input(file, bar, &last)?;
+        if bar.length().is_some_and(|len| len < PROGRESS_BYTES) {
+            bar.set_draw_target(ProgressDrawTarget::hidden());
+        }
+        let format = match opts.format {
+            Some(f) => f,
+            None => {
+                let path = (file.as_os_str() != "-").then_some(file);
+                let head = input
+                    .fill_buf()
+                    .map_err(|e| Error::invalid(format!("cannot read {name}: {e}")))?;
+                detect(path, head)
+            }
+        };
+        if format != InputFormat::VoicemailConf {
+            for (given, flag) in [
+                (!opts.contexts.is_empty(), "--context"),
+                (!opts.include_dirs.is_empty(), "--include-dir"),
+            ] {
+                if given {
+                    return Err(Error::invalid_with_hint(
+                        format!("{flag} applies to voicemail.conf files, not to {format}"),
+                        format!("leave out {flag}, or give --format voicemail-conf"),
+                    ));
+                }
+            }
+        }
+        // Line-based formats never hold an overlong line in memory. (A JSON
+        // array, as `export --format json` writes it, is one line.)
+        if format != InputFormat::Json {
+            input = Box::new(BufReader::with_capacity(64 * 1024, LineLimit::new(input)));
+        }
+        let spool_error = |e: io::Error| {
+            Error::invalid_with_hint(
+                format!("cannot keep the records read ahead: {e}"),
+                "an import keeps its records in a temporary file beside the database (or in \
+                 TMPDIR) until it writes them; free some disk space",
+            )
+        };
+        let mut spool = Spool::new(spool_folder).map_err(spool_error)?;
+        let mut problems = Problems::default();
+        let mut rows: u64 = 0;
+        let conf = VoicemailConf {
+            origin: (file.as_os_str() != "-").then(|| file.to_path_buf()),
+            contexts: opts.contexts.clone(),
+            include_dirs: opts.include_dirs.clone(),
+            whole_lines: opts.sync,
+        };
+        let included = read_records_with(format, &mut input, &conf, &mut |r| {
+            rows += 1;
+            if rows % 1024 == 0 {
+                bar.set_message(crate::text::plural(rows, "row"));
+            }
+            match r.and_then(|inc| inc.validate(&settings.plan).map(|_| inc)) {
+                Ok(inc) => spool.push(&inc).map_err(spool_error)?,
+                Err(e) => problems.note(e),
+            }
+            Ok(())
+        })?;
+        drop(input);
+        let changed = before.is_some_and(|id| FileId::now(file).as_ref() != Some(&id))
+            || included
+                .iter()
+                .any(|(path, id)| FileId::now(path).as_ref() != Some(id));
+        if changed {
+            if read < READS {
+                bar.reset();
+                std::thread::sleep(std::time::Duration::from_millis(u64::from(read) * 200));
+                continue;
+            }
+            return Err(Error::invalid_with_hint(
+                format!("{name} changed while it was read, {READS} times; nothing was imported"),
+                "import it once its writer is done (a systemd path unit runs when the writer \
+                 closes the file)",
+            ));
+        }
+        if opts.sync && last.get().is_some_and(|b| b != b'\n') {
+            return Err(Error::invalid_with_hint(
+                format!(
+                    "{name} ends in the middle of a line (no newline at its end): it may still be \
+                     being written or have been cut; --sync changed nothing"
+                ),
+                "sync again once the file is whole; if it is whole, end it with a newline \
+                 (`echo >> FILE`)",
+            ));
+        }
+        return Ok(ReadAhead {
+            spool,
+            problems,
+            name,
+            format,
+        });
+    }
+    unreachable!("the last read returns")
+}
+
+/// The most extensions `--sync` removes unless `--max-removals` says
+/// otherwise: 5, or a tenth of the extensions, whichever is larger.
+pub fn default_max_removals(extensions: u64) -> u64 {
+    (extensions / 10).max(5)
+}
+
+fn open_store(ctx: &mut Ctx<'_>, opts: &ImportOptions) -> Result<crate::store::Store> {
+    if opts.dry_run {
+        ctx.open_to_log()
     } else {
-        ctx.open_for_change()?
-    };
+        ctx.open_for_change()
+    }
+}
+
+pub fn import(ctx: &mut Ctx<'_>, file: &Path, opts: &ImportOptions) -> Result<ExitCode> {
+    // The settings (and the clock's check) first; the database is not
+    // open while the input is read.
+    let settings = open_store(ctx, opts)?.read().settings()?;
     let show_progress = !ctx.console.quiet() && ctx.console.stderr_is_terminal();
     let bar = progress_bar(show_progress);
-    let (mut input, name) = open_input(file, &bar)?;
-    if bar.length().is_some_and(|len| len < PROGRESS_BYTES) {
-        bar.set_draw_target(ProgressDrawTarget::hidden());
-    }
-    let format = match opts.format {
-        Some(f) => f,
-        None => {
-            let path = (file.as_os_str() != "-").then_some(file);
-            let head = input
-                .fill_buf()
-                .map_err(|e| Error::invalid(format!("cannot read {name}: {e}")))?;
-            detect(path, head)
+    let ReadAhead {
+        mut spool,
+        mut problems,
+        name,
+        format,
+    } = read_ahead(ctx, file, opts, &settings, &bar)?;
+    let mut store = open_store(ctx, opts)?;
+    if !bar.is_hidden() {
+        bar.set_length(spool.len());
+        bar.set_position(0);
+        if let Ok(style) = ProgressStyle::with_template("writing {bar:40} {pos}/{len} {eta}") {
+            bar.set_style(style);
         }
-    };
-    if !opts.contexts.is_empty() && format != InputFormat::VoicemailConf {
-        return Err(Error::invalid_with_hint(
-            format!("--context applies to voicemail.conf files, not to {format}"),
-            "leave out --context, or give --format voicemail-conf",
-        ));
     }
-    // Line-based formats never hold an overlong line in memory. (A JSON
-    // array, as `export --format json` writes it, is one line.)
-    if format != InputFormat::Json {
-        input = Box::new(BufReader::with_capacity(64 * 1024, LineLimit::new(input)));
-    }
-    let mut errors: Vec<RowError> = Vec::new();
-    let mut error_count: u64 = 0;
     let tally = store.write_if(|w| {
         let settings = w.read().settings()?;
         let plan = &settings.plan;
@@ -345,26 +525,14 @@ pub fn import(ctx: &mut Ctx<'_>, file: &Path, opts: &ImportOptions) -> Result<Ex
             default_duration: Some(settings.default_duration),
             ..Tally::default()
         };
-        let mut note = |e: RowError| {
-            error_count += 1;
-            if errors.len() < SHOWN_ERRORS {
-                errors.push(e);
-            }
-        };
-        let mut rows: u64 = 0;
-        let conf = VoicemailConf {
-            origin: (file.as_os_str() != "-").then(|| file.to_path_buf()),
-            contexts: opts.contexts.clone(),
-        };
-        read_records_with(format, &mut input, &conf, &mut |r| {
-            rows += 1;
-            if rows % 1024 == 0 {
-                bar.set_message(crate::text::plural(rows, "row"));
-            }
-            let rec = match r.and_then(|inc| inc.validate(plan)) {
+        let extensions_before = if opts.sync { w.read().count()? } else { 0 };
+        spool.for_each(|inc| {
+            bar.inc(1);
+            // Checked again: the settings may have changed since the read.
+            let rec = match inc.validate(plan) {
                 Ok(rec) => rec,
                 Err(e) => {
-                    note(e);
+                    problems.note(e);
                     return Ok(());
                 }
             };
@@ -380,12 +548,12 @@ pub fn import(ctx: &mut Ctx<'_>, file: &Path, opts: &ImportOptions) -> Result<Ex
                         Outcome::Unchanged => tally.unchanged += 1,
                     }
                 }
-                Err(e) => note(e),
+                Err(e) => problems.note(e),
             }
             Ok(())
         })?;
         let mut removed_first: Vec<Extension> = Vec::new();
-        if opts.sync && error_count == 0 {
+        if opts.sync && problems.count == 0 {
             tally.removed = w.remove_unseen(max_id)?;
             if tally.removed > 0 && tally.total() == 0 {
                 return Err(Error::invalid_with_hint(
@@ -407,8 +575,30 @@ pub fn import(ctx: &mut Ctx<'_>, file: &Path, opts: &ImportOptions) -> Result<Ex
                 }
                 Ok(())
             })?;
+            let (limit, named) = match opts.max_removals {
+                Some(n) => (n, format!("--max-removals {n}")),
+                None => {
+                    let n = default_max_removals(extensions_before);
+                    (n, format!("the {n} it removes without --max-removals"))
+                }
+            };
+            if tally.removed > limit {
+                return Err(Error::invalid_with_hint(
+                    format!(
+                        "--sync would remove {} of the {extensions_before} extensions ({}), more than {named}; nothing was changed",
+                        tally.removed,
+                        ExtListOf(&removed_first, tally.removed as usize),
+                    ),
+                    format!(
+                        "check {name} (is it whole? the right --context?); if the removals are \
+                         meant, sync again with --max-removals {} (without it, at most 5 or a \
+                         tenth of the extensions, whichever is more, are removed)",
+                        tally.removed
+                    ),
+                ));
+            }
         }
-        let commit = error_count == 0 && !opts.dry_run;
+        let commit = problems.count == 0 && !opts.dry_run;
         if commit {
             ctx.log(
                 w,
@@ -443,22 +633,27 @@ pub fn import(ctx: &mut Ctx<'_>, file: &Path, opts: &ImportOptions) -> Result<Ex
         Ok((tally, commit))
     })?;
     bar.finish_and_clear();
+    drop(spool);
 
-    if error_count > 0 {
-        for e in &errors {
+    if problems.count > 0 {
+        let mut shown = problems.shown;
+        // Problems found while reading and while writing, in line order.
+        shown.sort_by_key(|e| e.line);
+        shown.truncate(SHOWN_ERRORS);
+        for e in &shown {
             ctx.console
                 .error_line(format_args!("line {}: {}", e.line, e.message));
         }
-        if error_count > errors.len() as u64 {
+        if problems.count > shown.len() as u64 {
             ctx.console.error_line(format_args!(
                 "... and {} more",
-                error_count - errors.len() as u64
+                problems.count - shown.len() as u64
             ));
         }
         return Err(Error::invalid_with_hint(
             format!(
                 "{} in {name} ({format}); nothing was imported",
-                crate::text::plural(error_count, "invalid record")
+                crate::text::plural(problems.count, "invalid record")
             ),
             "fix the lines above and import again; --dry-run checks a file without writing",
         ));

@@ -335,6 +335,8 @@ fn dispatch(ctx: &mut Ctx<'_>, command: Command) -> Result<ExitCode> {
             duration,
             allow_weak,
             context,
+            include_dir,
+            max_removals,
         } => {
             let opts = import::ImportOptions {
                 format: format.into(),
@@ -344,6 +346,8 @@ fn dispatch(ctx: &mut Ctx<'_>, command: Command) -> Result<ExitCode> {
                 default_duration: duration,
                 allow_weak,
                 contexts: context,
+                include_dirs: include_dir,
+                max_removals,
             };
             import::import(ctx, &file, &opts)
         }

@@ -47,6 +47,7 @@ impl fmt::Display for InputFormat {
 
 mod csv;
 mod json;
+mod spool;
 #[cfg(test)]
 mod tests;
 mod voicemail_conf;
@@ -56,6 +57,7 @@ use json::*;
 use voicemail_conf::*;
 
 pub use self::csv::{THREECX_V20_HEADER, v20};
+pub use spool::Spool;
 pub use voicemail_conf::VoicemailConf;
 
 /// A problem with one record (or with the file at a line).
@@ -134,6 +136,10 @@ pub struct Incoming {
     pub voicemail_pin: FieldEdit<String>,
     pub pin_protect: Option<bool>,
     pub duration_s: FieldEdit<i64>,
+    /// Where in a file that was `#include`d the record is (`FILE line
+    /// N`): its problems name that place and the field, never its value
+    /// (an include may point at a file of secrets).
+    pub included_at: Option<String>,
 }
 
 impl Incoming {
@@ -147,6 +153,7 @@ impl Incoming {
             voicemail_pin: FieldEdit::Keep,
             pin_protect: None,
             duration_s: FieldEdit::Keep,
+            included_at: None,
         }
     }
 }
@@ -165,10 +172,27 @@ pub struct ImportRecord {
     pub duration: FieldEdit<PinDuration>,
 }
 
-pub(super) fn text_field<T: std::str::FromStr<Err = crate::policy::ParseError>>(
+/// The problems of one record: each names its field, and says why unless
+/// the record's values must not be echoed.
+struct Problems {
+    quiet: bool,
+    list: Vec<String>,
+}
+
+impl Problems {
+    fn add(&mut self, what: &str, why: impl std::fmt::Display) {
+        self.list.push(if self.quiet {
+            format!("{what}: invalid")
+        } else {
+            format!("{what}: {why}")
+        });
+    }
+}
+
+fn text_field<T: std::str::FromStr<Err = crate::policy::ParseError>>(
     what: &str,
-    f: FieldEdit<String>,
-    problems: &mut Vec<String>,
+    f: &FieldEdit<String>,
+    problems: &mut Problems,
 ) -> FieldEdit<T> {
     match f {
         FieldEdit::Keep => FieldEdit::Keep,
@@ -177,7 +201,7 @@ pub(super) fn text_field<T: std::str::FromStr<Err = crate::policy::ParseError>>(
         FieldEdit::Set(s) => match s.parse() {
             Ok(v) => FieldEdit::Set(v),
             Err(e) => {
-                problems.push(format!("{what}: {e}"));
+                problems.add(what, e);
                 FieldEdit::Keep
             }
         },
@@ -187,49 +211,56 @@ pub(super) fn text_field<T: std::str::FromStr<Err = crate::policy::ParseError>>(
 impl Incoming {
     /// Applies the rules of `ext add` to every field; all problems of the
     /// record are reported together.
-    pub fn validate(self, plan: &DialPlan) -> std::result::Result<ImportRecord, RowError> {
-        let mut problems = Vec::new();
+    pub fn validate(&self, plan: &DialPlan) -> std::result::Result<ImportRecord, RowError> {
+        let mut problems = Problems {
+            quiet: self.included_at.is_some(),
+            list: Vec::new(),
+        };
         let number = match self
             .extension
             .parse::<Extension>()
             .and_then(|n| plan.check_extension(&n).map(|()| n))
         {
             Ok(n) => Some(n),
+            Err(e) if self.included_at.is_some() => {
+                problems.add("mailbox number", e);
+                None
+            }
             Err(e) => {
-                problems.push(e.0);
+                problems.list.push(e.0);
                 None
             }
         };
-        let first_name = text_field::<Name>("first name", self.first_name, &mut problems);
-        let last_name = text_field::<Name>("last name", self.last_name, &mut problems);
-        let email = text_field::<Email>("e-mail", self.email, &mut problems);
-        let pin = match self.voicemail_pin {
+        let first_name = text_field::<Name>("first name", &self.first_name, &mut problems);
+        let last_name = text_field::<Name>("last name", &self.last_name, &mut problems);
+        let email = text_field::<Email>("e-mail", &self.email, &mut problems);
+        let pin = match &self.voicemail_pin {
             FieldEdit::Set(s) if !s.is_empty() => match s.parse::<Pin>() {
                 Ok(p) => FieldEdit::Set(p),
                 Err(e) => {
-                    let mut m = format!("voicemail PIN: {e}");
+                    let mut m = e.to_string();
                     if s.len() < Pin::MIN_LEN && s.bytes().all(|b| b.is_ascii_digit()) {
                         m.push_str(" (did a spreadsheet drop its leading zeros?)");
                     }
-                    problems.push(m);
+                    problems.add("voicemail PIN", m);
                     FieldEdit::Keep
                 }
             },
             FieldEdit::Keep => FieldEdit::Keep,
             FieldEdit::Set(_) | FieldEdit::Clear => FieldEdit::Clear,
         };
-        let duration = match self.duration_s {
+        let duration = match self.duration_s.clone() {
             FieldEdit::Keep => FieldEdit::Keep,
             FieldEdit::Clear => FieldEdit::Clear,
             FieldEdit::Set(s) => match PinDuration::from_secs(s) {
                 Ok(d) => FieldEdit::Set(d),
                 Err(e) => {
-                    problems.push(format!("pin_protect_duration_s: {e}"));
+                    problems.add("pin_protect_duration_s", e);
                     FieldEdit::Keep
                 }
             },
         };
-        match (number, problems.is_empty()) {
+        match (number, problems.list.is_empty()) {
             (Some(number), true) => Ok(ImportRecord {
                 line: self.line,
                 number,
@@ -240,7 +271,13 @@ impl Incoming {
                 pin_protect: self.pin_protect,
                 duration,
             }),
-            _ => Err(RowError::new(self.line, problems.join("; "))),
+            _ => {
+                let mut message = problems.list.join("; ");
+                if let Some(at) = &self.included_at {
+                    message = format!("{at}: {message}");
+                }
+                Err(RowError::new(self.line, message))
+            }
         }
     }
 }
@@ -363,24 +400,57 @@ pub(super) fn is_section_header(line: &str) -> bool {
 
 /// Reads every record of `input` in `format`, calling `sink` for each.
 pub fn read_records(format: InputFormat, input: impl BufRead, sink: &mut Sink<'_>) -> Result<()> {
-    read_records_with(format, input, &VoicemailConf::default(), sink)
+    read_records_with(format, input, &VoicemailConf::default(), sink).map(drop)
 }
 
 /// [`read_records`], with where a voicemail.conf comes from and which of
-/// its contexts to read.
+/// its contexts to read. Returns the files read through `#include`, each
+/// as it was when it was opened.
 pub fn read_records_with(
     format: InputFormat,
     input: impl BufRead,
     conf: &VoicemailConf,
     sink: &mut Sink<'_>,
-) -> Result<()> {
+) -> Result<Vec<(std::path::PathBuf, FileId)>> {
     match format {
         InputFormat::Csv => read_own_csv(input, sink),
         InputFormat::ThreeCx => read_3cx(input, sink),
         InputFormat::FreePbx => read_freepbx(input, sink),
         InputFormat::Json => read_json(input, sink),
         InputFormat::Jsonl => read_jsonl(input, sink),
-        InputFormat::VoicemailConf => read_voicemail_conf(input, conf, sink),
+        InputFormat::VoicemailConf => return read_voicemail_conf(input, conf, sink),
+    }
+    .map(|()| Vec::new())
+}
+
+/// What a file is and holds as far as `stat` tells: the file itself
+/// (device and inode), its size, and when its content and its inode last
+/// changed. A file read whole whose identity is the same before and after
+/// did not change meanwhile (short of a writer that restores all of it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileId {
+    dev: u64,
+    ino: u64,
+    len: u64,
+    modified: (i64, i64),
+    changed: (i64, i64),
+}
+
+impl FileId {
+    pub fn of(meta: &std::fs::Metadata) -> FileId {
+        use std::os::unix::fs::MetadataExt;
+        FileId {
+            dev: meta.dev(),
+            ino: meta.ino(),
+            len: meta.len(),
+            modified: (meta.mtime(), meta.mtime_nsec()),
+            changed: (meta.ctime(), meta.ctime_nsec()),
+        }
+    }
+
+    /// What `path` names now; `None` when it cannot be looked at.
+    pub fn now(path: &Path) -> Option<FileId> {
+        std::fs::metadata(path).ok().map(|m| FileId::of(&m))
     }
 }
 

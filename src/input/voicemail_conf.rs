@@ -1,5 +1,7 @@
 //! Asterisk's voicemail.conf, as Asterisk writes it.
 
+use std::os::unix::fs::OpenOptionsExt;
+
 use super::*;
 
 /// Where a voicemail.conf comes from and which of its contexts to import.
@@ -10,6 +12,11 @@ pub struct VoicemailConf {
     pub origin: Option<std::path::PathBuf>,
     /// Only these contexts (sections); all mailbox contexts when empty.
     pub contexts: Vec<String>,
+    /// Folders besides the file's own that `#include` may read from.
+    pub include_dirs: Vec<std::path::PathBuf>,
+    /// An included file whose last line has no newline is an error (it
+    /// may still be being written): for `--sync`.
+    pub whole_lines: bool,
 }
 
 /// How deep `#include`s may nest.
@@ -26,8 +33,15 @@ pub(super) struct VoicemailState {
     seen: std::collections::HashMap<String, (String, String)>,
     /// The files being read, outermost first (loops are refused).
     stack: Vec<std::path::PathBuf>,
-    /// Every section met, lower case.
+    /// Sections met in the outermost file, lower case; included files
+    /// only count theirs (their names are not echoed).
     sections: std::collections::BTreeSet<String>,
+    /// Mailbox sections met in included files but not in the outermost.
+    hidden_sections: std::collections::BTreeSet<String>,
+    /// The folders includes may read from, resolved.
+    roots: Vec<std::path::PathBuf>,
+    /// Every included file, as it was when opened.
+    opened: Vec<(std::path::PathBuf, FileId)>,
 }
 
 /// Asterisk's voicemail.conf: `[general]`, `[zonemessages]` and the alias
@@ -38,12 +52,23 @@ pub(super) fn read_voicemail_conf(
     input: impl BufRead,
     conf: &VoicemailConf,
     sink: &mut Sink<'_>,
-) -> Result<()> {
+) -> Result<Vec<(std::path::PathBuf, FileId)>> {
     let mut state = VoicemailState::default();
     if let Some(origin) = &conf.origin {
-        state
-            .stack
-            .push(std::fs::canonicalize(origin).unwrap_or_else(|_| origin.clone()));
+        let origin = std::fs::canonicalize(origin).unwrap_or_else(|_| origin.clone());
+        if let Some(folder) = origin.parent() {
+            state.roots.push(folder.to_path_buf());
+        }
+        state.stack.push(origin);
+    }
+    for dir in &conf.include_dirs {
+        let resolved = std::fs::canonicalize(dir).map_err(|e| {
+            Error::invalid_with_hint(
+                format!("--include-dir {}: {e}", crate::text::path(dir)),
+                "give a folder that exists",
+            )
+        })?;
+        state.roots.push(resolved);
     }
     let name = conf
         .origin
@@ -54,30 +79,47 @@ pub(super) fn read_voicemail_conf(
     // A `--context` the file does not have is a mistake, not an empty
     // import (nor, with `--sync`, a reason to remove everything).
     let aliases = state.aliases.unwrap_or_default();
+    let mailboxes =
+        |s: &&String| !["general", "zonemessages", aliases.as_str()].contains(&s.as_str());
     let contexts: Vec<&str> = state
         .sections
         .iter()
+        .filter(mailboxes)
         .map(String::as_str)
-        .filter(|s| !["general", "zonemessages", aliases.as_str()].contains(s))
         .collect();
-    if let Some(missing) = conf
-        .contexts
+    let hidden = state
+        .hidden_sections
         .iter()
-        .find(|c| !contexts.contains(&c.to_ascii_lowercase().as_str()))
-    {
+        .filter(mailboxes)
+        .filter(|s| !state.sections.contains(*s))
+        .count();
+    if let Some(missing) = conf.contexts.iter().find(|c| {
+        let c = c.to_ascii_lowercase();
+        !state.sections.contains(&c) && !state.hidden_sections.contains(&c)
+    }) {
+        let mut listed = if contexts.is_empty() {
+            "the file has no mailbox contexts of its own".to_string()
+        } else {
+            format!(
+                "its contexts: {}",
+                crate::text::escaped(&contexts.join(", "))
+            )
+        };
+        if hidden > 0 {
+            listed.push_str(&format!(
+                " (and {} in included files)",
+                crate::text::plural(hidden as u64, "more")
+            ));
+        }
         return Err(Error::invalid_with_hint(
             format!(
                 "{name} has no context [{}]; nothing was imported",
                 crate::text::shown(missing)
             ),
-            if contexts.is_empty() {
-                "the file has no mailbox contexts".to_string()
-            } else {
-                format!("its contexts: {}", contexts.join(", "))
-            },
+            listed,
         ));
     }
-    Ok(())
+    Ok(state.opened)
 }
 
 /// A line without its comment: `;` starts one, `\;` is a semicolon.
@@ -111,6 +153,9 @@ pub(super) fn voicemail_lines(
 ) -> Result<()> {
     let mut raw = String::new();
     let mut number = 0u64;
+    // Values from an included file are never echoed: it may be a file of
+    // secrets that the include points at.
+    let quiet = within.is_some();
     loop {
         raw.clear();
         if input.read_line(&mut raw).map_err(read_error)? == 0 {
@@ -123,6 +168,12 @@ pub(super) fn voicemail_lines(
             within,
         };
         let line = at.line();
+        if quiet && conf.whole_lines && !raw.ends_with('\n') {
+            sink(Err(at.problem(
+                "the file ends in the middle of a line: it may still be being written",
+            )))?;
+            continue;
+        }
         let content = without_comment(&raw);
         if content.is_empty() {
             continue;
@@ -134,6 +185,10 @@ pub(super) fn voicemail_lines(
             let optional = match word {
                 "include" => false,
                 "tryinclude" => true,
+                _ if quiet => {
+                    sink(Err(at.problem("unknown directive")))?;
+                    continue;
+                }
                 _ => {
                     sink(Err(at.problem(&format!(
                         "unknown directive '#{}'",
@@ -153,7 +208,11 @@ pub(super) fn voicemail_lines(
                 .unwrap_or("")
                 .trim()
                 .to_ascii_lowercase();
-            state.sections.insert(state.section.clone());
+            if quiet {
+                state.hidden_sections.insert(state.section.clone());
+            } else {
+                state.sections.insert(state.section.clone());
+            }
             continue;
         }
         let Some((key, rest)) = content.split_once("=>").or_else(|| content.split_once('=')) else {
@@ -199,13 +258,21 @@ pub(super) fn voicemail_lines(
         }
         let here = at.here();
         match state.seen.get(key) {
+            Some((context, first)) if quiet && *context != state.section => {
+                let first = first.clone();
+                sink(Err(at.problem(&format!(
+                    "a mailbox in two contexts (also {first}); choose one with --context"
+                ))))?;
+                continue;
+            }
             Some((context, first)) if *context != state.section => {
                 sink(Err(RowError::new(
                     line,
                     format!(
-                        "mailbox {} is in context [{context}] ({first}) and in [{}] ({here}); choose one with --context",
+                        "mailbox {} is in context [{}] ({first}) and in [{}] ({here}); choose one with --context",
                         crate::text::shown(key),
-                        state.section
+                        crate::text::shown(context),
+                        crate::text::shown(&state.section)
                     ),
                 )))?;
                 continue;
@@ -218,6 +285,7 @@ pub(super) fn voicemail_lines(
         }
         let mut fields = rest.split(',').map(str::trim);
         let mut inc = Incoming::new(line, key.to_owned());
+        inc.included_at = quiet.then(|| at.here());
         let pin = fields.next().unwrap_or("");
         let pin = pin.strip_prefix('-').unwrap_or(pin);
         inc.voicemail_pin = if pin.is_empty() {
@@ -286,12 +354,23 @@ pub(super) fn include(
     let folder = current.parent().map(Path::to_path_buf).unwrap_or_default();
     let path = folder.join(target);
     let shown = crate::text::path(&path);
-    let file = match std::fs::File::open(&path) {
-        Ok(f) => f,
+    // Resolved as Asterisk resolves it (relative to the including file),
+    // links followed; then kept to the folders allowed.
+    let canonical = match std::fs::canonicalize(&path) {
+        Ok(c) => c,
         Err(e) if optional && e.kind() == io::ErrorKind::NotFound => return Ok(()),
         Err(e) => return sink(Err(at.problem(&format!("{directive} {shown}: {e}")))),
     };
-    let canonical = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
+    if !state.roots.iter().any(|root| canonical.starts_with(root)) {
+        let top = state
+            .roots
+            .first()
+            .map(|r| crate::text::path(r))
+            .unwrap_or_default();
+        return sink(Err(at.problem(&format!(
+            "{directive} {shown} is outside {top}; pass --include-dir FOLDER to read from another folder"
+        ))));
+    }
     if state.stack.contains(&canonical) {
         return sink(Err(at.problem(&format!(
             "{directive} {shown} includes a file that is already being read (a loop)"
@@ -303,6 +382,23 @@ pub(super) fn include(
             "{directive} {shown}: includes nest deeper than {MAX_INCLUDE_DEPTH}"
         ))));
     }
+    // A regular file only: a FIFO or a device would make the import wait
+    // or read without end.
+    let opened = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY)
+        .open(&canonical)
+        .and_then(|f| f.metadata().map(|m| (f, m)));
+    let (file, meta) = match opened {
+        Ok((f, m)) if m.is_file() => (f, m),
+        Ok(_) => {
+            return sink(Err(
+                at.problem(&format!("{directive} {shown} is not a regular file"))
+            ));
+        }
+        Err(e) => return sink(Err(at.problem(&format!("{directive} {shown}: {e}")))),
+    };
+    state.opened.push((canonical.clone(), FileId::of(&meta)));
     state.stack.push(canonical);
     let result = voicemail_lines(
         io::BufReader::new(LineLimit::new(file)),

@@ -754,3 +754,184 @@ fn freepbx_bulk_handler_file() {
             "the column 'extension' is missing",
         ));
 }
+
+fn mkfifo(path: &Path) {
+    let c = std::ffi::CString::new(path.to_str().unwrap()).unwrap();
+    // SAFETY: a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+}
+
+/// An import whose input stalls (a pipe nobody closes, a FIFO whose
+/// writer waits) holds no lock meanwhile: the right PIN still unlocks,
+/// within the 10 s that a waiting command would give up after.
+#[test]
+fn a_stalled_import_holds_no_lock() {
+    let env = Env::new();
+    env.add_protected("201", "4826", "60");
+    let stalled = |mut command: Command| {
+        command
+            .env_remove("PINPROTECT_NOW")
+            .arg("--db")
+            .arg(&env.db)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap()
+    };
+    // `import -` from a pipe that stays open.
+    let mut pipe = Command::new(bin());
+    pipe.args(["import", "-", "--format", "csv"])
+        .stdin(Stdio::piped());
+    let mut from_pipe = stalled(pipe);
+    let mut open_end = from_pipe.stdin.take().unwrap();
+    std::io::Write::write_all(&mut open_end, b"extension,voicemail_pin\n300,48").unwrap();
+    // `import FIFO` whose writer has written half a line.
+    let fifo = env.path("feed.csv");
+    mkfifo(&fifo);
+    let mut named = Command::new(bin());
+    named.arg("import").arg(&fifo).stdin(Stdio::null());
+    let mut from_fifo = stalled(named);
+    let mut writer = std::fs::OpenOptions::new().write(true).open(&fifo).unwrap();
+    std::io::Write::write_all(&mut writer, b"extension,voicemail_pin\n301,59").unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    // Both wait on their input now.
+    assert!(from_pipe.try_wait().unwrap().is_none());
+    assert!(from_fifo.try_wait().unwrap().is_none());
+    let started = Instant::now();
+    env.real_clock()
+        .args(["dial", "201", "7777"])
+        .write_stdin("4826\n")
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with("PIN accepted"));
+    env.real_clock()
+        .args(["check", "201", "0049301234567"])
+        .assert()
+        .success();
+    assert!(started.elapsed() < Duration::from_secs(10));
+    // The inputs end; both imports finish.
+    std::io::Write::write_all(&mut open_end, b"37\n").unwrap();
+    drop(open_end);
+    std::io::Write::write_all(&mut writer, b"37\n").unwrap();
+    drop(writer);
+    assert!(from_pipe.wait().unwrap().success());
+    assert!(from_fifo.wait().unwrap().success());
+    let numbers = env.stdout(&["ext", "list", "--format", "csv"]);
+    assert!(
+        numbers.contains("\n300,") && numbers.contains("\n301,"),
+        "{numbers}"
+    );
+}
+
+/// `#include` resolves as Asterisk's does, relative to the including
+/// file, and reads only from the top file's folder (or `--include-dir`):
+/// an include of /etc/shadow or a file of secrets is refused, and an
+/// included file's problems never quote its content.
+#[test]
+fn includes_stay_in_their_folder_and_never_echo_what_they_read() {
+    let env = Env::new();
+    let pbx = env.path("asterisk");
+    let elsewhere = env.path("secrets");
+    std::fs::create_dir_all(pbx.join("sub")).unwrap();
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    let secret = elsewhere.join("vault.conf");
+    std::fs::write(
+        &secret,
+        "123 => hunter2-the-secret,Top Secret\n=> alone-SECRET\n#exec SECRET-cmd\n[Секрет-ctx]\n",
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(&secret, pbx.join("link.conf")).unwrap();
+    std::fs::write(pbx.join("sub/more.conf"), "4200 => 9855,Mark Spencer\n").unwrap();
+    let conf = pbx.join("voicemail.conf");
+    let write = |includes: &str| {
+        std::fs::write(
+            &conf,
+            format!("[default]\n1234 => 4242,Example Mailbox\n{includes}"),
+        )
+        .unwrap();
+    };
+    let run = |extra: &[&str]| {
+        let mut c = env.cmd();
+        c.arg("import")
+            .arg(&conf)
+            .args(["--allow-weak", "--dry-run"])
+            .args(extra);
+        c.assert()
+    };
+    // Inside the folder, in a subfolder: read.
+    write("#include sub/more.conf\n");
+    run(&[])
+        .success()
+        .stderr(predicate::str::contains("would import 2: 2 added"));
+    // Outside it, by a path, by ../ or through a link inside: refused at
+    // the include line, nothing of the file shown.
+    for target in [
+        secret.to_str().unwrap(),
+        "../secrets/vault.conf",
+        "link.conf",
+        "/etc/shadow",
+    ] {
+        write(&format!("#include \"{target}\"\n"));
+        let out = run(&[]).code(2).get_output().clone();
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert!(stderr.contains("line 3: #include "), "{target}: {stderr}");
+        assert!(
+            stderr.contains(&format!(
+                "is outside {}; pass --include-dir FOLDER to read from another folder",
+                pbx.display()
+            )),
+            "{target}: {stderr}"
+        );
+        assert!(
+            !stderr.contains("SECRET") && !stderr.contains("hunter2"),
+            "{stderr}"
+        );
+    }
+    // Allowed with --include-dir: its problems name the file, the line
+    // and the field, never a value.
+    write(&format!("#include \"{}\"\n", secret.display()));
+    let out = run(&["--include-dir", elsewhere.to_str().unwrap()])
+        .code(2)
+        .get_output()
+        .clone();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("vault.conf line 1: voicemail PIN: invalid"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("vault.conf line 3: unknown directive"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("SECRET") && !stderr.contains("hunter2") && !stderr.contains("Секрет"),
+        "{stderr}"
+    );
+    // A --context that is not there lists the top file's contexts only.
+    let out = run(&[
+        "--include-dir",
+        elsewhere.to_str().unwrap(),
+        "--context",
+        "nope",
+    ])
+    .code(2)
+    .get_output()
+    .clone();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("its contexts: default (and 1 more in included files)"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("Секрет"), "{stderr}");
+    // An include of a FIFO or a device is refused at once, not waited on.
+    let fifo = pbx.join("pipe.conf");
+    mkfifo(&fifo);
+    write("#include pipe.conf\n");
+    run(&[])
+        .code(2)
+        .stderr(predicate::str::contains("pipe.conf is not a regular file"));
+    write("#include /dev/zero\n");
+    run(&["--include-dir", "/dev"])
+        .code(2)
+        .stderr(predicate::str::contains("/dev/zero is not a regular file"));
+}

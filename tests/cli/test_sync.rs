@@ -2,6 +2,8 @@
 
 use predicates::prelude::*;
 
+use std::time::Duration;
+
 use crate::common::{Env, NOW, json};
 
 fn log(env: &Env) -> Vec<serde_json::Value> {
@@ -192,11 +194,7 @@ fn sync_from_one_voicemail_conf_context() {
     four(&env);
     let conf = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures/voicemail/voicemail.conf");
-    env.cmd()
-        .arg("import")
-        .arg(&conf)
-        .args(["--context", "default", "--sync", "--allow-weak"])
-        .assert()
+    import_file(&env, &conf, &["--context", "default", "--sync", "--allow-weak"])
         .success()
         .stdout(
             "removed extension 100\nremoved extension 101\nremoved extension 102\nremoved extension 103\n",
@@ -204,19 +202,15 @@ fn sync_from_one_voicemail_conf_context() {
         .stderr("synced 5: 5 added, 0 updated, 0 unchanged, 4 removed\n");
     assert_eq!(numbers(&env), ["1234", "4069", "4110", "4200", "4310"]);
     // The same again changes nothing; a mistyped context is refused.
-    env.cmd()
-        .arg("import")
-        .arg(&conf)
-        .args(["--context", "default", "--sync", "--allow-weak"])
-        .assert()
-        .success()
-        .stdout("")
-        .stderr("synced 5: 0 added, 0 updated, 5 unchanged, 0 removed\n");
-    env.cmd()
-        .arg("import")
-        .arg(&conf)
-        .args(["--context", "defualt", "--sync"])
-        .assert()
+    import_file(
+        &env,
+        &conf,
+        &["--context", "default", "--sync", "--allow-weak"],
+    )
+    .success()
+    .stdout("")
+    .stderr("synced 5: 0 added, 0 updated, 5 unchanged, 0 removed\n");
+    import_file(&env, &conf, &["--context", "defualt", "--sync"])
         .code(2)
         .stderr(predicate::str::contains(
             "voicemail.conf has no context [defualt]; nothing was imported",
@@ -226,6 +220,22 @@ fn sync_from_one_voicemail_conf_context() {
         ));
 }
 
+/// `pinprotect import FILE ARGS...`.
+fn import_file(env: &Env, file: &std::path::Path, args: &[&str]) -> assert_cmd::assert::Assert {
+    env.cmd().arg("import").arg(file).args(args).assert()
+}
+
+/// A CSV of the extensions in `range`, each with a PIN of its own,
+/// protected for 10 minutes or not.
+fn numbered_csv(range: std::ops::Range<u32>, protected: bool) -> String {
+    let mut text = String::from("extension,voicemail_pin,pin_protect,pin_protect_duration_s\n");
+    for n in range {
+        let protect = if protected { "true,600" } else { "false," };
+        text.push_str(&format!("{n},{},{protect}\n", 481_700 + n));
+    }
+    text
+}
+
 /// Syncs from two files in turn, while other processes ask about calls:
 /// every answer is the right one, no process fails, and the database
 /// ends as the last file says.
@@ -233,13 +243,7 @@ fn sync_from_one_voicemail_conf_context() {
 fn syncs_under_load_never_disturb_calls() {
     use std::process::{Command, Stdio};
     let env = Env::new();
-    let file = |range: std::ops::Range<u32>| {
-        let mut text = String::from("extension,voicemail_pin,pin_protect,pin_protect_duration_s\n");
-        for n in range {
-            text.push_str(&format!("{n},{},true,600\n", 481_700 + n));
-        }
-        text
-    };
+    let file = |range| numbered_csv(range, true);
     let a = env.path("a.csv");
     let b = env.path("b.csv");
     std::fs::write(&a, file(200..260)).unwrap();
@@ -263,7 +267,7 @@ fn syncs_under_load_never_disturb_calls() {
             s.spawn(move || {
                 for i in 0..40 {
                     let f = if (i + t) % 2 == 0 { b } else { a };
-                    let out = run(&["import", f, "--sync"]);
+                    let out = run(&["import", f, "--sync", "--max-removals", "30"]);
                     assert!(
                         out.status.success(),
                         "sync {t}/{i}: {}",
@@ -293,11 +297,153 @@ fn syncs_under_load_never_disturb_calls() {
             });
         }
     });
-    env.cmd()
-        .arg("import")
-        .arg(&a)
-        .arg("--sync")
-        .assert()
-        .success();
+    import_file(&env, &a, &["--sync"]).success();
     assert_eq!(numbers(&env).len(), 60);
+}
+
+/// Extensions 101 to 103, and a voicemail.conf at `name` with `text`.
+fn three_and_a_conf(text: &str) -> (Env, std::path::PathBuf) {
+    let env = Env::new();
+    for (ext, pin) in [("101", "5937"), ("102", "4826"), ("103", "6173")] {
+        env.add(ext, pin);
+    }
+    let conf = env.path("voicemail.conf");
+    std::fs::write(&conf, text).unwrap();
+    (env, conf)
+}
+
+/// A voicemail.conf cut in the middle of its last line (as a writer
+/// leaves it halfway) would remove 102 and 103 and bring them back later
+/// without their pin protect: `--sync` refuses it, and a cut included
+/// file too.
+#[test]
+fn a_file_cut_mid_line_is_refused_by_sync() {
+    let (env, conf) = three_and_a_conf("[default]\n101 => 5937,Bob Jo");
+    let before = db_state(&env);
+    import_file(&env, &conf, &["--sync"])
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains(
+            "voicemail.conf ends in the middle of a line (no newline at its end): it may still be being written or have been cut; --sync changed nothing",
+        ))
+        .stderr(predicate::str::contains("hint: sync again once the file is whole"));
+    assert_eq!(db_state(&env), before);
+    // Without --sync nothing is removed, so a cut last line is imported
+    // as it reads (and --dry-run shows it).
+    import_file(&env, &conf, &["--update", "--dry-run"]).success();
+
+    // An included file cut short is refused the same way.
+    std::fs::write(
+        &conf,
+        "[default]\n101 => 5937,Bob Jones\n#include more.conf\n",
+    )
+    .unwrap();
+    std::fs::write(env.path("more.conf"), "102 => 4826,Ann Lee\n103 => 61").unwrap();
+    import_file(&env, &conf, &["--sync", "--allow-weak"])
+        .code(2)
+        .stderr(predicate::str::contains(
+            "more.conf line 2: the file ends in the middle of a line: it may still be being written",
+        ));
+    assert_eq!(db_state(&env), before);
+    std::fs::write(
+        env.path("more.conf"),
+        "102 => 4826,Ann Lee\n103 => 6173,Cy Wu\n",
+    )
+    .unwrap();
+    import_file(&env, &conf, &["--sync", "--allow-weak"]).success();
+}
+
+/// `--sync` removes at most 5 extensions, or a tenth of them when that is
+/// more, unless `--max-removals` allows more, as `rsync --max-delete`.
+#[test]
+fn sync_refuses_to_remove_more_than_allowed() {
+    let env = Env::new();
+    let csv = |range| numbered_csv(range, false);
+    let all = env.path("all.csv");
+    std::fs::write(&all, csv(200..280)).unwrap();
+    env.ok(["import", all.to_str().unwrap()]);
+    let before = db_state(&env);
+    // 80 extensions: at most 8 go without --max-removals.
+    let fewer = env.path("fewer.csv");
+    std::fs::write(&fewer, csv(200..271)).unwrap();
+    import_file(&env, &fewer, &["--sync"])
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains(
+            "error: --sync would remove 9 of the 80 extensions (271, 272, 273, 274, 275, 276, 277, 278 and 279), more than the 8 it removes without --max-removals; nothing was changed",
+        ))
+        .stderr(predicate::str::contains(
+            "if the removals are meant, sync again with --max-removals 9",
+        ));
+    assert_eq!(db_state(&env), before);
+    // The dry run lists them and says the same.
+    import_file(&env, &fewer, &["--sync", "--dry-run"])
+        .code(2)
+        .stdout(predicate::str::starts_with("would remove extension 271\n"));
+    import_file(&env, &fewer, &["--sync", "--max-removals", "8"])
+        .code(2)
+        .stderr(predicate::str::contains("more than --max-removals 8;"));
+    import_file(&env, &fewer, &["--sync", "--max-removals", "9"])
+        .success()
+        .stderr("synced 71: 0 added, 0 updated, 71 unchanged, 9 removed\n");
+    // Seven of the 71 left (a tenth) go without asking.
+    std::fs::write(&fewer, csv(200..264)).unwrap();
+    import_file(&env, &fewer, &["--sync"]).success();
+    // A small database: 5 go, 6 do not.
+    let small = Env::new();
+    let ten = small.path("ten.csv");
+    std::fs::write(&ten, csv(300..310)).unwrap();
+    small.ok(["import", ten.to_str().unwrap()]);
+    std::fs::write(&ten, csv(300..305)).unwrap();
+    small.ok(["import", ten.to_str().unwrap(), "--sync"]);
+    small.ok(["import", all.to_str().unwrap()]);
+    std::fs::write(&ten, csv(200..279)).unwrap();
+    small.ok(["import", ten.to_str().unwrap(), "--sync"]);
+    // --max-removals means nothing without --sync.
+    small
+        .cmd()
+        .arg("import")
+        .arg(&ten)
+        .args(["--max-removals", "3"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--sync"));
+}
+
+/// A file that keeps changing while it is read is read again, and then
+/// refused: what was read may be half old and half new.
+#[test]
+fn a_file_that_changes_while_it_is_read_is_refused() {
+    use std::io::Write;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let env = Env::new();
+    let conf = env.path("voicemail.conf");
+    let mut text = String::from("[default]\n");
+    for n in 0..30_000 {
+        text.push_str(&format!("{} => {},Name {n},\n", 100_000 + n, 700_000 + n));
+    }
+    std::fs::write(&conf, &text).unwrap();
+    let before = db_state(&env);
+    let writing = AtomicBool::new(true);
+    std::thread::scope(|s| {
+        s.spawn(|| {
+            let mut f = std::fs::OpenOptions::new()
+                .append(true)
+                .open(&conf)
+                .unwrap();
+            while writing.load(Ordering::SeqCst) {
+                f.write_all(b"; still being written\n").unwrap();
+                std::thread::sleep(Duration::from_micros(200));
+            }
+        });
+        import_file(&env, &conf, &["--sync", "--allow-weak"])
+            .code(2)
+            .stderr(predicate::str::contains(
+                "voicemail.conf changed while it was read, 3 times; nothing was imported",
+            ));
+        writing.store(false, Ordering::SeqCst);
+    });
+    assert_eq!(db_state(&env), before);
+    // Once the writer is done it imports.
+    import_file(&env, &conf, &["--sync", "--allow-weak"]).success();
 }

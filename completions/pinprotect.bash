@@ -196,11 +196,26 @@ _pinprotect() {
             pinprotect__subcmd__help__subcmd__ext,show)
                 cmd="pinprotect__subcmd__help__subcmd__ext__subcmd__show"
                 ;;
+            pinprotect__subcmd__help__subcmd__log,prune)
+                cmd="pinprotect__subcmd__help__subcmd__log__subcmd__prune"
+                ;;
             pinprotect__subcmd__help__subcmd__settings,set)
                 cmd="pinprotect__subcmd__help__subcmd__settings__subcmd__set"
                 ;;
             pinprotect__subcmd__help__subcmd__settings,show)
                 cmd="pinprotect__subcmd__help__subcmd__settings__subcmd__show"
+                ;;
+            pinprotect__subcmd__log,help)
+                cmd="pinprotect__subcmd__log__subcmd__help"
+                ;;
+            pinprotect__subcmd__log,prune)
+                cmd="pinprotect__subcmd__log__subcmd__prune"
+                ;;
+            pinprotect__subcmd__log__subcmd__help,help)
+                cmd="pinprotect__subcmd__log__subcmd__help__subcmd__help"
+                ;;
+            pinprotect__subcmd__log__subcmd__help,prune)
+                cmd="pinprotect__subcmd__log__subcmd__help__subcmd__prune"
                 ;;
             pinprotect__subcmd__settings,help)
                 cmd="pinprotect__subcmd__settings__subcmd__help"
@@ -1354,8 +1369,22 @@ _pinprotect() {
             return 0
             ;;
         pinprotect__subcmd__help__subcmd__log)
-            opts=""
+            opts="prune"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pinprotect__subcmd__help__subcmd__log__subcmd__prune)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1585,7 +1614,7 @@ _pinprotect() {
             return 0
             ;;
         pinprotect__subcmd__log)
-            opts="-f -q -h --since --limit --format --db --now --color --quiet --help"
+            opts="-f -q -h --since --limit --format --db --now --color --quiet --help prune help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1605,6 +1634,104 @@ _pinprotect() {
                     ;;
                 -f)
                     COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    return 0
+                    ;;
+                --db)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --now)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pinprotect__subcmd__log__subcmd__help)
+            opts="prune help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pinprotect__subcmd__log__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pinprotect__subcmd__log__subcmd__help__subcmd__prune)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pinprotect__subcmd__log__subcmd__prune)
+            opts="-q -h --before --archive --yes --db --now --color --quiet --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --before)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --archive)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
                     return 0
                     ;;
                 --db)

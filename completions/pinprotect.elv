@@ -352,6 +352,28 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
             cand --quiet 'Print no messages, only data and errors'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
+            cand prune 'Remove the events logged before a time, archiving them first with --archive'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'pinprotect;log;prune'= {
+            cand --before 'Remove the events logged before TIME (RFC 3339); not a time to come'
+            cand --archive 'Write the events to FILE (JSON lines) before they are removed'
+            cand --db 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]'
+            cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it'
+            cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
+            cand --yes 'Remove without asking (needed without a terminal unless --archive keeps them)'
+            cand -q 'Print no messages, only data and errors'
+            cand --quiet 'Print no messages, only data and errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'pinprotect;log;help'= {
+            cand prune 'Remove the events logged before a time, archiving them first with --archive'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'pinprotect;log;help;prune'= {
+        }
+        &'pinprotect;log;help;help'= {
         }
         &'pinprotect;completions'= {
             cand --db 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]'
@@ -468,6 +490,9 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
         &'pinprotect;help;audit'= {
         }
         &'pinprotect;help;log'= {
+            cand prune 'Remove the events logged before a time, archiving them first with --archive'
+        }
+        &'pinprotect;help;log;prune'= {
         }
         &'pinprotect;help;completions'= {
         }

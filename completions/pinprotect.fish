@@ -286,18 +286,32 @@ always\t'Always colour'
 never\t'Never colour'"
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand audit" -s q -l quiet -d 'Print no messages, only data and errors'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand audit" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c pinprotect -n "__fish_pinprotect_using_subcommand log" -l since -d 'Only events at or after TIME (RFC 3339)' -r
-complete -c pinprotect -n "__fish_pinprotect_using_subcommand log" -l limit -d 'Only the N most recent events' -r
-complete -c pinprotect -n "__fish_pinprotect_using_subcommand log" -s f -l format -d 'Output format' -r -f -a "table\t'Aligned columns for people'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand log; and not __fish_seen_subcommand_from prune help" -l since -d 'Only events at or after TIME (RFC 3339)' -r
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand log; and not __fish_seen_subcommand_from prune help" -l limit -d 'Only the N most recent events' -r
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand log; and not __fish_seen_subcommand_from prune help" -s f -l format -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'One JSON array of objects'
 csv\t'CSV with a header line'"
-complete -c pinprotect -n "__fish_pinprotect_using_subcommand log" -l db -d 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
-complete -c pinprotect -n "__fish_pinprotect_using_subcommand log" -l now -d 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it' -r
-complete -c pinprotect -n "__fish_pinprotect_using_subcommand log" -l color -d 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand log; and not __fish_seen_subcommand_from prune help" -l db -d 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand log; and not __fish_seen_subcommand_from prune help" -l now -d 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it' -r
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand log; and not __fish_seen_subcommand_from prune help" -l color -d 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
 always\t'Always colour'
 never\t'Never colour'"
-complete -c pinprotect -n "__fish_pinprotect_using_subcommand log" -s q -l quiet -d 'Print no messages, only data and errors'
-complete -c pinprotect -n "__fish_pinprotect_using_subcommand log" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand log; and not __fish_seen_subcommand_from prune help" -s q -l quiet -d 'Print no messages, only data and errors'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand log; and not __fish_seen_subcommand_from prune help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand log; and not __fish_seen_subcommand_from prune help" -a "prune" -d 'Remove the events logged before a time, archiving them first with --archive'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand log; and not __fish_seen_subcommand_from prune help" -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand log; and __fish_seen_subcommand_from prune" -l before -d 'Remove the events logged before TIME (RFC 3339); not a time to come' -r
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand log; and __fish_seen_subcommand_from prune" -l archive -d 'Write the events to FILE (JSON lines) before they are removed' -r -F
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand log; and __fish_seen_subcommand_from prune" -l db -d 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand log; and __fish_seen_subcommand_from prune" -l now -d 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it' -r
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand log; and __fish_seen_subcommand_from prune" -l color -d 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand log; and __fish_seen_subcommand_from prune" -l yes -d 'Remove without asking (needed without a terminal unless --archive keeps them)'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand log; and __fish_seen_subcommand_from prune" -s q -l quiet -d 'Print no messages, only data and errors'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand log; and __fish_seen_subcommand_from prune" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand log; and __fish_seen_subcommand_from help" -f -a "prune" -d 'Remove the events logged before a time, archiving them first with --archive'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand log; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand completions" -l db -d 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand completions" -l now -d 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it' -r
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand completions" -l color -d 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
@@ -358,3 +372,4 @@ complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and __fish_s
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and __fish_seen_subcommand_from ext" -f -a "remove" -d 'Remove extensions (asks first on a terminal)'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and __fish_seen_subcommand_from settings" -f -a "show" -d 'Show every setting (the default)'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and __fish_seen_subcommand_from settings" -f -a "set" -d 'Change a setting'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and __fish_seen_subcommand_from log" -f -a "prune" -d 'Remove the events logged before a time, archiving them first with --archive'

@@ -364,11 +364,20 @@ Examples:
     },
 
     /// Show the audit log: who changed what, unlocked whom, saw which PINs
-    #[command(after_help = "Examples:
+    #[command(
+        args_conflicts_with_subcommands = true,
+        after_help = "Denied calls of one extension for one reason within a minute are one
+call_denied event with a count.
+
+Examples:
   pinprotect log 100
   pinprotect log --since 2026-11-01T00:00:00Z --format csv
-  pinprotect log --limit 20")]
+  pinprotect log prune --before 2026-08-01T00:00:00Z --archive log-2026-07.jsonl"
+    )]
     Log {
+        #[command(subcommand)]
+        action: Option<LogCommand>,
+
         /// Only events of this extension
         #[arg(value_name = "EXT")]
         extension: Option<Extension>,
@@ -629,6 +638,37 @@ pub enum SettingsCommand {
         /// The new value ("" for an empty outbound_prefix)
         #[arg(value_name = "VALUE", allow_hyphen_values = true)]
         value: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LogCommand {
+    /// Remove the events logged before a time, archiving them first with --archive
+    #[command(
+        after_help = "The head of the log goes, up to the last event logged before TIME (after a
+clock that jumped back, a few later events go with it), in one transaction,
+and a log_pruned event takes its place as the first event of the log. With
+--archive the events are first written to FILE as JSON lines (the fields of
+`log --format json`), whole or not at all, mode 0600; without it they are
+gone for good, so prune asks on a terminal and needs --yes otherwise. The
+rest of the log stays append-only.
+
+Examples:
+  pinprotect log prune --before 2026-08-01T00:00:00Z --archive log-2026-07.jsonl
+  pinprotect log prune --before 2025-01-01T00:00:00Z --yes"
+    )]
+    Prune {
+        /// Remove the events logged before TIME (RFC 3339); not a time to come
+        #[arg(long, value_name = "TIME")]
+        before: Timestamp,
+
+        /// Write the events to FILE (JSON lines) before they are removed
+        #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
+        archive: Option<PathBuf>,
+
+        /// Remove without asking (needed without a terminal unless --archive keeps them)
+        #[arg(long)]
+        yes: bool,
     },
 }
 

@@ -25,10 +25,11 @@ pub enum EventKind {
     Import,
     SettingsChanged,
     CallDenied,
+    LogPruned,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 19] = [
+    pub const ALL: [EventKind; 20] = [
         EventKind::ExtensionAdded,
         EventKind::ExtensionEdited,
         EventKind::ExtensionRemoved,
@@ -48,6 +49,7 @@ impl EventKind {
         EventKind::Import,
         EventKind::SettingsChanged,
         EventKind::CallDenied,
+        EventKind::LogPruned,
     ];
 
     pub fn name(self) -> &'static str {
@@ -71,6 +73,7 @@ impl EventKind {
             EventKind::Import => "import",
             EventKind::SettingsChanged => "settings_changed",
             EventKind::CallDenied => "call_denied",
+            EventKind::LogPruned => "log_pruned",
         }
     }
 }
@@ -84,7 +87,15 @@ pub struct EventRow {
     pub kind: String,
     pub extension: Option<String>,
     pub detail: String,
+    /// How many times it happened: denied calls of one extension for one
+    /// reason within [`DENIED_CALLS_GROUPED_SECONDS`] are one event.
+    pub count: u64,
 }
+
+/// Denied calls of the same extension for the same reason within this
+/// many seconds of the first are one `call_denied` event with a count, so
+/// that no flood of calls can flood the log.
+pub const DENIED_CALLS_GROUPED_SECONDS: i64 = 60;
 
 /// An event for the audit log, as written.
 #[derive(Debug, Clone)]

@@ -355,7 +355,7 @@ fn check_answer(
 
 /// Writes a denied call to the audit log; a failure to log is reported on
 /// stderr and does not change the answer.
-fn log_denied(ctx: &mut Ctx<'_>, ext: &str, number: &str, reason: &str) {
+fn log_denied(ctx: &mut Ctx<'_>, ext: &str, number: &str, reason: &'static str) {
     let logged = (|| {
         let extension = ext.parse::<Extension>().ok();
         let event = ctx.event(
@@ -368,11 +368,11 @@ fn log_denied(ctx: &mut Ctx<'_>, ext: &str, number: &str, reason: &str) {
             ),
         );
         match ctx.pool.clone() {
-            Some(pool) => pool.log_grouped(crate::store::BUSY_TIMEOUT, event),
+            Some(pool) => pool.log_grouped(crate::store::BUSY_TIMEOUT, (event, reason)),
             None => {
                 let mut store = Store::open(&ctx.db)?;
                 store.relax_durability()?;
-                store.write(|w| w.log_event(&event))
+                store.write(|w| w.log_denied_call(&event, reason))
             }
         }
     })();

@@ -2,12 +2,14 @@
 //! policy is kept, and the trail of who did what.
 
 use std::borrow::Cow;
+use std::path::Path;
 
 use serde::Serialize;
 
 use super::Ctx;
 use crate::error::{Error, ExitCode, ExtList, Result};
-use crate::events::EventRow;
+use crate::events::{EventKind, EventRow};
+use crate::fsutil::{check_output_target, write_atomically};
 use crate::output::{Format, ListWriter, Record, opt_field};
 use crate::policy::{Extension, Timestamp};
 use crate::weakpin::weakness;
@@ -113,7 +115,15 @@ pub fn audit(ctx: &mut Ctx<'_>, format: Format) -> Result<ExitCode> {
     }
 }
 
-const EVENT_HEADERS: [&str; 6] = ["id", "time", "user", "event", "extension", "detail"];
+const EVENT_HEADERS: [&str; 7] = [
+    "id",
+    "time",
+    "user",
+    "event",
+    "extension",
+    "count",
+    "detail",
+];
 
 #[derive(Serialize)]
 struct EventRecord<'a> {
@@ -122,7 +132,22 @@ struct EventRecord<'a> {
     user: &'a str,
     event: &'a str,
     extension: Option<&'a str>,
+    count: u64,
     detail: &'a str,
+}
+
+impl<'a> EventRecord<'a> {
+    fn of(e: &'a EventRow) -> Self {
+        EventRecord {
+            id: e.id,
+            time: e.at.to_rfc3339(),
+            user: &e.user,
+            event: &e.kind,
+            extension: e.extension.as_deref(),
+            count: e.count,
+            detail: &e.detail,
+        }
+    }
 }
 
 impl Record for EventRecord<'_> {
@@ -133,6 +158,7 @@ impl Record for EventRecord<'_> {
             self.user.into(),
             self.event.into(),
             opt_field(self.extension.as_ref()),
+            Cow::Owned(self.count.to_string()),
             self.detail.into(),
         ]
     }
@@ -158,14 +184,7 @@ pub fn log(
     store
         .read()
         .for_each_event(ext, since, limit, |e: EventRow| {
-            w.write(&EventRecord {
-                id: e.id,
-                time: e.at.to_rfc3339(),
-                user: &e.user,
-                event: &e.kind,
-                extension: e.extension.as_deref(),
-                detail: &e.detail,
-            })
+            w.write(&EventRecord::of(&e))
         })?;
     if w.finish(tty)? == 0 && format == Format::Table {
         ctx.console.info("no events");
@@ -175,3 +194,98 @@ pub fn log(
 
 /// What `audit` says of any weak PIN, whatever rule it breaks.
 pub const WEAK_PIN_DETAIL: &str = "the PIN is weak; `pinprotect pins EXT` shows why";
+
+/// `pinprotect log prune`: removes the head of the log up to the last
+/// event logged before `before` (in log order: after a clock that jumped
+/// back, a few later events go with it), in one transaction, after
+/// writing it to `archive` when given; a `log_pruned` event takes its
+/// place.
+pub fn prune(
+    ctx: &mut Ctx<'_>,
+    before: Timestamp,
+    archive: Option<&Path>,
+    yes: bool,
+) -> Result<ExitCode> {
+    if let Some(path) = archive {
+        // Before anything else: a refused target is left as it is.
+        check_output_target(path, &ctx.db)?;
+    }
+    let mut store = ctx.open_for_change()?;
+    if before > ctx.now {
+        return Err(Error::invalid_with_hint(
+            format!("--before {before} is still to come; nothing was removed"),
+            "give a time in the past: the events logged before it go",
+        ));
+    }
+    let Some((count, through)) = store.read().log_head_before(before)? else {
+        ctx.console.info(format_args!(
+            "no events before {before}; nothing was removed"
+        ));
+        return Ok(ExitCode::Success);
+    };
+    let what = format!(
+        "{} logged before {before}",
+        crate::text::plural(count, "event")
+    );
+    if archive.is_none() && !yes {
+        if !ctx.console.stdin_is_terminal() {
+            return Err(Error::invalid_with_hint(
+                format!(
+                    "not removing {what}: standard input is not a terminal, so there is nobody to confirm"
+                ),
+                "pass --archive FILE to keep them in a file, or --yes to remove them for good",
+            ));
+        }
+        if !ctx.console.confirm(&format!(
+            "Remove {what} for good (--archive FILE keeps them)?"
+        ))? {
+            ctx.console.info("nothing removed");
+            return Ok(ExitCode::Denied);
+        }
+    }
+    // The archive first, whole and synced; then the removal. Should the
+    // removal fail, the events are in the archive and still in the log.
+    let archived = match archive {
+        Some(path) => Some(write_atomically(
+            path,
+            |f| {
+                let mut w = ListWriter::new(Format::Jsonl, EVENT_HEADERS.to_vec(), f);
+                store
+                    .read()
+                    .for_each_event_through(through, |e| w.write(&EventRecord::of(&e)))?;
+                w.finish(false)
+            },
+            |_| Ok(()),
+        )?),
+        None => None,
+    };
+    let kept = archive
+        .map(|p| format!(", archived to {}", crate::text::path(p)))
+        .unwrap_or_default();
+    let removed = store.write(|w| {
+        let removed = w.prune_events(through, |n| {
+            ctx.event(
+                EventKind::LogPruned,
+                None,
+                format_args!(
+                    "{} logged before {before} removed{kept}",
+                    crate::text::plural(n, "event")
+                ),
+            )
+        })?;
+        match archived {
+            Some(n) if n != removed => Err(Error::invalid_with_hint(
+                format!(
+                    "the log changed while it was archived ({n} archived, {removed} to remove); nothing was removed"
+                ),
+                "run the prune again (is another prune running?)",
+            )),
+            _ => Ok(removed),
+        }
+    })?;
+    ctx.console.info(format_args!(
+        "removed {} logged before {before}{kept}",
+        crate::text::plural(removed, "event")
+    ));
+    Ok(ExitCode::Success)
+}

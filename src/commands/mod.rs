@@ -8,7 +8,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use std::fmt::Display;
 
-use crate::cli::{Cli, Command, SettingsCommand, TargetArgs};
+use crate::cli::{Cli, Command, LogCommand, SettingsCommand, TargetArgs};
 use crate::console::Console;
 use crate::error::{Error, ExitCode, Result};
 use crate::events::EventKind;
@@ -359,6 +359,16 @@ fn dispatch(ctx: &mut Ctx<'_>, command: Command) -> Result<ExitCode> {
         },
         Command::Audit { format } => audit::audit(ctx, format.into()),
         Command::Log {
+            action:
+                Some(LogCommand::Prune {
+                    before,
+                    archive,
+                    yes,
+                }),
+            ..
+        } => audit::prune(ctx, before, archive.as_deref(), yes),
+        Command::Log {
+            action: None,
             extension,
             since,
             limit,

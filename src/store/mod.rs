@@ -60,7 +60,7 @@ use schema::*;
 
 pub use file::companion;
 pub use import::RecordInserter;
-pub use pool::{ConnectionPool, Pooled};
+pub use pool::{ConnectionPool, DeniedCall, Pooled};
 pub use read::Reader;
 pub use schema::SCHEMA_VERSION;
 pub use write::Writer;
@@ -86,11 +86,38 @@ fn db_error(path: &Path, e: rusqlite::Error) -> Error {
                 Some("check the file's owner and permissions and those of its folder".into()),
             )
         }
-        Some(ErrorCode::DiskFull) => {
-            Error::database(format!("database {shown}: the disk is full"), None)
-        }
+        Some(ErrorCode::DiskFull) => disk_full(path),
+        // A full disk met while SQLite grows its -shm or -wal file, syncs or
+        // truncates comes as an I/O error.
+        Some(ErrorCode::SystemIoFailure) if disk_is_full(path) => disk_full(path),
         _ => Error::database(format!("database {shown}: {e}"), None),
     }
+}
+
+fn disk_full(path: &Path) -> Error {
+    let folder = crate::fsutil::folder_of(path);
+    Error::database(
+        format!("database {}: the disk is full", text::path(path)),
+        Some(format!(
+            "nothing was changed; free some space on the file system of {} (`df -h {}` shows it) and try again",
+            text::path(folder),
+            text::path(folder)
+        )),
+    )
+}
+
+/// Whether the file system of `path` has (next to) no space left for
+/// this user: less than 1 MiB.
+fn disk_is_full(path: &Path) -> bool {
+    let Ok(fs) = rustix::fs::statvfs(crate::fsutil::folder_of(path)) else {
+        return false;
+    };
+    let blocks = if rustix::process::geteuid().is_root() {
+        fs.f_bfree
+    } else {
+        fs.f_bavail
+    };
+    blocks.saturating_mul(fs.f_frsize) < 1 << 20
 }
 
 fn busy_error(path: &Path) -> Error {

@@ -33,9 +33,12 @@ pub struct ConnectionPool {
 /// group of them now.
 #[derive(Default)]
 pub(super) struct EventQueue {
-    pub(super) waiting: Vec<(NewEvent, Arc<Written>)>,
+    pub(super) waiting: Vec<(DeniedCall, Arc<Written>)>,
     writing: bool,
 }
+
+/// A denied call to log: its event and the reason it was denied.
+pub type DeniedCall = (NewEvent, &'static str);
 
 /// Set once the group an event went into is written: how that went.
 pub(super) type Written = std::sync::OnceLock<std::result::Result<(), String>>;
@@ -189,12 +192,12 @@ impl ConnectionPool {
         f(&mut *self.get(left)?)
     }
 
-    /// Writes an event that is logged at call time (a denied call): many
-    /// calls' events are committed together, and each call returns once
-    /// its event is written. The commit does not wait for the disk: after
-    /// a power failure or an operating-system crash (not a process crash)
-    /// the last events may be missing, never half there.
-    pub fn log_grouped(&self, busy: Duration, event: NewEvent) -> Result<()> {
+    /// Logs a denied call ([`Writer::log_denied_call`]) at call time:
+    /// many calls' events are committed together, and each call returns
+    /// once its event is written. The commit does not wait for the disk:
+    /// after a power failure or an operating-system crash (not a process
+    /// crash) the last events may be missing, never half there.
+    pub fn log_grouped(&self, busy: Duration, event: DeniedCall) -> Result<()> {
         let done = Arc::new(std::sync::OnceLock::new());
         let mut queue = locked(&self.events);
         queue.waiting.push((event, Arc::clone(&done)));
@@ -218,7 +221,7 @@ impl ConnectionPool {
         // and the next call may write.
         struct Done<'a> {
             pool: &'a ConnectionPool,
-            group: Vec<(NewEvent, Arc<Written>)>,
+            group: Vec<(DeniedCall, Arc<Written>)>,
             written: std::result::Result<(), String>,
         }
         impl Drop for Done<'_> {
@@ -240,8 +243,11 @@ impl ConnectionPool {
         done.written = self
             .write(busy, |store| {
                 store.relax_durability()?;
-                let written =
-                    store.write(|w| done.group.iter().try_for_each(|(e, _)| w.log_event(e)));
+                let written = store.write(|w| {
+                    done.group
+                        .iter()
+                        .try_for_each(|((e, reason), _)| w.log_denied_call(e, reason))
+                });
                 let restored = store.full_durability();
                 written.and(restored)
             })

@@ -64,6 +64,19 @@ pub(super) fn record_from_row(
     })())
 }
 
+/// An event from a row of `id, at, user, kind, extension, detail, count`.
+fn event_from_row(row: &Row<'_>) -> rusqlite::Result<EventRow> {
+    Ok(EventRow {
+        id: row.get(0)?,
+        at: Timestamp::from_unix(row.get(1)?),
+        user: row.get(2)?,
+        kind: row.get(3)?,
+        extension: row.get(4)?,
+        detail: row.get(5)?,
+        count: row.get::<_, i64>(6)?.max(1) as u64,
+    })
+}
+
 /// Read-only queries, on the store or inside a write transaction.
 #[derive(Clone, Copy)]
 pub struct Reader<'c> {
@@ -266,7 +279,7 @@ impl Reader<'_> {
         limit: Option<u64>,
         mut f: impl FnMut(EventRow) -> Result<()>,
     ) -> Result<()> {
-        let sql = "SELECT id, at, user, kind, extension, detail FROM ( \
+        let sql = "SELECT id, at, user, kind, extension, detail, count FROM ( \
                    SELECT * FROM events \
                    WHERE (?1 IS NULL OR extension = ?1) AND (?2 IS NULL OR at >= ?2) \
                    ORDER BY id DESC LIMIT ?3) ORDER BY id";
@@ -277,18 +290,36 @@ impl Reader<'_> {
             limit
         ];
         self.each_row(sql, params, |row| {
-            let event = (|| {
-                Ok(EventRow {
-                    id: row.get(0)?,
-                    at: Timestamp::from_unix(row.get(1)?),
-                    user: row.get(2)?,
-                    kind: row.get(3)?,
-                    extension: row.get(4)?,
-                    detail: row.get(5)?,
-                })
-            })()
+            f(event_from_row(row).map_err(|e| self.err(e))?)
+        })
+    }
+
+    /// The head of the log up to the last event logged before `before`:
+    /// how many events it holds and that last one's id; `None` when no
+    /// event is that old.
+    pub fn log_head_before(&self, before: Timestamp) -> Result<Option<(u64, i64)>> {
+        let (count, last): (i64, Option<i64>) = self
+            .conn
+            .query_row(
+                "SELECT count(*), max(id) FROM events \
+                 WHERE id <= (SELECT max(id) FROM events WHERE at < ?1)",
+                [before.unix()],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
             .map_err(|e| self.err(e))?;
-            f(event)
+        Ok(last.map(|id| (count as u64, id)))
+    }
+
+    /// The events up to the id `through`, in log order.
+    pub fn for_each_event_through(
+        &self,
+        through: i64,
+        mut f: impl FnMut(EventRow) -> Result<()>,
+    ) -> Result<()> {
+        let sql = "SELECT id, at, user, kind, extension, detail, count FROM events \
+                   WHERE id <= ?1 ORDER BY id";
+        self.each_row(sql, [through], |row| {
+            f(event_from_row(row).map_err(|e| self.err(e))?)
         })
     }
 

@@ -45,6 +45,23 @@ pub(super) const MIGRATIONS: &[&str] = &[
         BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
     CREATE TRIGGER events_are_append_only_delete BEFORE DELETE ON events
         BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;",
+    // 3: denied calls counted into one event a minute; `log prune`. The
+    // log stays append-only but for two changes: raising the count of a
+    // `call_denied` event (nothing else of it), and removing the events up
+    // to the id a prune puts in `events_prune`, inside its transaction.
+    "ALTER TABLE events ADD COLUMN count INTEGER NOT NULL DEFAULT 1 CHECK (count >= 1);
+    CREATE TABLE events_prune (through_id INTEGER NOT NULL) STRICT;
+    DROP TRIGGER events_are_append_only_update;
+    CREATE TRIGGER events_are_append_only_update BEFORE UPDATE ON events
+        WHEN NOT (OLD.kind = 'call_denied' AND NEW.count > OLD.count
+            AND NEW.id = OLD.id AND NEW.at = OLD.at AND NEW.user = OLD.user
+            AND NEW.kind = OLD.kind AND NEW.extension IS OLD.extension
+            AND NEW.detail = OLD.detail)
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+    DROP TRIGGER events_are_append_only_delete;
+    CREATE TRIGGER events_are_append_only_delete BEFORE DELETE ON events
+        WHEN NOT EXISTS (SELECT 1 FROM events_prune WHERE OLD.id <= through_id)
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;",
 ];
 
 /// The schema version this binary writes and understands.

@@ -88,14 +88,24 @@ fn an_older_schema_is_upgraded_by_init_only() {
     assert_eq!(store.read().settings().unwrap(), Settings::default());
 }
 
-fn event(i: usize) -> NewEvent {
-    NewEvent {
-        at: Timestamp::from_unix(1_800_000_000),
-        user: "test".into(),
-        kind: "call_denied",
-        extension: None,
-        detail: format!("call {i}"),
-    }
+/// A call from extension `2NN` (`ext` = NN) to number `i`, denied at
+/// `at` for being locked.
+fn denied(ext: usize, i: usize, at: i64) -> DeniedCall {
+    let number = format!("2{ext:02}");
+    (
+        NewEvent {
+            at: Timestamp::from_unix(at),
+            user: "test".into(),
+            kind: "call_denied",
+            detail: format!("{number} -> {i}: locked"),
+            extension: Some(number.parse().unwrap()),
+        },
+        "locked",
+    )
+}
+
+fn event(i: usize) -> DeniedCall {
+    denied(i, i, 1_800_000_000)
 }
 
 fn count_events(path: &Path) -> i64 {
@@ -130,7 +140,7 @@ fn pool_opens_at_most_max_open_and_a_caller_waits_for_a_free_one() {
 }
 
 #[test]
-fn pool_logs_every_event_of_many_threads_once() {
+fn pool_counts_every_denied_call_of_many_threads_once() {
     let (_dir, store) = fresh();
     let pool = ConnectionPool::new(store.path());
     std::thread::scope(|s| {
@@ -138,19 +148,121 @@ fn pool_logs_every_event_of_many_threads_once() {
             let pool = &pool;
             s.spawn(move || {
                 for i in 0..25 {
-                    pool.log_grouped(BUSY_TIMEOUT, event(t * 100 + i)).unwrap();
+                    // Extensions 200 to 215, each from two threads.
+                    pool.log_grouped(BUSY_TIMEOUT, denied(t % 16, i, 1_800_000_000 + i as i64))
+                        .unwrap();
                 }
             });
         }
     });
-    assert_eq!(count_events(store.path()), 32 * 25);
-    let distinct: i64 = Connection::open(store.path())
-        .unwrap()
-        .query_row("SELECT count(DISTINCT detail) FROM events", [], |r| {
-            r.get(0)
+    let conn = Connection::open(store.path()).unwrap();
+    let (rows, calls): (i64, i64) = conn
+        .query_row("SELECT count(*), sum(count) FROM events", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
         })
         .unwrap();
-    assert_eq!(distinct, 32 * 25);
+    assert_eq!((rows, calls), (16, 32 * 25));
+}
+
+#[test]
+fn denied_calls_are_counted_by_extension_reason_user_and_minute() {
+    let (_dir, mut store) = fresh();
+    let t0 = 1_800_000_000;
+    let log = |store: &mut Store, call: DeniedCall| {
+        store.write(|w| w.log_denied_call(&call.0, call.1)).unwrap()
+    };
+    log(&mut store, denied(1, 1, t0));
+    log(&mut store, denied(1, 2, t0 + 59));
+    // Another extension, another reason, another user: events of their own.
+    log(&mut store, denied(2, 1, t0 + 1));
+    let (mut other, _) = denied(1, 3, t0 + 2);
+    other.detail = "201 -> 3: unknown_extension".into();
+    log(&mut store, (other, "unknown_extension"));
+    let (mut by_root, reason) = denied(1, 4, t0 + 3);
+    by_root.user = "root".into();
+    log(&mut store, (by_root, reason));
+    // A minute after the first: a new event.
+    log(&mut store, denied(1, 5, t0 + 60));
+    let mut seen = Vec::new();
+    store
+        .read()
+        .for_each_event(None, None, None, |e| {
+            seen.push((e.extension.unwrap(), e.user, e.detail, e.count));
+            Ok(())
+        })
+        .unwrap();
+    let seen: Vec<(&str, &str, &str, u64)> = seen
+        .iter()
+        .map(|(x, u, d, c)| (x.as_str(), u.as_str(), d.as_str(), *c))
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            ("201", "test", "201 -> 1: locked", 2),
+            ("202", "test", "202 -> 1: locked", 1),
+            ("201", "test", "201 -> 3: unknown_extension", 1),
+            ("201", "root", "201 -> 4: locked", 1),
+            ("201", "test", "201 -> 5: locked", 1),
+        ]
+    );
+}
+
+#[test]
+fn the_log_stays_append_only_but_for_counts_and_prunes() {
+    let (_dir, mut store) = fresh();
+    store
+        .write(|w| {
+            w.log_denied_call(&denied(1, 1, 1_800_000_000).0, "locked")?;
+            w.log_event(&NewEvent {
+                at: Timestamp::from_unix(1_800_000_100),
+                user: "test".into(),
+                kind: "grant",
+                extension: None,
+                detail: "until then".into(),
+            })
+        })
+        .unwrap();
+    let conn = Connection::open(store.path()).unwrap();
+    for sql in [
+        "UPDATE events SET detail = 'x' WHERE id = 1",
+        "UPDATE events SET count = count + 1, detail = 'x' WHERE id = 1",
+        "UPDATE events SET count = 0 WHERE id = 1",
+        "UPDATE events SET count = count + 1 WHERE id = 2",
+        "UPDATE events SET at = at + 1 WHERE id = 1",
+        "DELETE FROM events WHERE id = 1",
+        "DELETE FROM events",
+    ] {
+        let err = conn
+            .execute(sql, [])
+            .err()
+            .unwrap_or_else(|| panic!("{sql}"));
+        assert!(err.to_string().contains("append-only"), "{sql}: {err}");
+    }
+    conn.execute("UPDATE events SET count = count + 1 WHERE id = 1", [])
+        .unwrap();
+    // A prune removes up to the id it names, and only in its transaction.
+    let removed = store
+        .write(|w| {
+            w.prune_events(1, |n| NewEvent {
+                at: Timestamp::from_unix(1_800_000_200),
+                user: "test".into(),
+                kind: "log_pruned",
+                extension: None,
+                detail: format!("{n} removed"),
+            })
+        })
+        .unwrap();
+    assert_eq!(removed, 1);
+    let rows: Vec<(i64, String)> = conn
+        .prepare("SELECT id, kind FROM events ORDER BY id")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(rows, [(1, "log_pruned".into()), (2, "grant".into())]);
+    let err = conn.execute("DELETE FROM events", []).err().unwrap();
+    assert!(err.to_string().contains("append-only"), "{err}");
 }
 
 #[test]

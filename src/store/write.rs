@@ -178,9 +178,16 @@ impl Writer<'_> {
 
     /// Appends an event to the audit log.
     pub fn log_event(&self, event: &NewEvent) -> Result<()> {
+        self.insert_event(None, event)
+    }
+
+    /// Appends `event`, with the id `id` when given.
+    fn insert_event(&self, id: Option<i64>, event: &NewEvent) -> Result<()> {
         self.execute(
-            "INSERT INTO events (at, user, kind, extension, detail) VALUES (?1, ?2, ?3, ?4, ?5)",
+            "INSERT INTO events (id, at, user, kind, extension, detail) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             params![
+                id,
                 event.at.unix(),
                 event.user,
                 event.kind,
@@ -189,6 +196,60 @@ impl Writer<'_> {
             ],
         )?;
         Ok(())
+    }
+
+    /// Logs a denied call: counted into the `call_denied` event of the same
+    /// extension (or caller that is no extension number), user and
+    /// `reason` begun within the last
+    /// [`crate::events::DENIED_CALLS_GROUPED_SECONDS`], else a new one.
+    pub fn log_denied_call(&self, event: &NewEvent, reason: &str) -> Result<()> {
+        let suffix = format!(": {reason}");
+        let since = event.at.unix() - (crate::events::DENIED_CALLS_GROUPED_SECONDS - 1);
+        let group: Option<i64> = self
+            .conn
+            .prepare_cached(
+                "SELECT id FROM events \
+                 WHERE at BETWEEN ?1 AND ?2 AND kind = ?3 AND extension IS ?4 AND user = ?5 \
+                   AND substr(detail, -length(?6)) = ?6 \
+                 ORDER BY id DESC LIMIT 1",
+            )
+            .and_then(|mut stmt| {
+                stmt.query_row(
+                    params![
+                        since,
+                        event.at.unix(),
+                        event.kind,
+                        event.extension.as_ref().map(Extension::as_str),
+                        event.user,
+                        suffix
+                    ],
+                    |r| r.get(0),
+                )
+                .optional()
+            })
+            .map_err(|e| self.err(e))?;
+        match group {
+            Some(id) => {
+                self.execute("UPDATE events SET count = count + 1 WHERE id = ?1", [id])?;
+                Ok(())
+            }
+            None => self.log_event(event),
+        }
+    }
+
+    /// Removes the head of the log up to the event `through` (what
+    /// [`Reader::log_head_before`] found, and an archive holds), and logs
+    /// `pruned` in its place with that id, so that it is the first event
+    /// of the log that remains. Returns how many went.
+    pub fn prune_events(&self, through: i64, pruned: impl FnOnce(u64) -> NewEvent) -> Result<u64> {
+        self.execute(
+            "INSERT INTO events_prune (through_id) VALUES (?1)",
+            [through],
+        )?;
+        let removed = self.execute("DELETE FROM events WHERE id <= ?1", [through])?;
+        self.execute("DELETE FROM events_prune", [])?;
+        self.insert_event(Some(through), &pruned(removed as u64))?;
+        Ok(removed as u64)
     }
 
     /// Records a grant.

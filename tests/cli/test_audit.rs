@@ -64,17 +64,7 @@ fn audit_reports_weak_shared_and_unprotected_without_pins() {
 
 #[test]
 fn log_filters_by_extension_time_and_count() {
-    let env = Env::new();
-    env.add("100", "4826");
-    env.at("2026-11-26T10:00:00Z")
-        .args(["enable", "100", "--duration", "5m"])
-        .assert()
-        .success();
-    env.at("2026-11-26T11:00:00Z")
-        .args(["ext", "add", "101", "--pin-stdin"])
-        .write_stdin("5937\n")
-        .assert()
-        .success();
+    let env = three_hours();
     assert_eq!(
         events(&env, &[]),
         ["extension_added", "pin_protect_enabled", "extension_added"]
@@ -94,7 +84,7 @@ fn log_filters_by_extension_time_and_count() {
     assert!(!v[0]["user"].as_str().unwrap().is_empty());
     let csv = env.stdout(&["log", "--format", "csv"]);
     assert!(
-        csv.starts_with("id,time,user,event,extension,detail\n1,2026-11-26T09:00:00Z,"),
+        csv.starts_with("id,time,user,event,extension,count,detail\n1,2026-11-26T09:00:00Z,"),
         "{csv}"
     );
     let table = env.stdout(&["log", "100"]);
@@ -224,9 +214,12 @@ fn every_event_is_logged_and_no_pin_ever_is() {
     assert_eq!(run(&["disable", "100"], "").0, Some(0));
     assert_eq!(run(&["ext", "remove", "200", "--yes"], "").0, Some(0));
 
-    // Every kind of event is in the log.
+    // Every kind of event is in the log (a prune's, below).
     let log = events(&env, &[]);
-    for kind in pinprotect::events::EventKind::ALL {
+    for kind in pinprotect::events::EventKind::ALL
+        .into_iter()
+        .filter(|k| *k != pinprotect::events::EventKind::LogPruned)
+    {
         assert!(
             log.iter().any(|e| e == kind.name()),
             "no {} event in {log:?}",
@@ -270,9 +263,144 @@ fn every_event_is_logged_and_no_pin_ever_is() {
     for row in rows {
         texts.push(row.unwrap());
     }
+    // Nor in an archive of the log, which its prune leaves in its place.
+    let archive = env.path("log.jsonl");
+    env.at("2026-11-26T09:00:02Z")
+        .args([
+            "log",
+            "prune",
+            "--before",
+            "2026-11-26T09:00:01Z",
+            "--archive",
+        ])
+        .arg(&archive)
+        .assert()
+        .success();
+    texts.push(std::fs::read_to_string(&archive).unwrap());
+    assert_eq!(events(&env, &[]), ["log_pruned"]);
     for text in &texts {
         for pin in [secret, second, "8642097", "97531865"] {
             assert!(!text.contains(pin), "a PIN in: {text}");
         }
     }
+}
+
+/// Events at three times: 100 added at 09:00, enabled at 10:00, 101 added
+/// at 11:00.
+fn three_hours() -> Env {
+    let env = Env::new();
+    env.add("100", "4826");
+    env.at("2026-11-26T10:00:00Z")
+        .args(["enable", "100", "--duration", "5m"])
+        .assert()
+        .success();
+    env.at("2026-11-26T11:00:00Z")
+        .args(["ext", "add", "101", "--pin-stdin"])
+        .write_stdin("5937\n")
+        .assert()
+        .success();
+    env
+}
+
+/// `log prune` archives the old events as JSON lines and removes them in
+/// one transaction; its own event takes their place at the head of the
+/// log; everything else stays append-only.
+#[test]
+fn log_prune_archives_and_removes_the_old_events() {
+    let env = three_hours();
+    let before = json(&env.stdout(&["log", "--format", "json"]));
+    let archive = env.path("old.jsonl");
+    env.at("2026-11-26T12:00:00Z")
+        .args([
+            "log",
+            "prune",
+            "--before",
+            "2026-11-26T10:30:00Z",
+            "--archive",
+        ])
+        .arg(&archive)
+        .assert()
+        .success()
+        .stdout("")
+        .stderr(format!(
+            "removed 2 events logged before 2026-11-26T10:30:00Z, archived to {}\n",
+            archive.display()
+        ));
+    // The archive: the two events, as `log --format json` showed them.
+    let lines: Vec<serde_json::Value> = std::fs::read_to_string(&archive)
+        .unwrap()
+        .lines()
+        .map(json)
+        .collect();
+    assert_eq!(lines, before.as_array().unwrap()[..2]);
+    assert_eq!(crate::common::mode(&archive), 0o600);
+    // The log: the prune first, with the id of the last event it removed.
+    let after = json(&env.stdout(&["log", "--format", "json"]));
+    let after = after.as_array().unwrap();
+    assert_eq!(after.len(), 2);
+    assert_eq!(after[0]["id"], 2);
+    assert_eq!(after[0]["event"], "log_pruned");
+    assert_eq!(after[0]["time"], "2026-11-26T12:00:00Z");
+    assert_eq!(
+        after[0]["detail"],
+        format!(
+            "2 events logged before 2026-11-26T10:30:00Z removed, archived to {}",
+            archive.display()
+        )
+    );
+    assert_eq!(after[1], before[2]);
+    // Nothing older: nothing removed, nothing logged.
+    env.at("2026-11-26T12:00:00Z")
+        .args(["log", "prune", "--before", "2026-11-26T09:00:00Z", "--yes"])
+        .assert()
+        .success()
+        .stderr("no events before 2026-11-26T09:00:00Z; nothing was removed\n");
+    // Without --archive: --yes, or a person at a terminal, must say so.
+    env.at("2026-11-26T12:00:00Z")
+        .args(["log", "prune", "--before", "2026-11-26T11:30:00Z"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "not removing 2 events logged before 2026-11-26T11:30:00Z: standard input is not a terminal",
+        ))
+        .stderr(predicate::str::contains("--archive FILE to keep them"));
+    // A time to come, an archive on a device or on the database: refused.
+    env.at("2026-11-26T12:00:00Z")
+        .args(["log", "prune", "--before", "2026-11-26T12:00:01Z", "--yes"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "is still to come; nothing was removed",
+        ));
+    for target in [std::path::PathBuf::from("/dev/null"), env.db.clone()] {
+        env.at("2026-11-26T12:00:00Z")
+            .args([
+                "log",
+                "prune",
+                "--before",
+                "2026-11-26T11:30:00Z",
+                "--archive",
+            ])
+            .arg(&target)
+            .assert()
+            .code(5);
+    }
+    // A change like any other: at the system clock's time unless
+    // clock_override allows a given one.
+    env.set_clock_override(false);
+    env.at("2026-11-26T12:00:00Z")
+        .args(["log", "prune", "--before", "2026-11-26T11:30:00Z", "--yes"])
+        .assert()
+        .code(2);
+    env.real_clock()
+        .args(["log", "prune", "--before", "2026-11-26T11:30:00Z", "--yes"])
+        .assert()
+        .success();
+    let left = json(&env.stdout(&["log", "--format", "json"]));
+    assert_eq!(left.as_array().unwrap().len(), 1);
+    assert_eq!(left[0]["event"], "log_pruned");
+    assert_eq!(left[0]["id"], 3);
+    // Still append-only for SQL.
+    let conn = rusqlite::Connection::open(&env.db).unwrap();
+    assert!(conn.execute("DELETE FROM events", []).is_err());
 }

@@ -5,6 +5,25 @@ use std::process::{Command, Stdio};
 
 use crate::common::{Env, NOW, bin, fill, json};
 
+/// Runs `script` with sh in a mount namespace of its own (where it may
+/// mount a tiny tmpfs), with `args` as $1, $2...
+fn in_own_mounts(script: &str, args: &[&std::path::Path]) -> std::process::Output {
+    Command::new("unshare")
+        .args([
+            "--user",
+            "--map-root-user",
+            "--mount",
+            "sh",
+            "-c",
+            script,
+            "sh",
+        ])
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap()
+}
+
 #[test]
 fn a_full_disk_during_export_keeps_the_old_file_and_leaves_no_temporary() {
     let env = Env::new();
@@ -23,23 +42,7 @@ fn a_full_disk_during_export_keeps_the_old_file_and_leaves_no_temporary() {
         cat "$1/export.csv"
         ls -A "$1"
     "#;
-    let out = Command::new("unshare")
-        .args([
-            "--user",
-            "--map-root-user",
-            "--mount",
-            "sh",
-            "-c",
-            script,
-            "sh",
-        ])
-        .arg(&full)
-        .arg(bin())
-        .arg(&env.db)
-        .arg(NOW)
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
+    let out = in_own_mounts(script, &[&full, bin().as_ref(), &env.db, NOW.as_ref()]);
     let stdout = String::from_utf8(out.stdout).unwrap();
     assert!(
         out.status.success(),
@@ -192,5 +195,63 @@ fn two_writers_that_read_then_write_at_once_lose_nothing() {
     assert_eq!(
         (&s["lockout_attempts"], &s["outbound_prefix"]),
         (&7.into(), &"0".into())
+    );
+}
+
+/// A database on a full disk: every command says that the disk is full,
+/// with a hint, and changes nothing; an emergency number is still
+/// permitted; once there is space again, all works.
+#[test]
+fn a_full_disk_under_the_database_is_named_as_such() {
+    let env = Env::new();
+    env.add_protected("201", "4826", "60");
+    let full = env.path("full");
+    std::fs::create_dir(&full).unwrap();
+    let script = r#"
+        set -e
+        mount -t tmpfs -o size=1m tmpfs "$1"
+        cp "$3" "$1/pbx.sqlite3"
+        dd if=/dev/zero of="$1/filler" bs=4k 2>/dev/null || true
+        set +e
+        n=0
+        for args in "disable 201" "check 201 112" "check 201 0049301234567" "status" "dial 201 7777"; do
+            n=$((n + 1))
+            echo 4826 | "$2" --db "$1/pbx.sqlite3" $args >/dev/null 2>"$4.$n"
+            echo "rc=$?"
+        done
+        rm "$1/filler"
+        "$2" --db "$1/pbx.sqlite3" disable 201 2>/dev/null
+        echo "rc=$?"
+    "#;
+    let out = in_own_mounts(
+        script,
+        &[&full, bin().as_ref(), &env.db, &env.path("stderr")],
+    );
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(
+        stdout,
+        "rc=4\nrc=0\nrc=4\nrc=4\nrc=4\nrc=0\n",
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stderr = |n: u32| std::fs::read_to_string(env.path(&format!("stderr.{n}"))).unwrap();
+    for n in [1, 3, 4, 5] {
+        let text = stderr(n);
+        assert!(
+            text.contains("/pbx.sqlite3: the disk is full\n"),
+            "{n}: {text}"
+        );
+        assert!(
+            text.contains("hint: nothing was changed; free some space on the file system of "),
+            "{n}: {text}"
+        );
+        assert!(!text.contains("disk I/O error"), "{n}: {text}");
+    }
+    assert!(
+        stderr(2).contains(
+            "the disk is full; 112 is a built-in emergency number, so the call is permitted"
+        ),
+        "{}",
+        stderr(2)
     );
 }

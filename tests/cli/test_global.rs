@@ -137,6 +137,7 @@ fn help_explains_every_command_with_examples() {
         &["settings", "set"],
         &["audit"],
         &["log"],
+        &["log", "prune"],
     ];
     for sub in subcommands {
         let mut args = sub.to_vec();

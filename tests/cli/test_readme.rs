@@ -262,3 +262,52 @@ fn the_settings_table_lists_every_setting_with_its_default() {
         }
     }
 }
+
+/// The monthly prune of the audit log, run as cron runs it: the events
+/// older than 90 days go to the month's archive, and the prune's own
+/// event heads the log.
+#[test]
+fn the_log_prune_cron_line_works_as_written() {
+    let env = Env::new();
+    env.at("2026-07-01T00:00:00Z")
+        .args(["ext", "add", "100", "--pin-stdin"])
+        .write_stdin("4826\n")
+        .assert()
+        .success();
+    let backups = env.path("backups");
+    std::fs::create_dir(&backups).unwrap();
+    let text = readme();
+    let line = format!(
+        "0 3 1 * * root {}",
+        readme_command(&text, "0 3 1 * * root ")
+    );
+    let command = cron_command(&line)
+        .strip_prefix("root ")
+        .unwrap()
+        .replace("/usr/local/bin/pinprotect", bin())
+        .replace("/var/lib/pinprotect/pbx.sqlite3", env.db.to_str().unwrap())
+        .replace("/var/backups", backups.to_str().unwrap());
+    assert!(command.contains("log prune --before"), "{command}");
+    let out = sh(&env, &command);
+    assert!(out.stdout.is_empty() && out.stderr.is_empty(), "{command}");
+    let files: Vec<_> = std::fs::read_dir(&backups)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(files.len(), 1, "{files:?}");
+    let archived = std::fs::read_to_string(&files[0]).unwrap();
+    assert!(
+        archived
+            .lines()
+            .next()
+            .unwrap()
+            .contains("\"time\":\"2026-07-01T00:00:00Z\""),
+        "{archived}"
+    );
+    assert_eq!(mode(&files[0]), 0o600);
+    let log = env.stdout(&["log", "--format", "csv"]);
+    assert!(
+        log.lines().nth(1).unwrap().contains(",log_pruned,"),
+        "{log}"
+    );
+}

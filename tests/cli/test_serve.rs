@@ -343,3 +343,65 @@ fn sighup_does_not_stop_serve() {
         "{lines:?}"
     );
 }
+
+/// A flood of denied calls cannot flood the log: 2,400 calls from 10
+/// locked extensions in well under a minute are a few events, each with a
+/// count, and the counts add up exactly (calls through `agi` included).
+#[test]
+fn denied_calls_are_counted_not_each_logged() {
+    let env = Env::new();
+    for i in 0..10 {
+        env.add_protected(&format!("3{i:02}"), &format!("48{i:02}"), "60");
+    }
+    let server = Server::spawn(serve_command(&env), &[]);
+    let port = server.port;
+    let callers: Vec<_> = (0..8)
+        .map(|t| {
+            std::thread::spawn(move || {
+                for i in 0..300 {
+                    let ext = format!("3{:02}", (t * 300 + i) % 10);
+                    let call = crate::test_agi::call_port(port, "check", &[&ext, "0049301234567"]);
+                    assert_eq!(call.var("PINPROTECT_RESULT"), "denied");
+                }
+            })
+        })
+        .collect();
+    for c in callers {
+        c.join().unwrap();
+    }
+    let (code, _) = server.stop();
+    assert_eq!(code, 0);
+    let db = env.db.to_str().unwrap();
+    for i in 0..10 {
+        let ext = format!("3{i:02}");
+        let (call, _, _) = crate::test_agi::asterisk_runs_with(
+            "a1-outbound-local-deny.agi.log",
+            &["--db", db, "agi", "check", &ext, "0049301234567"],
+            &[],
+            &[],
+        );
+        assert_eq!(call.var("PINPROTECT_RESULT"), "denied");
+    }
+    let log = crate::common::json(&env.stdout(&["log", "--format", "json"]));
+    let denied: Vec<&serde_json::Value> = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["event"] == "call_denied")
+        .collect();
+    let total: u64 = denied.iter().map(|e| e["count"].as_u64().unwrap()).sum();
+    assert_eq!(total, 2_400 + 10);
+    assert!(denied.len() <= 30, "{} call_denied events", denied.len());
+    for i in 0..10 {
+        let ext = format!("3{i:02}");
+        let of_ext: u64 = denied
+            .iter()
+            .filter(|e| e["extension"] == ext.as_str())
+            .map(|e| e["count"].as_u64().unwrap())
+            .sum();
+        assert_eq!(of_ext, 241, "{ext}");
+    }
+    // The table shows the count.
+    let table = env.stdout(&["log", "300"]);
+    assert!(table.lines().next().unwrap().contains("COUNT"), "{table}");
+}

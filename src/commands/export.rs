@@ -121,15 +121,26 @@ impl Record for ThreeCxRow<'_> {
     }
 }
 
+/// What an export wrote: its records, and how many of its CSV cells
+/// begin as a spreadsheet formula would.
+#[derive(Debug, Clone, Copy)]
+struct Written {
+    records: u64,
+    formula_like: u64,
+}
+
 fn write_export(
     store: &Store,
     now: Timestamp,
     opts: &ExportOptions,
     out: &mut impl Write,
-) -> Result<u64> {
+) -> Result<Written> {
     let (format, with_pins) = (opts.format, opts.with_pins);
     if format == ExportFormat::VoicemailConf {
-        return write_voicemail_conf(store, opts, out);
+        return Ok(Written {
+            records: write_voicemail_conf(store, opts, out)?,
+            formula_like: 0,
+        });
     }
     if format == ExportFormat::ThreeCx {
         let mut w = ListWriter::new(Format::Csv, THREECX_V20_HEADER.to_vec(), out)
@@ -146,7 +157,11 @@ fn write_export(
                 pin_timeout: r.protection.duration.map(PinDuration::as_secs),
             })
         })?;
-        return w.finish(false);
+        let formula_like = w.formula_like_cells();
+        return Ok(Written {
+            records: w.finish(false)?,
+            formula_like,
+        });
     }
     let format = match format {
         ExportFormat::Json => Format::Json,
@@ -178,7 +193,25 @@ fn write_export(
         }
         e.row(out, &cells[..columns.len()])
     })?;
-    e.finish(out)
+    let formula_like = e.formula_like_cells();
+    Ok(Written {
+        records: e.finish(out)?,
+        formula_like,
+    })
+}
+
+/// Says once when cells of a CSV export would run as formulas in a
+/// spreadsheet; the export itself stays exact.
+fn warn_formula_like(ctx: &mut Ctx<'_>, opts: &ExportOptions, written: Written) {
+    if written.formula_like > 0 && !opts.spreadsheet_safe {
+        ctx.console.warn(format_args!(
+            "{} of the export begin{} with =, +, -, @, a tab or a carriage return, which a \
+             spreadsheet may run as a formula; --spreadsheet-safe exports them as text (with a \
+             leading ')",
+            crate::text::plural(written.formula_like, "value"),
+            if written.formula_like == 1 { "s" } else { "" }
+        ));
+    }
 }
 
 /// What `pinprotect export` was asked to write.
@@ -298,10 +331,11 @@ pub fn export(ctx: &mut Ctx<'_>, opts: &ExportOptions, output: Option<&Path>) ->
             // The file is written and synced, then the export is logged, and
             // only then does the file appear under its name.
             let store = std::cell::RefCell::new(store);
-            let n = write_atomically(
+            let written = write_atomically(
                 path,
                 |f| write_export(&store.borrow(), now, opts, f),
-                |n| {
+                |written| {
+                    let n = written.records;
                     store
                         .borrow_mut()
                         .write(|w| {
@@ -318,6 +352,8 @@ pub fn export(ctx: &mut Ctx<'_>, opts: &ExportOptions, output: Option<&Path>) ->
                         .map_err(super::cannot_log)
                 },
             )?;
+            let n = written.records;
+            warn_formula_like(ctx, opts, written);
             ctx.console.info(format_args!(
                 "exported {n} extension{} to {}{}",
                 crate::text::s(n),
@@ -344,7 +380,8 @@ pub fn export(ctx: &mut Ctx<'_>, opts: &ExportOptions, output: Option<&Path>) ->
                     )
                 })
                 .map_err(super::cannot_log)?;
-            write_export(&store, now, opts, ctx.console.out())?;
+            let written = write_export(&store, now, opts, ctx.console.out())?;
+            warn_formula_like(ctx, opts, written);
         }
     }
     Ok(ExitCode::Success)

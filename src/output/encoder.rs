@@ -44,6 +44,8 @@ pub struct RowEncoder {
     headers: Vec<&'static str>,
     count: u64,
     spreadsheet_safe: bool,
+    /// See [`ListWriter::formula_like_cells`].
+    formula_like: u64,
     int_buf: itoa_buf::Buffer,
 }
 
@@ -84,6 +86,7 @@ impl RowEncoder {
             headers,
             count: 0,
             spreadsheet_safe: false,
+            formula_like: 0,
             int_buf: itoa_buf::Buffer::new(),
         }
     }
@@ -92,6 +95,11 @@ impl RowEncoder {
     pub fn spreadsheet_safe(mut self, on: bool) -> Self {
         self.spreadsheet_safe = on;
         self
+    }
+
+    /// See [`ListWriter::formula_like_cells`].
+    pub fn formula_like_cells(&self) -> u64 {
+        self.formula_like
     }
 
     fn csv_text(out: &mut impl Write, s: &str, safe: bool) -> std::io::Result<()> {
@@ -147,7 +155,10 @@ impl RowEncoder {
                         out.write_all(b",")?;
                     }
                     match *cell {
-                        Cell::Text(s) => Self::csv_text(out, s, self.spreadsheet_safe)?,
+                        Cell::Text(s) => {
+                            self.formula_like += u64::from(spreadsheet_unsafe(s));
+                            Self::csv_text(out, s, self.spreadsheet_safe)?
+                        }
                         Cell::Int(n) => out.write_all(self.int_buf.format(n))?,
                         Cell::Bool(b) => out.write_all(if b { b"true" } else { b"false" })?,
                         Cell::Null => {}

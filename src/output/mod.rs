@@ -53,6 +53,9 @@ pub struct ListWriter<'w, W: Write> {
     table: TableLayout,
     count: u64,
     spreadsheet_safe: bool,
+    /// CSV cells written so far that a spreadsheet would run as formulas
+    /// (defused or not).
+    formula_like: u64,
     /// Escape control and invisible format characters in tables and CSV.
     escape: bool,
 }
@@ -81,6 +84,7 @@ impl<'w, W: Write> ListWriter<'w, W> {
             table: TableLayout::default(),
             count: 0,
             spreadsheet_safe: false,
+            formula_like: 0,
             escape: true,
         }
     }
@@ -98,6 +102,12 @@ impl<'w, W: Write> ListWriter<'w, W> {
     pub fn spreadsheet_safe(mut self, on: bool) -> Self {
         self.spreadsheet_safe = on;
         self
+    }
+
+    /// How many CSV cells so far begin as a formula would (`=`, `+`, `-`,
+    /// `@`, a tab or a carriage return), defused or not.
+    pub fn formula_like_cells(&self) -> u64 {
+        self.formula_like
     }
 
     fn out(&mut self) -> &mut W {
@@ -146,9 +156,10 @@ impl<'w, W: Write> ListWriter<'w, W> {
                         _ => f,
                     })
                     .collect();
-                if self.spreadsheet_safe {
-                    for f in &mut fields {
-                        if spreadsheet_unsafe(f) {
+                for f in &mut fields {
+                    if spreadsheet_unsafe(f) {
+                        self.formula_like += 1;
+                        if self.spreadsheet_safe {
                             *f = Cow::Owned(format!("'{f}"));
                         }
                     }

@@ -333,12 +333,43 @@ fn spreadsheet_safe_export_defuses_formulas() {
          100,\"'=HYPERLINK(\"\"http://x\"\")\",'-2+3,'+a@b.c,false,,\n\
          101,'+49 Plain,Smith,,false,,\n"
     );
-    // Without the flag the export stays byte-exact for machines.
-    let exact = env.stdout(&["export", "--no-pins"]);
+    // Without the flag the export stays byte-exact for machines, and one
+    // warning says how many values a spreadsheet would run, naming the
+    // flag; to a file too.
+    let warning = "warning: 4 values of the export begin with =, +, -, @, a tab or a carriage \
+                   return, which a spreadsheet may run as a formula; --spreadsheet-safe exports \
+                   them as text (with a leading ')\n";
+    let exact = env
+        .cmd()
+        .args(["export", "--no-pins"])
+        .assert()
+        .success()
+        .stderr(warning)
+        .get_output()
+        .stdout
+        .clone();
+    let exact = String::from_utf8(exact).unwrap();
     assert!(
         exact.contains("\n100,\"=HYPERLINK(\"\"http://x\"\")\",-2+3,+a@b.c,false,,\n"),
         "{exact}"
     );
+    let file = env.path("out.csv");
+    env.cmd()
+        .args(["export", "--format", "3cx", "--output"])
+        .arg(&file)
+        .assert()
+        .success()
+        .stderr(predicate::str::starts_with(warning));
+    env.cmd()
+        .args(["export", "--spreadsheet-safe"])
+        .assert()
+        .success()
+        .stderr("");
+    env.cmd()
+        .args(["export", "--format", "json"])
+        .assert()
+        .success()
+        .stderr("");
     let three_cx = env.stdout(&["export", "--format", "3cx", "--spreadsheet-safe"]);
     assert!(three_cx.contains("\n100,\"'=HYPERLINK("), "{three_cx}");
     env.cmd()

@@ -98,29 +98,23 @@ impl Drop for OutsideFile {
     }
 }
 
-/// Whether `path` may be used as `mode` (`libc::R_OK`...) by this user,
-/// without opening it.
-fn may_access(path: &Path, mode: libc::c_int) -> bool {
-    let Ok(path) = std::ffi::CString::new(path.as_os_str().as_encoded_bytes()) else {
-        return false;
-    };
-    // SAFETY: a valid NUL-terminated path; access(2) only reads it.
-    unsafe { libc::access(path.as_ptr(), mode) == 0 }
-}
-
 /// Whether a read-only connection can use SQLite's shared memory: the
-/// `-shm` file exists and is readable, or this user may create it. Looked
+/// `-shm` file is readable, or (when there is none, or it was deleted a
+/// moment ago by a closing connection) this user may create it. Looked
 /// at, never opened (see the module's rule).
 pub(super) fn shm_usable(path: &Path) -> bool {
-    let shm = companion(path, "-shm");
-    if fs::symlink_metadata(&shm).is_ok() {
-        return may_access(&shm, libc::R_OK);
+    use rustix::fs::{Access, access};
+    match access(companion(path, "-shm"), Access::READ_OK) {
+        Ok(()) => true,
+        Err(rustix::io::Errno::NOENT) => {
+            let dir = match path.parent() {
+                Some(p) if !p.as_os_str().is_empty() => p,
+                _ => Path::new("."),
+            };
+            access(dir, Access::WRITE_OK).is_ok()
+        }
+        Err(_) => false,
     }
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    may_access(dir, libc::W_OK)
 }
 
 /// Holds a read lock on SQLite's SHARED byte range of the database file, as

@@ -419,3 +419,17 @@ fn opening_more_connections_keeps_the_locks_of_those_open() {
     drop(first);
     assert!(own_locks_on(&path).is_empty());
 }
+
+#[test]
+fn shared_memory_is_usable_when_the_shm_file_is_there_or_may_be_made() {
+    let (_dir, store) = fresh();
+    let path = store.path().to_owned();
+    store.read().settings().unwrap();
+    assert!(fs::metadata(companion(&path, "-shm")).is_ok());
+    assert!(shm_usable(&path));
+    drop(store);
+    // The last connection closed and took the -shm file with it (as one
+    // may between any two looks of another process): the folder decides.
+    assert!(fs::metadata(companion(&path, "-shm")).is_err());
+    assert!(shm_usable(&path));
+}

@@ -75,3 +75,58 @@ fn twenty_parallel_processes_all_succeed() {
         assert_eq!(v.as_array().unwrap().len(), 10);
     }
 }
+
+/// Readers, and writers whose connections close one after the other (each
+/// close by the last connection checkpoints and deletes the `-wal` and
+/// `-shm` files, which the next open makes again): no reader ever fails,
+/// whatever moment of that it meets.
+#[test]
+fn readers_never_fail_while_writers_come_and_go() {
+    let env = Env::new();
+    env.add_protected("100", "4826", "5m");
+    let run = |args: &[&str]| {
+        Command::new(bin())
+            .env_remove("PINPROTECT_NOW")
+            .arg("--db")
+            .arg(&env.db)
+            .arg("-q")
+            .args(args)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap()
+    };
+    std::thread::scope(|s| {
+        for t in 0..2 {
+            let run = &run;
+            s.spawn(move || {
+                for i in 0..150 {
+                    let args: &[&str] = if (i + t) % 2 == 0 {
+                        &["enable", "100", "--duration", "10m"]
+                    } else {
+                        &["enable", "100", "--duration", "5m"]
+                    };
+                    let out = run(args);
+                    assert!(
+                        out.status.success(),
+                        "writer {t}/{i}: {}",
+                        String::from_utf8_lossy(&out.stderr)
+                    );
+                }
+            });
+        }
+        for t in 0..3 {
+            let run = &run;
+            s.spawn(move || {
+                for i in 0..300 {
+                    let out = run(&["check", "100", "0049301234567"]);
+                    assert_eq!(
+                        out.status.code(),
+                        Some(1),
+                        "reader {t}/{i}: {}",
+                        String::from_utf8_lossy(&out.stderr)
+                    );
+                }
+            });
+        }
+    });
+}

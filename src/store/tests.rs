@@ -433,3 +433,48 @@ fn shared_memory_is_usable_when_the_shm_file_is_there_or_may_be_made() {
     assert!(fs::metadata(companion(&path, "-shm")).is_err());
     assert!(shm_usable(&path));
 }
+
+#[test]
+fn version_2_events_are_kept_with_a_count_of_one_by_the_upgrade() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v2.db");
+    let conn = Connection::open(&path).unwrap();
+    for (i, sql) in MIGRATIONS[..2].iter().enumerate() {
+        conn.execute_batch(sql).unwrap();
+        conn.pragma_update(None, "user_version", i as i64 + 1)
+            .unwrap();
+    }
+    conn.pragma_update(None, "application_id", APPLICATION_ID)
+        .unwrap();
+    conn.execute(
+        "INSERT INTO events (at, user, kind, extension, detail) \
+         VALUES (1800000000, 'admin', 'call_denied', '201', '201 -> 5: locked')",
+        [],
+    )
+    .unwrap();
+    drop(conn);
+    let (mut store, outcome) = Store::init(&path).unwrap();
+    assert_eq!(
+        outcome,
+        InitOutcome::Upgraded {
+            from: 2,
+            to: SCHEMA_VERSION
+        }
+    );
+    // The old event is counted into, as a new one would be.
+    let (event, reason) = denied(1, 6, 1_800_000_030);
+    let event = NewEvent {
+        user: "admin".into(),
+        ..event
+    };
+    store.write(|w| w.log_denied_call(&event, reason)).unwrap();
+    let mut seen = Vec::new();
+    store
+        .read()
+        .for_each_event(None, None, None, |e| {
+            seen.push((e.detail, e.count));
+            Ok(())
+        })
+        .unwrap();
+    assert_eq!(seen, [("201 -> 5: locked".to_string(), 2)]);
+}

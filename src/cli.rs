@@ -450,8 +450,8 @@ ms; never a PIN). SIGTERM or SIGINT stops accepting calls, lets the calls in
 progress finish within --grace, and exits 0; SIGHUP changes nothing. Peers
 outside --allow are closed at once. A peer whose whole environment block has
 not arrived within 5 s is dropped; peers still sending their block are at
-most --max-calls apart from the calls, the oldest dropped to make room for a
-new one. Calls are decided at the system clock's time: --now and
+most --max-calls (at least 32) apart from the calls, the oldest dropped to
+make room for a new one. Calls are decided at the system clock's time: --now and
 PINPROTECT_NOW are ignored, with a warning.
 
 Examples:

@@ -26,7 +26,7 @@ pub struct ServeOptions {
     pub allow: Vec<Cidr>,
     /// Calls at once (past their environment block); a call beyond is
     /// closed at once. Peers still sending their block are as many again
-    /// at most, apart from these.
+    /// at most (at least 32), apart from these.
     pub max_calls: usize,
     /// How long a peer may take to send its whole environment block.
     pub hello_timeout: Duration,
@@ -78,14 +78,25 @@ struct Shared {
 /// A real Asterisk sends its block at once; a peer that has not finished
 /// it is slow, broken or hostile. Such peers do not take the places of
 /// calls (`--max-calls` counts calls past their block), and there are at
-/// most as many of them as calls: when that many are waiting, the oldest
-/// is dropped to make room for the newcomer. So no number of slow peers
-/// keeps a call, an emergency call above all, from being answered, and
-/// the threads a server holds stay bounded.
+/// most as many of them as calls (at least [`Greeting::AT_LEAST`], so that
+/// a small `--max-calls` never drops a real call that arrived a moment
+/// before another): when that many are waiting, the oldest is dropped to
+/// make room for the newcomer. So no number of slow peers keeps a call,
+/// an emergency call above all, from being answered, and the threads a
+/// server holds stay bounded.
 #[derive(Default)]
 struct Greeting {
     next: u64,
     peers: VecDeque<(u64, TcpStream)>,
+}
+
+impl Greeting {
+    const AT_LEAST: usize = 32;
+
+    /// How many peers may be sending their block at once.
+    fn places(max_calls: usize) -> usize {
+        max_calls.max(Self::AT_LEAST)
+    }
 }
 
 /// A peer's place among those still sending their block; given up when
@@ -101,7 +112,7 @@ impl<'a> Greeter<'a> {
     fn admit(shared: &'a Shared, stream: &TcpStream) -> Option<Greeter<'a>> {
         let watched = stream.try_clone().ok()?;
         let mut greeting = locked(&shared.greeting);
-        while greeting.peers.len() >= shared.options.max_calls {
+        while greeting.peers.len() >= Greeting::places(shared.options.max_calls) {
             let Some((_, oldest)) = greeting.peers.pop_front() else {
                 break;
             };

@@ -224,9 +224,10 @@ fn trickle(
     started.elapsed()
 }
 
-/// `--max-calls` slow peers, each sending a byte well within any per-read
-/// limit, cannot keep a call from being answered, 911 least of all; and a
-/// peer's whole environment block has one deadline.
+/// More slow peers than `--max-calls` and than the places for peers still
+/// greeting, each sending a byte well within any per-read limit, cannot
+/// keep a call from being answered, 911 least of all; and a peer's whole
+/// environment block has one deadline.
 #[test]
 fn slow_peers_cannot_take_the_places_of_calls() {
     use std::sync::Arc;
@@ -237,7 +238,7 @@ fn slow_peers_cannot_take_the_places_of_calls() {
     let server = Server::spawn(serve_command(&env), &["--max-calls", "10"]);
     let port = server.port;
     let stop = Arc::new(AtomicBool::new(false));
-    let slow: Vec<_> = (0..10)
+    let slow: Vec<_> = (0..40)
         .map(|_| {
             let stop = Arc::clone(&stop);
             std::thread::spawn(move || trickle(port, Duration::from_millis(300), stop))

@@ -377,13 +377,7 @@ fn read_ahead(
     settings: &Settings,
     bar: &ProgressBar,
 ) -> Result<ReadAhead> {
-    let spool_folder = ctx.db.parent().map(|p| {
-        if p.as_os_str().is_empty() {
-            Path::new(".")
-        } else {
-            p
-        }
-    });
+    let spool_folder = crate::fsutil::folder_of(&ctx.db);
     for read in 1..=READS {
         let last = Rc::new(Cell::new(None));
         let (mut input, name, before) = open_input(file, bar, &last)?;
@@ -639,7 +633,6 @@ pub fn import(ctx: &mut Ctx<'_>, file: &Path, opts: &ImportOptions) -> Result<Ex
         let mut shown = problems.shown;
         // Problems found while reading and while writing, in line order.
         shown.sort_by_key(|e| e.line);
-        shown.truncate(SHOWN_ERRORS);
         for e in &shown {
             ctx.console
                 .error_line(format_args!("line {}: {}", e.line, e.message));

@@ -22,12 +22,12 @@ pub struct Spool {
 }
 
 impl Spool {
-    /// A new, empty spool in `folder` (the database's), else in the
-    /// system's temporary folder.
-    pub fn new(folder: Option<&Path>) -> io::Result<Spool> {
-        let file = match folder.map(tempfile::tempfile_in) {
-            Some(Ok(file)) => file,
-            _ => tempfile::tempfile()?,
+    /// A new, empty spool in `folder` (the database's), else (a folder
+    /// this user may not write) in the system's temporary folder.
+    pub fn new(folder: &Path) -> io::Result<Spool> {
+        let file = match tempfile::tempfile_in(folder) {
+            Ok(file) => file,
+            Err(_) => tempfile::tempfile()?,
         };
         Ok(Spool {
             file: BufWriter::with_capacity(64 * 1024, file),
@@ -240,7 +240,7 @@ mod tests {
         #[test]
         fn records_come_back_as_they_went_in(recs in proptest::collection::vec(incoming(), 0..40)) {
             let dir = tempfile::tempdir().unwrap();
-            let mut spool = Spool::new(Some(dir.path())).unwrap();
+            let mut spool = Spool::new(dir.path()).unwrap();
             for rec in &recs {
                 spool.push(rec).unwrap();
             }

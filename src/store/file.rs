@@ -31,9 +31,7 @@ static OUTSIDE: Mutex<Outside> = Mutex::new(Outside {
 });
 
 fn outside() -> std::sync::MutexGuard<'static, Outside> {
-    OUTSIDE
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
+    crate::sync::locked(&OUTSIDE)
 }
 
 /// One SQLite connection of this process, counted from before it opens
@@ -107,11 +105,7 @@ pub(super) fn shm_usable(path: &Path) -> bool {
     match access(companion(path, "-shm"), Access::READ_OK) {
         Ok(()) => true,
         Err(rustix::io::Errno::NOENT) => {
-            let dir = match path.parent() {
-                Some(p) if !p.as_os_str().is_empty() => p,
-                _ => Path::new("."),
-            };
-            access(dir, Access::WRITE_OK).is_ok()
+            access(crate::fsutil::folder_of(path), Access::WRITE_OK).is_ok()
         }
         Err(_) => false,
     }

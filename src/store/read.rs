@@ -64,7 +64,10 @@ pub(super) fn record_from_row(
     })())
 }
 
-/// An event from a row of `id, at, user, kind, extension, detail, count`.
+/// The columns of an event as [`event_from_row`] reads them.
+const EVENT_COLUMNS: &str = "id, at, user, kind, extension, detail, count";
+
+/// An event from a row of [`EVENT_COLUMNS`].
 fn event_from_row(row: &Row<'_>) -> rusqlite::Result<EventRow> {
     Ok(EventRow {
         id: row.get(0)?,
@@ -277,19 +280,32 @@ impl Reader<'_> {
         ext: Option<&Extension>,
         since: Option<Timestamp>,
         limit: Option<u64>,
-        mut f: impl FnMut(EventRow) -> Result<()>,
+        f: impl FnMut(EventRow) -> Result<()>,
     ) -> Result<()> {
-        let sql = "SELECT id, at, user, kind, extension, detail, count FROM ( \
-                   SELECT * FROM events \
-                   WHERE (?1 IS NULL OR extension = ?1) AND (?2 IS NULL OR at >= ?2) \
-                   ORDER BY id DESC LIMIT ?3) ORDER BY id";
         let limit = limit.map_or(-1, |n| i64::try_from(n).unwrap_or(i64::MAX));
         let params = params![
             ext.map(Extension::as_str),
             since.map(Timestamp::unix),
             limit
         ];
-        self.each_row(sql, params, |row| {
+        self.each_event(
+            "(SELECT * FROM events \
+              WHERE (?1 IS NULL OR extension = ?1) AND (?2 IS NULL OR at >= ?2) \
+              ORDER BY id DESC LIMIT ?3) ORDER BY id",
+            params,
+            f,
+        )
+    }
+
+    /// The events of `SELECT EVENT_COLUMNS FROM {from}`, in its order.
+    fn each_event(
+        &self,
+        from: &str,
+        params: impl rusqlite::Params,
+        mut f: impl FnMut(EventRow) -> Result<()>,
+    ) -> Result<()> {
+        let sql = format!("SELECT {EVENT_COLUMNS} FROM {from}");
+        self.each_row(&sql, params, |row| {
             f(event_from_row(row).map_err(|e| self.err(e))?)
         })
     }
@@ -314,13 +330,9 @@ impl Reader<'_> {
     pub fn for_each_event_through(
         &self,
         through: i64,
-        mut f: impl FnMut(EventRow) -> Result<()>,
+        f: impl FnMut(EventRow) -> Result<()>,
     ) -> Result<()> {
-        let sql = "SELECT id, at, user, kind, extension, detail, count FROM events \
-                   WHERE id <= ?1 ORDER BY id";
-        self.each_row(sql, [through], |row| {
-            f(event_from_row(row).map_err(|e| self.err(e))?)
-        })
+        self.each_event("events WHERE id <= ?1 ORDER BY id", [through], f)
     }
 
     /// How many of `target` have no stored pin-protect duration.

@@ -67,19 +67,21 @@ impl Env {
 
     /// `pinprotect --db DB` on the system clock.
     pub fn real_clock(&self) -> Command {
-        Command::from_std(self.process())
+        Command::from_std(self.std_real_clock())
     }
 
     /// `pinprotect --db DB --now NOW` as a plain process command, for
     /// tests that need its pipes.
     pub fn std_cmd(&self) -> std::process::Command {
-        let mut c = self.process();
+        let mut c = self.std_real_clock();
         c.args(["--now", NOW]);
         c
     }
 
-    /// `pinprotect --db DB` with nothing inherited that matters.
-    fn process(&self) -> std::process::Command {
+    /// `pinprotect --db DB` on the system clock with nothing inherited that
+    /// matters, as a plain process command (as a unit file or Asterisk
+    /// starts it).
+    pub fn std_real_clock(&self) -> std::process::Command {
         let mut c = std::process::Command::new(bin());
         c.env_remove("PINPROTECT_DB")
             .env_remove("PINPROTECT_NOW")

@@ -208,15 +208,6 @@ pub(crate) fn asterisk_runs_with(
     )
 }
 
-pub(crate) fn env_command(env: &Env) -> Command {
-    let mut c = Command::new(bin());
-    c.env_remove("PINPROTECT_NOW")
-        .env_remove("PINPROTECT_DB")
-        .arg("--db")
-        .arg(&env.db);
-    c
-}
-
 /// A running `pinprotect serve` on a free port.
 pub(crate) struct Server {
     pub(crate) child: Child,
@@ -228,7 +219,7 @@ pub(crate) struct Server {
 
 impl Server {
     pub(crate) fn start(env: &Env, extra: &[&str]) -> Server {
-        Server::spawn(env_command(env), extra)
+        Server::spawn(env.std_real_clock(), extra)
     }
 
     /// `command` (its global options), then `serve` on a free port with
@@ -598,7 +589,8 @@ fn agi_caller_hanging_up_during_the_prompt_or_digits() {
 fn agi_peer_that_sends_garbage_or_nothing() {
     let env = pbx();
     for input in [&b"HELLO WORLD\n\n"[..], b"", b"agi_request: x\n"] {
-        let out = env_command(&env)
+        let out = env
+            .std_real_clock()
             .arg("agi")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())

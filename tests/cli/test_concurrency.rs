@@ -85,10 +85,7 @@ fn readers_never_fail_while_writers_come_and_go() {
     let env = Env::new();
     env.add_protected("100", "4826", "5m");
     let run = |args: &[&str]| {
-        Command::new(bin())
-            .env_remove("PINPROTECT_NOW")
-            .arg("--db")
-            .arg(&env.db)
+        env.std_real_clock()
             .arg("-q")
             .args(args)
             .stdin(Stdio::null())

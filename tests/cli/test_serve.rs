@@ -6,19 +6,8 @@
 use std::process::Command;
 use std::time::Duration;
 
-use crate::common::{Env, NOW, bin};
+use crate::common::{Env, NOW};
 use crate::test_agi::{Server, check_vars};
-
-/// `pinprotect --db DB` on the system clock, nothing inherited that
-/// matters: how a unit file starts the server.
-fn serve_command(env: &Env) -> Command {
-    let mut c = Command::new(bin());
-    c.env_remove("PINPROTECT_NOW")
-        .env_remove("PINPROTECT_DB")
-        .arg("--db")
-        .arg(&env.db);
-    c
-}
 
 /// The server's open descriptors of deleted files (a `-wal` or `-shm`
 /// that another process removed while the server still used it).
@@ -54,7 +43,7 @@ fn serve_sees_every_change_while_its_pool_grows_and_commands_close() {
     let env = Env::new();
     env.add("200", "5937");
     env.add_protected("201", "4826", "60");
-    let server = Server::spawn(serve_command(&env), &[]);
+    let server = Server::spawn(env.std_real_clock(), &[]);
     let pid = server.child.id();
     let call = server.call("check", &["200", "0049301234567"], &[]);
     assert_eq!(call.var("PINPROTECT_REASON"), "not_protected");
@@ -87,7 +76,7 @@ fn serve_sees_every_change_while_its_pool_grows_and_commands_close() {
         } else {
             vec!["disable", "200"]
         };
-        serve_command(&env).args(&change).assert_ok();
+        env.std_real_clock().args(&change).assert_ok();
         // A cron job or an admin reads with the system's sqlite3, whose
         // connection then closes: had the server lost its locks, this
         // one would checkpoint and delete the -wal and -shm files.
@@ -95,7 +84,8 @@ fn serve_sees_every_change_while_its_pool_grows_and_commands_close() {
             .arg(&env.db)
             .arg("SELECT count(*) FROM extensions")
             .assert_ok();
-        let cli = serve_command(&env)
+        let cli = env
+            .std_real_clock()
             .args(["check", "200", "0049301234567", "--format", "json"])
             .output()
             .unwrap();
@@ -168,7 +158,7 @@ fn agi_and_serve_ignore_a_given_time_with_a_warning() {
         );
     }
 
-    let mut command = serve_command(&env);
+    let mut command = env.std_real_clock();
     command.args(["--now", inside]);
     let server = Server::spawn(command, &[]);
     let call = server.call("check", &["201", "0049301234567"], &[]);
@@ -235,7 +225,7 @@ fn slow_peers_cannot_take_the_places_of_calls() {
     let env = Env::new();
     env.add_protected("201", "4826", "60");
     env.add("202", "5937");
-    let server = Server::spawn(serve_command(&env), &["--max-calls", "10"]);
+    let server = Server::spawn(env.std_real_clock(), &["--max-calls", "10"]);
     let port = server.port;
     let stop = Arc::new(AtomicBool::new(false));
     let slow: Vec<_> = (0..40)
@@ -291,7 +281,7 @@ fn slow_peers_cannot_take_the_places_of_calls() {
 fn serve_escapes_what_peers_send_in_every_line() {
     let env = Env::new();
     env.add("202", "5937");
-    let server = Server::spawn(serve_command(&env), &[]);
+    let server = Server::spawn(env.std_real_clock(), &[]);
     let hostile = "chec\u{1b}[31mk\r\u{7}\u{202e}";
     let call = server.call(hostile, &["202\u{1b}]0;x\u{7}", "0049\u{202e}301"], &[]);
     assert_eq!(call.var("PINPROTECT_RESULT"), "error");
@@ -327,7 +317,7 @@ fn serve_escapes_what_peers_send_in_every_line() {
 fn sighup_does_not_stop_serve() {
     let env = Env::new();
     env.add("202", "5937");
-    let server = Server::spawn(serve_command(&env), &[]);
+    let server = Server::spawn(env.std_real_clock(), &[]);
     // SAFETY: a signal to our own child.
     unsafe {
         libc::kill(server.child.id() as i32, libc::SIGHUP);
@@ -354,7 +344,7 @@ fn denied_calls_are_counted_not_each_logged() {
     for i in 0..10 {
         env.add_protected(&format!("3{i:02}"), &format!("48{i:02}"), "60");
     }
-    let server = Server::spawn(serve_command(&env), &[]);
+    let server = Server::spawn(env.std_real_clock(), &[]);
     let port = server.port;
     let callers: Vec<_> = (0..8)
         .map(|t| {

@@ -241,7 +241,7 @@ fn numbered_csv(range: std::ops::Range<u32>, protected: bool) -> String {
 /// ends as the last file says.
 #[test]
 fn syncs_under_load_never_disturb_calls() {
-    use std::process::{Command, Stdio};
+    use std::process::Stdio;
     let env = Env::new();
     let file = |range| numbered_csv(range, true);
     let a = env.path("a.csv");
@@ -250,11 +250,8 @@ fn syncs_under_load_never_disturb_calls() {
     std::fs::write(&b, file(200..230)).unwrap();
     env.cmd().arg("import").arg(&a).assert().success();
     let run = |args: &[&str]| {
-        Command::new(crate::common::bin())
-            .env_remove("PINPROTECT_NOW")
-            .arg("--db")
-            .arg(&env.db)
-            .args(["--now", NOW, "-q"])
+        env.std_cmd()
+            .arg("-q")
             .args(args)
             .stdin(Stdio::null())
             .output()

@@ -1614,7 +1614,7 @@ _pinprotect() {
             return 0
             ;;
         pinprotect__subcmd__log)
-            opts="-f -q -h --since --limit --format --db --now --color --quiet --help prune help"
+            opts="-f -q -h --since --event --limit --format --db --now --color --quiet --help prune help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1622,6 +1622,10 @@ _pinprotect() {
             case "${prev}" in
                 --since)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --event)
+                    COMPREPLY=($(compgen -W "extension_added extension_edited extension_removed pin_changed weak_pin_allowed pin_protect_enabled pin_protect_disabled duration_changed grant wrong_pin lockout pin_entry_refused lockout_reset revoke pins_shown export import settings_changed call_denied log_pruned agi_error" -- "${cur}"))
                     return 0
                     ;;
                 --limit)

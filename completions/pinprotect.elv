@@ -342,6 +342,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
         }
         &'pinprotect;log'= {
             cand --since 'Only events at or after TIME (RFC 3339)'
+            cand --event 'Only events of this kind, such as grant or call_denied (repeatable)'
             cand --limit 'Only the N most recent events'
             cand -f 'Output format'
             cand --format 'Output format'
@@ -394,10 +395,10 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'pinprotect;serve'= {
-            cand --listen 'Address and port to listen on (repeatable)'
+            cand --listen 'Address (or host name) and port to listen on (repeatable); a name listens on each of its addresses'
             cand --allow 'Peers allowed to connect: an address or ADDRESS/BITS (repeatable) [default: 127.0.0.0/8, ::1]'
             cand --max-calls 'Calls at once, past their environment block; further calls are closed at once'
-            cand --grace 'Seconds that calls in progress may take to finish after SIGTERM'
+            cand --grace 'Seconds that calls in progress may take to finish after SIGTERM (0 to 3600)'
             cand --db 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]'
             cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it'
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'

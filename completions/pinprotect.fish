@@ -287,6 +287,27 @@ never\t'Never colour'"
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand audit" -s q -l quiet -d 'Print no messages, only data and errors'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand audit" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand log; and not __fish_seen_subcommand_from prune help" -l since -d 'Only events at or after TIME (RFC 3339)' -r
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand log; and not __fish_seen_subcommand_from prune help" -l event -d 'Only events of this kind, such as grant or call_denied (repeatable)' -r -f -a "extension_added\t''
+extension_edited\t''
+extension_removed\t''
+pin_changed\t''
+weak_pin_allowed\t''
+pin_protect_enabled\t''
+pin_protect_disabled\t''
+duration_changed\t''
+grant\t''
+wrong_pin\t''
+lockout\t''
+pin_entry_refused\t''
+lockout_reset\t''
+revoke\t''
+pins_shown\t''
+export\t''
+import\t''
+settings_changed\t''
+call_denied\t''
+log_pruned\t''
+agi_error\t''"
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand log; and not __fish_seen_subcommand_from prune help" -l limit -d 'Only the N most recent events' -r
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand log; and not __fish_seen_subcommand_from prune help" -s f -l format -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'One JSON array of objects'
@@ -326,10 +347,10 @@ always\t'Always colour'
 never\t'Never colour'"
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand agi" -s q -l quiet -d 'Print no messages, only data and errors'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand agi" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c pinprotect -n "__fish_pinprotect_using_subcommand serve" -l listen -d 'Address and port to listen on (repeatable)' -r
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand serve" -l listen -d 'Address (or host name) and port to listen on (repeatable); a name listens on each of its addresses' -r
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand serve" -l allow -d 'Peers allowed to connect: an address or ADDRESS/BITS (repeatable) [default: 127.0.0.0/8, ::1]' -r
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand serve" -l max-calls -d 'Calls at once, past their environment block; further calls are closed at once' -r
-complete -c pinprotect -n "__fish_pinprotect_using_subcommand serve" -l grace -d 'Seconds that calls in progress may take to finish after SIGTERM' -r
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand serve" -l grace -d 'Seconds that calls in progress may take to finish after SIGTERM (0 to 3600)' -r
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand serve" -l db -d 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand serve" -l now -d 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it' -r
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand serve" -l color -d 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'

@@ -57,6 +57,14 @@ checked!(Extension, DialedNumber, PinDuration, Timestamp);
 
 /// The main `--help` epilogue: the exit codes (from their one definition)
 /// and examples.
+/// `--event KIND`: one of the audit log's event kinds, offered to shell
+/// completion.
+fn event_kind() -> impl clap::builder::TypedValueParser<Value = crate::events::EventKind> {
+    use clap::builder::TypedValueParser;
+    clap::builder::PossibleValuesParser::new(crate::events::EventKind::ALL.map(|k| k.name()))
+        .map(|name| crate::events::EventKind::from_name(&name).expect("a listed kind"))
+}
+
 fn after_help() -> String {
     format!(
         "{}
@@ -386,6 +394,10 @@ Examples:
         #[arg(long, value_name = "TIME")]
         since: Option<Timestamp>,
 
+        /// Only events of this kind, such as grant or call_denied (repeatable)
+        #[arg(long, value_name = "KIND", value_parser = event_kind())]
+        event: Vec<crate::events::EventKind>,
+
         /// Only the N most recent events
         #[arg(long, value_name = "N")]
         limit: Option<u64>,
@@ -412,14 +424,19 @@ output (nothing else goes to standard output) and writes one line about the
 call on standard error. The request is the first argument after `agi`:
 
   check[,EXT[,NUMBER]]  may EXT call NUMBER? EXT defaults to the caller ID,
-                        NUMBER to the dialed extension. Sets PINPROTECT_RESULT
-                        (permitted, denied or error), PINPROTECT_REASON and
-                        PINPROTECT_UNTIL. Plays nothing.
+                        NUMBER to the dialed extension, only when left out:
+                        an empty EXT is denied (no_extension). Sets
+                        PINPROTECT_RESULT (permitted, denied or error),
+                        PINPROTECT_REASON and PINPROTECT_UNTIL. Plays nothing.
   unlock[,EXT]          the 7777 flow: answers, asks for the PIN, grants the
                         window as `dial EXT 7777` does, hangs up. Sets
                         PINPROTECT_RESULT (granted, wrong_pin, locked_out,
                         timeout, hangup, not_protected, unknown_extension,
-                        error) and PINPROTECT_UNTIL.
+                        no_extension, error) and PINPROTECT_UNTIL.
+
+Each PIN is checked and logged when it arrives. A prompt sound Asterisk
+cannot play (CHANNEL STATUS shows the channel still up) is named on
+standard error and logged as agi_error.
 
 Asterisk passes AGI()'s arguments as the command line: global options such
 as --db first, then `agi`, then the request and its arguments. Calls are
@@ -460,9 +477,9 @@ Examples:
   same => n,AGI(agi://127.0.0.1/check,${CHANNEL(endpoint)},${EXTEN})"
     )]
     Serve {
-        /// Address and port to listen on (repeatable)
+        /// Address (or host name) and port to listen on (repeatable); a name listens on each of its addresses
         #[arg(long, value_name = "ADDR:PORT", default_value = "127.0.0.1:4573")]
-        listen: Vec<std::net::SocketAddr>,
+        listen: Vec<crate::net::ListenAddr>,
 
         /// Peers allowed to connect: an address or ADDRESS/BITS (repeatable) [default: 127.0.0.0/8, ::1]
         #[arg(long, value_name = "CIDR")]
@@ -472,8 +489,8 @@ Examples:
         #[arg(long, value_name = "N", default_value_t = 256, value_parser = clap::value_parser!(u32).range(1..=10000))]
         max_calls: u32,
 
-        /// Seconds that calls in progress may take to finish after SIGTERM
-        #[arg(long, value_name = "SECONDS", default_value_t = 10)]
+        /// Seconds that calls in progress may take to finish after SIGTERM (0 to 3600)
+        #[arg(long, value_name = "SECONDS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(0..=3600))]
         grace: u64,
     },
 

@@ -26,10 +26,11 @@ pub enum EventKind {
     SettingsChanged,
     CallDenied,
     LogPruned,
+    AgiError,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 20] = [
+    pub const ALL: [EventKind; 21] = [
         EventKind::ExtensionAdded,
         EventKind::ExtensionEdited,
         EventKind::ExtensionRemoved,
@@ -50,7 +51,13 @@ impl EventKind {
         EventKind::SettingsChanged,
         EventKind::CallDenied,
         EventKind::LogPruned,
+        EventKind::AgiError,
     ];
+
+    /// The kind named `name` (as `log` shows it).
+    pub fn from_name(name: &str) -> Option<EventKind> {
+        EventKind::ALL.into_iter().find(|k| k.name() == name)
+    }
 
     pub fn name(self) -> &'static str {
         match self {
@@ -74,6 +81,7 @@ impl EventKind {
             EventKind::SettingsChanged => "settings_changed",
             EventKind::CallDenied => "call_denied",
             EventKind::LogPruned => "log_pruned",
+            EventKind::AgiError => "agi_error",
         }
     }
 }

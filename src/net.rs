@@ -111,3 +111,91 @@ mod tests {
         assert_eq!(lo.to_string(), "127.0.0.0/8");
     }
 }
+
+/// A `--listen` address: `ADDRESS:PORT` or `NAME:PORT` (`localhost:4573`),
+/// with the addresses it stands for, looked up once when it is given.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListenAddr {
+    /// As given.
+    pub text: String,
+    /// What it resolves to: one address, or each address of a name.
+    pub addrs: Vec<std::net::SocketAddr>,
+}
+
+impl FromStr for ListenAddr {
+    type Err = ParseError;
+
+    fn from_str(s: &str) -> Result<Self, ParseError> {
+        use std::net::ToSocketAddrs;
+        let bad = |why: String| {
+            ParseError(format!(
+                "'{}' is not an address to listen on ({why}); give ADDRESS:PORT or NAME:PORT, such as 127.0.0.1:4573, [::1]:4573 or localhost:4573",
+                crate::text::shown(s)
+            ))
+        };
+        if let Ok(addr) = s.parse::<std::net::SocketAddr>() {
+            return Ok(ListenAddr {
+                text: s.to_owned(),
+                addrs: vec![addr],
+            });
+        }
+        let Some((host, port)) = s.rsplit_once(':') else {
+            return Err(bad("no port".into()));
+        };
+        if host.is_empty() || port.parse::<u16>().is_err() {
+            return Err(bad("no host, or a port that is not 0 to 65535".into()));
+        }
+        let mut addrs: Vec<std::net::SocketAddr> = s
+            .to_socket_addrs()
+            .map_err(|e| bad(format!("{e}")))?
+            .collect();
+        addrs.dedup();
+        if addrs.is_empty() {
+            return Err(bad("the name has no address".into()));
+        }
+        Ok(ListenAddr {
+            text: s.to_owned(),
+            addrs,
+        })
+    }
+}
+
+impl fmt::Display for ListenAddr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+#[cfg(test)]
+mod listen_tests {
+    use super::*;
+
+    #[test]
+    fn listen_addresses_take_names_and_numbers() {
+        let a: ListenAddr = "127.0.0.1:4573".parse().unwrap();
+        assert_eq!(a.addrs, ["127.0.0.1:4573".parse().unwrap()]);
+        let a: ListenAddr = "[::1]:4573".parse().unwrap();
+        assert_eq!(a.addrs, ["[::1]:4573".parse().unwrap()]);
+        // localhost is in every /etc/hosts.
+        let a: ListenAddr = "localhost:4573".parse().unwrap();
+        assert!(
+            a.addrs
+                .iter()
+                .all(|x| x.ip().is_loopback() && x.port() == 4573),
+            "{a:?}"
+        );
+        assert!(
+            a.addrs.contains(&"127.0.0.1:4573".parse().unwrap()),
+            "{a:?}"
+        );
+        for bad in [
+            "localhost",
+            "localhost:",
+            ":4573",
+            "localhost:65536",
+            "no-such-host.invalid:1",
+        ] {
+            assert!(bad.parse::<ListenAddr>().is_err(), "{bad}");
+        }
+    }
+}

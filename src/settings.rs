@@ -9,7 +9,7 @@ use crate::policy::{DialPlan, FeatureCode, ParseError, Pin, PinDuration};
 /// Every setting with what it is for, in the order `settings show` lists
 /// them: the one list from which [`KEYS`], `settings --help` and the man
 /// page come (the README's table is checked against it).
-pub const ABOUT: [(&str, &str); 15] = [
+pub const ABOUT: [(&str, &str); 16] = [
     (
         "feature_code",
         "what users dial to enter their PIN: digits, * and #",
@@ -37,6 +37,10 @@ pub const ABOUT: [(&str, &str); 15] = [
     (
         "default_duration",
         "the pin-protect duration of an extension protected without one",
+    ),
+    (
+        "unknown_extensions",
+        "deny or permit: outbound calls of an extension pinprotect does not know",
     ),
     (
         "clock_override",
@@ -121,6 +125,50 @@ pub struct AgiSettings {
     pub pin_tries: u32,
 }
 
+/// One of the sounds of the 7777 flow, named by its setting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Prompt {
+    Pin,
+    Granted,
+    WrongPin,
+    Refused,
+    Goodbye,
+}
+
+impl Prompt {
+    pub const ALL: [Prompt; 5] = [
+        Prompt::Pin,
+        Prompt::Granted,
+        Prompt::WrongPin,
+        Prompt::Refused,
+        Prompt::Goodbye,
+    ];
+
+    /// The setting that holds the sound.
+    pub fn key(self) -> &'static str {
+        match self {
+            Prompt::Pin => "agi_pin_prompt",
+            Prompt::Granted => "agi_granted_prompt",
+            Prompt::WrongPin => "agi_wrong_pin_prompt",
+            Prompt::Refused => "agi_refused_prompt",
+            Prompt::Goodbye => "agi_goodbye_prompt",
+        }
+    }
+}
+
+impl AgiSettings {
+    /// The sound of `prompt`.
+    pub fn sound(&self, prompt: Prompt) -> &str {
+        match prompt {
+            Prompt::Pin => &self.pin_prompt,
+            Prompt::Granted => &self.granted_prompt,
+            Prompt::WrongPin => &self.wrong_pin_prompt,
+            Prompt::Refused => &self.refused_prompt,
+            Prompt::Goodbye => &self.goodbye_prompt,
+        }
+    }
+}
+
 impl Default for AgiSettings {
     fn default() -> Self {
         AgiSettings {
@@ -152,6 +200,39 @@ fn sound(key: &str, value: &str) -> Result<String, ParseError> {
             crate::text::shown(value)
         )))
     }
+}
+
+/// Audio file extensions Asterisk picks by itself: a sound name given
+/// with one is looked for as `NAME.wav.FORMAT`, which does not exist.
+const SOUND_FORMATS: [&str; 12] = [
+    "wav", "wav49", "gsm", "ulaw", "alaw", "sln", "sln16", "g722", "g729", "mp3", "ogg", "au",
+];
+
+/// A warning for a sound setting whose value is accepted but likely to be
+/// missing on the PBX: one with a file extension, or in a folder (which
+/// Asterisk looks for under each language's sounds). `None` for a plain
+/// name and for other settings.
+pub fn sound_warning(key: &str, value: &str) -> Option<String> {
+    if !(key.starts_with("agi_") && key.ends_with("_prompt")) {
+        return None;
+    }
+    let v = value.trim();
+    let name = v.rsplit('/').next().unwrap_or(v);
+    if let Some((_, ext)) = name.rsplit_once('.') {
+        if SOUND_FORMATS.iter().any(|f| f.eq_ignore_ascii_case(ext)) {
+            return Some(format!(
+                "{key} '{}' ends in a file extension: Asterisk adds the format itself, so it looks for '{v}.{{format}}', which is unlikely to exist; give the name without '.{ext}'",
+                crate::text::shown(v)
+            ));
+        }
+    }
+    if v.contains('/') {
+        return Some(format!(
+            "{key} '{}' is in a folder: Asterisk looks for it in its sounds folder for the caller's language (such as sounds/en/{v}); make sure it is there for every language your phones use, or 7777 calls end with agi_error",
+            crate::text::shown(v)
+        ));
+    }
+    None
 }
 
 /// A setting's value with its type (see [`Settings::typed`]).
@@ -261,6 +342,7 @@ impl Settings {
                     ))
                 })?
             }
+            "unknown_extensions" => self.plan.unknown_extensions = value.parse()?,
             "clock_override" => {
                 self.clock_override = match value.trim().to_ascii_lowercase().as_str() {
                     "on" => true,
@@ -309,6 +391,7 @@ impl Settings {
             "lockout_attempts" => self.lockout.attempts.to_string(),
             "lockout_seconds" => self.lockout.seconds.to_string(),
             "default_duration" => self.default_duration.to_string(),
+            "unknown_extensions" => self.plan.unknown_extensions.name().to_string(),
             "clock_override" => (if self.clock_override { "on" } else { "off" }).to_string(),
             "agi_pin_prompt" => self.agi.pin_prompt.clone(),
             "agi_granted_prompt" => self.agi.granted_prompt.clone(),
@@ -369,6 +452,7 @@ mod tests {
                 "5",
                 "900",
                 "5m",
+                "deny",
                 "off",
                 "agent-pass",
                 "auth-thankyou",
@@ -379,6 +463,38 @@ mod tests {
                 "3"
             ]
         );
+    }
+
+    #[test]
+    fn every_prompt_is_the_setting_that_holds_its_sound() {
+        let s = Settings::default();
+        for p in Prompt::ALL {
+            assert!(KEYS.contains(&p.key()), "{p:?}");
+            assert_eq!(s.get(p.key()).as_deref(), Some(s.agi.sound(p)), "{p:?}");
+        }
+    }
+
+    #[test]
+    fn sound_names_with_a_format_or_a_folder_are_warned_about() {
+        assert!(sound_warning("agi_pin_prompt", "agent-pass").is_none());
+        assert!(
+            sound_warning("agi_pin_prompt", "custom/pin.wav")
+                .unwrap()
+                .contains("extension")
+        );
+        assert!(
+            sound_warning("agi_goodbye_prompt", "bye.GSM")
+                .unwrap()
+                .contains("'.GSM'")
+        );
+        assert!(
+            sound_warning("agi_pin_prompt", "custom/pin")
+                .unwrap()
+                .contains("folder")
+        );
+        // Dots that are not formats are names.
+        assert!(sound_warning("agi_pin_prompt", "pin.v2").is_none());
+        assert!(sound_warning("feature_code", "x.wav").is_none());
     }
 
     #[test]
@@ -411,13 +527,14 @@ mod tests {
         s.set("lockout_attempts", "3").unwrap();
         s.set("lockout_seconds", "60").unwrap();
         s.set("default_duration", "90").unwrap();
+        s.set("unknown_extensions", " Permit").unwrap();
         s.set("clock_override", "On").unwrap();
         s.set("agi_pin_prompt", "custom/enter-pin").unwrap();
         s.set("agi_pin_timeout_seconds", "5").unwrap();
         s.set("agi_pin_tries", "1").unwrap();
         let shown: Vec<String> = KEYS.iter().map(|k| s.get(k).unwrap()).collect();
         assert_eq!(
-            &shown[..9],
+            &shown[..10],
             [
                 "*77#",
                 "112,911",
@@ -426,11 +543,12 @@ mod tests {
                 "3",
                 "60",
                 "1m30s",
+                "permit",
                 "on",
                 "custom/enter-pin"
             ]
         );
-        assert_eq!(&shown[13..], ["5", "1"]);
+        assert_eq!(&shown[14..], ["5", "1"]);
         s.set("outbound_prefix", "").unwrap();
         assert_eq!(s.plan.outbound_prefix, "");
         for (key, bad) in [
@@ -452,6 +570,8 @@ mod tests {
             ("default_duration", "25h"),
             ("default_duration", "soon"),
             ("clock_override", "yes"),
+            ("unknown_extensions", "allow"),
+            ("unknown_extensions", ""),
             ("agi_pin_prompt", "a b"),
             ("agi_pin_prompt", "x\nHANGUP"),
             ("agi_pin_prompt", "/etc/passwd"),

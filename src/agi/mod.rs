@@ -6,8 +6,11 @@
 //! Built against transcripts of a real Asterisk 22: every reply is one line
 //! `CODE text`, except `520-` usage replies that run over several lines up
 //! to a `520 ` line; FastAGI may send a line `HANGUP` (an event, not a
-//! reply) before any reply; `200 result=-1` and `511` mean the caller is
-//! gone.
+//! reply) before any reply; `511` means the caller is gone. `200
+//! result=-1` is what a hangup during a command answers, but also what
+//! `GET DATA` and `STREAM FILE` answer for a sound that does not exist,
+//! on a channel that is still up (no signal, no `HANGUP` line follows):
+//! `CHANNEL STATUS` tells the two apart (`200 result=6` up, `511` gone).
 
 use std::fmt;
 
@@ -75,14 +78,30 @@ impl Environment {
         self.get("network") == Some("yes")
     }
 
+    /// The path of the FastAGI URL, without its query: Asterisk sends it
+    /// as `agi_network_script`; without that line, it is read from the
+    /// URL in `agi_request` (`agi://host:port/check?x=1`).
+    fn network_path(&self) -> &str {
+        let script = match self.get("network_script") {
+            Some(script) => script,
+            None => {
+                let url = self.get("request").unwrap_or("");
+                let Some((_, rest)) = url.split_once("://") else {
+                    return "";
+                };
+                rest.split_once('/').map(|(_, path)| path).unwrap_or("")
+            }
+        };
+        script.split('?').next().unwrap_or("").trim_matches('/')
+    }
+
     /// The request and its arguments. For FastAGI the request is the path
     /// of the URL (`agi://host/check?x=1` gives `check`), or, when the path
     /// is empty, the first argument; for AGI it is the first argument.
     pub fn request(&self) -> (Option<String>, Vec<String>) {
         let mut args: Vec<String> = self.args().into_iter().map(String::from).collect();
         if self.is_network() {
-            let script = self.get("network_script").unwrap_or("");
-            let path = script.split('?').next().unwrap_or("").trim_matches('/');
+            let path = self.network_path();
             if !path.is_empty() {
                 // `agi://host/check,100,0049...` is not how Asterisk passes
                 // arguments (they come as agi_arg_N), but a path with commas
@@ -226,7 +245,11 @@ impl Line {
 pub enum Reply {
     /// `200 result=N [extra]`, N not -1.
     Ok { result: String, extra: String },
-    /// The caller is gone: `200 result=-1` or `511`.
+    /// `200 result=-1 [extra]`: the caller hung up, or the command could
+    /// not run on a channel that is still up (a sound that does not
+    /// exist); `CHANNEL STATUS` tells which.
+    Ended,
+    /// The caller is gone: `511`.
     Gone,
     /// `510`, `520` or another code: the command failed.
     Failed(String),
@@ -257,7 +280,7 @@ impl ReplyReader {
                 self.in_usage = false;
                 Ok(Some(Reply::Failed("520 invalid command syntax".into())))
             }
-            Line::Ok { result, .. } if result == "-1" => Ok(Some(Reply::Gone)),
+            Line::Ok { result, .. } if result == "-1" => Ok(Some(Reply::Ended)),
             Line::Ok { result, extra } => Ok(Some(Reply::Ok { result, extra })),
             Line::DeadChannel => Ok(Some(Reply::Gone)),
             Line::Unknown => Ok(Some(Reply::Failed("510 invalid or unknown command".into()))),
@@ -305,6 +328,9 @@ pub enum Command<'a> {
         value: &'a str,
     },
     Verbose(&'a str),
+    /// `CHANNEL STATUS`: `200 result=6` while the channel is up, `511`
+    /// once it is gone.
+    ChannelStatus,
     Hangup,
 }
 
@@ -367,6 +393,7 @@ impl Command<'_> {
                 format!("SET VARIABLE {name} {}\n", quoted(value))
             }
             Command::Verbose(message) => format!("VERBOSE {} 1\n", quoted(message)),
+            Command::ChannelStatus => "CHANNEL STATUS\n".into(),
             Command::Hangup => "HANGUP\n".into(),
         })
     }

@@ -117,11 +117,35 @@ fn fastagi_path_is_the_request() {
 }
 
 #[test]
+fn without_network_script_the_path_of_the_request_url_is_the_request() {
+    let mut r = EnvironmentReader::default();
+    for l in [
+        "agi_network: yes\n",
+        "agi_request: agi://127.0.0.1:4573/unlock?x=1\n",
+        "agi_arg_1: 201\n",
+        "\n",
+    ] {
+        if let Some(env) = r.push(l.as_bytes()).unwrap() {
+            assert_eq!(env.request(), (Some("unlock".into()), vec!["201".into()]));
+            return;
+        }
+    }
+    panic!("no environment");
+}
+
+#[test]
 fn hangup_events_usage_replies_and_dead_channels() {
     // d8: GET DATA gets -1, then a HANGUP line arrives before the reply
     // to the next command, then 511 on a dead channel.
     let mut r = ReplyReader::default();
-    assert_eq!(r.push(b"200 result=-1\n").unwrap(), Some(Reply::Gone));
+    assert_eq!(r.push(b"200 result=-1\n").unwrap(), Some(Reply::Ended));
+    // i3: a STREAM FILE of a sound that does not exist, channel still up.
+    let mut r = ReplyReader::default();
+    assert_eq!(
+        r.push(b"200 result=-1 endpos=0\n").unwrap(),
+        Some(Reply::Ended)
+    );
+    assert!(!r.hangup);
     let mut r = ReplyReader::default();
     assert_eq!(r.push(b"HANGUP\n").unwrap(), None);
     assert!(r.hangup);
@@ -212,6 +236,10 @@ fn get_data_results() {
 #[test]
 fn commands_quote_their_arguments() {
     assert_eq!(Command::Answer.to_line().unwrap(), "ANSWER\n");
+    assert_eq!(
+        Command::ChannelStatus.to_line().unwrap(),
+        "CHANNEL STATUS\n"
+    );
     assert_eq!(
         Command::StreamFile("beep").to_line().unwrap(),
         "STREAM FILE beep \"\"\n"

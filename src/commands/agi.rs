@@ -4,9 +4,10 @@
 //! ([`call::enter_pin`]), so a decision never differs by the way it was
 //! asked.
 
+use std::cell::Cell;
 use std::io::{BufRead, Read, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use zeroize::Zeroizing;
 
@@ -15,11 +16,11 @@ use super::call::{self, Entry};
 use crate::agi::{
     Command, Entered, Environment, EnvironmentReader, ProtocolError, Reply, ReplyReader,
 };
-use crate::error::{Error, ExitCode, Result};
+use crate::error::{ExitCode, Result};
 use crate::events::EventKind;
 use crate::policy::{DialedNumber, Extension, Timestamp};
 use crate::records::ExtensionRecord;
-use crate::settings::{AgiSettings, Settings};
+use crate::settings::{AgiSettings, Prompt, Settings};
 use crate::store::Store;
 
 /// Why a session ended early.
@@ -62,13 +63,22 @@ impl std::fmt::Display for SessionEnd {
 
 type SessionResult<T> = std::result::Result<T, SessionEnd>;
 
+/// How long a FastAGI call waits for the reply that is due once a
+/// `HANGUP` line has arrived (Asterisk sends it within milliseconds).
+pub const AFTER_HANGUP: Duration = Duration::from_secs(3);
+
 /// One AGI conversation: one command, then its reply, never two in flight.
 pub struct Session<'h, R, W> {
     input: R,
     output: W,
     /// Set by SIGHUP (local AGI) when the caller hangs up.
     hangup_signal: &'h AtomicBool,
-    /// The caller hung up: a `HANGUP` line, `result=-1`, `511` or SIGHUP.
+    /// The deadline of the reads (FastAGI): set [`AFTER_HANGUP`] ahead when
+    /// a `HANGUP` line arrives, so that a peer that then sends nothing
+    /// does not hold the call.
+    deadline: Option<&'h Cell<Option<Instant>>>,
+    /// The caller hung up: a `HANGUP` line, `511`, SIGHUP, or `result=-1`
+    /// on a channel that `CHANNEL STATUS` finds gone.
     pub gone: bool,
     line: Vec<u8>,
 }
@@ -79,9 +89,17 @@ impl<'h, R: BufRead, W: Write> Session<'h, R, W> {
             input,
             output,
             hangup_signal,
+            deadline: None,
             gone: false,
             line: Vec::new(),
         }
+    }
+
+    /// Reads through `deadline` (which the input obeys): after a `HANGUP`
+    /// line it is set [`AFTER_HANGUP`] ahead.
+    pub fn with_deadline(mut self, deadline: &'h Cell<Option<Instant>>) -> Self {
+        self.deadline = Some(deadline);
+        self
     }
 
     /// Reads one line of at most [`crate::agi::MAX_LINE_BYTES`]; end of
@@ -114,34 +132,78 @@ impl<'h, R: BufRead, W: Write> Session<'h, R, W> {
         }
     }
 
-    /// Sends a command and reads its reply. A `HANGUP` line on the way is
-    /// noted; once the caller is gone only SET VARIABLE is still sent (a
-    /// dead channel answers it), every other command returns `Gone`.
-    pub fn send(&mut self, command: &Command<'_>) -> SessionResult<Reply> {
-        if self.hangup_signal.load(Ordering::SeqCst) {
-            self.gone = true;
-        }
-        if self.gone && !matches!(command, Command::SetVariable { .. }) {
-            return Err(SessionEnd::Gone);
-        }
+    /// Writes a command and reads its whole reply, noting a `HANGUP` line
+    /// on the way; after one, a reply that does not come within
+    /// [`AFTER_HANGUP`] ends the call as a hangup.
+    fn exchange(&mut self, command: &Command<'_>) -> SessionResult<Reply> {
         let line = command.to_line()?;
         self.output.write_all(line.as_bytes())?;
         self.output.flush()?;
         let mut reader = ReplyReader::default();
         loop {
-            let line = self.read_line()?;
-            let reply = reader.push(line)?;
-            if reader.hangup {
-                self.gone = true;
-            }
-            match reply {
-                None => continue,
-                Some(Reply::Gone) => {
-                    self.gone = true;
-                    return Ok(Reply::Gone);
+            let gone = self.gone;
+            let line = match self.read_line() {
+                Ok(line) => line,
+                Err(SessionEnd::Io(e))
+                    if gone
+                        && matches!(
+                            e.kind(),
+                            std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock
+                        ) =>
+                {
+                    return Err(SessionEnd::Gone);
                 }
-                Some(reply) => return Ok(reply),
+                Err(end) => return Err(end),
+            };
+            let reply = reader.push(line)?;
+            if reader.hangup && !self.gone {
+                self.gone = true;
+                if let Some(deadline) = self.deadline {
+                    deadline.set(Some(Instant::now() + AFTER_HANGUP));
+                }
             }
+            if let Some(reply) = reply {
+                return Ok(reply);
+            }
+        }
+    }
+
+    fn signalled(&mut self) -> bool {
+        if self.hangup_signal.load(Ordering::SeqCst) {
+            self.gone = true;
+        }
+        self.gone
+    }
+
+    /// Sends a command and reads its reply. Once the caller is gone only
+    /// SET VARIABLE is still sent (a dead channel answers it); every other
+    /// command returns `Gone`. A `result=-1` is asked about: `Gone` when
+    /// the caller hung up, `Ended` when the channel is still up and the
+    /// command could not run (a sound that does not exist).
+    pub fn send(&mut self, command: &Command<'_>) -> SessionResult<Reply> {
+        if self.signalled() && !matches!(command, Command::SetVariable { .. }) {
+            return Err(SessionEnd::Gone);
+        }
+        match self.exchange(command)? {
+            Reply::Gone => {
+                self.gone = true;
+                Ok(Reply::Gone)
+            }
+            Reply::Ended => {
+                // A hangup answers -1 too, and then a SIGHUP or a HANGUP
+                // line follows; a dead channel answers CHANNEL STATUS with
+                // 511, a live one with its state.
+                if !self.signalled() {
+                    if let Reply::Ok { .. } = self.exchange(&Command::ChannelStatus)? {
+                        if !self.signalled() {
+                            return Ok(Reply::Ended);
+                        }
+                    }
+                }
+                self.gone = true;
+                Ok(Reply::Gone)
+            }
+            reply => Ok(reply),
         }
     }
 
@@ -239,6 +301,7 @@ pub fn answer_call<R: BufRead, W: Write>(
     argv: &[String],
 ) -> CallSummary {
     let mut summary = CallSummary::default();
+    ctx.origin = Some(origin(env));
     let outcome = (|| -> SessionResult<()> {
         let (request, args) = match argv.split_first() {
             Some((request, args)) => (Some(request.clone()), args.to_vec()),
@@ -281,12 +344,32 @@ pub fn answer_call<R: BufRead, W: Write>(
     summary
 }
 
-/// The `i`-th argument, or the environment's value when it is missing or
-/// empty.
-fn arg_or<'a>(args: &'a [String], i: usize, env: &'a Environment, name: &str) -> String {
-    match args.get(i).map(|s| s.trim()) {
-        Some(a) if !a.is_empty() => a.to_owned(),
-        _ => env.get(name).unwrap_or("").trim().to_owned(),
+/// Where a call comes from, for the audit log: its channel, caller ID and
+/// unique id, each as Asterisk sent it (escaped and cut short).
+fn origin(env: &Environment) -> String {
+    let value = |name: &str| {
+        let v = env.get(name).unwrap_or("").trim();
+        if v.is_empty() {
+            "-".to_string()
+        } else {
+            crate::text::shown(v).to_string()
+        }
+    };
+    format!(
+        "{} (caller ID {}, call {})",
+        value("channel"),
+        value("callerid"),
+        value("uniqueid")
+    )
+}
+
+/// The `i`-th argument of a request. An argument the dialplan passes is
+/// used as it is, even empty (`${CHANNEL(endpoint)}` on a channel that has
+/// no endpoint); only a missing one falls back to the environment's value.
+fn arg_or(args: &[String], i: usize, env: &Environment, name: &str) -> String {
+    match args.get(i) {
+        Some(a) => a.trim().to_owned(),
+        None => env.get(name).unwrap_or("").trim().to_owned(),
     }
 }
 
@@ -294,6 +377,11 @@ fn arg_or<'a>(args: &'a [String], i: usize, env: &'a Environment, name: &str) ->
 fn call_settings(ctx: &mut Ctx<'_>) -> Result<Settings> {
     call::with_store(ctx, |store, _| store.read().settings())
 }
+
+/// Why a call is denied when it names no extension: the extension
+/// argument is empty, or not an extension number (a caller ID such as
+/// `anonymous`).
+const NO_EXTENSION: &str = "no_extension";
 
 fn check<R: BufRead, W: Write>(
     ctx: &mut Ctx<'_>,
@@ -325,27 +413,24 @@ fn check<R: BufRead, W: Write>(
     Ok(())
 }
 
-/// `(permitted, reason, unlocked until)` for a check; a denied call is
-/// written to the audit log.
+/// `(permitted, reason, unlocked until)` for a check, at this moment; a
+/// denied call is written to the audit log.
 fn check_answer(
     ctx: &mut Ctx<'_>,
     ext_text: &str,
     number_text: &str,
 ) -> Result<(bool, &'static str, Option<Timestamp>)> {
+    ctx.tick();
     let number: DialedNumber = number_text.parse()?;
     let decided = match ext_text.parse::<Extension>() {
-        Ok(ext) => match call::call_decision(ctx, &ext, &number) {
-            Ok((_, d)) => Some(d),
-            Err(Error::UnknownExtensions(_)) => None,
-            Err(e) => return Err(e),
-        },
-        // Not an extension number at all (a caller ID such as "anonymous"):
-        // only an emergency number goes through.
+        Ok(ext) => Some(call::call_decision(ctx, &ext, &number)?.1),
+        // No extension (an empty argument, or a caller ID such as
+        // "anonymous"): only an emergency number goes through.
         Err(_) => call::emergency_only(ctx, &number)?,
     };
     let (permitted, reason, until) = match decided {
         Some(d) => (d.permitted, d.reason.name(), d.unlocked_until),
-        None => (false, "unknown_extension", None),
+        None => (false, NO_EXTENSION, None),
     };
     if !permitted {
         log_denied(ctx, ext_text, number_text, reason);
@@ -363,7 +448,11 @@ fn log_denied(ctx: &mut Ctx<'_>, ext: &str, number: &str, reason: &'static str) 
             extension.as_ref(),
             format_args!(
                 "{} -> {}: {reason}",
-                crate::text::shown(ext),
+                if ext.is_empty() {
+                    "(no extension)".to_string()
+                } else {
+                    crate::text::shown(ext).to_string()
+                },
                 crate::text::shown(number)
             ),
         );
@@ -382,6 +471,116 @@ fn log_denied(ctx: &mut Ctx<'_>, ext: &str, number: &str, reason: &'static str) 
     }
 }
 
+/// Writes an `agi_error` event (a problem of the dialplan or the PBX that
+/// made a call fail): `detail`, and where the call came from.
+fn log_agi_error(ctx: &mut Ctx<'_>, ext: Option<&Extension>, detail: &str) {
+    ctx.tick();
+    let detail = match &ctx.origin {
+        Some(o) => format!("{detail}; from {o}"),
+        None => detail.to_owned(),
+    };
+    let logged = call::with_writer(ctx, |store, ctx| {
+        store.write(|w| ctx.log(w, EventKind::AgiError, ext, &detail))
+    });
+    if let Err(e) = logged {
+        ctx.console
+            .warn(format_args!("agi: the error was not logged: {e}"));
+    }
+}
+
+/// A 7777 call in progress: what it plays and who it is for.
+struct Flow<'s, 'h, R, W> {
+    session: &'s mut Session<'h, R, W>,
+    summary: &'s mut CallSummary,
+    agi: AgiSettings,
+    /// The caller's language, as Asterisk sent it.
+    language: String,
+    ext: Option<Extension>,
+}
+
+impl<R: BufRead, W: Write> Flow<'_, '_, R, W> {
+    /// Plays `prompt`. A sound that does not exist (Asterisk answers -1 on
+    /// a channel that is still up) is reported and the call goes on.
+    fn play(&mut self, ctx: &mut Ctx<'_>, prompt: Prompt) -> SessionResult<()> {
+        match self
+            .session
+            .send(&Command::StreamFile(self.agi.sound(prompt)))?
+        {
+            Reply::Gone => Err(SessionEnd::Gone),
+            Reply::Ended => {
+                self.sound_missing(ctx, prompt);
+                Ok(())
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Says on stderr and in the audit log that `prompt`'s sound could not
+    /// be played.
+    fn sound_missing(&mut self, ctx: &mut Ctx<'_>, prompt: Prompt) {
+        let detail = format!(
+            "the sound '{}' of {} could not be played (language '{}'): Asterisk answered -1 and the channel is still up",
+            crate::text::shown(self.agi.sound(prompt)),
+            prompt.key(),
+            crate::text::shown(&self.language),
+        );
+        ctx.console.warn(format_args!(
+            "agi: {detail}; install the sound for that language or choose another with `pinprotect settings set {} NAME`",
+            prompt.key()
+        ));
+        log_agi_error(ctx, self.ext.as_ref(), &detail);
+    }
+
+    /// Plays the PIN prompt and collects digits. `Ok(None)` for an empty
+    /// entry (a bare `#`) or silence until the timeout: not a wrong PIN.
+    /// `Err(Ok(()))`: the prompt could not be played.
+    fn get_pin(
+        &mut self,
+        ctx: &mut Ctx<'_>,
+    ) -> SessionResult<std::result::Result<Option<Zeroizing<String>>, ()>> {
+        let reply = self.session.send(&Command::GetData {
+            prompt: self.agi.sound(Prompt::Pin),
+            timeout_ms: self.agi.pin_timeout_seconds * 1000,
+            max_digits: crate::policy::Pin::MAX_LEN as u32,
+        })?;
+        match reply {
+            Reply::Gone => Err(SessionEnd::Gone),
+            Reply::Ended => {
+                self.sound_missing(ctx, Prompt::Pin);
+                Ok(Err(()))
+            }
+            Reply::Failed(why) => Err(SessionEnd::Protocol(ProtocolError(format!(
+                "GET DATA failed: {why}"
+            )))),
+            Reply::Ok { result, .. } => {
+                let result = Zeroizing::new(result);
+                Ok(Ok(match Entered::from_result(&result) {
+                    Entered::Nothing => None,
+                    Entered::Digits(d) => Some(Zeroizing::new(d)),
+                }))
+            }
+        }
+    }
+
+    /// Sets the result variables, plays `prompt` and hangs up.
+    fn finish(
+        &mut self,
+        ctx: &mut Ctx<'_>,
+        result: &str,
+        prompt: Option<Prompt>,
+        until: Option<Timestamp>,
+    ) -> SessionResult<()> {
+        self.summary.result = result.into();
+        self.session.set(RESULT, result)?;
+        self.session
+            .set(UNTIL, &until.map(Timestamp::to_rfc3339).unwrap_or_default())?;
+        if let Some(prompt) = prompt {
+            self.play(ctx, prompt)?;
+        }
+        self.session.act(&Command::Hangup)
+    }
+}
+
 fn unlock<R: BufRead, W: Write>(
     ctx: &mut Ctx<'_>,
     session: &mut Session<'_, R, W>,
@@ -392,11 +591,12 @@ fn unlock<R: BufRead, W: Write>(
     let ext_text = arg_or(args, 0, env, "callerid");
     summary.extension = ext_text.clone();
     summary.number = env.get("extension").unwrap_or("").to_owned();
+    let ext = ext_text.parse::<Extension>().ok();
     let prepared = (|| -> Result<(Settings, Option<ExtensionRecord>)> {
         let settings = call_settings(ctx)?;
-        let record = match ext_text.parse::<Extension>() {
-            Ok(ext) => call::with_store(ctx, |store, _| store.read().extension(&ext))?,
-            Err(_) => None,
+        let record = match &ext {
+            Some(ext) => call::with_store(ctx, |store, _| store.read().extension(ext))?,
+            None => None,
         };
         Ok((settings, record))
     })();
@@ -404,46 +604,54 @@ fn unlock<R: BufRead, W: Write>(
         Ok(p) => p,
         Err(e) => {
             ctx.console.warn(format_args!("agi: {e}"));
-            return finish(session, summary, "error", None, None);
+            summary.result = "error".into();
+            session.set(RESULT, "error")?;
+            session.set(UNTIL, "")?;
+            return session.act(&Command::Hangup);
         }
     };
-    let agi = settings.agi.clone();
-    let Some(record) = record else {
-        session.act(&Command::Answer)?;
-        return finish(
-            session,
-            summary,
-            "unknown_extension",
-            Some(&agi.refused_prompt),
-            None,
-        );
+    let mut flow = Flow {
+        session,
+        summary,
+        agi: settings.agi.clone(),
+        language: env.get("language").unwrap_or("").to_owned(),
+        ext: ext.clone(),
     };
-    let ext = record.number.clone();
-    session.act(&Command::Answer)?;
+    let Some(ext) = ext else {
+        flow.session.act(&Command::Answer)?;
+        log_agi_error(
+            ctx,
+            None,
+            &format!(
+                "unlock without an extension: the extension argument is '{}', not an extension number",
+                crate::text::shown(&ext_text)
+            ),
+        );
+        return flow.finish(ctx, NO_EXTENSION, Some(Prompt::Refused), None);
+    };
+    let Some(record) = record else {
+        flow.session.act(&Command::Answer)?;
+        return flow.finish(ctx, "unknown_extension", Some(Prompt::Refused), None);
+    };
+    flow.session.act(&Command::Answer)?;
     if !record.protection.enabled {
-        return finish(
-            session,
-            summary,
-            "not_protected",
-            Some(&agi.goodbye_prompt),
-            None,
-        );
+        return flow.finish(ctx, "not_protected", Some(Prompt::Goodbye), None);
     }
+    ctx.tick();
     if record.entry.locked_out(ctx.now).is_some() {
-        return finish(
-            session,
-            summary,
-            "locked_out",
-            Some(&agi.refused_prompt),
-            None,
-        );
+        return flow.finish(ctx, "locked_out", Some(Prompt::Refused), None);
     }
     let mut wrong = 0;
     loop {
-        let entered = get_pin(session, &agi)?;
-        let Some(entered) = entered else {
-            return finish(session, summary, "timeout", Some(&agi.goodbye_prompt), None);
+        let entered = match flow.get_pin(ctx)? {
+            Ok(entered) => entered,
+            Err(()) => return flow.finish(ctx, "error", Some(Prompt::Goodbye), None),
         };
+        let Some(entered) = entered else {
+            return flow.finish(ctx, "timeout", Some(Prompt::Goodbye), None);
+        };
+        // The PIN is checked, counted and logged at the moment it arrives.
+        ctx.tick();
         let result = if crate::policy::Pin::is_attempt(&entered) {
             match call::with_writer(ctx, |store, ctx| {
                 call::enter_pin(ctx, store, &ext, &entered)
@@ -451,7 +659,7 @@ fn unlock<R: BufRead, W: Write>(
                 Ok(entry) => entry,
                 Err(e) => {
                     ctx.console.warn(format_args!("agi: {e}"));
-                    return finish(session, summary, "error", Some(&agi.goodbye_prompt), None);
+                    return flow.finish(ctx, "error", Some(Prompt::Goodbye), None);
                 }
             }
         } else {
@@ -463,90 +671,23 @@ fn unlock<R: BufRead, W: Write>(
         };
         match result {
             Entry::Granted(grant, _) => {
-                return finish(
-                    session,
-                    summary,
-                    "granted",
-                    Some(&agi.granted_prompt),
-                    Some(grant.until),
-                );
+                return flow.finish(ctx, "granted", Some(Prompt::Granted), Some(grant.until));
             }
             Entry::NotNeeded => {
-                return finish(
-                    session,
-                    summary,
-                    "not_protected",
-                    Some(&agi.goodbye_prompt),
-                    None,
-                );
+                return flow.finish(ctx, "not_protected", Some(Prompt::Goodbye), None);
             }
             Entry::LockedOut { .. } | Entry::Refused { .. } => {
-                return finish(
-                    session,
-                    summary,
-                    "locked_out",
-                    Some(&agi.refused_prompt),
-                    None,
-                );
+                return flow.finish(ctx, "locked_out", Some(Prompt::Refused), None);
             }
             Entry::Wrong { .. } => {
                 wrong += 1;
-                session.act(&Command::StreamFile(&agi.wrong_pin_prompt))?;
-                if wrong >= agi.pin_tries {
-                    return finish(
-                        session,
-                        summary,
-                        "wrong_pin",
-                        Some(&agi.goodbye_prompt),
-                        None,
-                    );
+                flow.play(ctx, Prompt::WrongPin)?;
+                if wrong >= flow.agi.pin_tries {
+                    return flow.finish(ctx, "wrong_pin", Some(Prompt::Goodbye), None);
                 }
             }
         }
     }
-}
-
-/// Plays the PIN prompt and collects digits. `None` for an empty entry (a
-/// bare `#`) or silence until the timeout: not a wrong PIN.
-fn get_pin<R: BufRead, W: Write>(
-    session: &mut Session<'_, R, W>,
-    agi: &AgiSettings,
-) -> SessionResult<Option<Zeroizing<String>>> {
-    let reply = session.send(&Command::GetData {
-        prompt: &agi.pin_prompt,
-        timeout_ms: agi.pin_timeout_seconds * 1000,
-        max_digits: crate::policy::Pin::MAX_LEN as u32,
-    })?;
-    match reply {
-        Reply::Gone => Err(SessionEnd::Gone),
-        Reply::Failed(why) => Err(SessionEnd::Protocol(ProtocolError(format!(
-            "GET DATA failed: {why}"
-        )))),
-        Reply::Ok { result, .. } => {
-            let result = Zeroizing::new(result);
-            Ok(match Entered::from_result(&result) {
-                Entered::Nothing => None,
-                Entered::Digits(d) => Some(Zeroizing::new(d)),
-            })
-        }
-    }
-}
-
-/// Sets the result variables, plays `prompt` and hangs up.
-fn finish<R: BufRead, W: Write>(
-    session: &mut Session<'_, R, W>,
-    summary: &mut CallSummary,
-    result: &str,
-    prompt: Option<&str>,
-    until: Option<Timestamp>,
-) -> SessionResult<()> {
-    summary.result = result.into();
-    session.set(RESULT, result)?;
-    session.set(UNTIL, &until.map(Timestamp::to_rfc3339).unwrap_or_default())?;
-    if let Some(prompt) = prompt {
-        session.act(&Command::StreamFile(prompt))?;
-    }
-    session.act(&Command::Hangup)
 }
 
 /// No core dump and no ptrace from other users: a PIN entered in a call

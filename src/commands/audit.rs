@@ -11,7 +11,7 @@ use crate::error::{Error, ExitCode, ExtList, Result};
 use crate::events::{EventKind, EventRow};
 use crate::fsutil::{check_output_target, write_atomically};
 use crate::output::{Format, ListWriter, Record, opt_field};
-use crate::policy::{Extension, Timestamp};
+use crate::policy::{Extension, Timestamp, UnknownExtensions};
 use crate::weakpin::weakness;
 
 const FINDING_HEADERS: [&str; 3] = ["extension", "finding", "detail"];
@@ -81,6 +81,13 @@ pub fn audit(ctx: &mut Ctx<'_>, format: Format) -> Result<ExitCode> {
             extension: String::new(),
             finding: "clock_override",
             detail: "clock_override is on: changes may be made at any time given with --now".into(),
+        })?;
+    }
+    if settings.plan.unknown_extensions == UnknownExtensions::Permit {
+        report(Finding {
+            extension: String::new(),
+            finding: "unknown_extensions",
+            detail: "unknown_extensions is permit: an extension pinprotect does not know may call out without a PIN".into(),
         })?;
     }
     store.read().shared_pin_groups(|group| {
@@ -168,6 +175,7 @@ pub fn log(
     ctx: &mut Ctx<'_>,
     ext: Option<&Extension>,
     since: Option<Timestamp>,
+    kinds: &[EventKind],
     limit: Option<u64>,
     format: Format,
 ) -> Result<ExitCode> {
@@ -183,7 +191,7 @@ pub fn log(
     let mut w = ListWriter::new(format, EVENT_HEADERS.to_vec(), ctx.console.out());
     store
         .read()
-        .for_each_event(ext, since, limit, |e: EventRow| {
+        .for_each_event(ext, since, kinds, limit, |e: EventRow| {
             w.write(&EventRecord::of(&e))
         })?;
     if w.finish(tty)? == 0 && format == Format::Table {

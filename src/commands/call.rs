@@ -46,8 +46,9 @@ impl PinSource {
 /// another process's lock before it answers from the built-in list.
 const EMERGENCY_BUSY_TIMEOUT: Duration = Duration::from_secs(1);
 
-/// The decision for `ext` calling `number` now; unknown `ext` is an error,
-/// except for an emergency number.
+/// The decision for `ext` calling `number` now; an `ext` pinprotect does
+/// not know gets `unknown_extension`, permitted or not as the
+/// `unknown_extensions` setting says (emergency numbers always).
 fn decision(
     reader: Reader<'_>,
     ctx: &Ctx<'_>,
@@ -63,7 +64,9 @@ fn decision(
         }
         return Ok(d);
     }
-    let caller = reader.require(ext)?;
+    let Some(caller) = reader.extension(ext)? else {
+        return Ok(plan.unknown_caller_decision(number));
+    };
     let mut lookup_error = None;
     let d = decide(plan, &caller.protection, number, ctx.now, |e| {
         reader.exists(e).unwrap_or_else(|err| {
@@ -139,7 +142,20 @@ fn explain(plan: &DialPlan, ext: &Extension, number: &DialedNumber, d: &Decision
             "extension {ext} is pin protected and locked; dial {} and enter the voicemail PIN first",
             plan.feature_code
         ),
+        Reason::UnknownExtension => format!(
+            "extension {ext} is not in pinprotect's database, and unknown_extensions is {}",
+            plan.unknown_extensions.name()
+        ),
     }
+}
+
+/// On the command line an extension pinprotect does not know is an error
+/// (exit 3) unless `unknown_extensions` permits its call.
+fn unknown_denied(ext: &Extension, d: &Decision) -> Result<()> {
+    if d.reason == Reason::UnknownExtension && !d.permitted {
+        return Err(Error::UnknownExtensions(vec![ext.clone()]));
+    }
+    Ok(())
 }
 
 fn exit_for(d: &Decision) -> ExitCode {
@@ -228,6 +244,7 @@ pub fn check(
     format: CheckFormat,
 ) -> Result<ExitCode> {
     let (plan, d) = call_decision(ctx, ext, number)?;
+    unknown_denied(ext, &d)?;
     match format {
         CheckFormat::Json => {
             let json = CheckJson {
@@ -275,13 +292,20 @@ pub fn enter_pin(
         if state != rec.entry {
             w.set_pin_entry(ext, state)?;
         }
+        // Where the entry came from (an AGI call's channel), so that the
+        // log answers who unlocked an extension and from which phone.
+        let detail = |d: String| match (&ctx.origin, d.is_empty()) {
+            (Some(o), true) => format!("from {o}"),
+            (Some(o), false) => format!("{d}; from {o}"),
+            (None, _) => d,
+        };
         Ok(match outcome {
             Attempt::Refused { until } => {
                 ctx.log(
                     w,
                     EventKind::PinEntryRefused,
                     Some(ext),
-                    format_args!("locked out until {until}"),
+                    detail(format!("locked out until {until}")),
                 )?;
                 Entry::Refused { until }
             }
@@ -290,17 +314,17 @@ pub fn enter_pin(
                     w,
                     EventKind::WrongPin,
                     Some(ext),
-                    format_args!("{}", more_wrong_pins(remaining)),
+                    detail(more_wrong_pins(remaining)),
                 )?;
                 Entry::Wrong { remaining }
             }
             Attempt::LockedOut { until } => {
-                ctx.log(w, EventKind::WrongPin, Some(ext), "")?;
+                ctx.log(w, EventKind::WrongPin, Some(ext), detail(String::new()))?;
                 ctx.log(
                     w,
                     EventKind::Lockout,
                     Some(ext),
-                    format_args!("until {until}"),
+                    detail(format!("until {until}")),
                 )?;
                 Entry::LockedOut { until }
             }
@@ -312,7 +336,7 @@ pub fn enter_pin(
                         w,
                         EventKind::Grant,
                         Some(ext),
-                        format_args!("until {}", grant.until),
+                        detail(format!("until {}", grant.until)),
                     )?;
                     Entry::Granted(grant, duration)
                 }
@@ -379,6 +403,7 @@ pub fn dial(
     ctx.allow_change(&settings)?;
     if !plan.feature_code.is_dialed(digits) {
         let d = decision(store.read(), ctx, &plan, ext, digits)?;
+        unknown_denied(ext, &d)?;
         print_connected(ctx, &plan, ext, digits, &d)?;
         return Ok(exit_for(&d));
     }
@@ -386,6 +411,8 @@ pub fn dial(
         return Err(Error::UnknownExtensions(vec![ext.clone()]));
     }
     let entered = pin.read(ext, ctx.console.stdin_is_terminal())?;
+    // The entry happens now, not when the prompt was shown.
+    ctx.tick();
     if !Pin::is_attempt(&entered) {
         // Not even a try: the lockout does not count it.
         return Err(Error::invalid_with_hint(

@@ -72,6 +72,9 @@ struct Tally {
     unchanged: u64,
     /// Extensions `--sync` removed.
     removed: u64,
+    /// Of them, pin protected, and unlocked at the time of the import.
+    removed_protected: u64,
+    removed_unlocked: u64,
     generated: u64,
     /// Protected records that took the `default_duration` setting.
     defaulted: u64,
@@ -476,6 +479,26 @@ fn read_ahead(
     unreachable!("the last read returns")
 }
 
+/// What the removed extensions were: ` (2 of them pin protected, 1
+/// unlocked)`, or nothing when none was either. A removed extension is
+/// unknown to pinprotect from then on, so its calls follow
+/// `unknown_extensions`.
+fn removed_detail(tally: &Tally) -> String {
+    let mut parts = Vec::new();
+    if tally.removed_protected > 0 {
+        parts.push(format!("{} pin protected", tally.removed_protected));
+    }
+    if tally.removed_unlocked > 0 {
+        parts.push(format!("{} unlocked", tally.removed_unlocked));
+    }
+    if parts.is_empty() {
+        String::new()
+    } else {
+        // "2 pin protected, 1 unlocked" -> "2 of them pin protected, 1 unlocked"
+        format!(" ({})", parts.join(", ").replacen(' ', " of them ", 1))
+    }
+}
+
 /// The most extensions `--sync` removes unless `--max-removals` says
 /// otherwise: 5, or a tenth of the extensions, whichever is larger.
 pub fn default_max_removals(extensions: u64) -> u64 {
@@ -548,7 +571,10 @@ pub fn import(ctx: &mut Ctx<'_>, file: &Path, opts: &ImportOptions) -> Result<Ex
         })?;
         let mut removed_first: Vec<Extension> = Vec::new();
         if opts.sync && problems.count == 0 {
-            tally.removed = w.remove_unseen(max_id)?;
+            let removed = w.remove_unseen(max_id, ctx.now)?;
+            tally.removed = removed.count;
+            tally.removed_protected = removed.protected;
+            tally.removed_unlocked = removed.unlocked;
             if tally.removed > 0 && tally.total() == 0 {
                 return Err(Error::invalid_with_hint(
                     format!(
@@ -606,8 +632,9 @@ pub fn import(ctx: &mut Ctx<'_>, file: &Path, opts: &ImportOptions) -> Result<Ex
                     match tally.removed {
                         0 => String::new(),
                         n => format!(
-                            ", {n} removed ({})",
-                            ExtListOf(&removed_first, n as usize)
+                            ", {n} removed ({}){}",
+                            ExtListOf(&removed_first, n as usize),
+                            removed_detail(&tally)
                         ),
                     },
                     if opts.sync {
@@ -658,7 +685,7 @@ pub fn import(ctx: &mut Ctx<'_>, file: &Path, opts: &ImportOptions) -> Result<Ex
         tally.updated,
         tally.unchanged,
         if opts.sync {
-            format!(", {} removed", tally.removed)
+            format!(", {} removed{}", tally.removed, removed_detail(&tally))
         } else {
             String::new()
         },

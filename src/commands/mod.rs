@@ -48,6 +48,9 @@ pub struct Ctx<'a> {
     pub console: &'a mut Console,
     /// Connections a server keeps open between calls.
     pub pool: Option<std::sync::Arc<crate::store::ConnectionPool>>,
+    /// Where a PIN entry came from, for its audit events: the channel,
+    /// caller ID and call of an AGI call.
+    pub origin: Option<String>,
 }
 
 impl<'a> Ctx<'a> {
@@ -66,6 +69,18 @@ impl<'a> Ctx<'a> {
             logged_at: system_now,
             console,
             pool: None,
+            origin: None,
+        }
+    }
+
+    /// Moves the clock on to this moment, unless a time was given: a step
+    /// that waited for a person (a PIN prompt, a GET DATA) is decided and
+    /// logged at the time it happens, not when the command or call began.
+    pub fn tick(&mut self) {
+        if self.given_now.is_none() {
+            let now = system_now();
+            self.now = now;
+            self.logged_at = now;
         }
     }
 
@@ -371,9 +386,10 @@ fn dispatch(ctx: &mut Ctx<'_>, command: Command) -> Result<ExitCode> {
             action: None,
             extension,
             since,
+            event,
             limit,
             format,
-        } => audit::log(ctx, extension.as_ref(), since, limit, format.into()),
+        } => audit::log(ctx, extension.as_ref(), since, &event, limit, format.into()),
         Command::Dial { extension, digits } => {
             call::dial(ctx, &extension, &digits, &mut call::PinSource::Interactive)
         }

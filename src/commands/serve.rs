@@ -22,7 +22,7 @@ use crate::sync::locked;
 /// How the server runs.
 #[derive(Debug, Clone)]
 pub struct ServeOptions {
-    pub listen: Vec<SocketAddr>,
+    pub listen: Vec<crate::net::ListenAddr>,
     pub allow: Vec<Cidr>,
     /// Calls at once (past their environment block); a call beyond is
     /// closed at once. Peers still sending their block are as many again
@@ -202,7 +202,7 @@ fn handle(shared: &Shared, stream: TcpStream, peer: SocketAddr) {
             deadline: &deadline,
         },
     );
-    let mut session = Session::new(reader, &stream, &NO_SIGNAL);
+    let mut session = Session::new(reader, &stream, &NO_SIGNAL).with_deadline(&deadline);
     let env = match session.environment() {
         Ok(env) => env,
         Err(end) => {
@@ -367,14 +367,39 @@ pub fn run(ctx: &mut Ctx<'_>, options: ServeOptions) -> Result<ExitCode> {
     // The database must be there before the first call.
     crate::store::Store::open(&ctx.db)?;
     let mut listeners = Vec::new();
-    for addr in &options.listen {
-        let listener = TcpListener::bind(addr).map_err(|e| {
-            Error::invalid_with_hint(
-                format!("cannot listen on {addr}: {e}"),
-                "choose another --listen address or port, or stop what uses it",
-            )
-        })?;
-        listeners.push(listener);
+    for listen in &options.listen {
+        let mut bound = 0;
+        for addr in &listen.addrs {
+            match TcpListener::bind(addr) {
+                Ok(listener) => {
+                    listeners.push(listener);
+                    bound += 1;
+                }
+                // A name's address this host cannot use (`::1` with IPv6
+                // turned off): its other addresses serve.
+                Err(e)
+                    if listen.addrs.len() > 1
+                        && e.kind() == std::io::ErrorKind::AddrNotAvailable =>
+                {
+                    say(
+                        ctx.console.quiet(),
+                        format_args!("not listening on {addr} ({listen}): {e}"),
+                    );
+                }
+                Err(e) => {
+                    return Err(Error::invalid_with_hint(
+                        format!("cannot listen on {addr} ({listen}): {e}"),
+                        "choose another --listen address or port, or stop what uses it",
+                    ));
+                }
+            }
+        }
+        if bound == 0 {
+            return Err(Error::invalid_with_hint(
+                format!("cannot listen on {listen}: none of its addresses is on this host"),
+                "choose another --listen address",
+            ));
+        }
     }
     // SAFETY: the handler only stores to an atomic.
     unsafe {

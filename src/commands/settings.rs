@@ -113,6 +113,9 @@ pub fn set(ctx: &mut Ctx<'_>, key: &str, value: &str) -> Result<ExitCode> {
         }
         Ok((old, new))
     })?;
+    if let Some(warning) = crate::settings::sound_warning(key, &new) {
+        ctx.console.warn(warning);
+    }
     if old == new {
         ctx.console.info(format_args!("{key} is '{new}' already"));
     } else {

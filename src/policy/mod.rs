@@ -22,6 +22,42 @@ pub struct DialPlan {
     pub emergency_numbers: Vec<String>,
     /// The digits dialed before an outside number (such as `9`), or empty.
     pub outbound_prefix: String,
+    /// What a caller pinprotect does not know may do.
+    pub unknown_extensions: UnknownExtensions,
+}
+
+/// What a caller that is not in pinprotect's database may do: be denied
+/// (the default: fail closed) or call out as if not pin protected (a PBX
+/// whose extensions are added elsewhere before they are imported).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum UnknownExtensions {
+    #[default]
+    Deny,
+    Permit,
+}
+
+impl UnknownExtensions {
+    pub fn name(self) -> &'static str {
+        match self {
+            UnknownExtensions::Deny => "deny",
+            UnknownExtensions::Permit => "permit",
+        }
+    }
+}
+
+impl std::str::FromStr for UnknownExtensions {
+    type Err = ParseError;
+
+    fn from_str(s: &str) -> Result<Self, ParseError> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "deny" => Ok(UnknownExtensions::Deny),
+            "permit" => Ok(UnknownExtensions::Permit),
+            _ => Err(ParseError(format!(
+                "unknown_extensions must be deny or permit, not '{}'",
+                crate::text::shown(s)
+            ))),
+        }
+    }
 }
 
 impl Default for DialPlan {
@@ -32,6 +68,7 @@ impl Default for DialPlan {
                 .map(String::from)
                 .to_vec(),
             outbound_prefix: String::new(),
+            unknown_extensions: UnknownExtensions::default(),
         }
     }
 }
@@ -94,6 +131,17 @@ impl DialPlan {
         self.is_emergency(number).then_some(Decision {
             permitted: true,
             reason: Reason::Emergency,
+            unlocked_until: None,
+        })
+    }
+
+    /// The decision for a caller pinprotect does not know: an emergency
+    /// number is permitted; anything else as `unknown_extensions` says,
+    /// with the reason `unknown_extension`.
+    pub fn unknown_caller_decision(&self, number: &DialedNumber) -> Decision {
+        self.emergency_decision(number).unwrap_or(Decision {
+            permitted: self.unknown_extensions == UnknownExtensions::Permit,
+            reason: Reason::UnknownExtension,
             unlocked_until: None,
         })
     }
@@ -195,6 +243,8 @@ pub enum Reason {
     NotProtected,
     Unlocked,
     Locked,
+    /// The caller is not in pinprotect's database.
+    UnknownExtension,
 }
 
 impl Reason {
@@ -206,6 +256,7 @@ impl Reason {
             Reason::NotProtected => "not_protected",
             Reason::Unlocked => "unlocked",
             Reason::Locked => "locked",
+            Reason::UnknownExtension => "unknown_extension",
         }
     }
 }

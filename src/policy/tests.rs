@@ -228,6 +228,28 @@ fn decision_order() {
     assert_eq!(d(&locked, "9911", false).reason, Reason::Locked);
 }
 
+#[test]
+fn an_unknown_caller_gets_emergency_numbers_and_what_the_setting_says() {
+    let deny = DialPlan::default();
+    let permit = DialPlan {
+        unknown_extensions: UnknownExtensions::Permit,
+        ..DialPlan::default()
+    };
+    for plan in [&deny, &permit] {
+        let d = plan.unknown_caller_decision(&num("112"));
+        assert_eq!((d.permitted, d.reason), (true, Reason::Emergency));
+    }
+    let d = deny.unknown_caller_decision(&num("0049301234567"));
+    assert_eq!((d.permitted, d.reason), (false, Reason::UnknownExtension));
+    let d = permit.unknown_caller_decision(&num("0049301234567"));
+    assert_eq!((d.permitted, d.reason), (true, Reason::UnknownExtension));
+    assert_eq!(
+        "Permit".parse::<UnknownExtensions>(),
+        Ok(UnknownExtensions::Permit)
+    );
+    assert!("allow".parse::<UnknownExtensions>().is_err());
+}
+
 proptest! {
     /// No number the plan treats as an emergency number, dialed as it
     /// is, can be an extension; and every number it lists as such is
@@ -242,6 +264,7 @@ proptest! {
             feature_code: FeatureCode::default(),
             emergency_numbers: list,
             outbound_prefix: prefix,
+            ..DialPlan::default()
         };
         let ext: Extension = number.parse().unwrap();
         let dialed: DialedNumber = number.parse().unwrap();

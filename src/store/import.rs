@@ -114,20 +114,35 @@ impl Writer<'_> {
     /// Removes the extensions that were there before this import
     /// (`max_id_before`, from [`Writer::import_begin`]) and that it neither
     /// added nor updated: `import --sync`. With the rows go their grants
-    /// and lockouts. Returns how many; [`Reader::for_each_removed`] lists
+    /// and lockouts. Returns how many, and how many of them were pin
+    /// protected or unlocked at `now`; [`Reader::for_each_removed`] lists
     /// them.
-    pub fn remove_unseen(&self, max_id_before: i64) -> Result<u64> {
+    pub fn remove_unseen(&self, max_id_before: i64, now: Timestamp) -> Result<Removed> {
         self.execute(
             "INSERT INTO temp.import_removed (number) \
              SELECT number FROM extensions WHERE id <= ?1 \
              AND number NOT IN (SELECT number FROM temp.import_updated)",
             [max_id_before],
         )?;
+        let (protected, unlocked): (i64, i64) = self
+            .conn
+            .query_row(
+                "SELECT count(*) FILTER (WHERE pin_protect = 1), \
+                        count(*) FILTER (WHERE granted_at <= ?1 AND ?1 < unlocked_until) \
+                 FROM extensions WHERE number IN (SELECT number FROM temp.import_removed)",
+                [now.unix()],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .map_err(|e| self.err(e))?;
         let n = self.execute(
             "DELETE FROM extensions WHERE number IN (SELECT number FROM temp.import_removed)",
             [],
         )?;
-        Ok(n as u64)
+        Ok(Removed {
+            count: n as u64,
+            protected: protected as u64,
+            unlocked: unlocked as u64,
+        })
     }
 
     /// Notes that the row `id` got a generated PIN.
@@ -160,4 +175,14 @@ impl Writer<'_> {
         with_record_params(rec, Some(&id), |p| self.execute(&SQL_REPLACE_RECORD, p))?;
         Ok(())
     }
+}
+
+/// What `import --sync` removed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Removed {
+    pub count: u64,
+    /// Of them, pin protected.
+    pub protected: u64,
+    /// Of them, unlocked by a grant at the time of the import.
+    pub unlocked: u64,
 }

@@ -59,7 +59,7 @@ use read::*;
 use schema::*;
 
 pub use file::companion;
-pub use import::RecordInserter;
+pub use import::{RecordInserter, Removed};
 pub use pool::{ConnectionPool, DeniedCall, Pooled};
 pub use read::Reader;
 pub use schema::SCHEMA_VERSION;

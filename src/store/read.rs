@@ -2,6 +2,7 @@
 
 use super::columns::{SQL_ALL_IN_ORDER, SQL_EXISTS, SQL_ONE, get, get_ref};
 use super::*;
+use crate::events::EventKind;
 use crate::records::Column;
 
 pub(super) fn opt_parse<T: std::str::FromStr>(
@@ -279,18 +280,26 @@ impl Reader<'_> {
         &self,
         ext: Option<&Extension>,
         since: Option<Timestamp>,
+        kinds: &[EventKind],
         limit: Option<u64>,
         f: impl FnMut(EventRow) -> Result<()>,
     ) -> Result<()> {
         let limit = limit.map_or(-1, |n| i64::try_from(n).unwrap_or(i64::MAX));
+        // `,grant,wrong_pin,`: kind names hold no comma.
+        let kinds = (!kinds.is_empty()).then(|| {
+            let names: Vec<&str> = kinds.iter().map(|k| k.name()).collect();
+            format!(",{},", names.join(","))
+        });
         let params = params![
             ext.map(Extension::as_str),
             since.map(Timestamp::unix),
-            limit
+            limit,
+            kinds
         ];
         self.each_event(
             "(SELECT * FROM events \
               WHERE (?1 IS NULL OR extension = ?1) AND (?2 IS NULL OR at >= ?2) \
+              AND (?4 IS NULL OR instr(?4, ',' || kind || ',') > 0) \
               ORDER BY id DESC LIMIT ?3) ORDER BY id",
             params,
             f,

@@ -2,12 +2,14 @@
 //! fixed clock.
 
 mod common;
+mod dialplan;
 mod test_agi;
 mod test_audit;
 mod test_call;
 mod test_concurrency;
 mod test_database;
 mod test_demo;
+mod test_dialplan;
 mod test_export;
 mod test_ext;
 mod test_faults;

@@ -61,6 +61,37 @@ pub(crate) enum Keys {
     HashOnly,
     /// Hangs up while the prompt plays or while typing.
     HangUp,
+    /// Takes this many seconds, then digits ended by `#`.
+    Late(u64, &'static str),
+}
+
+/// The sounds a stock Asterisk 22 has (its English core sounds, as in the
+/// transcripts' README): a prompt outside this list does not exist, and
+/// GET DATA or STREAM FILE of it answers `200 result=-1` on a channel that
+/// stays up (transcripts i1-i4).
+pub(crate) const CORE_SOUNDS: &[&str] = &[
+    "agent-pass",
+    "vm-password",
+    "conf-getpin",
+    "beep",
+    "auth-thankyou",
+    "activated",
+    "enabled",
+    "vm-goodbye",
+    "goodbye",
+    "auth-incorrect",
+    "vm-invalidpassword",
+    "vm-incorrect",
+    "conf-invalidpin",
+    "cannot-complete-as-dialed",
+    "feature-not-avail-line",
+    "im-sorry",
+    "beeperr",
+];
+
+/// The sound a STREAM FILE or GET DATA command plays.
+fn sound_of(command: &str) -> &str {
+    command.split_whitespace().nth(2).unwrap_or("")
 }
 
 /// The stand-in's side of one call: what it answered, what it saw.
@@ -92,6 +123,8 @@ pub(crate) fn converse(
 ) -> Call {
     let mut call = Call::default();
     let mut dead = false;
+    // Before ANSWER a channel is ringing (CHANNEL STATUS 4), after it up (6).
+    let mut answered = false;
     let mut line = String::new();
     loop {
         line.clear();
@@ -113,11 +146,24 @@ pub(crate) fn converse(
         } else if dead {
             replies.push("511 Command Not Permitted on a dead channel or intercept routine".into());
         } else if upper == "ANSWER" {
+            answered = true;
             replies.push("200 result=0".into());
+        } else if upper == "CHANNEL STATUS" {
+            replies.push(format!("200 result={}", if answered { 6 } else { 4 }));
         } else if upper.starts_with("STREAM FILE ") {
-            replies.push("200 result=0 endpos=7680".into());
+            if CORE_SOUNDS.contains(&sound_of(&command)) {
+                replies.push("200 result=0 endpos=7680".into());
+            } else {
+                replies.push("200 result=-1 endpos=0".into());
+            }
+        } else if upper.starts_with("GET DATA ") && !CORE_SOUNDS.contains(&sound_of(&command)) {
+            replies.push("200 result=-1".into());
         } else if upper.starts_with("GET DATA ") {
             match keys.pop_front().unwrap_or(Keys::Silence) {
+                Keys::Late(secs, d) => {
+                    std::thread::sleep(Duration::from_secs(secs));
+                    replies.push(format!("200 result={d}"));
+                }
                 Keys::Pin(d) => replies.push(format!("200 result={d}")),
                 Keys::NoHash(d) => replies.push(format!("200 result={d} (timeout)")),
                 Keys::Silence => replies.push("200 result= (timeout)".into()),
@@ -279,6 +325,14 @@ impl Server {
         let mut lines = std::mem::take(&mut self.early);
         lines.extend(self.stderr.try_iter());
         (status.code().unwrap_or(-1), lines)
+    }
+}
+
+/// A server a failed test leaves behind is stopped all the same.
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }
 
@@ -570,13 +624,19 @@ fn agi_caller_hanging_up_during_the_prompt_or_digits() {
         let (call, stderr, code) = agi_call(&env, t, &["unlock", "201"], &[Keys::HangUp]);
         assert_eq!(code, 0);
         assert_eq!(call.var("PINPROTECT_RESULT"), "hangup", "{t}: {stderr}");
-        // Nothing but SET VARIABLE after the hangup.
+        // After the -1, CHANNEL STATUS (a hangup or a missing sound?), then
+        // nothing but SET VARIABLE.
         let after: Vec<&String> = call
             .commands
             .iter()
             .skip_while(|c| !c.starts_with("GET DATA"))
             .skip(1)
             .collect();
+        // (A SIGHUP that arrives first makes the question needless.)
+        let after = match after.first() {
+            Some(c) if *c == "CHANNEL STATUS" => &after[1..],
+            _ => &after[..],
+        };
         assert!(
             after.iter().all(|c| c.starts_with("SET VARIABLE")),
             "{after:?}"
@@ -965,7 +1025,10 @@ fn the_readme_dialplan_works_as_written() {
         &[],
     );
     let lines = readme_agi_lines();
-    let local = lines.iter().filter(|a| a[0] == "pinprotect").count();
+    let local = lines
+        .iter()
+        .filter(|a| a[0].ends_with("pinprotect"))
+        .count();
     let network = lines.iter().filter(|a| a[0].starts_with("agi://")).count();
     assert!(local >= 2 && network >= 3, "{lines:?}");
     // Extension 201 is protected and locked; its PIN is 4826.
@@ -992,7 +1055,7 @@ fn the_readme_dialplan_works_as_written() {
             };
             (script.to_owned(), server.call(script, &refs[1..], keys))
         } else {
-            assert_eq!(args[0], "pinprotect");
+            assert!(args[0].ends_with("pinprotect"), "{args:?}");
             let request = args
                 .iter()
                 .skip_while(|a| *a != "agi")
@@ -1052,4 +1115,430 @@ fn the_readme_dialplan_works_as_written() {
         assert!(revoked.success());
     }
     server.stop();
+}
+
+/// The events of kind `kind`, as JSON.
+fn logged(env: &Env, kind: &str) -> Vec<serde_json::Value> {
+    json(&env.stdout(&["log", "--event", kind, "--format", "json"]))
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+fn unix(t: &serde_json::Value) -> i64 {
+    chrono::DateTime::parse_from_rfc3339(t.as_str().unwrap())
+        .unwrap()
+        .timestamp()
+}
+
+#[test]
+fn each_pin_is_decided_and_logged_when_it_arrives_not_when_the_call_began() {
+    let env = pbx();
+    env.add_protected("203", "7395", "60");
+    env.ok(["settings", "set", "lockout_attempts", "2"]);
+    let t = "b1-pin-local-correct.agi.log";
+    // 203: a wrong PIN 2 s into the call, the right one 2 s later.
+    let start = unix_now();
+    let (call, stderr, _) = agi_call(
+        &env,
+        t,
+        &["unlock", "203"],
+        &[Keys::Late(2, "1111"), Keys::Late(2, "7395")],
+    );
+    assert_eq!(call.var("PINPROTECT_RESULT"), "granted", "{stderr}");
+    let until = unix(&serde_json::Value::String(
+        call.var("PINPROTECT_UNTIL").into(),
+    ));
+    assert!(
+        until >= start + 4 + 60,
+        "the grant runs 60 s from the entry"
+    );
+    let wrong = logged(&env, "wrong_pin");
+    assert!(unix(&wrong[0]["time"]) >= start + 2, "{wrong:?}");
+    let grant = logged(&env, "grant");
+    assert!(unix(&grant[0]["time"]) >= start + 4, "{grant:?}");
+    // 201: two wrong PINs 2 s apart lock it from the second one.
+    let start = unix_now();
+    let (call, _, _) = agi_call(
+        &env,
+        t,
+        &["unlock", "201"],
+        &[Keys::Late(2, "1111"), Keys::Late(2, "2222")],
+    );
+    assert_eq!(call.var("PINPROTECT_RESULT"), "locked_out");
+    let lockout = logged(&env, "lockout");
+    assert!(unix(&lockout[0]["time"]) >= start + 4, "{lockout:?}");
+    let lockout_until: i64 = {
+        let detail = lockout[0]["detail"].as_str().unwrap();
+        let t = detail
+            .strip_prefix("until ")
+            .unwrap()
+            .split(';')
+            .next()
+            .unwrap();
+        unix(&serde_json::Value::String(t.into()))
+    };
+    assert!(lockout_until >= start + 4 + 900, "{lockout:?}");
+}
+
+#[test]
+fn dial_grants_from_the_moment_the_pin_is_entered() {
+    let env = pbx();
+    let start = unix_now();
+    let mut child = env
+        .std_real_clock()
+        .args(["dial", "201", "7777"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_secs(2));
+    child.stdin.take().unwrap().write_all(b"4826\n").unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    let grant = logged(&env, "grant");
+    assert!(unix(&grant[0]["time"]) >= start + 2, "{grant:?}");
+    let status = env
+        .real_clock()
+        .args(["status", "201", "--format", "json"])
+        .output()
+        .unwrap();
+    let status = json(&String::from_utf8(status.stdout).unwrap());
+    let until = unix(&status[0]["unlocked_until"]);
+    assert!(until >= start + 2 + 60, "{status}");
+}
+
+#[test]
+fn a_missing_prompt_sound_is_an_error_with_its_setting_not_a_hangup() {
+    let env = pbx();
+    // The settings warn, and take the value.
+    env.ok(["settings", "set", "agi_pin_prompt", "custom/enter-pin"])
+        .stderr(predicates::str::contains(
+            "warning: agi_pin_prompt 'custom/enter-pin' is in a folder",
+        ));
+    env.ok(["settings", "set", "agi_granted_prompt", "thanks.wav"])
+        .stderr(predicates::str::contains("ends in a file extension"));
+    let t = "i1-getdata-missing-sound-local.agi.log";
+    let (call, stderr, code) = agi_call(&env, t, &["unlock", "201"], &[]);
+    assert_eq!(code, 0);
+    assert_eq!(call.var("PINPROTECT_RESULT"), "error", "{stderr}");
+    // It asked whether the channel is up, then went on and hung up.
+    let after: Vec<&str> = call
+        .commands
+        .iter()
+        .skip_while(|c| !c.starts_with("GET DATA"))
+        .map(String::as_str)
+        .collect();
+    assert_eq!(after[1], "CHANNEL STATUS", "{after:?}");
+    assert_eq!(after.last(), Some(&"HANGUP"));
+    assert!(
+        stderr.contains(
+            "the sound 'custom/enter-pin' of agi_pin_prompt could not be played (language 'en')"
+        ),
+        "{stderr}"
+    );
+    assert!(stderr.contains("result=error"), "{stderr}");
+    let errors = logged(&env, "agi_error");
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0]["extension"], "201");
+    assert!(
+        errors[0]["detail"]
+            .as_str()
+            .unwrap()
+            .contains("agi_pin_prompt"),
+        "{errors:?}"
+    );
+    // A missing confirmation: the grant stands, the error is logged.
+    env.ok(["settings", "set", "agi_pin_prompt", "agent-pass"]);
+    let (call, stderr, _) = agi_call(&env, t, &["unlock", "201"], &[Keys::Pin("4826")]);
+    assert_eq!(call.var("PINPROTECT_RESULT"), "granted", "{stderr}");
+    assert!(stderr.contains("agi_granted_prompt"), "{stderr}");
+    assert_eq!(logged(&env, "agi_error").len(), 2);
+    // Over FastAGI the same.
+    env.ok(["settings", "set", "agi_pin_prompt", "custom/enter-pin"]);
+    let server = Server::start(&env, &[]);
+    let call = server.call("unlock", &["201"], &[]);
+    assert_eq!(call.var("PINPROTECT_RESULT"), "error");
+    let (_, lines) = server.stop();
+    assert!(
+        lines.iter().any(|l| l.contains("agi_pin_prompt")),
+        "{lines:?}"
+    );
+}
+
+#[test]
+fn an_empty_extension_argument_is_denied_never_the_caller_id() {
+    let env = pbx();
+    // l1: AGI(pinprotect,...,check,${CHANNEL(endpoint)},${EXTEN}) on a
+    // channel without an endpoint; its caller ID is the unprotected 202.
+    let t = "l1-empty-endpoint-arg-local.agi.log";
+    let block = String::from_utf8(environment(t, None, &[])).unwrap();
+    assert!(block.contains("agi_callerid: 201\n"), "{block}");
+    env.ok(["disable", "201"]);
+    let (call, stderr, _) = agi_call(&env, t, &["check", "", "0049301234567"], &[]);
+    assert_eq!(
+        check_vars(&call),
+        ("denied".into(), "no_extension".into(), String::new()),
+        "{stderr}"
+    );
+    let (call, _, _) = agi_call(&env, t, &["check", "", "911"], &[]);
+    assert_eq!(check_vars(&call).1, "emergency");
+    // Left out, the caller ID is the extension.
+    let (call, _, _) = agi_call(&env, t, &["check"], &[]);
+    assert_eq!(check_vars(&call).0, "permitted");
+    // Over FastAGI (l2: `agi_arg_1: `).
+    let server = Server::start(&env, &[]);
+    let call = server.call("check", &["", "0049301234567"], &[]);
+    assert_eq!(call.var("PINPROTECT_REASON"), "no_extension");
+    let call = server.call("unlock", &[""], &[]);
+    assert_eq!(call.var("PINPROTECT_RESULT"), "no_extension");
+    server.stop();
+    let denied = logged(&env, "call_denied");
+    assert!(
+        denied.iter().any(|e| e["detail"]
+            .as_str()
+            .unwrap()
+            .starts_with("(no extension) -> 0049301234567: no_extension")),
+        "{denied:?}"
+    );
+    assert!(!logged(&env, "agi_error").is_empty());
+}
+
+#[test]
+fn unknown_extensions_are_denied_unless_the_setting_permits_them() {
+    let env = pbx();
+    let t = "a1-outbound-local-deny.agi.log";
+    env.cmd()
+        .args(["check", "555", "0049301234567"])
+        .assert()
+        .code(3);
+    let (call, _, _) = agi_call(&env, t, &["check", "555", "0049301234567"], &[]);
+    assert_eq!(check_vars(&call).1, "unknown_extension");
+    assert_eq!(check_vars(&call).0, "denied");
+    env.ok(["settings", "set", "unknown_extensions", "permit"]);
+    env.cmd()
+        .args(["check", "555", "0049301234567"])
+        .assert()
+        .success()
+        .stdout("permitted: extension 555 is not in pinprotect's database, and unknown_extensions is permit\n");
+    let j = json(&env.stdout(&["check", "555", "0049301234567", "--format", "json"]));
+    assert_eq!(
+        (j["permitted"].as_bool(), j["reason"].as_str()),
+        (Some(true), Some("unknown_extension"))
+    );
+    env.cmd()
+        .args(["dial", "555", "0049301234567"])
+        .assert()
+        .success();
+    let (call, _, _) = agi_call(&env, t, &["check", "555", "0049301234567"], &[]);
+    assert_eq!(
+        check_vars(&call),
+        (
+            "permitted".into(),
+            "unknown_extension".into(),
+            String::new()
+        )
+    );
+    // Known extensions are not touched by it; audit reports it.
+    let (call, _, _) = agi_call(&env, t, &["check", "201", "0049301234567"], &[]);
+    assert_eq!(check_vars(&call).1, "locked");
+    env.cmd()
+        .args(["audit"])
+        .assert()
+        .code(1)
+        .stdout(predicates::str::contains("unknown_extensions is permit"));
+    let changed = logged(&env, "settings_changed");
+    assert!(
+        changed
+            .iter()
+            .any(|e| e["detail"] == "unknown_extensions: 'deny' -> 'permit'"),
+        "{changed:?}"
+    );
+}
+
+#[test]
+fn pin_entries_over_agi_say_which_channel_and_call_they_came_from() {
+    let env = pbx();
+    let t = "b1-pin-local-correct.agi.log";
+    let (call, _, _) = agi_call(
+        &env,
+        t,
+        &["unlock", "201"],
+        &[Keys::Pin("1111"), Keys::Pin("4826")],
+    );
+    assert_eq!(call.var("PINPROTECT_RESULT"), "granted");
+    let from = "from Local/7777@phone201-00000002;2 (caller ID 201, call 1795712110.5)";
+    let grant = logged(&env, "grant");
+    assert_eq!(grant.len(), 1);
+    assert!(
+        grant[0]["detail"]
+            .as_str()
+            .unwrap()
+            .ends_with(&format!("; {from}")),
+        "{grant:?}"
+    );
+    let wrong = logged(&env, "wrong_pin");
+    assert!(
+        wrong[0]["detail"]
+            .as_str()
+            .unwrap()
+            .ends_with(&format!("; {from}")),
+        "{wrong:?}"
+    );
+    // --event filters, and takes several kinds.
+    let both = json(&env.stdout(&[
+        "log",
+        "201",
+        "--event",
+        "grant",
+        "--event",
+        "wrong_pin",
+        "--format",
+        "json",
+    ]));
+    let kinds: Vec<&str> = both
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["event"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["wrong_pin", "grant"]);
+    env.cmd()
+        .args(["log", "--event", "granted"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("possible values"));
+    // The command line's own entries name no channel.
+    env.real_clock()
+        .args(["dial", "201", "7777"])
+        .write_stdin("4826\n")
+        .assert()
+        .success();
+    let grant = logged(&env, "grant");
+    assert!(
+        !grant[1]["detail"].as_str().unwrap().contains("from"),
+        "{grant:?}"
+    );
+}
+
+#[test]
+fn serve_ends_a_call_whose_peer_sends_hangup_and_then_no_reply() {
+    let env = pbx();
+    let server = Server::start(&env, &[]);
+    let stream = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(60)))
+        .unwrap();
+    let mut w = stream.try_clone().unwrap();
+    w.write_all(&environment(
+        "e1-outbound-fast-deny.fastagi.log",
+        Some("unlock"),
+        &["201"],
+    ))
+    .unwrap();
+    let mut r = BufReader::new(stream);
+    let mut line = String::new();
+    r.read_line(&mut line).unwrap();
+    assert_eq!(line, "ANSWER\n");
+    w.write_all(b"200 result=0\n").unwrap();
+    line.clear();
+    r.read_line(&mut line).unwrap();
+    assert!(line.starts_with("GET DATA"), "{line}");
+    // The caller hangs up; the reply to GET DATA never comes.
+    let sent = std::time::Instant::now();
+    w.write_all(b"HANGUP\n").unwrap();
+    line.clear();
+    r.read_line(&mut line).unwrap();
+    assert_eq!(line, "SET VARIABLE PINPROTECT_RESULT \"hangup\"\n");
+    assert!(
+        sent.elapsed() < Duration::from_secs(30),
+        "{:?}",
+        sent.elapsed()
+    );
+    w.write_all(b"200 result=1\n").unwrap();
+    line.clear();
+    assert_eq!(r.read_line(&mut line).unwrap(), 0, "{line}");
+    let (_, lines) = server.stop();
+    assert!(
+        lines.iter().any(|l| l.contains("result=hangup")),
+        "{lines:?}"
+    );
+    assert!(!lines.iter().any(|l| l.contains("os error")), "{lines:?}");
+}
+
+#[test]
+fn serve_takes_the_request_from_the_url_when_no_script_line_comes() {
+    let env = pbx();
+    let server = Server::start(&env, &[]);
+    let block = String::from_utf8(environment(
+        "e1-outbound-fast-deny.fastagi.log",
+        None,
+        &["201", "0049301234567"],
+    ))
+    .unwrap();
+    let block: String = block
+        .lines()
+        .filter(|l| !l.starts_with("agi_network_script:"))
+        .map(|l| {
+            if l.starts_with("agi_request:") {
+                "agi_request: agi://127.0.0.1:4573/check?x=1\n".to_string()
+            } else {
+                format!("{l}\n")
+            }
+        })
+        .collect();
+    let stream = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    let mut w = stream.try_clone().unwrap();
+    w.write_all(block.as_bytes()).unwrap();
+    let call = converse(BufReader::new(stream), w, VecDeque::new(), true, || {});
+    assert_eq!(check_vars(&call).0, "denied");
+    assert_eq!(check_vars(&call).1, "locked");
+    server.stop();
+}
+
+#[test]
+fn serve_refuses_a_grace_it_cannot_count_and_listens_on_host_names() {
+    let env = pbx();
+    for grace in ["18446744073709551615", "3601"] {
+        env.real_clock()
+            .args(["serve", "--grace", grace])
+            .timeout(Duration::from_secs(20))
+            .assert()
+            .code(2)
+            .stderr(predicates::str::contains("--grace"));
+    }
+    let mut child = env
+        .std_real_clock()
+        .args(["serve", "--listen", "localhost:0"])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut err = BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    loop {
+        line.clear();
+        assert!(err.read_line(&mut line).unwrap() > 0);
+        if line.contains("listening on ") {
+            break;
+        }
+    }
+    let port: u16 = line
+        .split("127.0.0.1:")
+        .nth(1)
+        .unwrap_or_else(|| panic!("{line}"))
+        .split(|c: char| !c.is_ascii_digit())
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let call = call_port(port, "check", &["202", "0049301234567"]);
+    assert_eq!(call.var("PINPROTECT_RESULT"), "permitted");
+    // SAFETY: a signal to our own child.
+    unsafe {
+        libc::kill(child.id() as i32, libc::SIGTERM);
+    }
+    assert!(child.wait().unwrap().success());
 }

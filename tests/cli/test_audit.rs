@@ -211,6 +211,17 @@ fn every_event_is_logged_and_no_pin_ever_is() {
     );
     assert_eq!(code, Some(0));
     assert!(stdout.contains("PINPROTECT_RESULT \"denied\""), "{stdout}");
+    // A 7777 call whose extension argument is empty: an agi_error.
+    let (code, stdout) = run(
+        &["agi", "unlock", ""],
+        "agi_callerid: 100\nagi_arg_1: unlock\nagi_arg_2: \n\n\
+         200 result=0\n200 result=1\n200 result=1\n200 result=0 endpos=1\n200 result=1\n",
+    );
+    assert_eq!(code, Some(0));
+    assert!(
+        stdout.contains("PINPROTECT_RESULT \"no_extension\""),
+        "{stdout}"
+    );
     assert_eq!(run(&["disable", "100"], "").0, Some(0));
     assert_eq!(run(&["ext", "remove", "200", "--yes"], "").0, Some(0));
 

@@ -10,7 +10,7 @@ fn settings_show_set_and_validate() {
     assert_eq!(
         json(&env.stdout(&["settings", "show", "--format", "json"])),
         serde_json::json!({"feature_code": "7777", "emergency_numbers": ["911", "112", "999", "000"], "outbound_prefix": "",
-            "pin_min_length": 4, "lockout_attempts": 5, "lockout_seconds": 900, "default_duration": 300, "clock_override": true,
+            "pin_min_length": 4, "lockout_attempts": 5, "lockout_seconds": 900, "default_duration": 300, "unknown_extensions": "deny", "clock_override": true,
             "agi_pin_prompt": "agent-pass", "agi_granted_prompt": "auth-thankyou",
             "agi_wrong_pin_prompt": "auth-incorrect", "agi_refused_prompt": "cannot-complete-as-dialed",
             "agi_goodbye_prompt": "vm-goodbye", "agi_pin_timeout_seconds": 10, "agi_pin_tries": 3})
@@ -18,10 +18,10 @@ fn settings_show_set_and_validate() {
     assert_eq!(
         env.stdout(&["settings", "show", "--format", "csv"]),
         "feature_code,emergency_numbers,outbound_prefix,pin_min_length,lockout_attempts,lockout_seconds,\
-         default_duration,clock_override,\
+         default_duration,unknown_extensions,clock_override,\
          agi_pin_prompt,agi_granted_prompt,agi_wrong_pin_prompt,agi_refused_prompt,agi_goodbye_prompt,\
          agi_pin_timeout_seconds,agi_pin_tries\n\
-         7777,\"911,112,999,000\",,4,5,900,5m,on,agent-pass,auth-thankyou,auth-incorrect,\
+         7777,\"911,112,999,000\",,4,5,900,5m,deny,on,agent-pass,auth-thankyou,auth-incorrect,\
          cannot-complete-as-dialed,vm-goodbye,10,3\n"
     );
     let table = env.stdout(&["settings"]);

@@ -70,7 +70,7 @@ fn dry_run_lists_the_removals_and_writes_nothing() {
         .success()
         .stdout("would remove extension 101\nwould remove extension 102\n")
         .stderr(
-            "dry run: would sync 3: 1 added, 0 updated, 2 unchanged, 2 removed; nothing was written\n",
+            "dry run: would sync 3: 1 added, 0 updated, 2 unchanged, 2 removed (2 of them pin protected, 1 unlocked); nothing was written\n",
         );
     assert_eq!(db_state(&env), before, "--dry-run wrote");
     assert_eq!(numbers(&env), ["100", "101", "102", "103"]);
@@ -87,7 +87,9 @@ fn sync_removes_what_the_file_lacks_with_grants_and_lockouts() {
         .assert()
         .success()
         .stdout("removed extension 101\nremoved extension 102\n")
-        .stderr("synced 3: 1 added, 0 updated, 2 unchanged, 2 removed\n");
+        .stderr(
+            "synced 3: 1 added, 0 updated, 2 unchanged, 2 removed (2 of them pin protected, 1 unlocked)\n",
+        );
     assert_eq!(numbers(&env), ["100", "103", "104"]);
     // One audit event, naming what was removed.
     let after = log(&env);
@@ -96,7 +98,7 @@ fn sync_removes_what_the_file_lacks_with_grants_and_lockouts() {
     assert_eq!(event["event"], "import");
     assert_eq!(
         event["detail"],
-        "standard input (csv): 1 added, 0 updated, 2 unchanged, 2 removed (101 and 102), --sync"
+        "standard input (csv): 1 added, 0 updated, 2 unchanged, 2 removed (101 and 102) (2 of them pin protected, 1 unlocked), --sync"
     );
     // Back again, 101 has no grant and 102 no lockout: they start over.
     env.cmd()
@@ -199,7 +201,9 @@ fn sync_from_one_voicemail_conf_context() {
         .stdout(
             "removed extension 100\nremoved extension 101\nremoved extension 102\nremoved extension 103\n",
         )
-        .stderr("synced 5: 5 added, 0 updated, 0 unchanged, 4 removed\n");
+        .stderr(
+            "synced 5: 5 added, 0 updated, 0 unchanged, 4 removed (4 of them pin protected, 1 unlocked)\n",
+        );
     assert_eq!(numbers(&env), ["1234", "4069", "4110", "4200", "4310"]);
     // The same again changes nothing; a mistyped context is refused.
     import_file(

@@ -3,7 +3,6 @@
 
 use std::fmt::Display;
 use std::io::{self, BufRead, BufWriter, IsTerminal, Read, Write};
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::cli::ColorChoice;
 use crate::error::{Error, Result};
@@ -44,91 +43,14 @@ fn color_enabled(choice: ColorChoice, is_terminal: bool) -> bool {
     }
 }
 
-/// Whether standard output was closed when the process started (`>&-`).
-static STDOUT_CLOSED: AtomicBool = AtomicBool::new(false);
-
-/// Prepares the process; the binary calls it before anything else. A
-/// standard stream that was closed (`>&-`) is opened on `/dev/null`, so
-/// that no file pinprotect opens later takes its number, and a closed
-/// standard output is remembered: data written to it is then an error
-/// (exit 5), never a silent success. SIGPIPE is ignored, so that a reader
-/// going away (`| head`) is an error on write, which listings treat as the
-/// normal end.
-pub fn start_process() {
-    for fd in 0..=2 {
-        // SAFETY: fcntl, open, dup2 and close on plain descriptor numbers.
-        unsafe {
-            if libc::fcntl(fd, libc::F_GETFD) != -1 {
-                continue;
-            }
-            if fd == libc::STDOUT_FILENO {
-                STDOUT_CLOSED.store(true, Ordering::SeqCst);
-            }
-            let null = libc::open(c"/dev/null".as_ptr(), libc::O_RDWR | libc::O_CLOEXEC);
-            if null >= 0 && null != fd {
-                libc::dup2(null, fd);
-                libc::close(null);
-            } else if null == fd {
-                // The lowest free number: already the right one; keep it
-                // across exec like any standard stream.
-                libc::fcntl(fd, libc::F_SETFD, 0);
-            }
-        }
-    }
-    // SAFETY: setting a signal's disposition to ignore.
-    unsafe {
-        libc::signal(libc::SIGPIPE, libc::SIG_IGN);
-    }
-}
-
-/// The terminal settings a hidden prompt replaced, for the Ctrl-C handler.
-static mut SAVED_TERMIOS: Option<libc::termios> = None;
-
-extern "C" fn restore_and_exit(_: libc::c_int) {
-    // SAFETY: tcsetattr, write and _exit are async-signal-safe; the saved
-    // settings were written before this handler was installed.
-    unsafe {
-        if let Some(t) = *std::ptr::addr_of!(SAVED_TERMIOS) {
-            libc::tcsetattr(libc::STDIN_FILENO, libc::TCSANOW, &t);
-        }
-        libc::write(libc::STDERR_FILENO, b"\n".as_ptr().cast(), 1);
-        libc::_exit(130);
-    }
-}
-
 /// Reads one line from the terminal on standard input without echoing it
 /// (the Enter key still moves to the next line); `None` at the end of
 /// input (Ctrl-D). Ctrl-C restores the terminal and exits 130.
 pub fn read_hidden_line(prompt: &str) -> io::Result<Option<zeroize::Zeroizing<String>>> {
-    /// The terminal as it was, put back however the prompt ends.
-    struct Restore(libc::termios);
-    impl Drop for Restore {
-        fn drop(&mut self) {
-            // SAFETY: termios and signal calls on standard input.
-            unsafe {
-                libc::tcsetattr(libc::STDIN_FILENO, libc::TCSANOW, &self.0);
-                libc::signal(libc::SIGINT, libc::SIG_DFL);
-            }
-        }
-    }
     // Echo goes off before the prompt shows, so that nothing typed as soon
-    // as it shows is echoed.
-    // SAFETY: termios calls on standard input, a terminal; the handler
-    // only reads the saved settings, written before it is installed.
-    let _restore = unsafe {
-        let mut t: libc::termios = std::mem::zeroed();
-        if libc::tcgetattr(libc::STDIN_FILENO, &mut t) != 0 {
-            return Err(io::Error::last_os_error());
-        }
-        *std::ptr::addr_of_mut!(SAVED_TERMIOS) = Some(t);
-        let handler = restore_and_exit as extern "C" fn(libc::c_int) as libc::sighandler_t;
-        libc::signal(libc::SIGINT, handler);
-        let mut quiet = t;
-        quiet.c_lflag &= !libc::ECHO;
-        quiet.c_lflag |= libc::ECHONL | libc::ICANON;
-        libc::tcsetattr(libc::STDIN_FILENO, libc::TCSANOW, &quiet);
-        Restore(t)
-    };
+    // as it shows is echoed; the terminal is put back however the prompt
+    // ends.
+    let _restore = crate::sys::hide_input()?;
     let mut err = io::stderr().lock();
     write!(err, "{prompt}: ")?;
     err.flush()?;
@@ -148,14 +70,14 @@ pub struct StdoutSink;
 
 impl Write for StdoutSink {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        if STDOUT_CLOSED.load(Ordering::Relaxed) {
+        if crate::sys::stdout_was_closed() {
             return Err(closed_stdout());
         }
         io::stdout().write(buf)
     }
 
     fn flush(&mut self) -> io::Result<()> {
-        if STDOUT_CLOSED.load(Ordering::Relaxed) {
+        if crate::sys::stdout_was_closed() {
             return Ok(());
         }
         io::stdout().flush()
@@ -163,7 +85,7 @@ impl Write for StdoutSink {
 }
 
 fn closed_stdout() -> io::Error {
-    io::Error::from_raw_os_error(libc::EBADF)
+    io::Error::from(rustix::io::Errno::BADF)
 }
 
 pub struct Console {
@@ -210,7 +132,7 @@ impl Console {
     /// Fails when standard output was closed: for commands that log what
     /// they are about to show, before they log it.
     pub fn require_stdout(&self) -> Result<()> {
-        if STDOUT_CLOSED.load(Ordering::SeqCst) {
+        if crate::sys::stdout_was_closed() {
             return Err(Error::output(None, closed_stdout()));
         }
         Ok(())

@@ -140,8 +140,7 @@ pub fn remove_stale_temporaries(dir: &Path) {
     let Ok(entries) = fs::read_dir(dir) else {
         return;
     };
-    // SAFETY: geteuid has no preconditions.
-    let me = unsafe { libc::geteuid() };
+    let me = crate::sys::effective_uid();
     let now = SystemTime::now();
     for entry in entries.flatten() {
         let name = entry.file_name();

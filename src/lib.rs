@@ -48,5 +48,6 @@ pub mod records;
 pub mod settings;
 pub mod store;
 pub mod sync;
+pub mod sys;
 pub mod text;
 pub mod weakpin;

@@ -1,9 +1,5 @@
 //! The binary: prepares the process, parses the command line, runs the
 //! library and turns the result into an exit status.
-//!
-//! `no_main`: Rust's own start-up would open `/dev/null` on a closed
-//! standard output before `main`, so that `export >&-` could not tell it
-//! was closed; [`console::start_process`] does that part and remembers.
 
 #![no_main]
 
@@ -12,17 +8,15 @@ use clap::{CommandFactory, FromArgMatches};
 
 use pinprotect::cli::Cli;
 use pinprotect::commands;
-use pinprotect::console::{self, Console};
+use pinprotect::console::Console;
 
-#[unsafe(no_mangle)]
-extern "C" fn main(argc: std::ffi::c_int, argv: *const *const std::ffi::c_char) -> std::ffi::c_int {
-    console::start_process();
-    // SAFETY: the C runtime passes argc valid, NUL-terminated strings.
-    let args = (0..argc.max(0) as usize).map(|i| unsafe {
-        use std::os::unix::ffi::OsStrExt;
-        std::ffi::OsStr::from_bytes(std::ffi::CStr::from_ptr(*argv.add(i)).to_bytes()).to_owned()
-    });
-    let matches = Cli::command().get_matches_from(args);
+// Not Rust's own start-up, which would open `/dev/null` on a closed
+// standard output before `main`, hiding `export >&-` (see `sys`).
+pinprotect::entry_point!(run);
+
+fn run() -> std::ffi::c_int {
+    pinprotect::sys::start_process();
+    let matches = Cli::command().get_matches_from(std::env::args_os());
     let mut cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     cli.global.now_from_env = matches.value_source("now") == Some(ValueSource::EnvVariable);
     let mut console = Console::new(cli.global.color, cli.global.quiet);

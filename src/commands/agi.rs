@@ -22,6 +22,7 @@ use crate::policy::{DialedNumber, Extension, Timestamp};
 use crate::records::ExtensionRecord;
 use crate::settings::{AgiSettings, Prompt, Settings};
 use crate::store::Store;
+use crate::sys::Signal;
 
 /// Why a session ended early.
 #[derive(Debug)]
@@ -690,42 +691,20 @@ fn unlock<R: BufRead, W: Write>(
     }
 }
 
-/// No core dump and no ptrace from other users: a PIN entered in a call
-/// must not end up in a file.
-pub fn protect_memory() {
-    // SAFETY: plain system calls with constant arguments.
-    unsafe {
-        let none = libc::rlimit {
-            rlim_cur: 0,
-            rlim_max: 0,
-        };
-        libc::setrlimit(libc::RLIMIT_CORE, &none);
-        libc::prctl(libc::PR_SET_DUMPABLE, 0, 0, 0, 0);
-    }
-}
-
-/// SIGHUP from Asterisk: the caller hung up.
-static HANGUP: AtomicBool = AtomicBool::new(false);
-
-extern "C" fn on_sighup(_: libc::c_int) {
-    HANGUP.store(true, Ordering::SeqCst);
-}
-
 /// `pinprotect agi`: one call on standard input and output.
 pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> Result<ExitCode> {
-    protect_memory();
+    crate::sys::protect_memory();
     ctx.console.escape_messages();
-    // SAFETY: the handler only stores to an atomic.
-    unsafe {
-        libc::signal(
-            libc::SIGHUP,
-            on_sighup as extern "C" fn(libc::c_int) as libc::sighandler_t,
-        );
-    }
+    // SIGHUP from Asterisk: the caller hung up.
+    crate::sys::catch(Signal::Hangup);
     let started = Instant::now();
     let stdin = std::io::stdin();
     let stdout = std::io::stdout();
-    let mut session = Session::new(stdin.lock(), stdout.lock(), &HANGUP);
+    let mut session = Session::new(
+        stdin.lock(),
+        stdout.lock(),
+        crate::sys::flag(Signal::Hangup),
+    );
     let summary = run_call(ctx, &mut session, argv);
     ctx.console
         .info(format_args!("agi: {}", summary.line(started)));

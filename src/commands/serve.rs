@@ -12,12 +12,13 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use super::agi::{Session, SessionEnd, answer_call, protect_memory};
+use super::agi::{Session, SessionEnd, answer_call};
 use super::{Ctx, system_now};
 use crate::console::Console;
 use crate::error::{Error, ExitCode, Result};
 use crate::net::Cidr;
 use crate::sync::locked;
+use crate::sys::Signal;
 
 /// How the server runs.
 #[derive(Debug, Clone)]
@@ -41,19 +42,9 @@ impl ServeOptions {
     pub const DEFAULT_LISTEN: &str = "127.0.0.1:4573";
 }
 
-/// Set by SIGTERM and SIGINT.
-static STOP: AtomicBool = AtomicBool::new(false);
-
-extern "C" fn on_stop(_: libc::c_int) {
-    STOP.store(true, Ordering::SeqCst);
-}
-
-/// Set by SIGHUP, which a daemon gets when its terminal goes or when an
-/// admin asks it to reload: it must not stop the server.
-static HUP: AtomicBool = AtomicBool::new(false);
-
-extern "C" fn on_hup(_: libc::c_int) {
-    HUP.store(true, Ordering::SeqCst);
+/// Whether SIGTERM or SIGINT asked the server to stop.
+fn stopping() -> bool {
+    crate::sys::received(Signal::Terminate) || crate::sys::received(Signal::Interrupt)
 }
 
 /// A caller hanging up over FastAGI arrives as a `HANGUP` line, never as a
@@ -239,7 +230,7 @@ fn handle(shared: &Shared, stream: TcpStream, peer: SocketAddr) {
         .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| {
             (n < max).then_some(n + 1)
         });
-    if taken.is_err() || STOP.load(Ordering::SeqCst) {
+    if taken.is_err() || stopping() {
         let why = if taken.is_ok() {
             shared.active.fetch_sub(1, Ordering::SeqCst);
             "the server is stopping".to_string()
@@ -301,7 +292,7 @@ impl Listener {
     fn take_calls(self: &Arc<Self>, shared: &Arc<Shared>) {
         loop {
             let accepted = self.socket.accept();
-            if STOP.load(Ordering::SeqCst) {
+            if stopping() {
                 // Stopping: a connection taken just now is closed unanswered.
                 self.waiting.fetch_sub(1, Ordering::SeqCst);
                 return;
@@ -334,7 +325,7 @@ impl Listener {
                 .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| {
                     (n < Self::KEEP_WAITING).then_some(n + 1)
                 });
-            if back.is_err() || STOP.load(Ordering::SeqCst) {
+            if back.is_err() || stopping() {
                 if back.is_ok() {
                     self.waiting.fetch_sub(1, Ordering::SeqCst);
                 }
@@ -346,24 +337,15 @@ impl Listener {
     /// Wakes every thread waiting in `accept` (Linux: a listening socket
     /// shut down for reading fails their `accept`).
     fn stop(&self) {
-        use std::os::fd::AsRawFd;
-        // SAFETY: a socket this listener owns.
-        unsafe {
-            libc::shutdown(self.socket.as_raw_fd(), libc::SHUT_RD);
-        }
+        crate::sys::stop_accepting(&self.socket);
     }
 }
 
 /// `pinprotect serve`.
 pub fn run(ctx: &mut Ctx<'_>, options: ServeOptions) -> Result<ExitCode> {
-    protect_memory();
-    // A thread per call in progress: without a cap, glibc gives threads
-    // arenas of their own and the resident size creeps up with the calls
-    // served.
-    // SAFETY: a setting of the allocator, made before any thread starts.
-    unsafe {
-        libc::mallopt(libc::M_ARENA_MAX, 2);
-    }
+    crate::sys::protect_memory();
+    // A thread per call in progress.
+    crate::sys::limit_allocator_arenas(2);
     // The database must be there before the first call.
     crate::store::Store::open(&ctx.db)?;
     let mut listeners = Vec::new();
@@ -401,13 +383,10 @@ pub fn run(ctx: &mut Ctx<'_>, options: ServeOptions) -> Result<ExitCode> {
             ));
         }
     }
-    // SAFETY: the handler only stores to an atomic.
-    unsafe {
-        let handler = on_stop as extern "C" fn(libc::c_int) as libc::sighandler_t;
-        libc::signal(libc::SIGTERM, handler);
-        libc::signal(libc::SIGINT, handler);
-        let hup = on_hup as extern "C" fn(libc::c_int) as libc::sighandler_t;
-        libc::signal(libc::SIGHUP, hup);
+    // SIGTERM and SIGINT stop the server; SIGHUP (a terminal gone, an
+    // admin asking for a reload) must not.
+    for signal in [Signal::Terminate, Signal::Interrupt, Signal::Hangup] {
+        crate::sys::catch(signal);
     }
     let quiet = ctx.console.quiet();
     let shared = Arc::new(Shared {
@@ -454,9 +433,9 @@ pub fn run(ctx: &mut Ctx<'_>, options: ServeOptions) -> Result<ExitCode> {
             }
         }
     }
-    while !STOP.load(Ordering::SeqCst) {
+    while !stopping() {
         std::thread::sleep(Duration::from_millis(50));
-        if HUP.swap(false, Ordering::SeqCst) {
+        if crate::sys::take(Signal::Hangup) {
             say(
                 quiet,
                 format_args!(

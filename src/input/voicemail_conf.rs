@@ -386,7 +386,7 @@ pub(super) fn include(
     // or read without end.
     let opened = std::fs::OpenOptions::new()
         .read(true)
-        .custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY)
+        .custom_flags(crate::sys::OPEN_NONBLOCK_NOCTTY)
         .open(&canonical)
         .and_then(|f| f.metadata().map(|m| (f, m)));
     let (file, meta) = match opened {

@@ -17,15 +17,7 @@ pub(super) fn terminal_width() -> Option<usize> {
     if !std::io::stdout().is_terminal() {
         return None;
     }
-    // SAFETY: TIOCGWINSZ fills a winsize.
-    let cols = unsafe {
-        let mut ws: libc::winsize = std::mem::zeroed();
-        if libc::ioctl(libc::STDOUT_FILENO, libc::TIOCGWINSZ, &mut ws) != 0 {
-            return None;
-        }
-        ws.ws_col
-    };
-    (cols > 0).then_some(usize::from(cols))
+    crate::sys::terminal_columns().map(usize::from)
 }
 
 pub(super) fn display_width(s: &str) -> usize {

@@ -68,7 +68,7 @@ impl OutsideFile {
     pub(super) fn open(path: &Path) -> io::Result<OutsideFile> {
         let file = fs::OpenOptions::new()
             .read(true)
-            .custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY)
+            .custom_flags(crate::sys::OPEN_NONBLOCK_NOCTTY)
             .open(path)?;
         Ok(OutsideFile(Some(file)))
     }
@@ -125,19 +125,18 @@ impl SharedLock {
     const SHARED_SIZE: i64 = 510;
 
     pub(super) fn take(path: &Path, busy: Duration) -> Result<SharedLock> {
-        use std::os::fd::AsRawFd;
+        use std::os::fd::AsFd;
         let file = OutsideFile::open(path)
             .map_err(|e| Error::database(format!("cannot read {}: {e}", text::path(path)), None))?;
         let deadline = std::time::Instant::now() + busy;
         loop {
-            // SAFETY: an all-zero flock is valid; the fields are set below.
-            let mut lock: libc::flock = unsafe { std::mem::zeroed() };
-            lock.l_type = libc::F_RDLCK as libc::c_short;
-            lock.l_whence = libc::SEEK_SET as libc::c_short;
-            lock.l_start = Self::SHARED_FIRST as libc::off_t;
-            lock.l_len = Self::SHARED_SIZE as libc::off_t;
-            // SAFETY: a valid open descriptor and a valid flock.
-            if unsafe { libc::fcntl(file.file().as_raw_fd(), libc::F_SETLK, &lock) } == 0 {
+            let taken = crate::sys::try_read_lock(
+                file.file().as_fd(),
+                Self::SHARED_FIRST,
+                Self::SHARED_SIZE,
+            )
+            .map_err(|e| Error::database(format!("cannot lock {}: {e}", text::path(path)), None))?;
+            if taken {
                 return Ok(SharedLock { _file: file });
             }
             if std::time::Instant::now() >= deadline {

@@ -5,6 +5,7 @@ use std::fmt::Display;
 use std::io::{self, BufRead, BufWriter, IsTerminal, Read, Write};
 
 use crate::cli::ColorChoice;
+use crate::error::IoContext;
 use crate::error::{Error, Result};
 
 /// A colour for a word of output.
@@ -160,11 +161,15 @@ impl Console {
     pub fn confirm(&mut self, question: &str) -> Result<bool> {
         let _ = self.out.flush();
         let mut err = io::stderr().lock();
-        write!(err, "{question} [y/N] ")?;
-        err.flush()?;
+        // A prompt that cannot be shown still gets its answer read.
+        let _ = write!(err, "{question} [y/N] ");
+        let _ = err.flush();
         drop(err);
         let mut line = String::new();
-        let read = io::stdin().lock().read_line(&mut line)?;
+        let read = io::stdin()
+            .lock()
+            .read_line(&mut line)
+            .reading("the answer on standard input")?;
         if read == 0 {
             // Ctrl-D: end the prompt's line before the next message.
             let _ = writeln!(io::stderr());
@@ -241,7 +246,7 @@ impl Console {
     }
 
     pub fn flush(&mut self) -> Result<()> {
-        self.out.flush().map_err(Error::from)
+        self.out.flush().writing_output()
     }
 }
 

@@ -21,17 +21,26 @@ pub enum ExitCode {
     Database = 4,
     /// An output file or stream could not be written.
     Io = 5,
+    /// Input could not be read (standard input, the terminal, a file).
+    Input = 6,
+    /// The system refused something pinprotect needs.
+    System = 7,
+    /// A bug in pinprotect.
+    Internal = 70,
 }
 
 impl ExitCode {
     /// Every exit code, in order.
-    pub const ALL: [ExitCode; 6] = [
+    pub const ALL: [ExitCode; 9] = [
         ExitCode::Success,
         ExitCode::Denied,
         ExitCode::Usage,
         ExitCode::UnknownExtension,
         ExitCode::Database,
         ExitCode::Io,
+        ExitCode::Input,
+        ExitCode::System,
+        ExitCode::Internal,
     ];
 
     /// What the code means: the one text `--help`, the man page and the
@@ -51,6 +60,15 @@ impl ExitCode {
             }
             ExitCode::Io => {
                 "Output could not be written: an output file (full disk, missing folder), a closed standard output, or an --output that names something pinprotect will not replace (a device, FIFO, socket or folder, or the database and its files)."
+            }
+            ExitCode::Input => {
+                "Input could not be read: standard input, the terminal or an input file failed while it was read (a record that is read but invalid is 2)."
+            }
+            ExitCode::System => {
+                "The system refused something pinprotect needs: a thread, random numbers for a PIN, or its own temporary file."
+            }
+            ExitCode::Internal => {
+                "Internal error: a bug in pinprotect, reported on standard error as one line; please report it. A change in progress is rolled back, and no core file is written."
             }
         }
     }
@@ -138,6 +156,21 @@ pub enum Error {
         hint: Option<String>,
     },
 
+    /// Reading input failed: standard input, the terminal or a file.
+    #[error("cannot read {what}: {source}")]
+    Input {
+        what: String,
+        source: std::io::Error,
+    },
+
+    /// The system refused something pinprotect needs (a thread, random
+    /// numbers, its own temporary file).
+    #[error("cannot {what}: {source}")]
+    System {
+        what: String,
+        source: std::io::Error,
+    },
+
     /// The reader of standard output went away: not worth a message.
     #[error("broken pipe")]
     BrokenPipe,
@@ -176,8 +209,26 @@ impl Error {
         }
     }
 
+    /// Reading `what` (standard input, a file) failed.
+    pub fn input(what: impl Into<String>, source: std::io::Error) -> Self {
+        Error::Input {
+            what: what.into(),
+            source,
+        }
+    }
+
+    /// The system refused to `what` (start a thread, ...).
+    pub fn system(what: impl Into<String>, source: std::io::Error) -> Self {
+        Error::System {
+            what: what.into(),
+            source,
+        }
+    }
+
     pub fn exit_code(&self) -> ExitCode {
         match self {
+            Error::Input { .. } => ExitCode::Input,
+            Error::System { .. } => ExitCode::System,
             Error::Invalid { .. } => ExitCode::Usage,
             Error::UnknownExtensions(_) => ExitCode::UnknownExtension,
             Error::Database { .. } => ExitCode::Database,
@@ -213,8 +264,35 @@ impl Error {
             Error::Output { path: None, .. } => {
                 Some("standard output is closed or cannot be written; redirect it to a file".into())
             }
+            Error::Input { .. } => Some(
+                "check that the input is a readable file or pipe; nothing was changed".into(),
+            ),
+            Error::System { .. } => Some(
+                "the machine is short of a resource (memory, threads, entropy, disk); try again, and see the system log".into(),
+            ),
             Error::BrokenPipe => None,
         }
+    }
+}
+
+/// Says where an I/O error happened, so that no `?` on one can report a
+/// failure somewhere else (a failed read of standard input as a failed
+/// write of standard output).
+pub trait IoContext<T> {
+    /// Writing the command's output (standard output, or the stream a
+    /// listing goes to): exit 5.
+    fn writing_output(self) -> Result<T>;
+    /// Reading `what`: exit 6.
+    fn reading(self, what: &str) -> Result<T>;
+}
+
+impl<T> IoContext<T> for std::io::Result<T> {
+    fn writing_output(self) -> Result<T> {
+        self.map_err(|e| Error::output(None, e))
+    }
+
+    fn reading(self, what: &str) -> Result<T> {
+        self.map_err(|e| Error::input(what, e))
     }
 }
 
@@ -224,18 +302,15 @@ impl From<ParseError> for Error {
     }
 }
 
-/// Writing to standard output.
-impl From<std::io::Error> for Error {
-    fn from(e: std::io::Error) -> Self {
-        Error::output(None, e)
-    }
-}
-
 impl From<csv::Error> for Error {
     fn from(e: csv::Error) -> Self {
+        if !e.is_io_error() {
+            // Shown with Display: a CSV error's Debug form is not a message.
+            return Error::output(None, std::io::Error::other(e.to_string()));
+        }
         match e.into_kind() {
             csv::ErrorKind::Io(io) => Error::output(None, io),
-            other => Error::output(None, std::io::Error::other(format!("{other:?}"))),
+            _ => Error::output(None, std::io::Error::other("a CSV error")),
         }
     }
 }

@@ -225,6 +225,7 @@ pub fn write_atomically<T>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::IoContext;
     use std::os::unix::fs::PermissionsExt;
 
     #[test]
@@ -235,7 +236,7 @@ mod tests {
         let r: Result<()> = write_atomically(
             &path,
             |w| {
-                w.write_all(b"partial")?;
+                w.write_all(b"partial").writing_output()?;
                 Err(Error::invalid("boom"))
             },
             |_| Ok(()),
@@ -247,14 +248,14 @@ mod tests {
         // A failed commit (the audit log) leaves no file either.
         let r: Result<()> = write_atomically(
             &path,
-            |w| Ok(w.write_all(b"new")?),
+            |w| w.write_all(b"new").writing_output(),
             |_| Err(Error::database("log refused", None)),
         );
         assert!(r.is_err());
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "old");
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
 
-        write_atomically(&path, |w| Ok(w.write_all(b"new")?), |_| Ok(())).unwrap();
+        write_atomically(&path, |w| w.write_all(b"new").writing_output(), |_| Ok(())).unwrap();
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "new");
         let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o600);

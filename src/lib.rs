@@ -40,6 +40,7 @@ pub mod events;
 pub mod fsutil;
 pub mod generate;
 pub mod input;
+pub mod internal;
 pub mod lockout;
 pub mod net;
 pub mod output;

@@ -9,6 +9,7 @@ use clap::{CommandFactory, FromArgMatches};
 use pinprotect::cli::Cli;
 use pinprotect::commands;
 use pinprotect::console::Console;
+use pinprotect::error::ExitCode;
 
 // Not Rust's own start-up, which would open `/dev/null` on a closed
 // standard output before `main`, hiding `export >&-` (see `sys`).
@@ -16,10 +17,19 @@ pinprotect::entry_point!(run);
 
 fn run() -> std::ffi::c_int {
     pinprotect::sys::start_process();
+    pinprotect::internal::report_panics();
+    let code = std::panic::catch_unwind(command_line).unwrap_or(ExitCode::Internal);
+    // Flushes standard output and exits as Rust's own start-up would.
+    std::process::exit(code as i32)
+}
+
+/// Parses the command line and runs it.
+fn command_line() -> ExitCode {
     let matches = Cli::command().get_matches_from(std::env::args_os());
     let mut cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     cli.global.now_from_env = matches.value_source("now") == Some(ValueSource::EnvVariable);
     let mut console = Console::new(cli.global.color, cli.global.quiet);
+    pinprotect::internal::test_panic("command");
     let code = match commands::run(cli, &mut console) {
         Ok(code) => code,
         Err(err) => {
@@ -28,6 +38,5 @@ fn run() -> std::ffi::c_int {
         }
     };
     drop(console);
-    // Flushes standard output and exits as Rust's own start-up would.
-    std::process::exit(code as i32)
+    code
 }

@@ -303,6 +303,7 @@ pub fn answer_call<R: BufRead, W: Write>(
 ) -> CallSummary {
     let mut summary = CallSummary::default();
     ctx.origin = Some(origin(env));
+    crate::internal::test_panic("call");
     let outcome = (|| -> SessionResult<()> {
         let (request, args) = match argv.split_first() {
             Some((request, args)) => (Some(request.clone()), args.to_vec()),

@@ -10,6 +10,7 @@ use zeroize::Zeroizing;
 use super::{Ctx, read_stdin_line};
 use crate::cli::CheckFormat;
 use crate::console::Tone;
+use crate::error::IoContext;
 use crate::error::{Error, ExitCode, Result};
 use crate::events::EventKind;
 use crate::lockout::{Attempt, attempt};
@@ -256,7 +257,7 @@ pub fn check(
             };
             let out = ctx.console.out();
             serde_json::to_writer(&mut *out, &json)?;
-            out.write_all(b"\n")?;
+            out.write_all(b"\n").writing_output()?;
         }
         CheckFormat::Text if !ctx.console.quiet() => {
             let verdict = if d.permitted {
@@ -265,7 +266,7 @@ pub fn check(
                 ctx.console.paint_out(Tone::Bad, "denied")
             };
             let why = explain(&plan, ext, number, &d);
-            writeln!(ctx.console.out(), "{verdict}: {why}")?;
+            writeln!(ctx.console.out(), "{verdict}: {why}").writing_output()?;
         }
         CheckFormat::Text => {}
     }
@@ -370,7 +371,7 @@ fn print_connected(
             ctx.console.paint_out(Tone::Bad, "blocked")
         };
         let why = explain(plan, ext, digits, d);
-        writeln!(ctx.console.out(), "{verdict}: {ext} -> {digits}: {why}")?;
+        writeln!(ctx.console.out(), "{verdict}: {ext} -> {digits}: {why}").writing_output()?;
     }
     Ok(())
 }
@@ -463,7 +464,7 @@ pub fn dial(
         ),
     };
     if !ctx.console.quiet() {
-        writeln!(ctx.console.out(), "{line}")?;
+        writeln!(ctx.console.out(), "{line}").writing_output()?;
     }
     Ok(code)
 }

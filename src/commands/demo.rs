@@ -5,6 +5,7 @@ use std::io::Write;
 use super::call::{self, PinSource};
 use super::{Ctx, export, ext, init, protect};
 use crate::cli::{CheckFormat, ExportFormat, PersonArgs};
+use crate::error::IoContext;
 use crate::error::{Error, ExitCode, Result};
 use crate::output::Format;
 use crate::policy::{DialedNumber, Extension, PinDuration};
@@ -20,11 +21,11 @@ fn parse<T: std::str::FromStr<Err = crate::policy::ParseError>>(s: &str) -> Resu
 fn say(ctx: &mut Ctx<'_>, text: &str, command: &str) -> Result<()> {
     let out = ctx.console.out();
     if !text.is_empty() {
-        writeln!(out)?;
-        writeln!(out, "# {text}")?;
+        writeln!(out).writing_output()?;
+        writeln!(out, "# {text}").writing_output()?;
     }
-    writeln!(out, "$ {command}")?;
-    out.flush()?;
+    writeln!(out, "$ {command}").writing_output()?;
+    out.flush().writing_output()?;
     Ok(())
 }
 
@@ -54,7 +55,8 @@ pub fn run(ctx: &mut Ctx<'_>) -> Result<ExitCode> {
         "pinprotect demo: a tour on a throwaway database in {} (your database is not touched).\n\
          The clock starts at {start}.",
         dir.path().display()
-    )?;
+    )
+    .writing_output()?;
 
     say(c, "Create the database.", "pinprotect init")?;
     init::init(c)?;
@@ -162,7 +164,7 @@ pub fn run(ctx: &mut Ctx<'_>) -> Result<ExitCode> {
     writeln!(
         c.console.out(),
         "\nThat was the tour; the demo database is deleted now. Start for real with `pinprotect init`."
-    )?;
+    ).writing_output()?;
     c.console.flush()?;
     drop(dir);
     Ok(ExitCode::Success)

@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use super::{Ctx, list_records};
 use crate::cli::ExportFormat;
+use crate::error::IoContext;
 use crate::error::{Error, ExitCode, ExtList, Result};
 use crate::events::EventKind;
 use crate::fsutil::{check_output_target, write_atomically};
@@ -279,8 +280,8 @@ fn voicemail_name(r: &crate::records::ExtensionRecord) -> String {
 /// voicemail.conf.
 fn write_voicemail_conf(store: &Store, opts: &ExportOptions, out: &mut impl Write) -> Result<u64> {
     let context = opts.context.as_deref().unwrap_or("default");
-    writeln!(out, "; pinprotect export: voicemail mailboxes")?;
-    writeln!(out, "[{context}]")?;
+    writeln!(out, "; pinprotect export: voicemail mailboxes").writing_output()?;
+    writeln!(out, "[{context}]").writing_output()?;
     let mut n = 0;
     store.read().for_each_extension(|r| {
         writeln!(
@@ -290,11 +291,12 @@ fn write_voicemail_conf(store: &Store, opts: &ExportOptions, out: &mut impl Writ
             r.pin.expose(),
             voicemail_name(&r),
             r.email.as_ref().map_or("", Email::as_str)
-        )?;
+        )
+        .writing_output()?;
         n += 1;
         Ok(())
     })?;
-    out.flush()?;
+    out.flush().writing_output()?;
     Ok(n)
 }
 

@@ -9,6 +9,7 @@ use std::rc::Rc;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::{Ctx, generate_pin, print_generated_pin};
+use crate::error::IoContext;
 use crate::error::{Error, ExitCode, ExtList, ExtListOf, Result};
 use crate::events::EventKind;
 use crate::input::{
@@ -294,7 +295,7 @@ fn open_input(
         Box::new(BufReader::with_capacity(64 * 1024, bar.wrap_read(reader)));
     let head = input
         .fill_buf()
-        .map_err(|e| Error::invalid(format!("cannot read {name}: {e}")))?;
+        .map_err(|e| Error::input(name.to_string(), e))?;
     if head.starts_with(b"\xEF\xBB\xBF") {
         input.consume(3);
     }
@@ -393,7 +394,7 @@ fn read_ahead(
                 let path = (file.as_os_str() != "-").then_some(file);
                 let head = input
                     .fill_buf()
-                    .map_err(|e| Error::invalid(format!("cannot read {name}: {e}")))?;
+                    .map_err(|e| Error::input(name.to_string(), e))?;
                 detect(path, head)
             }
         };
@@ -415,11 +416,12 @@ fn read_ahead(
         if format != InputFormat::Json {
             input = Box::new(BufReader::with_capacity(64 * 1024, LineLimit::new(input)));
         }
+        // An import keeps its records in a temporary file beside the
+        // database (or in TMPDIR) until it writes them.
         let spool_error = |e: io::Error| {
-            Error::invalid_with_hint(
-                format!("cannot keep the records read ahead: {e}"),
-                "an import keeps its records in a temporary file beside the database (or in \
-                 TMPDIR) until it writes them; free some disk space",
+            Error::system(
+                "keep the records read ahead in a temporary file beside the database",
+                e,
             )
         };
         let mut spool = Spool::new(spool_folder).map_err(spool_error)?;
@@ -591,7 +593,7 @@ pub fn import(ctx: &mut Ctx<'_>, file: &Path, opts: &ImportOptions) -> Result<Ex
                     removed_first.push(ext.clone());
                 }
                 if opts.dry_run {
-                    writeln!(out, "would remove extension {ext}")?;
+                    writeln!(out, "would remove extension {ext}").writing_output()?;
                 }
                 Ok(())
             })?;
@@ -723,7 +725,7 @@ pub fn import(ctx: &mut Ctx<'_>, file: &Path, opts: &ImportOptions) -> Result<Ex
         let out = ctx.console.out();
         store
             .read()
-            .for_each_removed(|ext| Ok(writeln!(out, "removed extension {ext}")?))?;
+            .for_each_removed(|ext| writeln!(out, "removed extension {ext}").writing_output())?;
     }
     if tally.generated > 0 {
         store

@@ -10,6 +10,7 @@ use std::fmt::Display;
 
 use crate::cli::{Cli, Command, LogCommand, SettingsCommand, TargetArgs};
 use crate::console::Console;
+use crate::error::IoContext;
 use crate::error::{Error, ExitCode, Result};
 use crate::events::EventKind;
 use crate::events::NewEvent;
@@ -426,7 +427,8 @@ fn dispatch(ctx: &mut Ctx<'_>, command: Command) -> Result<ExitCode> {
             use std::io::Write;
             ctx.console
                 .out()
-                .write_all(&crate::generate::completion(shell))?;
+                .write_all(&crate::generate::completion(shell))
+                .writing_output()?;
             Ok(ExitCode::Success)
         }
     }
@@ -480,7 +482,7 @@ fn read_first_line(input: impl Read) -> Result<Option<Zeroizing<String>>> {
     let mut line = Zeroizing::new(String::new());
     let n = io::BufReader::new(input.take(1024))
         .read_line(&mut line)
-        .map_err(|e| Error::invalid(format!("cannot read standard input: {e}")))?;
+        .reading("standard input")?;
     if n == 0 {
         return Ok(None);
     }
@@ -491,8 +493,7 @@ fn read_first_line(input: impl Read) -> Result<Option<Zeroizing<String>>> {
 
 /// One hidden entry on the terminal after `prompt`; `None` at Ctrl-D.
 pub fn hidden_pin_entry(prompt: &str) -> Result<Option<Zeroizing<String>>> {
-    crate::console::read_hidden_line(prompt)
-        .map_err(|e| Error::invalid(format!("cannot read the PIN from the terminal: {e}")))
+    crate::console::read_hidden_line(prompt).reading("the PIN from the terminal")
 }
 
 /// Asks for a new PIN on the terminal, twice: each entry is checked for
@@ -565,7 +566,8 @@ pub fn print_generated_pin(ctx: &mut Ctx<'_>, ext: &Extension, pin: &Pin) -> Res
         ctx.console.out(),
         "voicemail PIN for extension {ext}: {}",
         pin.expose()
-    )?;
+    )
+    .writing_output()?;
     Ok(())
 }
 
@@ -573,7 +575,7 @@ pub fn print_generated_pin(ctx: &mut Ctx<'_>, ext: &Extension, pin: &Pin) -> Res
 /// PIN policy asks (at least 6 digits).
 pub fn generate_pin(settings: &Settings, ext: &Extension) -> Result<Pin> {
     crate::weakpin::generate(ext, settings.pin_min_length, getrandom::u32)
-        .map_err(|e| Error::invalid(format!("cannot generate a random PIN: {e}")))
+        .map_err(|e| Error::system("get random numbers for a PIN", std::io::Error::other(e)))
 }
 
 #[cfg(test)]

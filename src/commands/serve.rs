@@ -252,6 +252,35 @@ fn handle(shared: &Shared, stream: TcpStream, peer: SocketAddr) {
     );
 }
 
+/// Answers a call; a bug that panics while doing so ends that call only
+/// (its peer is told `error` when it can be), and the server goes on.
+fn answer_or_survive(shared: &Shared, stream: TcpStream, peer: SocketAddr) {
+    let spare = stream.try_clone();
+    let answered = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        handle(shared, stream, peer)
+    }));
+    if answered.is_err() {
+        say(
+            shared.quiet,
+            format_args!("{peer} ended by an internal error"),
+        );
+        if let Ok(mut stream) = spare {
+            use std::io::Write;
+            let _ = stream.set_write_timeout(Some(Duration::from_secs(1)));
+            let _ = stream.set_read_timeout(Some(Duration::from_secs(2)));
+            if stream
+                .write_all(b"SET VARIABLE PINPROTECT_RESULT \"error\"\n")
+                .is_ok()
+            {
+                // Its reply, so that the variable is set before the close.
+                let _ =
+                    std::io::BufRead::read_line(&mut BufReader::new(&stream), &mut String::new());
+            }
+            let _ = stream.shutdown(Shutdown::Both);
+        }
+    }
+}
+
 /// One listening socket and the threads that take its calls. A thread
 /// waits in `accept`, takes the call that arrives and answers it itself;
 /// when it was the last one waiting, it first starts another, so that a
@@ -272,8 +301,8 @@ impl Listener {
     /// so far.
     const KEEP_WAITING: usize = 32;
 
-    /// Starts a thread that takes calls; false when none can be started.
-    fn add_thread(self: &Arc<Self>, shared: &Arc<Shared>) -> bool {
+    /// Starts a thread that takes calls.
+    fn add_thread(self: &Arc<Self>, shared: &Arc<Shared>) -> std::io::Result<()> {
         self.waiting.fetch_add(1, Ordering::SeqCst);
         let listener = Arc::clone(self);
         let shared_for_thread = Arc::clone(shared);
@@ -284,9 +313,9 @@ impl Listener {
         if let Err(e) = spawned {
             self.waiting.fetch_sub(1, Ordering::SeqCst);
             say(shared.quiet, format_args!("cannot start a thread: {e}"));
-            return false;
+            return Err(e);
         }
-        true
+        Ok(())
     }
 
     fn take_calls(self: &Arc<Self>, shared: &Arc<Shared>) {
@@ -317,9 +346,9 @@ impl Listener {
             }
             if self.waiting.fetch_sub(1, Ordering::SeqCst) == 1 {
                 // The last one waiting: another takes the next call.
-                self.add_thread(shared);
+                let _ = self.add_thread(shared);
             }
-            handle(shared, stream, peer);
+            answer_or_survive(shared, stream, peer);
             let back = self
                 .waiting
                 .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| {
@@ -428,9 +457,8 @@ pub fn run(ctx: &mut Ctx<'_>, options: ServeOptions) -> Result<ExitCode> {
         .collect();
     for l in &listeners {
         for _ in 0..Listener::KEEP_WAITING {
-            if !l.add_thread(&shared) {
-                return Err(Error::invalid("cannot start the threads that take calls"));
-            }
+            l.add_thread(&shared)
+                .map_err(|e| Error::system("start the threads that take calls", e))?;
         }
     }
     while !stopping() {

@@ -129,9 +129,18 @@ pub(super) fn csv_reader<R: BufRead>(input: R) -> ::csv::Reader<CrlfToLf<R>> {
         .from_reader(input)
 }
 
+/// A CSV reader's I/O error, as reading the input failing.
+fn read_error(e: ::csv::Error) -> Error {
+    let text = e.to_string();
+    match e.into_kind() {
+        ::csv::ErrorKind::Io(io) => super::read_error(io),
+        _ => Error::invalid(format!("cannot read the input: {text}")),
+    }
+}
+
 pub(super) fn headers_of<R: Read>(reader: &mut ::csv::Reader<R>) -> Result<Vec<String>> {
     let headers = reader.headers().map_err(|e| match e.kind() {
-        ::csv::ErrorKind::Io(_) => Error::invalid(format!("cannot read the input: {e}")),
+        ::csv::ErrorKind::Io(_) => read_error(e),
         _ => Error::invalid(format!(
             "line 1: cannot read the CSV header: {}",
             csv_error_text(&e)
@@ -199,9 +208,7 @@ pub(super) fn for_each_csv_record<R: Read>(
                 let line = record.position().map_or(0, |p| p.line());
                 sink(row(&record, line))?;
             }
-            Err(e) if matches!(e.kind(), ::csv::ErrorKind::Io(_)) => {
-                return Err(Error::invalid(format!("cannot read the input: {e}")));
-            }
+            Err(e) if matches!(e.kind(), ::csv::ErrorKind::Io(_)) => return Err(read_error(e)),
             Err(e) => sink(Err(RowError::new(csv_error_line(&e), csv_error_text(&e))))?,
         }
     }

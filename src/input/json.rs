@@ -140,7 +140,7 @@ pub(super) fn read_json(input: impl BufRead, sink: &mut Sink<'_>) -> Result<()> 
     }
     match result {
         Ok(()) => Ok(()),
-        Err(e) if e.is_io() => Err(Error::invalid(format!("cannot read the input: {e}"))),
+        Err(e) if e.is_io() => Err(super::read_error(std::io::Error::from(e))),
         Err(e) => {
             let line = e.line() as u64;
             let message = format!("invalid JSON: {e}");

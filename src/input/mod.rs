@@ -454,8 +454,15 @@ impl FileId {
     }
 }
 
+/// A failed read of the input: exit 6, unless what was read is the
+/// problem (a line too long, bytes that are not text), which is invalid
+/// input (exit 2).
 pub(super) fn read_error(e: io::Error) -> Error {
-    Error::invalid(format!("cannot read the input: {e}"))
+    if e.kind() == io::ErrorKind::InvalidData {
+        Error::invalid(format!("cannot read the input: {e}"))
+    } else {
+        Error::input("the input", e)
+    }
 }
 
 pub(super) fn cell(value: &str) -> FieldEdit<String> {

@@ -92,9 +92,8 @@ impl Spool {
         &mut self,
         mut f: impl FnMut(Incoming) -> crate::error::Result<()>,
     ) -> crate::error::Result<()> {
-        let unreadable = |e: io::Error| {
-            crate::error::Error::invalid(format!("cannot read back the records read ahead: {e}"))
-        };
+        let unreadable =
+            |e: io::Error| crate::error::Error::system("read back the records read ahead", e);
         self.file.flush().map_err(unreadable)?;
         let file = self.file.get_mut();
         file.seek(SeekFrom::Start(0)).map_err(unreadable)?;

@@ -126,9 +126,9 @@ impl RowEncoder {
         if json_needs_escape(s.as_bytes()) {
             serde_json::to_writer(&mut *out, s)?;
         } else {
-            out.write_all(b"\"")?;
-            out.write_all(s.as_bytes())?;
-            out.write_all(b"\"")?;
+            out.write_all(b"\"").writing_output()?;
+            out.write_all(s.as_bytes()).writing_output()?;
+            out.write_all(b"\"").writing_output()?;
         }
         Ok(())
     }
@@ -148,45 +148,50 @@ impl RowEncoder {
         match self.format {
             Format::Csv => {
                 if self.count == 0 {
-                    self.header(out)?;
+                    self.header(out).writing_output()?;
                 }
                 for (i, cell) in cells.iter().enumerate() {
                     if i > 0 {
-                        out.write_all(b",")?;
+                        out.write_all(b",").writing_output()?;
                     }
                     match *cell {
                         Cell::Text(s) => {
                             self.formula_like += u64::from(spreadsheet_unsafe(s));
-                            Self::csv_text(out, s, self.spreadsheet_safe)?
+                            Self::csv_text(out, s, self.spreadsheet_safe).writing_output()?
                         }
-                        Cell::Int(n) => out.write_all(self.int_buf.format(n))?,
-                        Cell::Bool(b) => out.write_all(if b { b"true" } else { b"false" })?,
+                        Cell::Int(n) => out.write_all(self.int_buf.format(n)).writing_output()?,
+                        Cell::Bool(b) => out
+                            .write_all(if b { b"true" } else { b"false" })
+                            .writing_output()?,
                         Cell::Null => {}
                     }
                 }
-                out.write_all(b"\n")?;
+                out.write_all(b"\n").writing_output()?;
             }
             Format::Json | Format::Jsonl => {
                 if self.format == Format::Json {
-                    out.write_all(if self.count == 0 { b"[\n  " } else { b",\n  " })?;
+                    out.write_all(if self.count == 0 { b"[\n  " } else { b",\n  " })
+                        .writing_output()?;
                 }
-                out.write_all(b"{")?;
+                out.write_all(b"{").writing_output()?;
                 for (i, (key, cell)) in self.headers.iter().zip(cells).enumerate() {
                     if i > 0 {
-                        out.write_all(b",")?;
+                        out.write_all(b",").writing_output()?;
                     }
                     Self::json_text(out, key)?;
-                    out.write_all(b":")?;
+                    out.write_all(b":").writing_output()?;
                     match *cell {
                         Cell::Text(s) => Self::json_text(out, s)?,
-                        Cell::Int(n) => out.write_all(self.int_buf.format(n))?,
-                        Cell::Bool(b) => out.write_all(if b { b"true" } else { b"false" })?,
-                        Cell::Null => out.write_all(b"null")?,
+                        Cell::Int(n) => out.write_all(self.int_buf.format(n)).writing_output()?,
+                        Cell::Bool(b) => out
+                            .write_all(if b { b"true" } else { b"false" })
+                            .writing_output()?,
+                        Cell::Null => out.write_all(b"null").writing_output()?,
                     }
                 }
-                out.write_all(b"}")?;
+                out.write_all(b"}").writing_output()?;
                 if self.format == Format::Jsonl {
-                    out.write_all(b"\n")?;
+                    out.write_all(b"\n").writing_output()?;
                 }
             }
             Format::Table => unreachable!("RowEncoder writes CSV and JSON only"),
@@ -198,11 +203,13 @@ impl RowEncoder {
     /// Ends the output; returns the number of rows.
     pub fn finish(self, out: &mut impl Write) -> Result<u64> {
         match self.format {
-            Format::Csv if self.count == 0 => self.header(out)?,
-            Format::Json => out.write_all(if self.count == 0 { b"[]\n" } else { b"\n]\n" })?,
+            Format::Csv if self.count == 0 => self.header(out).writing_output()?,
+            Format::Json => out
+                .write_all(if self.count == 0 { b"[]\n" } else { b"\n]\n" })
+                .writing_output()?,
             _ => {}
         }
-        out.flush()?;
+        out.flush().writing_output()?;
         Ok(self.count)
     }
 }

@@ -7,6 +7,7 @@ use std::io::Write;
 
 use serde::Serialize;
 
+use crate::error::IoContext;
 use crate::error::Result;
 
 mod encoder;
@@ -170,13 +171,13 @@ impl<'w, W: Write> ListWriter<'w, W> {
             Format::Json => {
                 let sep: &[u8] = if self.count == 0 { b"[\n  " } else { b",\n  " };
                 let out = self.out();
-                out.write_all(sep)?;
+                out.write_all(sep).writing_output()?;
                 serde_json::to_writer(&mut *out, record)?;
             }
             Format::Jsonl => {
                 let out = self.out();
                 serde_json::to_writer(&mut *out, record)?;
-                out.write_all(b"\n")?;
+                out.write_all(b"\n").writing_output()?;
             }
         }
         self.count += 1;
@@ -190,16 +191,16 @@ impl<'w, W: Write> ListWriter<'w, W> {
                 let _ = stdout_is_terminal;
                 let out = self.out.as_deref_mut().expect("held until finish");
                 self.table.finish(&self.headers, out)?;
-                self.out().flush()?;
+                self.out().flush().writing_output()?;
             }
-            Format::Csv => self.csv()?.flush()?,
+            Format::Csv => self.csv()?.flush().writing_output()?,
             Format::Json => {
                 let end: &[u8] = if self.count == 0 { b"[]\n" } else { b"\n]\n" };
                 let out = self.out();
-                out.write_all(end)?;
-                out.flush()?;
+                out.write_all(end).writing_output()?;
+                out.flush().writing_output()?;
             }
-            Format::Jsonl => self.out().flush()?,
+            Format::Jsonl => self.out().flush().writing_output()?,
         }
         Ok(self.count)
     }
@@ -234,7 +235,7 @@ pub fn write_one(
         // Compact, one document per line, as every JSON output.
         Format::Json | Format::Jsonl => {
             serde_json::to_writer(&mut *out, record)?;
-            out.write_all(b"\n")?;
+            out.write_all(b"\n").writing_output()?;
         }
         Format::Csv => {
             let mut w = ListWriter::new(Format::Csv, headers.to_vec(), out);
@@ -242,7 +243,7 @@ pub fn write_one(
             w.finish(false)?;
         }
     }
-    out.flush()?;
+    out.flush().writing_output()?;
     Ok(())
 }
 

@@ -177,7 +177,7 @@ impl TableLayout {
             Layout::Columns(widths) => write_row(out, &[], widths, row)?,
             Layout::Records { width } => {
                 if self.written > 0 {
-                    writeln!(out)?;
+                    writeln!(out).writing_output()?;
                 }
                 let titles: Vec<String> = headers
                     .iter()
@@ -219,7 +219,7 @@ pub(super) fn write_row(
             line.extend(std::iter::repeat_n(' ', pad));
         }
     }
-    writeln!(out, "{}", line.trim_end())?;
+    writeln!(out, "{}", line.trim_end()).writing_output()?;
     Ok(())
 }
 
@@ -243,7 +243,7 @@ pub(super) fn write_fields(
             _ => Cow::Borrowed(cell.as_str()),
         };
         let line = format!("{title}{}{shown}", " ".repeat(pad - display_width(title)));
-        writeln!(out, "{}", line.trim_end())?;
+        writeln!(out, "{}", line.trim_end()).writing_output()?;
     }
     Ok(())
 }

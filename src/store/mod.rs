@@ -362,6 +362,7 @@ impl Store {
             path: &path,
         })?;
         if commit {
+            crate::internal::test_panic("commit");
             tx.commit().map_err(|e| db_error(&path, e))?;
         } else {
             tx.rollback().map_err(|e| db_error(&path, e))?;

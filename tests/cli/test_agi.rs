@@ -1455,9 +1455,14 @@ fn serve_ends_a_call_whose_peer_sends_hangup_and_then_no_reply() {
         "{:?}",
         sent.elapsed()
     );
-    w.write_all(b"200 result=1\n").unwrap();
+    // The server may already have closed (more than 3 s on a busy
+    // machine): then the reply meets a reset.
+    let _ = w.write_all(b"200 result=1\n");
     line.clear();
-    assert_eq!(r.read_line(&mut line).unwrap(), 0, "{line}");
+    match r.read_line(&mut line) {
+        Ok(n) => assert_eq!(n, 0, "{line}"),
+        Err(e) => assert_eq!(e.kind(), std::io::ErrorKind::ConnectionReset),
+    }
     let (_, lines) = server.stop();
     assert!(
         lines.iter().any(|l| l.contains("result=hangup")),

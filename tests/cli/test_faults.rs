@@ -255,3 +255,90 @@ fn a_full_disk_under_the_database_is_named_as_such() {
         stderr(2)
     );
 }
+
+/// `cmd` in a debug build told to panic at `place`.
+fn panicking(mut cmd: assert_cmd::Command, place: &str) -> assert_cmd::assert::Assert {
+    cmd.env("PINPROTECT_TEST_PANIC", place)
+        .env("RUST_BACKTRACE", "1")
+        .assert()
+}
+
+#[test]
+fn a_bug_is_one_line_and_exit_70_never_an_abort_and_its_change_is_rolled_back() {
+    let env = Env::new();
+    env.add("100", "4826");
+    let before = env.stdout(&["ext", "list", "--format", "csv"]);
+    for (args, place) in [
+        (&["status"][..], "command"),
+        (&["ext", "add", "300"][..], "commit"),
+    ] {
+        let mut cmd = env.cmd();
+        cmd.args(args).current_dir(env.dir.path());
+        let out = panicking(cmd, place).code(70).stdout("");
+        let stderr = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+        assert!(
+            stderr.starts_with("pinprotect: internal error: PINPROTECT_TEST_PANIC at ")
+                && stderr.ends_with("; please report it\n"),
+            "{stderr}"
+        );
+        // No core file, no backtrace, nothing about aborting.
+        assert!(
+            !stderr.contains("backtrace") && !stderr.contains("abort"),
+            "{stderr}"
+        );
+        assert!(!env.dir.path().join("core").exists());
+    }
+    // The extension added in the transaction that panicked is not there.
+    assert_eq!(env.stdout(&["ext", "list", "--format", "csv"]), before);
+    env.cmd().args(["ext", "show", "300"]).assert().code(3);
+}
+
+#[test]
+fn a_bug_in_one_call_ends_that_call_and_serve_goes_on() {
+    let env = crate::test_agi::pbx();
+    let mut command = env.std_real_clock();
+    command.env("PINPROTECT_TEST_PANIC", "call");
+    let server = crate::test_agi::Server::spawn(command, &[]);
+    for _ in 0..3 {
+        let call = server.call("check", &["202", "0049301234567"], &[]);
+        assert_eq!(call.var("PINPROTECT_RESULT"), "error");
+    }
+    let (code, lines) = server.stop();
+    assert_eq!(code, 0, "{lines:?}");
+    assert_eq!(
+        lines
+            .iter()
+            .filter(|l| l.contains("ended by an internal error"))
+            .count(),
+        3,
+        "{lines:?}"
+    );
+}
+
+#[test]
+fn a_failed_read_of_standard_input_is_an_input_error_not_an_output_one() {
+    let env = Env::new();
+    env.add_protected("201", "4826", "60");
+    // Standard input is a folder: reading it fails (EISDIR).
+    for args in [
+        &["dial", "201", "7777"][..],
+        &["import", "-"][..],
+        &["ext", "add", "300", "--pin-stdin"][..],
+    ] {
+        let out = env
+            .std_cmd()
+            .args(args)
+            .stdin(std::fs::File::open(env.dir.path()).unwrap())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(6), "{args:?}");
+        assert!(out.stdout.is_empty());
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert!(
+            stderr.contains("error: cannot read standard input"),
+            "{args:?}: {stderr}"
+        );
+        assert!(!stderr.contains("standard output"), "{args:?}: {stderr}");
+    }
+}

@@ -1,7 +1,11 @@
 //! The CSV formats: pinprotect's own, 3CX's bulk extension file (v20 and
 //! v15/v16) and FreePBX's Bulk Handler extensions file.
 
-use super::*;
+use super::{CrlfToLf, Incoming, RowError, Sink, cell, split_full_name};
+use crate::error::{Error, Result};
+use crate::records::FieldEdit;
+use crate::records::{COLUMNS, Column, EXPORT_COLUMNS};
+use std::io::{BufRead, Read};
 
 /// The 3CX v20 bulk extension header, in its published order.
 pub const THREECX_V20_HEADER: [&str; 54] = [

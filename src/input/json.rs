@@ -1,7 +1,16 @@
 //! JSON (one array, read an element at a time) and JSON lines, as
 //! `pinprotect export` writes them.
 
-use super::*;
+use super::{Incoming, LineCounter, RowError, Sink, cell, read_error};
+use crate::error::{Error, Result};
+use crate::records::FieldEdit;
+use crate::records::{Column, EXPORT_COLUMNS};
+use serde::de::{DeserializeSeed, SeqAccess, Visitor};
+use serde_json::{Map, Value};
+use std::cell::Cell;
+use std::fmt;
+use std::io::BufRead;
+use std::rc::Rc;
 
 /// One JSON object as `pinprotect export` writes it, keys in any order.
 pub(super) fn incoming_from_json(

@@ -13,13 +13,9 @@ use std::io::{self, BufRead, Read};
 use std::path::Path;
 use std::rc::Rc;
 
-use serde::de::{DeserializeSeed, SeqAccess, Visitor};
-use serde_json::{Map, Value};
-
 use crate::error::{Error, Result};
 use crate::policy::{DialPlan, Email, Extension, Name, Pin, PinDuration};
 use crate::records::FieldEdit;
-use crate::records::{COLUMNS, Column, EXPORT_COLUMNS};
 
 /// The import formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,9 +48,9 @@ mod spool;
 mod tests;
 mod voicemail_conf;
 
-use self::csv::*;
-use json::*;
-use voicemail_conf::*;
+use self::csv::{THREECX_PREFIX, is_freepbx_header, read_3cx, read_freepbx, read_own_csv};
+use json::{read_json, read_jsonl};
+use voicemail_conf::read_voicemail_conf;
 
 pub use self::csv::{THREECX_V20_HEADER, v20};
 pub use spool::Spool;

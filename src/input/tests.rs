@@ -1,4 +1,6 @@
+use super::csv::THREECX_PREFIX;
 use super::*;
+use crate::records::{Column, EXPORT_COLUMNS};
 
 fn read(format: InputFormat, text: &str) -> Vec<std::result::Result<Incoming, RowError>> {
     let mut out = Vec::new();

@@ -2,7 +2,11 @@
 
 use std::os::unix::fs::OpenOptionsExt;
 
-use super::*;
+use super::{FileId, Incoming, LineLimit, RowError, Sink, cell, read_error, split_full_name};
+use crate::error::{Error, Result};
+use crate::records::FieldEdit;
+use std::io::{self, BufRead};
+use std::path::Path;
 
 /// Where a voicemail.conf comes from and which of its contexts to import.
 #[derive(Debug, Clone, Default)]

@@ -1,7 +1,10 @@
 //! A fast writer of flat rows in CSV and JSON, for exports of a million
 //! rows.
 
-use super::*;
+use super::Format;
+use crate::error::IoContext;
+use crate::error::Result;
+use std::io::Write;
 
 /// One cell of a [`RowEncoder`] row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -15,8 +15,8 @@ mod table;
 #[cfg(test)]
 mod tests;
 
-use encoder::*;
-use table::*;
+use encoder::spreadsheet_unsafe;
+use table::{TableLayout, terminal_width, write_fields};
 
 pub use encoder::{Cell, RowEncoder};
 pub use table::{Layout, layout};

@@ -2,7 +2,11 @@
 //! to fit a terminal, records as `FIELD: value` lines when it is too
 //! narrow.
 
-use super::*;
+use super::table_header;
+use crate::error::IoContext;
+use crate::error::Result;
+use std::borrow::Cow;
+use std::io::Write;
 
 /// Columns of free text, shortened with `…` to fit a terminal; every other
 /// column (numbers, states, times) is shown whole.

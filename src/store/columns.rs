@@ -3,8 +3,10 @@
 
 use std::sync::LazyLock;
 
-use super::*;
+use crate::policy::{Email, Name, PinDuration, Timestamp};
+use crate::records::ExtensionRecord;
 use crate::records::{COLUMNS, Column, ColumnDef};
+use rusqlite::{Row, ToSql};
 
 /// Every column, in [`Column`] order: what each SELECT of a record reads.
 fn select_list() -> String {
@@ -131,6 +133,8 @@ pub(super) fn get_ref<'r>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::lockout::PinEntryState;
+    use crate::policy::Grant;
     use crate::records::EXPORT_COLUMNS;
 
     /// Adding a column is one entry in `COLUMNS` plus a migration: the

@@ -15,7 +15,15 @@
 
 use std::sync::Mutex;
 
-use super::*;
+use super::{Access, Store, busy_error, db_error};
+use crate::error::{Error, Result};
+use crate::text;
+use rusqlite::{Connection, OpenFlags};
+use std::fs;
+use std::io;
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 /// This process's open SQLite connections, and the descriptors of
 /// database files that pinprotect opened itself and that wait for the

@@ -4,7 +4,15 @@
 use super::columns::{
     ID_INDEX, SQL_INSERT_RECORD, SQL_ONE_WITH_ID, SQL_REPLACE_RECORD, with_record_params,
 };
-use super::*;
+use super::read::Reader;
+use super::read::record_from_row;
+use super::write::Writer;
+use super::{corrupt_row, db_error};
+use crate::error::Result;
+use crate::policy::{Extension, Pin, Timestamp};
+use crate::records::ExtensionRecord;
+use rusqlite::{Connection, OptionalExtension};
+use std::path::Path;
 
 /// Inserts records with one prepared statement.
 pub struct RecordInserter<'c> {

@@ -21,21 +21,13 @@
 
 use std::fs;
 use std::io;
-use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
+use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::time::Duration;
 
-use rusqlite::{
-    Connection, ErrorCode, OpenFlags, OptionalExtension, Row, ToSql, TransactionBehavior, params,
-};
+use rusqlite::{Connection, ErrorCode, TransactionBehavior};
 
 use crate::error::{Error, Result};
-use crate::events::{EventRow, NewEvent};
-use crate::lockout::PinEntryState;
-use crate::policy::{Email, Extension, Grant, Name, Pin, PinDuration, Protection, Timestamp};
-use crate::records::{ExtensionEdit, ExtensionRecord, NewExtension, RawExtension, Target};
-use crate::settings::Settings;
 use crate::text;
 
 /// `PRAGMA application_id` of a pinprotect database: "PINP".
@@ -54,9 +46,8 @@ mod schema;
 mod tests;
 mod write;
 
-use file::*;
-use read::*;
-use schema::*;
+use file::{Live, SharedLock, check_file, create_file, damaged, not_sqlite, open_connection};
+use schema::{MIGRATIONS, identify, not_pinprotect, too_new};
 
 pub use file::companion;
 pub use import::{RecordInserter, Removed};

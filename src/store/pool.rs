@@ -1,7 +1,13 @@
 //! The connection pool of a long-running server, with its turn-taking
 //! for writes and group commit of events.
 
-use super::*;
+use super::{Access, Store, busy_error, db_error};
+use crate::error::{Error, Result};
+use crate::events::NewEvent;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
 
 use crate::sync::locked;
 

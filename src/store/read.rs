@@ -1,9 +1,17 @@
 //! Read-only queries: [`Reader`].
 
 use super::columns::{SQL_ALL_IN_ORDER, SQL_EXISTS, SQL_ONE, get, get_ref};
-use super::*;
+use super::{corrupt_row, db_error};
+use crate::error::{Error, Result};
 use crate::events::EventKind;
+use crate::events::EventRow;
+use crate::lockout::PinEntryState;
+use crate::policy::{Extension, Grant, PinDuration, Protection, Timestamp};
 use crate::records::Column;
+use crate::records::{ExtensionRecord, RawExtension, Target};
+use crate::settings::Settings;
+use rusqlite::{Connection, OptionalExtension, Row, params};
+use std::path::Path;
 
 pub(super) fn opt_parse<T: std::str::FromStr>(
     path: &Path,

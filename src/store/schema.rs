@@ -1,7 +1,11 @@
 //! The schema: numbered migrations tracked in `PRAGMA user_version`, and
 //! how a file is recognised as a pinprotect database.
 
-use super::*;
+use super::db_error;
+use crate::error::{Error, Result};
+use crate::text;
+use rusqlite::Connection;
+use std::path::Path;
 
 /// The numbered migrations; migration N brings `user_version` from N-1 to N.
 pub(super) const MIGRATIONS: &[&str] = &[

@@ -1,5 +1,12 @@
 use super::columns::{SQL_ALL_IN_ORDER, SQL_EXISTS, SQL_ONE};
+use super::file::shm_usable;
+use super::schema::MIGRATIONS;
 use super::*;
+use crate::events::NewEvent;
+use crate::lockout::PinEntryState;
+use crate::policy::Timestamp;
+use crate::records::NewExtension;
+use crate::settings::Settings;
 
 pub(super) fn fresh() -> (tempfile::TempDir, Store) {
     let dir = tempfile::tempdir().unwrap();

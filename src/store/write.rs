@@ -1,6 +1,14 @@
 //! Changes, inside one transaction: [`Writer`].
 
-use super::*;
+use super::db_error;
+use super::read::Reader;
+use crate::error::{Error, Result};
+use crate::events::NewEvent;
+use crate::lockout::PinEntryState;
+use crate::policy::{Email, Extension, Grant, Name, Pin, PinDuration, Timestamp};
+use crate::records::{ExtensionEdit, NewExtension, Target};
+use rusqlite::{Connection, OptionalExtension, ToSql, params};
+use std::path::Path;
 
 /// Writes, inside one `BEGIN IMMEDIATE` transaction.
 pub struct Writer<'c> {

@@ -1,7 +1,8 @@
 //! The Asterisk Gateway Interface (AGI and FastAGI) as bytes: the
 //! environment block Asterisk sends first, the commands pinprotect sends,
 //! and the replies and events Asterisk answers with. Pure: no I/O here;
-//! the runner in `commands::agi` moves the bytes.
+//! [`session`] moves the bytes over any streams, and `commands::answer`
+//! answers the calls.
 //!
 //! Built against transcripts of a real Asterisk 22: every reply is one line
 //! `CODE text`, except `520-` usage replies that run over several lines up
@@ -13,6 +14,8 @@
 //! `CHANNEL STATUS` tells the two apart (`200 result=6` up, `511` gone).
 
 use std::fmt;
+
+pub mod session;
 
 /// The longest line pinprotect accepts from Asterisk.
 pub const MAX_LINE_BYTES: usize = 8 * 1024;

@@ -14,7 +14,7 @@ use crate::records::{ExtensionRecord, Target};
 use crate::settings::Settings;
 use crate::store::Store;
 
-pub mod agi;
+pub mod answer;
 pub mod audit;
 pub mod call;
 mod context;
@@ -29,7 +29,7 @@ mod new_pin;
 mod pin_entry;
 pub mod protect;
 pub mod serve;
-pub mod settings;
+pub mod settings_command;
 
 pub use context::{Ctx, cannot_log, default_db_path, system_now};
 pub use new_pin::{generate_pin, print_generated_pin};
@@ -137,9 +137,9 @@ fn dispatch(ctx: &mut Ctx<'_>, command: Command) -> Result<ExitCode> {
         }
         Command::ResetLockout { extension } => protect::reset_lockout(ctx, &extension),
         Command::Settings { action } => match action {
-            None => settings::show(ctx, Format::Table),
-            Some(SettingsCommand::Show { format }) => settings::show(ctx, format.into()),
-            Some(SettingsCommand::Set { key, value }) => settings::set(ctx, &key, &value),
+            None => settings_command::show(ctx, Format::Table),
+            Some(SettingsCommand::Show { format }) => settings_command::show(ctx, format.into()),
+            Some(SettingsCommand::Set { key, value }) => settings_command::set(ctx, &key, &value),
         },
         Command::Audit { format } => audit::audit(ctx, format.into()),
         Command::Log {
@@ -170,7 +170,7 @@ fn dispatch(ctx: &mut Ctx<'_>, command: Command) -> Result<ExitCode> {
         Command::Demo => demo::run(ctx),
         // The arguments arrive in the environment block too, which is what
         // the session reads.
-        Command::Agi { args } => agi::run(ctx, &args),
+        Command::Agi { args } => answer::run(ctx, &args),
         Command::Serve {
             listen,
             allow,

@@ -1,7 +1,7 @@
 //! `pinprotect serve`: a FastAGI server. Every call gets a thread of its
 //! own (one waiting for calls, or a new one), so one slow or stuck call
 //! never delays another; the calls
-//! themselves are [`super::agi`]'s, the same as `pinprotect agi`.
+//! themselves are [`super::answer`]'s, the same as `pinprotect agi`.
 
 use std::cell::Cell;
 use std::collections::VecDeque;
@@ -12,8 +12,9 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use super::agi::{Session, SessionEnd, answer_call};
+use super::answer::answer_call;
 use super::{Ctx, system_now};
+use crate::agi::session::{Session, SessionEnd};
 use crate::console::Console;
 use crate::error::{Error, ExitCode, Result};
 use crate::net::Cidr;

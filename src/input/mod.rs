@@ -41,18 +41,18 @@ impl fmt::Display for InputFormat {
     }
 }
 
-mod csv;
+mod csv_formats;
 mod json;
 mod spool;
 #[cfg(test)]
 mod tests;
 mod voicemail_conf;
 
-use self::csv::{THREECX_PREFIX, is_freepbx_header, read_3cx, read_freepbx, read_own_csv};
+use csv_formats::{THREECX_PREFIX, is_freepbx_header, read_3cx, read_freepbx, read_own_csv};
 use json::{read_json, read_jsonl};
 use voicemail_conf::read_voicemail_conf;
 
-pub use self::csv::{THREECX_V20_HEADER, v20};
+pub use csv_formats::{THREECX_V20_HEADER, v20};
 pub use spool::Spool;
 pub use voicemail_conf::VoicemailConf;
 

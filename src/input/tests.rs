@@ -1,4 +1,4 @@
-use super::csv::THREECX_PREFIX;
+use super::csv_formats::THREECX_PREFIX;
 use super::*;
 use crate::records::{Column, EXPORT_COLUMNS};
 

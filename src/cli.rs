@@ -741,3 +741,11 @@ pub enum CheckFormat {
     /// One JSON object
     Json,
 }
+
+/// The completion script for `shell` (`pinprotect completions SHELL`).
+pub fn completion(shell: clap_complete::Shell) -> Vec<u8> {
+    let mut cmd = <Cli as clap::CommandFactory>::command();
+    let mut out = Vec::new();
+    clap_complete::generate(shell, &mut cmd, "pinprotect", &mut out);
+    out
+}

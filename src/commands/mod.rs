@@ -195,7 +195,7 @@ fn dispatch(ctx: &mut Ctx<'_>, command: Command) -> Result<ExitCode> {
             use std::io::Write;
             ctx.console
                 .out()
-                .write_all(&crate::generate::completion(shell))
+                .write_all(&crate::cli::completion(shell))
                 .writing_output()?;
             Ok(ExitCode::Success)
         }

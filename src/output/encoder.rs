@@ -39,7 +39,7 @@ pub(super) fn json_needs_escape(s: &[u8]) -> bool {
 }
 
 /// A fast writer for flat rows, for exports of a million rows: the same
-/// bytes as [`ListWriter`] (the csv crate's CSV, serde_json's JSON) without
+/// bytes as [`ListWriter`](super::ListWriter) (the csv crate's CSV, serde_json's JSON) without
 /// building a record per row. Nothing is written before the first row or
 /// `finish`.
 pub struct RowEncoder {
@@ -47,7 +47,7 @@ pub struct RowEncoder {
     headers: Vec<&'static str>,
     count: u64,
     spreadsheet_safe: bool,
-    /// See [`ListWriter::formula_like_cells`].
+    /// See [`ListWriter::formula_like_cells`](super::ListWriter::formula_like_cells).
     formula_like: u64,
     int_buf: itoa_buf::Buffer,
 }
@@ -94,13 +94,13 @@ impl RowEncoder {
         }
     }
 
-    /// See [`ListWriter::spreadsheet_safe`].
+    /// See [`ListWriter::spreadsheet_safe`](super::ListWriter::spreadsheet_safe).
     pub fn spreadsheet_safe(mut self, on: bool) -> Self {
         self.spreadsheet_safe = on;
         self
     }
 
-    /// See [`ListWriter::formula_like_cells`].
+    /// See [`ListWriter::formula_like_cells`](super::ListWriter::formula_like_cells).
     pub fn formula_like_cells(&self) -> u64 {
         self.formula_like
     }

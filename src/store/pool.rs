@@ -198,7 +198,7 @@ impl ConnectionPool {
         f(&mut *self.get(left)?)
     }
 
-    /// Logs a denied call ([`Writer::log_denied_call`]) at call time:
+    /// Logs a denied call ([`Writer::log_denied_call`](super::Writer::log_denied_call)) at call time:
     /// many calls' events are committed together, and each call returns
     /// once its event is written. The commit does not wait for the disk:
     /// after a power failure or an operating-system crash (not a process

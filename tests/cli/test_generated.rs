@@ -5,7 +5,7 @@
 use std::io;
 use std::path::{Path, PathBuf};
 
-use pinprotect::generate::generated_files;
+use crate::generate::generated_files;
 
 use crate::common::Env;
 

@@ -1,6 +1,8 @@
 //! The files generated from the command line definition: shell completions
-//! in `completions/` and manual pages in `man/`. They are committed, and a
-//! test regenerates them in memory and fails when a committed file differs.
+//! in `completions/` and manual pages in `man/`. They are committed;
+//! `test_generated` regenerates them in memory and fails when a committed
+//! file differs. Test code only: the man page writer (clap_mangen, roff)
+//! is a dev-dependency, not part of the shipped binary.
 
 use std::io;
 use std::path::{Path, PathBuf};
@@ -9,7 +11,7 @@ use clap::CommandFactory;
 use clap_complete::Shell;
 use roff::{Roff, bold, italic, roman};
 
-use crate::cli::Cli;
+use pinprotect::cli::{Cli, completion};
 
 /// The completion scripts: shell and file name under `completions/`.
 pub const COMPLETIONS: [(Shell, &str); 5] = [
@@ -19,14 +21,6 @@ pub const COMPLETIONS: [(Shell, &str); 5] = [
     (Shell::Elvish, "pinprotect.elv"),
     (Shell::PowerShell, "_pinprotect.ps1"),
 ];
-
-/// The completion script for `shell`.
-pub fn completion(shell: Shell) -> Vec<u8> {
-    let mut cmd = Cli::command();
-    let mut out = Vec::new();
-    clap_complete::generate(shell, &mut cmd, "pinprotect", &mut out);
-    out
-}
 
 /// Splits an `after_help` text into its notes and its example lines.
 fn notes_and_examples(after_help: &str) -> (Vec<String>, Vec<String>) {
@@ -223,7 +217,7 @@ fn main_page(cmd: clap::Command) -> io::Result<Vec<u8>> {
 
     let mut roff = Roff::default();
     section(&mut roff, "EXIT STATUS");
-    for code in crate::error::ExitCode::ALL {
+    for code in pinprotect::error::ExitCode::ALL {
         tagged(&mut roff, &(code as u8).to_string(), code.meaning());
     }
     section(&mut roff, "ENVIRONMENT");
@@ -321,7 +315,6 @@ pub fn generated_files() -> io::Result<Vec<(PathBuf, Vec<u8>)>> {
     Ok(files)
 }
 
-#[cfg(test)]
 mod tests {
     use super::*;
 

@@ -161,6 +161,16 @@ pub fn remove_stale_temporaries(dir: &Path) {
     }
 }
 
+/// The operating system's error without the temporary file's path that
+/// tempfile wraps around it: the error code alone, or, for an error that
+/// has none, its kind.
+fn without_path(e: std::io::Error) -> std::io::Error {
+    match e.raw_os_error() {
+        Some(code) => std::io::Error::from_raw_os_error(code),
+        None => std::io::Error::from(e.kind()),
+    }
+}
+
 /// Writes `path` atomically: `write` fills a temporary file (mode 0600) in
 /// the same folder, which is flushed and synced; then `commit` runs (the
 /// audit log entry), and only when it succeeds is the file renamed over
@@ -168,19 +178,6 @@ pub fn remove_stale_temporaries(dir: &Path) {
 /// removed and an existing file at `path` stays as it was. A symbolic link
 /// at `path` is replaced, never followed. Temporary files that a killed
 /// run left in the folder are removed first.
-/// The operating system's error without the temporary file's path that
-/// tempfile appends to it (`... at path "/x/.pinprotect-XXXXXX.tmp"`).
-fn without_path(e: std::io::Error) -> std::io::Error {
-    if let Some(code) = e.raw_os_error() {
-        return std::io::Error::from_raw_os_error(code);
-    }
-    let text = e.to_string();
-    match text.split_once(" at path \"") {
-        Some((reason, _)) => std::io::Error::new(e.kind(), reason.to_owned()),
-        None => e,
-    }
-}
-
 pub fn write_atomically<T>(
     path: &Path,
     write: impl FnOnce(&mut BufWriter<NamedTempFile>) -> Result<T>,

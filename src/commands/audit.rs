@@ -38,7 +38,6 @@ impl Record for Finding {
 pub fn audit(ctx: &mut Ctx<'_>, format: Format) -> Result<ExitCode> {
     let store = ctx.open()?;
     let settings = store.read().settings()?;
-    let tty = ctx.console.stdout_is_terminal();
     let mut w = ListWriter::new(format, FINDING_HEADERS.to_vec(), ctx.console.out());
     // Every finding is counted, also once the reader has gone away
     // (`audit | head -1`): the exit status still says whether there were any.
@@ -102,7 +101,7 @@ pub fn audit(ctx: &mut Ctx<'_>, format: Format) -> Result<ExitCode> {
         Ok(())
     })?;
     if !cut {
-        match w.finish(tty) {
+        match w.finish() {
             Ok(_) | Err(Error::BrokenPipe) => {}
             Err(e) => return Err(e),
         }
@@ -180,7 +179,6 @@ pub fn log(
     format: Format,
 ) -> Result<ExitCode> {
     let store = ctx.open()?;
-    let tty = ctx.console.stdout_is_terminal();
     if let Some(ext) = ext {
         // An extension that never existed is an error, as everywhere; one
         // that was removed still has its events.
@@ -194,7 +192,7 @@ pub fn log(
         .for_each_event(ext, since, kinds, limit, |e: EventRow| {
             w.write(&EventRecord::of(&e))
         })?;
-    if w.finish(tty)? == 0 && format == Format::Table {
+    if w.finish()? == 0 && format == Format::Table {
         ctx.console.info("no events");
     }
     Ok(ExitCode::Success)
@@ -261,7 +259,7 @@ pub fn prune(
                 store
                     .read()
                     .for_each_event_through(through, |e| w.write(&EventRecord::of(&e)))?;
-                w.finish(false)
+                w.finish()
             },
             |_| Ok(()),
         )?),

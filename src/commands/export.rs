@@ -160,7 +160,7 @@ fn write_export(
         })?;
         let formula_like = w.formula_like_cells();
         return Ok(Written {
-            records: w.finish(false)?,
+            records: w.finish()?,
             formula_like,
         });
     }

@@ -227,12 +227,11 @@ pub fn list_records(
     ) -> Result<()>,
 ) -> Result<ExitCode> {
     let now = ctx.now;
-    let tty = ctx.console.stdout_is_terminal();
     let mut w = ListWriter::new(format, headers, ctx.console.out());
     store
         .read()
         .for_each_target(target, |r| row(&mut w, r, now))?;
-    if w.finish(tty)? == 0 && format == Format::Table {
+    if w.finish()? == 0 && format == Format::Table {
         ctx.console
             .info("no extensions yet; add one with `pinprotect ext add EXT`");
     }

@@ -185,10 +185,9 @@ impl<'w, W: Write> ListWriter<'w, W> {
     }
 
     /// Ends the output; returns the number of records written.
-    pub fn finish(mut self, stdout_is_terminal: bool) -> Result<u64> {
+    pub fn finish(mut self) -> Result<u64> {
         match self.format {
             Format::Table => {
-                let _ = stdout_is_terminal;
                 let out = self.out.as_deref_mut().expect("held until finish");
                 self.table.finish(&self.headers, out)?;
                 self.out().flush().writing_output()?;
@@ -240,7 +239,7 @@ pub fn write_one(
         Format::Csv => {
             let mut w = ListWriter::new(Format::Csv, headers.to_vec(), out);
             w.write(record)?;
-            w.finish(false)?;
+            w.finish()?;
         }
     }
     out.flush().writing_output()?;

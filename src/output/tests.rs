@@ -21,7 +21,7 @@ fn render(format: Format, rows: &[R]) -> String {
     for r in rows {
         w.write(r).unwrap();
     }
-    assert_eq!(w.finish(false).unwrap(), rows.len() as u64);
+    assert_eq!(w.finish().unwrap(), rows.len() as u64);
     String::from_utf8(out).unwrap()
 }
 
@@ -54,7 +54,7 @@ fn both(format: Format, rows: &[Mixed], safe: bool) -> (String, String) {
     for r in rows {
         w.write(r).unwrap();
     }
-    w.finish(false).unwrap();
+    w.finish().unwrap();
     let mut fast = Vec::new();
     let mut e = RowEncoder::new(format, vec!["a", "n", "b", "t"]).spreadsheet_safe(safe);
     for r in rows {
@@ -118,7 +118,7 @@ fn spreadsheet_safe_defuses_formulas() {
     for r in &rows {
         w.write(r).unwrap();
     }
-    w.finish(false).unwrap();
+    w.finish().unwrap();
     assert_eq!(
         String::from_utf8(out).unwrap(),
         "a,b\n'=1+2,\n'+49,1\n'-x,\n'@SUM(A1),\n'\tx,\n\"'\rx\",\nplain=,\n"

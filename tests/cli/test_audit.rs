@@ -415,3 +415,45 @@ fn log_prune_archives_and_removes_the_old_events() {
     let conn = rusqlite::Connection::open(&env.db).unwrap();
     assert!(conn.execute("DELETE FROM events", []).is_err());
 }
+
+/// The user in the log is the process's effective uid looked up in
+/// /etc/passwd, never `$USER`: a uid that /etc/passwd lacks (a user only
+/// LDAP or SSSD knows, with a static binary that has no NSS) is `uid N`.
+#[test]
+fn the_logged_user_is_the_process_owner_not_an_environment_variable() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = Env::new();
+    for (path, mode) in [(env.dir.path(), 0o777), (env.db.as_path(), 0o666)] {
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+    }
+    let out = std::process::Command::new("setpriv")
+        .args(["--reuid=4242", "--regid=4242", "--clear-groups"])
+        .arg(crate::common::bin())
+        .arg("--db")
+        .arg(&env.db)
+        .args(["settings", "set", "lockout_attempts", "4"])
+        .env("USER", "mallory")
+        .env("LOGNAME", "mallory")
+        .env_remove("PINPROTECT_NOW")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    env.real_clock()
+        .args(["settings", "set", "lockout_attempts", "5"])
+        .env("SUDO_USER", "alice")
+        .env("USER", "mallory")
+        .assert()
+        .success();
+    let log = json(&env.stdout(&["log", "--event", "settings_changed", "--format", "json"]));
+    let users: Vec<&str> = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["user"].as_str().unwrap())
+        .collect();
+    assert_eq!(users, ["uid 4242", "root (sudo by alice)"]);
+}

@@ -6,8 +6,6 @@ use std::os::unix::fs::MetadataExt;
 use std::path::Path;
 use std::time::{Duration, SystemTime};
 
-use tempfile::NamedTempFile;
-
 use crate::error::{Error, Result};
 use crate::text;
 
@@ -161,9 +159,45 @@ pub fn remove_stale_temporaries(dir: &Path) {
     }
 }
 
-/// The operating system's error without the temporary file's path that
-/// tempfile wraps around it: the error code alone, or, for an error that
-/// has none, its kind.
+/// A new temporary file in `dir`, mode 0600, named so that
+/// [`remove_stale_temporaries`] knows it, removed when dropped unless it
+/// is persisted. Made here rather than by tempfile so that an error is the
+/// operating system's own, without the temporary file's path.
+fn create_temporary(dir: &Path) -> std::io::Result<tempfile::NamedTempFile> {
+    use std::os::unix::fs::OpenOptionsExt;
+    const LETTERS: &[u8] = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+    loop {
+        let mut name = String::from(TEMP_PREFIX);
+        for _ in 0..TEMP_RANDOM_LEN {
+            let r = getrandom::u32().map_err(std::io::Error::other)?;
+            name.push(char::from(LETTERS[r as usize % LETTERS.len()]));
+        }
+        name.push_str(TEMP_SUFFIX);
+        let path = dir.join(name);
+        match fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(&path)
+        {
+            Ok(file) => {
+                return match tempfile::TempPath::try_from_path(&path) {
+                    Ok(temp) => Ok(tempfile::NamedTempFile::from_parts(file, temp)),
+                    Err(e) => {
+                        let _ = fs::remove_file(&path);
+                        Err(e)
+                    }
+                };
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// An error of tempfile's (creating or renaming the temporary file)
+/// without the temporary file's path, which tempfile adds to the message:
+/// the OS error code when there is one, else the kind.
 fn without_path(e: std::io::Error) -> std::io::Error {
     match e.raw_os_error() {
         Some(code) => std::io::Error::from_raw_os_error(code),
@@ -180,7 +214,7 @@ fn without_path(e: std::io::Error) -> std::io::Error {
 /// run left in the folder are removed first.
 pub fn write_atomically<T>(
     path: &Path,
-    write: impl FnOnce(&mut BufWriter<NamedTempFile>) -> Result<T>,
+    write: impl FnOnce(&mut BufWriter<&File>) -> Result<T>,
     commit: impl FnOnce(&T) -> Result<()>,
 ) -> Result<T> {
     // The target is named, never the temporary file (whose name some
@@ -198,20 +232,19 @@ pub fn write_atomically<T>(
         });
     }
     remove_stale_temporaries(dir);
-    let tmp = tempfile::Builder::new()
-        .prefix(TEMP_PREFIX)
-        .suffix(TEMP_SUFFIX)
-        .rand_bytes(TEMP_RANDOM_LEN)
-        .tempfile_in(dir)
-        .map_err(fail)?;
-    let mut w = BufWriter::with_capacity(64 * 1024, tmp);
-    let value = write(&mut w).map_err(|e| match e {
-        Error::Output { path: None, source } => fail(source),
-        Error::BrokenPipe => fail(std::io::ErrorKind::BrokenPipe.into()),
-        other => other,
-    })?;
-    w.flush().map_err(fail)?;
-    let tmp = w.into_inner().map_err(|e| fail(e.into_error()))?;
+    let tmp = create_temporary(dir).map_err(fail)?;
+    // Written through the file itself, so that a write error is the
+    // operating system's own, without the temporary file's path.
+    let value = {
+        let mut w = BufWriter::with_capacity(64 * 1024, tmp.as_file());
+        let value = write(&mut w).map_err(|e| match e {
+            Error::Output { path: None, source } => fail(source),
+            Error::BrokenPipe => fail(std::io::ErrorKind::BrokenPipe.into()),
+            other => other,
+        })?;
+        w.flush().map_err(fail)?;
+        value
+    };
     tmp.as_file().sync_all().map_err(fail)?;
     commit(&value)?;
     tmp.persist(path).map_err(|e| fail(e.error))?;

@@ -1137,37 +1137,37 @@ fn each_pin_is_decided_and_logged_when_it_arrives_not_when_the_call_began() {
     env.add_protected("203", "7395", "60");
     env.ok(["settings", "set", "lockout_attempts", "2"]);
     let t = "b1-pin-local-correct.agi.log";
-    // 203: a wrong PIN 2 s into the call, the right one 2 s later.
+    // 203: a wrong PIN 1 s into the call, the right one 1 s later.
     let start = unix_now();
     let (call, stderr, _) = agi_call(
         &env,
         t,
         &["unlock", "203"],
-        &[Keys::Late(2, "1111"), Keys::Late(2, "7395")],
+        &[Keys::Late(1, "1111"), Keys::Late(1, "7395")],
     );
     assert_eq!(call.var("PINPROTECT_RESULT"), "granted", "{stderr}");
     let until = unix(&serde_json::Value::String(
         call.var("PINPROTECT_UNTIL").into(),
     ));
     assert!(
-        until >= start + 4 + 60,
+        until >= start + 2 + 60,
         "the grant runs 60 s from the entry"
     );
     let wrong = logged(&env, "wrong_pin");
-    assert!(unix(&wrong[0]["time"]) >= start + 2, "{wrong:?}");
+    assert!(unix(&wrong[0]["time"]) > start, "{wrong:?}");
     let grant = logged(&env, "grant");
-    assert!(unix(&grant[0]["time"]) >= start + 4, "{grant:?}");
-    // 201: two wrong PINs 2 s apart lock it from the second one.
+    assert!(unix(&grant[0]["time"]) >= start + 2, "{grant:?}");
+    // 201: two wrong PINs 1 s apart lock it from the second one.
     let start = unix_now();
     let (call, _, _) = agi_call(
         &env,
         t,
         &["unlock", "201"],
-        &[Keys::Late(2, "1111"), Keys::Late(2, "2222")],
+        &[Keys::Late(1, "1111"), Keys::Late(1, "2222")],
     );
     assert_eq!(call.var("PINPROTECT_RESULT"), "locked_out");
     let lockout = logged(&env, "lockout");
-    assert!(unix(&lockout[0]["time"]) >= start + 4, "{lockout:?}");
+    assert!(unix(&lockout[0]["time"]) >= start + 2, "{lockout:?}");
     let lockout_until: i64 = {
         let detail = lockout[0]["detail"].as_str().unwrap();
         let t = detail
@@ -1178,7 +1178,7 @@ fn each_pin_is_decided_and_logged_when_it_arrives_not_when_the_call_began() {
             .unwrap();
         unix(&serde_json::Value::String(t.into()))
     };
-    assert!(lockout_until >= start + 4 + 900, "{lockout:?}");
+    assert!(lockout_until >= start + 2 + 900, "{lockout:?}");
 }
 
 #[test]

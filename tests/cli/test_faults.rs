@@ -8,7 +8,7 @@ use crate::common::{Env, NOW, bin, fill, json};
 /// Runs `script` with sh in a mount namespace of its own (where it may
 /// mount a tiny tmpfs), with `args` as $1, $2...
 fn in_own_mounts(script: &str, args: &[&std::path::Path]) -> std::process::Output {
-    Command::new("unshare")
+    let out = Command::new("unshare")
         .args([
             "--user",
             "--map-root-user",
@@ -21,7 +21,16 @@ fn in_own_mounts(script: &str, args: &[&std::path::Path]) -> std::process::Outpu
         .args(args)
         .stdin(Stdio::null())
         .output()
-        .unwrap()
+        .unwrap();
+    // Never a silent skip: a machine without namespaces fails the test
+    // and says so.
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !stderr.starts_with("unshare: "),
+        "this test needs user and mount namespaces (unshare --user --map-root-user --mount), \
+         which this machine refuses: {stderr}"
+    );
+    out
 }
 
 #[test]

@@ -33,6 +33,7 @@ fn run_limited(db: &Path, args: &[&str]) -> i32 {
 }
 
 #[test]
+#[ignore = "a long load test: .ci/run runs it with --ignored"]
 fn a_million_extensions_export_and_import_in_bounded_memory_and_check_by_index() {
     let large = Env::new();
     fill(&large.db, 1_000_000);

@@ -31,6 +31,7 @@ fn event_count(env: &Env) -> usize {
 // No false "damaged" verdicts.
 
 #[test]
+#[ignore = "a long load test: .ci/run runs it with --ignored"]
 fn many_workers_with_an_importer_forcing_checkpoints_never_see_damage() {
     const WORKERS: usize = 8;
     const PER_WORKER: usize = 260;

@@ -24,7 +24,7 @@ impl<'a> Cell<'a> {
 
 /// Would a spreadsheet run `s` as a formula (CSV injection)? Such cells get
 /// a leading `'` with `--spreadsheet-safe`.
-pub(super) fn spreadsheet_unsafe(s: &str) -> bool {
+pub(super) fn formula_like(s: &str) -> bool {
     s.starts_with(['=', '+', '-', '@', '\t', '\r'])
 }
 
@@ -106,7 +106,7 @@ impl RowEncoder {
     }
 
     fn csv_text(out: &mut impl Write, s: &str, safe: bool) -> std::io::Result<()> {
-        let prefix = safe && spreadsheet_unsafe(s);
+        let prefix = safe && formula_like(s);
         let bytes = s.as_bytes();
         if !csv_needs_quotes(bytes) {
             if prefix {
@@ -159,7 +159,7 @@ impl RowEncoder {
                     }
                     match *cell {
                         Cell::Text(s) => {
-                            self.formula_like += u64::from(spreadsheet_unsafe(s));
+                            self.formula_like += u64::from(formula_like(s));
                             Self::csv_text(out, s, self.spreadsheet_safe).writing_output()?
                         }
                         Cell::Int(n) => out.write_all(self.int_buf.format(n)).writing_output()?,

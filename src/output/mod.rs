@@ -15,7 +15,7 @@ mod table;
 #[cfg(test)]
 mod tests;
 
-use encoder::spreadsheet_unsafe;
+use encoder::formula_like;
 use table::{TableLayout, terminal_width, write_fields};
 
 pub use encoder::{Cell, RowEncoder};
@@ -158,7 +158,7 @@ impl<'w, W: Write> ListWriter<'w, W> {
                     })
                     .collect();
                 for f in &mut fields {
-                    if spreadsheet_unsafe(f) {
+                    if formula_like(f) {
                         self.formula_like += 1;
                         if self.spreadsheet_safe {
                             *f = Cow::Owned(format!("'{f}"));

@@ -338,7 +338,7 @@ impl Pty {
     /// settings it left behind.
     pub fn wait_exit(mut self) -> (i32, libc::termios) {
         use std::os::unix::process::ExitStatusExt;
-        let status = self.child.wait().unwrap();
+        let status = wait_at_most(&mut self.child, std::time::Duration::from_secs(30));
         let termios = self.termios();
         let code = status
             .code()
@@ -355,7 +355,7 @@ impl Pty {
     /// signal ended it) and everything the terminal showed.
     pub fn finish(mut self) -> (i32, String) {
         use std::os::unix::process::ExitStatusExt;
-        let status = self.child.wait().unwrap();
+        let status = wait_at_most(&mut self.child, std::time::Duration::from_secs(30));
         if let Some(reader) = self.reader.take() {
             reader.join().unwrap();
         }
@@ -386,4 +386,24 @@ pub fn events(env: &Env, args: &[&str]) -> Vec<String> {
 /// How many times `name` is in `list`.
 pub fn count(list: &[String], name: &str) -> usize {
     list.iter().filter(|e| *e == name).count()
+}
+
+/// Waits for `child` to end, for at most `limit`: a command that hangs
+/// fails its test instead of holding the whole run.
+pub fn wait_at_most(
+    child: &mut std::process::Child,
+    limit: std::time::Duration,
+) -> std::process::ExitStatus {
+    let deadline = std::time::Instant::now() + limit;
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return status;
+        }
+        if std::time::Instant::now() >= deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("the command did not end within {limit:?}; killed");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
 }

@@ -22,6 +22,9 @@ _pinprotect() {
             pinprotect,audit)
                 cmd="pinprotect__subcmd__audit"
                 ;;
+            pinprotect,backup)
+                cmd="pinprotect__subcmd__backup"
+                ;;
             pinprotect,check)
                 cmd="pinprotect__subcmd__check"
                 ;;
@@ -76,6 +79,9 @@ _pinprotect() {
             pinprotect,status)
                 cmd="pinprotect__subcmd__status"
                 ;;
+            pinprotect,verify)
+                cmd="pinprotect__subcmd__verify"
+                ;;
             pinprotect__subcmd__ext,add)
                 cmd="pinprotect__subcmd__ext__subcmd__add"
                 ;;
@@ -123,6 +129,9 @@ _pinprotect() {
                 ;;
             pinprotect__subcmd__help,audit)
                 cmd="pinprotect__subcmd__help__subcmd__audit"
+                ;;
+            pinprotect__subcmd__help,backup)
+                cmd="pinprotect__subcmd__help__subcmd__backup"
                 ;;
             pinprotect__subcmd__help,check)
                 cmd="pinprotect__subcmd__help__subcmd__check"
@@ -177,6 +186,9 @@ _pinprotect() {
                 ;;
             pinprotect__subcmd__help,status)
                 cmd="pinprotect__subcmd__help__subcmd__status"
+                ;;
+            pinprotect__subcmd__help,verify)
+                cmd="pinprotect__subcmd__help__subcmd__verify"
                 ;;
             pinprotect__subcmd__help__subcmd__ext,add)
                 cmd="pinprotect__subcmd__help__subcmd__ext__subcmd__add"
@@ -242,7 +254,7 @@ _pinprotect() {
 
     case "${cmd}" in
         pinprotect)
-            opts="-q -h -V --db --now --color --quiet --help --version init ext enable disable revoke status pins export import dial check reset-lockout settings audit log completions agi serve demo help"
+            opts="-q -h -V --db --now --color --quiet --help --version init ext enable disable revoke status pins export import dial check reset-lockout settings audit log backup verify completions agi serve demo help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -330,6 +342,43 @@ _pinprotect() {
                     COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
                     return 0
                     ;;
+                --db)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --now)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pinprotect__subcmd__backup)
+            opts="-q -h --db --now --color --quiet --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --db)
                     local oldifs
                     if [ -n "${IFS+x}" ]; then
@@ -1089,7 +1138,7 @@ _pinprotect() {
             return 0
             ;;
         pinprotect__subcmd__help)
-            opts="init ext enable disable revoke status pins export import dial check reset-lockout settings audit log completions agi serve demo help"
+            opts="init ext enable disable revoke status pins export import dial check reset-lockout settings audit log backup verify completions agi serve demo help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1117,6 +1166,20 @@ _pinprotect() {
             return 0
             ;;
         pinprotect__subcmd__help__subcmd__audit)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pinprotect__subcmd__help__subcmd__backup)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1508,6 +1571,20 @@ _pinprotect() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        pinprotect__subcmd__help__subcmd__verify)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         pinprotect__subcmd__import)
             opts="-f -d -q -h --format --update --sync --dry-run --duration --allow-weak --context --include-dir --max-removals --db --now --color --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -1625,7 +1702,7 @@ _pinprotect() {
                     return 0
                     ;;
                 --event)
-                    COMPREPLY=($(compgen -W "extension_added extension_edited extension_removed pin_changed weak_pin_allowed pin_protect_enabled pin_protect_disabled duration_changed grant wrong_pin lockout pin_entry_refused lockout_reset revoke pins_shown export import settings_changed call_denied log_pruned agi_error" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "extension_added extension_edited extension_removed pin_changed weak_pin_allowed pin_protect_enabled pin_protect_disabled duration_changed grant wrong_pin lockout pin_entry_refused lockout_reset revoke pins_shown export import settings_changed call_denied log_pruned agi_error backup" -- "${cur}"))
                     return 0
                     ;;
                 --limit)
@@ -2130,6 +2207,43 @@ _pinprotect() {
                     COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
                     return 0
                     ;;
+                --db)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --now)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pinprotect__subcmd__verify)
+            opts="-q -h --db --now --color --quiet --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --db)
                     local oldifs
                     if [ -n "${IFS+x}" ]; then

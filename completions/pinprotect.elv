@@ -42,6 +42,8 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
             cand settings 'Show or change the settings (feature code, emergency numbers, PIN policy, lockout)'
             cand audit 'Report weak PINs, PINs shared by several extensions, and extensions without pin protect'
             cand log 'Show the audit log: who changed what, unlocked whom, saw which PINs'
+            cand backup 'Copy the database to FILE while it is in use: one consistent snapshot'
+            cand verify 'Check the database: pages and indexes, schema version, append-only audit log'
             cand completions 'Print the completion script for a shell'
             cand agi 'Answer Asterisk for one call over AGI on standard input and output'
             cand serve 'Answer Asterisk''s calls over FastAGI (agi://HOST:4573/REQUEST)'
@@ -376,6 +378,24 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
         }
         &'pinprotect;log;help;help'= {
         }
+        &'pinprotect;backup'= {
+            cand --db 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]'
+            cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it'
+            cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
+            cand -q 'Print no messages, only data and errors'
+            cand --quiet 'Print no messages, only data and errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'pinprotect;verify'= {
+            cand --db 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]'
+            cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it'
+            cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
+            cand -q 'Print no messages, only data and errors'
+            cand --quiet 'Print no messages, only data and errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
         &'pinprotect;completions'= {
             cand --db 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]'
             cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it'
@@ -432,6 +452,8 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
             cand settings 'Show or change the settings (feature code, emergency numbers, PIN policy, lockout)'
             cand audit 'Report weak PINs, PINs shared by several extensions, and extensions without pin protect'
             cand log 'Show the audit log: who changed what, unlocked whom, saw which PINs'
+            cand backup 'Copy the database to FILE while it is in use: one consistent snapshot'
+            cand verify 'Check the database: pages and indexes, schema version, append-only audit log'
             cand completions 'Print the completion script for a shell'
             cand agi 'Answer Asterisk for one call over AGI on standard input and output'
             cand serve 'Answer Asterisk''s calls over FastAGI (agi://HOST:4573/REQUEST)'
@@ -494,6 +516,10 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
             cand prune 'Remove the events logged before a time, archiving them first with --archive'
         }
         &'pinprotect;help;log;prune'= {
+        }
+        &'pinprotect;help;backup'= {
+        }
+        &'pinprotect;help;verify'= {
         }
         &'pinprotect;help;completions'= {
         }

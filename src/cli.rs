@@ -407,6 +407,40 @@ Examples:
         format: ListFormat,
     },
 
+    /// Copy the database to FILE while it is in use: one consistent snapshot
+    #[command(
+        after_help = "An online copy: serve, agi and cron jobs go on reading and writing while it
+is taken, and the copy is one consistent moment of the database (SQLite's
+VACUUM INTO), with every setting, extension, grant, lockout and the whole
+audit log. FILE is written atomically (a temporary file in its folder,
+renamed into place), mode 0600: it holds every PIN. Never over the database
+or its -wal and -shm files, a device, FIFO, socket or folder. The backup is
+logged in the database. `pinprotect --db FILE verify` checks a copy.
+
+Examples:
+  pinprotect backup /var/backups/pinprotect/pbx-$(date +%F).sqlite3
+  pinprotect --db /var/backups/pinprotect/pbx-2026-11-29.sqlite3 verify"
+    )]
+    Backup {
+        /// Where the copy goes (replaced atomically when it exists)
+        #[arg(value_name = "FILE", value_hint = ValueHint::FilePath)]
+        file: PathBuf,
+    },
+
+    /// Check the database: pages and indexes, schema version, append-only audit log
+    #[command(
+        after_help = "Exit 0 when the database is a pinprotect database of this binary's schema,
+SQLite's integrity_check finds nothing, and the triggers that keep the audit
+log append-only are there as the schema makes them; exit 4 otherwise, with
+each problem on standard error. Reads only: for cron and monitoring, and for
+checking a backup before it is needed.
+
+Examples:
+  pinprotect verify
+  pinprotect --db /var/backups/pinprotect/pbx-2026-11-29.sqlite3 verify"
+    )]
+    Verify,
+
     /// Print the completion script for a shell
     #[command(after_help = "Examples:
   pinprotect completions bash > ~/.local/share/bash-completion/completions/pinprotect

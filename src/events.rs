@@ -27,10 +27,11 @@ pub enum EventKind {
     CallDenied,
     LogPruned,
     AgiError,
+    Backup,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 21] = [
+    pub const ALL: [EventKind; 22] = [
         EventKind::ExtensionAdded,
         EventKind::ExtensionEdited,
         EventKind::ExtensionRemoved,
@@ -52,6 +53,7 @@ impl EventKind {
         EventKind::CallDenied,
         EventKind::LogPruned,
         EventKind::AgiError,
+        EventKind::Backup,
     ];
 
     /// The kind named `name` (as `log` shows it).
@@ -82,6 +84,7 @@ impl EventKind {
             EventKind::CallDenied => "call_denied",
             EventKind::LogPruned => "log_pruned",
             EventKind::AgiError => "agi_error",
+            EventKind::Backup => "backup",
         }
     }
 }

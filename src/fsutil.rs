@@ -217,39 +217,88 @@ pub fn write_atomically<T>(
     write: impl FnOnce(&mut BufWriter<&File>) -> Result<T>,
     commit: impl FnOnce(&T) -> Result<()>,
 ) -> Result<T> {
-    // The target is named, never the temporary file (whose name some
-    // errors carry along).
-    let fail = |e: std::io::Error| Error::output(Some(path.to_owned()), without_path(e));
-    let dir = folder_of(path);
-    if !dir.is_dir() {
-        return Err(Error::OutputRefused {
-            message: format!(
-                "cannot write {}: the folder {} does not exist",
-                text::path(path),
-                text::path(dir)
-            ),
-            hint: Some("create the folder first, e.g. with `install -d -m 700 FOLDER`".into()),
-        });
-    }
-    remove_stale_temporaries(dir);
-    let tmp = create_temporary(dir).map_err(fail)?;
+    let staged = StagedFile::new(path)?;
     // Written through the file itself, so that a write error is the
     // operating system's own, without the temporary file's path.
     let value = {
-        let mut w = BufWriter::with_capacity(64 * 1024, tmp.as_file());
+        let mut w = BufWriter::with_capacity(64 * 1024, staged.file());
         let value = write(&mut w).map_err(|e| match e {
-            Error::Output { path: None, source } => fail(source),
-            Error::BrokenPipe => fail(std::io::ErrorKind::BrokenPipe.into()),
+            Error::Output { path: None, source } => staged.failed(source),
+            Error::BrokenPipe => staged.failed(std::io::ErrorKind::BrokenPipe.into()),
             other => other,
         })?;
-        w.flush().map_err(fail)?;
+        w.flush().map_err(|e| staged.failed(e))?;
         value
     };
-    tmp.as_file().sync_all().map_err(fail)?;
+    staged.sync()?;
     commit(&value)?;
-    tmp.persist(path).map_err(|e| fail(e.error))?;
-    File::open(dir).and_then(|d| d.sync_all()).map_err(fail)?;
+    staged.replace()?;
     Ok(value)
+}
+
+/// A file about to replace `path`: a temporary file (mode 0600) in the
+/// same folder, removed when dropped unless [`StagedFile::replace`] renamed
+/// it over `path`. Errors name `path`, never the temporary file.
+pub struct StagedFile {
+    tmp: tempfile::NamedTempFile,
+    path: std::path::PathBuf,
+}
+
+impl StagedFile {
+    /// Starts a file that will replace `path`; its folder must exist.
+    /// Temporary files that a killed run left there are removed first.
+    pub fn new(path: &Path) -> Result<StagedFile> {
+        let dir = folder_of(path);
+        if !dir.is_dir() {
+            return Err(Error::OutputRefused {
+                message: format!(
+                    "cannot write {}: the folder {} does not exist",
+                    text::path(path),
+                    text::path(dir)
+                ),
+                hint: Some("create the folder first, e.g. with `install -d -m 700 FOLDER`".into()),
+            });
+        }
+        remove_stale_temporaries(dir);
+        let tmp = create_temporary(dir)
+            .map_err(|e| Error::output(Some(path.to_owned()), without_path(e)))?;
+        Ok(StagedFile {
+            tmp,
+            path: path.to_owned(),
+        })
+    }
+
+    /// The temporary file, empty at first.
+    pub fn file(&self) -> &File {
+        self.tmp.as_file()
+    }
+
+    /// The temporary file's path, for a writer that takes a path (SQLite's
+    /// `VACUUM INTO`).
+    pub fn temporary_path(&self) -> &Path {
+        self.tmp.path()
+    }
+
+    /// An I/O error while filling the file, as an error about `path`.
+    pub fn failed(&self, e: std::io::Error) -> Error {
+        Error::output(Some(self.path.clone()), without_path(e))
+    }
+
+    /// Writes the file's data to the disk.
+    pub fn sync(&self) -> Result<()> {
+        self.tmp.as_file().sync_all().map_err(|e| self.failed(e))
+    }
+
+    /// Renames the file over `path` and writes the folder to the disk.
+    pub fn replace(self) -> Result<()> {
+        let path = self.path.clone();
+        let fail = |e: std::io::Error| Error::output(Some(path.clone()), without_path(e));
+        self.tmp.persist(&path).map_err(|e| fail(e.error))?;
+        File::open(folder_of(&path))
+            .and_then(|d| d.sync_all())
+            .map_err(fail)?;
+        Ok(())
+    }
 }
 
 #[cfg(test)]

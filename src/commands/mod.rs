@@ -16,6 +16,7 @@ use crate::store::Store;
 
 pub mod answer;
 pub mod audit;
+pub mod backup;
 pub mod call;
 mod context;
 pub mod demo;
@@ -191,6 +192,8 @@ fn dispatch(ctx: &mut Ctx<'_>, command: Command) -> Result<ExitCode> {
             };
             serve::run(ctx, options)
         }
+        Command::Backup { file } => backup::backup(ctx, &file),
+        Command::Verify => backup::verify(ctx),
         Command::Completions { shell } => {
             use std::io::Write;
             ctx.console

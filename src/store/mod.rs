@@ -47,7 +47,7 @@ mod tests;
 mod write;
 
 use file::{Live, SharedLock, check_file, create_file, damaged, not_sqlite, open_connection};
-use schema::{MIGRATIONS, identify, not_pinprotect, too_new};
+use schema::{MIGRATIONS, expected_triggers, identify, not_pinprotect, too_new, triggers};
 
 pub use file::companion;
 pub use import::{RecordInserter, Removed};
@@ -305,6 +305,57 @@ impl Store {
             }
         };
         Ok((store, outcome))
+    }
+
+    /// Copies the whole database into `target`, an empty file, as one
+    /// consistent snapshot taken while other connections go on writing
+    /// (SQLite's `VACUUM INTO`, which also leaves out free pages).
+    pub fn copy_into(&self, target: &Path) -> Result<()> {
+        let name = target.to_str().ok_or_else(|| {
+            Error::invalid(format!(
+                "{} is not a UTF-8 path, which SQLite needs for the copy",
+                text::path(target)
+            ))
+        })?;
+        self.conn
+            .execute("VACUUM INTO ?1", [name])
+            .map_err(|e| db_error(&self.path, e))?;
+        Ok(())
+    }
+
+    /// What is wrong with the database, one line each: damaged pages or
+    /// indexes (`integrity_check`), and audit-log triggers missing or not
+    /// as the schema makes them. Empty when it is sound.
+    pub fn problems(&self) -> Result<Vec<String>> {
+        let mut problems = Vec::new();
+        {
+            let mut stmt = self
+                .conn
+                .prepare("PRAGMA integrity_check(20)")
+                .map_err(|e| db_error(&self.path, e))?;
+            let rows = stmt
+                .query_map([], |r| r.get::<_, String>(0))
+                .map_err(|e| db_error(&self.path, e))?;
+            for row in rows {
+                let row = row.map_err(|e| db_error(&self.path, e))?;
+                if row != "ok" {
+                    problems.push(format!("damaged: {}", text::escaped(&row)));
+                }
+            }
+        }
+        let found = triggers(&self.conn, &self.path)?;
+        for (name, sql) in expected_triggers()? {
+            match found.iter().find(|(n, _)| *n == name) {
+                None => problems.push(format!(
+                    "the trigger {name}, which keeps the audit log append-only, is missing"
+                )),
+                Some((_, s)) if *s != sql => problems.push(format!(
+                    "the trigger {name}, which keeps the audit log append-only, has been changed"
+                )),
+                Some(_) => {}
+            }
+        }
+        Ok(problems)
     }
 
     pub fn path(&self) -> &Path {

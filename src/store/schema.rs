@@ -103,3 +103,27 @@ pub(super) fn too_new(path: &Path, version: i64) -> Error {
         Some("install a newer pinprotect".into()),
     )
 }
+
+/// The triggers the migrations make, `(name, SQL)` by name: what keeps
+/// the audit log append-only, read from a schema built in memory so that
+/// it is defined once, by the migrations.
+pub(super) fn expected_triggers() -> Result<Vec<(String, String)>> {
+    let mem = Connection::open_in_memory().map_err(|e| db_error(Path::new(":memory:"), e))?;
+    for sql in MIGRATIONS {
+        mem.execute_batch(sql)
+            .map_err(|e| db_error(Path::new(":memory:"), e))?;
+    }
+    triggers(&mem, Path::new(":memory:"))
+}
+
+/// The triggers of a database, `(name, SQL)` by name.
+pub(super) fn triggers(conn: &Connection, path: &Path) -> Result<Vec<(String, String)>> {
+    let mut stmt = conn
+        .prepare("SELECT name, sql FROM sqlite_schema WHERE type = 'trigger' ORDER BY name")
+        .map_err(|e| db_error(path, e))?;
+    let rows = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .map_err(|e| db_error(path, e))?;
+    rows.collect::<rusqlite::Result<Vec<_>>>()
+        .map_err(|e| db_error(path, e))
+}

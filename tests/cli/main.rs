@@ -6,6 +6,7 @@ mod dialplan;
 mod generate;
 mod test_agi;
 mod test_audit;
+mod test_backup;
 mod test_call;
 mod test_concurrency;
 mod test_database;

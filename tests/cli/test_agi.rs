@@ -323,7 +323,11 @@ impl Server {
         }
         let status = self.child.wait().unwrap();
         let mut lines = std::mem::take(&mut self.early);
-        lines.extend(self.stderr.try_iter());
+        // Everything it wrote: the reader thread forwards the last lines
+        // after the exit, until it meets the end of the pipe.
+        while let Ok(line) = self.stderr.recv_timeout(Duration::from_secs(5)) {
+            lines.push(line);
+        }
         (status.code().unwrap_or(-1), lines)
     }
 }

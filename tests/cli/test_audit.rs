@@ -222,6 +222,8 @@ fn every_event_is_logged_and_no_pin_ever_is() {
         stdout.contains("PINPROTECT_RESULT \"no_extension\""),
         "{stdout}"
     );
+    let copy = env.path("copy.sqlite3");
+    assert_eq!(run(&["backup", copy.to_str().unwrap()], "").0, Some(0));
     assert_eq!(run(&["disable", "100"], "").0, Some(0));
     assert_eq!(run(&["ext", "remove", "200", "--yes"], "").0, Some(0));
 

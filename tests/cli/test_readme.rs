@@ -311,3 +311,69 @@ fn the_log_prune_cron_line_works_as_written() {
         "{log}"
     );
 }
+
+#[test]
+fn the_nightly_backup_works_as_written() {
+    let env = Env::varied();
+    let copies = env.path("pinprotect");
+    let exports = env.path("pbx");
+    std::fs::create_dir(&exports).unwrap();
+    let text = readme();
+    let setup = text
+        .lines()
+        .find(|l| l.starts_with("install -d ") && l.contains("/var/backups/pinprotect"))
+        .expect("the README makes the backup folder");
+    let line = crate::dialplan::readme_blocks("crontab")
+        .into_iter()
+        .flat_map(|b| b.lines().map(String::from).collect::<Vec<_>>())
+        .find(|l| l.contains(" backup "))
+        .expect("a crontab line that backs up");
+    let substitute = |s: &str| {
+        s.replace("/usr/local/bin/pinprotect", bin())
+            .replace("/var/lib/pbx/pbx.sqlite3", env.db.to_str().unwrap())
+            .replace("/var/backups/pinprotect", copies.to_str().unwrap())
+            .replace("/var/backups/pbx", exports.to_str().unwrap())
+    };
+    sh(&env, &substitute(setup));
+    assert_eq!(mode(&copies), 0o700);
+    // Copies and exports from 40 and 10 days ago.
+    for (folder, name) in [
+        (&copies, "pbx-2026-10-20.sqlite3"),
+        (&copies, "pbx-2026-11-19.sqlite3"),
+        (&exports, "extensions-2026-10-20.csv"),
+        (&exports, "extensions-2026-11-19.csv"),
+    ] {
+        std::fs::write(folder.join(name), "old").unwrap();
+    }
+    sh(
+        &env,
+        &format!(
+            "touch -d '40 days ago' {0}/pbx-2026-10-20.sqlite3 {1}/extensions-2026-10-20.csv; \
+             touch -d '10 days ago' {0}/pbx-2026-11-19.sqlite3 {1}/extensions-2026-11-19.csv",
+            copies.display(),
+            exports.display()
+        ),
+    );
+    let out = sh(&env, &substitute(&cron_command(&line)));
+    assert!(out.stdout.is_empty() && out.stderr.is_empty());
+    let mut names: Vec<String> = std::fs::read_dir(&copies)
+        .unwrap()
+        .chain(std::fs::read_dir(&exports).unwrap())
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    names.sort();
+    assert_eq!(names.len(), 3, "{names:?}");
+    assert_eq!(names[0], "extensions-2026-11-19.csv");
+    assert_eq!(names[1], "pbx-2026-11-19.sqlite3");
+    let today = copies.join(&names[2]);
+    assert!(names[2].starts_with("pbx-") && names[2] != "pbx-2026-11-19.sqlite3");
+    assert_eq!(mode(&today), 0o600);
+    let verified = Command::new(bin())
+        .arg("--db")
+        .arg(&today)
+        .arg("verify")
+        .env_remove("PINPROTECT_NOW")
+        .output()
+        .unwrap();
+    assert!(verified.status.success());
+}

@@ -1,0 +1,101 @@
+//! `pinprotect backup` and `pinprotect verify`: an online, consistent copy
+//! of the database, and the check that a database (or a copy) is sound.
+
+use std::path::Path;
+
+use super::Ctx;
+use crate::error::{Error, ExitCode, Result};
+use crate::events::EventKind;
+use crate::fsutil::{StagedFile, check_output_target};
+use crate::store::{SCHEMA_VERSION, Store};
+
+/// `pinprotect backup FILE`: copies the database into a temporary file
+/// beside FILE (SQLite's `VACUUM INTO`: one snapshot, while others write),
+/// checks the copy, logs the backup, and renames the copy over FILE.
+pub fn backup(ctx: &mut Ctx<'_>, file: &Path) -> Result<ExitCode> {
+    // Before anything else: a refused target is left as it is.
+    check_output_target(file, &ctx.db)?;
+    let mut store = ctx.open_for_change()?;
+    let staged = StagedFile::new(file)?;
+    store.copy_into(staged.temporary_path())?;
+    staged.sync()?;
+    // The copy is read back before it may replace an older one.
+    let (extensions, problems) = {
+        let copy = Store::open_read_only(staged.temporary_path())?;
+        (copy.read().count()?, copy.problems()?)
+    };
+    remove_companions(staged.temporary_path());
+    if let Some(first) = problems.first() {
+        return Err(Error::database(
+            format!(
+                "the copy of {} is not sound ({first}); {} was left as it was",
+                crate::text::path(&ctx.db),
+                crate::text::path(file)
+            ),
+            Some("run `pinprotect verify` on the database".into()),
+        ));
+    }
+    store.write(|w| {
+        ctx.log(
+            w,
+            EventKind::Backup,
+            None,
+            format_args!(
+                "to {} ({})",
+                crate::text::path(file),
+                crate::text::plural(extensions, "extension")
+            ),
+        )
+    })?;
+    staged.replace()?;
+    ctx.console.info(format_args!(
+        "backed up {} to {} ({}, schema version {SCHEMA_VERSION})",
+        crate::text::path(&ctx.db),
+        crate::text::path(file),
+        crate::text::plural(extensions, "extension")
+    ));
+    Ok(ExitCode::Success)
+}
+
+/// Removes the `-wal` and `-shm` files that reading a copy may leave
+/// beside it (a read that found it in WAL mode).
+fn remove_companions(path: &Path) {
+    for suffix in ["-wal", "-shm"] {
+        let mut name = path.as_os_str().to_owned();
+        name.push(suffix);
+        let _ = std::fs::remove_file(name);
+    }
+}
+
+/// `pinprotect verify`: exit 0 when the database is sound, 4 with each
+/// problem otherwise.
+pub fn verify(ctx: &mut Ctx<'_>) -> Result<ExitCode> {
+    let store = ctx.open()?;
+    let problems = store.problems()?;
+    let extensions = store.read().count()?;
+    drop(store);
+    if problems.is_empty() {
+        ctx.console.info(format_args!(
+            "{} is sound: schema version {SCHEMA_VERSION}, integrity check passed, audit log append-only ({})",
+            crate::text::path(&ctx.db),
+            crate::text::plural(extensions, "extension")
+        ));
+        return Ok(ExitCode::Success);
+    }
+    for p in &problems {
+        ctx.console.error_line(p);
+    }
+    Err(Error::database(
+        format!(
+            "{} is not sound: {}",
+            crate::text::path(&ctx.db),
+            crate::text::plural(problems.len() as u64, "problem")
+        ),
+        Some(
+            "replace it, with the server stopped, by a backup that `pinprotect --db BACKUP verify` \
+             finds sound (leave out the old file's -wal and -shm); \
+             keep the damaged file for inspection"
+                .into(),
+        ),
+    ))
+}

@@ -21,7 +21,7 @@ Register-ArgumentCompleter -Native -CommandName 'pinprotect' -ScriptBlock {
 
     $completions = @(switch ($command) {
         'pinprotect' {
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]')
             [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no messages, only data and errors')
@@ -50,12 +50,13 @@ Register-ArgumentCompleter -Native -CommandName 'pinprotect' -ScriptBlock {
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print the completion script for a shell')
             [CompletionResult]::new('agi', 'agi', [CompletionResultType]::ParameterValue, 'Answer Asterisk for one call over AGI on standard input and output')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Answer Asterisk''s calls over FastAGI (agi://HOST:4573/REQUEST)')
+            [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Show the configuration in effect and where each value comes from')
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'A narrated tour on a throwaway database (never yours)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'pinprotect;init' {
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]')
             [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no messages, only data and errors')
@@ -65,7 +66,7 @@ Register-ArgumentCompleter -Native -CommandName 'pinprotect' -ScriptBlock {
             break
         }
         'pinprotect;ext' {
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]')
             [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no messages, only data and errors')
@@ -85,7 +86,7 @@ Register-ArgumentCompleter -Native -CommandName 'pinprotect' -ScriptBlock {
             [CompletionResult]::new('--first-name', '--first-name', [CompletionResultType]::ParameterName, 'First name ("" clears it on edit)')
             [CompletionResult]::new('--last-name', '--last-name', [CompletionResultType]::ParameterName, 'Last name ("" clears it on edit)')
             [CompletionResult]::new('--email', '--email', [CompletionResultType]::ParameterName, 'E-mail address ("" clears it on edit)')
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]')
             [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal')
             [CompletionResult]::new('--pin-stdin', '--pin-stdin', [CompletionResultType]::ParameterName, 'Read the voicemail PIN from the first line of standard input')
@@ -100,7 +101,7 @@ Register-ArgumentCompleter -Native -CommandName 'pinprotect' -ScriptBlock {
             [CompletionResult]::new('--first-name', '--first-name', [CompletionResultType]::ParameterName, 'First name ("" clears it on edit)')
             [CompletionResult]::new('--last-name', '--last-name', [CompletionResultType]::ParameterName, 'Last name ("" clears it on edit)')
             [CompletionResult]::new('--email', '--email', [CompletionResultType]::ParameterName, 'E-mail address ("" clears it on edit)')
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]')
             [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no messages, only data and errors')
@@ -110,7 +111,7 @@ Register-ArgumentCompleter -Native -CommandName 'pinprotect' -ScriptBlock {
             break
         }
         'pinprotect;ext;set-pin' {
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]')
             [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal')
             [CompletionResult]::new('--pin-stdin', '--pin-stdin', [CompletionResultType]::ParameterName, 'Read the PIN from the first line of standard input')
@@ -125,7 +126,7 @@ Register-ArgumentCompleter -Native -CommandName 'pinprotect' -ScriptBlock {
         'pinprotect;ext;show' {
             [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]')
             [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no messages, only data and errors')
@@ -137,7 +138,7 @@ Register-ArgumentCompleter -Native -CommandName 'pinprotect' -ScriptBlock {
         'pinprotect;ext;list' {
             [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]')
             [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no messages, only data and errors')
@@ -147,7 +148,7 @@ Register-ArgumentCompleter -Native -CommandName 'pinprotect' -ScriptBlock {
             break
         }
         'pinprotect;ext;remove' {
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]')
             [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Do not ask; required when standard input is not a terminal')
@@ -192,7 +193,7 @@ Register-ArgumentCompleter -Native -CommandName 'pinprotect' -ScriptBlock {
         'pinprotect;enable' {
             [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'How long outbound calls stay allowed after the PIN: 300, 90s, 15m, 2h, 1h30m (1s to 24h). Without it, an extension keeps its stored duration or gets the default_duration setting')
             [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'How long outbound calls stay allowed after the PIN: 300, 90s, 15m, 2h, 1h30m (1s to 24h). Without it, an extension keeps its stored duration or gets the default_duration setting')
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]')
             [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal')
             [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Every extension')
@@ -203,7 +204,7 @@ Register-ArgumentCompleter -Native -CommandName 'pinprotect' -ScriptBlock {
             break
         }
         'pinprotect;disable' {
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]')
             [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal')
             [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Every extension')
@@ -214,7 +215,7 @@ Register-ArgumentCompleter -Native -CommandName 'pinprotect' -ScriptBlock {
             break
         }
         'pinprotect;revoke' {
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]')
             [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal')
             [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Every extension')
@@ -227,7 +228,7 @@ Register-ArgumentCompleter -Native -CommandName 'pinprotect' -ScriptBlock {
         'pinprotect;status' {
             [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]')
             [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no messages, only data and errors')
@@ -239,7 +240,7 @@ Register-ArgumentCompleter -Native -CommandName 'pinprotect' -ScriptBlock {
         'pinprotect;pins' {
             [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]')
             [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no messages, only data and errors')
@@ -254,7 +255,7 @@ Register-ArgumentCompleter -Native -CommandName 'pinprotect' -ScriptBlock {
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write to FILE (atomically, mode 0600) instead of standard output')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write to FILE (atomically, mode 0600) instead of standard output')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'voicemail-conf: the context (section) of the mailboxes [default: default]')
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]')
             [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal')
             [CompletionResult]::new('--no-pins', '--no-pins', [CompletionResultType]::ParameterName, 'Leave out the voicemail PINs (the 3cx format keeps the VMPIN column, empty)')
@@ -273,7 +274,7 @@ Register-ArgumentCompleter -Native -CommandName 'pinprotect' -ScriptBlock {
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'voicemail.conf: import only this context (section); repeatable')
             [CompletionResult]::new('--include-dir', '--include-dir', [CompletionResultType]::ParameterName, 'voicemail.conf: let #include read files from FOLDER too, besides the file''s own folder; repeatable')
             [CompletionResult]::new('--max-removals', '--max-removals', [CompletionResultType]::ParameterName, 'With --sync: remove at most N extensions [default: 5 or a tenth of the extensions, whichever is more]')
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]')
             [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal')
             [CompletionResult]::new('--update', '--update', [CompletionResultType]::ParameterName, 'Update extensions that exist already (the fields the file gives)')
@@ -287,7 +288,7 @@ Register-ArgumentCompleter -Native -CommandName 'pinprotect' -ScriptBlock {
             break
         }
         'pinprotect;dial' {
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]')
             [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no messages, only data and errors')
@@ -299,7 +300,7 @@ Register-ArgumentCompleter -Native -CommandName 'pinprotect' -ScriptBlock {
         'pinprotect;check' {
             [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]')
             [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no messages, only data and errors')
@@ -309,7 +310,7 @@ Register-ArgumentCompleter -Native -CommandName 'pinprotect' -ScriptBlock {
             break
         }
         'pinprotect;reset-lockout' {
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]')
             [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no messages, only data and errors')
@@ -319,7 +320,7 @@ Register-ArgumentCompleter -Native -CommandName 'pinprotect' -ScriptBlock {
             break
         }
         'pinprotect;settings' {
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]')
             [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no messages, only data and errors')
@@ -334,7 +335,7 @@ Register-ArgumentCompleter -Native -CommandName 'pinprotect' -ScriptBlock {
         'pinprotect;settings;show' {
             [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]')
             [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no messages, only data and errors')
@@ -344,7 +345,7 @@ Register-ArgumentCompleter -Native -CommandName 'pinprotect' -ScriptBlock {
             break
         }
         'pinprotect;settings;set' {
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]')
             [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no messages, only data and errors')
@@ -371,7 +372,7 @@ Register-ArgumentCompleter -Native -CommandName 'pinprotect' -ScriptBlock {
         'pinprotect;audit' {
             [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]')
             [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no messages, only data and errors')
@@ -386,7 +387,7 @@ Register-ArgumentCompleter -Native -CommandName 'pinprotect' -ScriptBlock {
             [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Only the N most recent events')
             [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]')
             [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no messages, only data and errors')
@@ -400,7 +401,7 @@ Register-ArgumentCompleter -Native -CommandName 'pinprotect' -ScriptBlock {
         'pinprotect;log;prune' {
             [CompletionResult]::new('--before', '--before', [CompletionResultType]::ParameterName, 'Remove the events logged before TIME (RFC 3339); not a time to come')
             [CompletionResult]::new('--archive', '--archive', [CompletionResultType]::ParameterName, 'Write the events to FILE (JSON lines) before they are removed')
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]')
             [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal')
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Remove without asking (needed without a terminal unless --archive keeps them)')
@@ -422,7 +423,7 @@ Register-ArgumentCompleter -Native -CommandName 'pinprotect' -ScriptBlock {
             break
         }
         'pinprotect;backup' {
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]')
             [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no messages, only data and errors')
@@ -432,7 +433,7 @@ Register-ArgumentCompleter -Native -CommandName 'pinprotect' -ScriptBlock {
             break
         }
         'pinprotect;verify' {
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]')
             [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no messages, only data and errors')
@@ -442,7 +443,7 @@ Register-ArgumentCompleter -Native -CommandName 'pinprotect' -ScriptBlock {
             break
         }
         'pinprotect;completions' {
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]')
             [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no messages, only data and errors')
@@ -452,7 +453,7 @@ Register-ArgumentCompleter -Native -CommandName 'pinprotect' -ScriptBlock {
             break
         }
         'pinprotect;agi' {
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]')
             [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no messages, only data and errors')
@@ -462,11 +463,11 @@ Register-ArgumentCompleter -Native -CommandName 'pinprotect' -ScriptBlock {
             break
         }
         'pinprotect;serve' {
-            [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Address (or host name) and port to listen on (repeatable); a name listens on each of its addresses')
-            [CompletionResult]::new('--allow', '--allow', [CompletionResultType]::ParameterName, 'Peers allowed to connect: an address or ADDRESS/BITS (repeatable) [default: 127.0.0.0/8, ::1]')
-            [CompletionResult]::new('--max-calls', '--max-calls', [CompletionResultType]::ParameterName, 'Calls at once, past their environment block; further calls are closed at once')
+            [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Address (or host name) and port to listen on (repeatable); a name listens on each of its addresses [default: serve.listen in the config file, else 127.0.0.1:4573]')
+            [CompletionResult]::new('--allow', '--allow', [CompletionResultType]::ParameterName, 'Peers allowed to connect: an address or ADDRESS/BITS (repeatable) [default: serve.allow in the config file, else 127.0.0.0/8, ::1]')
+            [CompletionResult]::new('--max-calls', '--max-calls', [CompletionResultType]::ParameterName, 'Calls at once, past their environment block; further calls are closed at once [default: serve.max_calls in the config file, else 256]')
             [CompletionResult]::new('--grace', '--grace', [CompletionResultType]::ParameterName, 'Seconds that calls in progress may take to finish after SIGTERM (0 to 3600)')
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]')
             [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no messages, only data and errors')
@@ -475,8 +476,41 @@ Register-ArgumentCompleter -Native -CommandName 'pinprotect' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
+        'pinprotect;config' {
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]')
+            [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no messages, only data and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no messages, only data and errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Each key''s value in effect, and where it comes from')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'pinprotect;config;show' {
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]')
+            [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no messages, only data and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no messages, only data and errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'pinprotect;config;help' {
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Each key''s value in effect, and where it comes from')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'pinprotect;config;help;show' {
+            break
+        }
+        'pinprotect;config;help;help' {
+            break
+        }
         'pinprotect;demo' {
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]')
             [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no messages, only data and errors')
@@ -506,6 +540,7 @@ Register-ArgumentCompleter -Native -CommandName 'pinprotect' -ScriptBlock {
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print the completion script for a shell')
             [CompletionResult]::new('agi', 'agi', [CompletionResultType]::ParameterValue, 'Answer Asterisk for one call over AGI on standard input and output')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Answer Asterisk''s calls over FastAGI (agi://HOST:4573/REQUEST)')
+            [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Show the configuration in effect and where each value comes from')
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'A narrated tour on a throwaway database (never yours)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -604,6 +639,13 @@ Register-ArgumentCompleter -Native -CommandName 'pinprotect' -ScriptBlock {
             break
         }
         'pinprotect;help;serve' {
+            break
+        }
+        'pinprotect;help;config' {
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Each key''s value in effect, and where it comes from')
+            break
+        }
+        'pinprotect;help;config;show' {
             break
         }
         'pinprotect;help;demo' {

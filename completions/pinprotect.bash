@@ -31,6 +31,9 @@ _pinprotect() {
             pinprotect,completions)
                 cmd="pinprotect__subcmd__completions"
                 ;;
+            pinprotect,config)
+                cmd="pinprotect__subcmd__config"
+                ;;
             pinprotect,demo)
                 cmd="pinprotect__subcmd__demo"
                 ;;
@@ -81,6 +84,18 @@ _pinprotect() {
                 ;;
             pinprotect,verify)
                 cmd="pinprotect__subcmd__verify"
+                ;;
+            pinprotect__subcmd__config,help)
+                cmd="pinprotect__subcmd__config__subcmd__help"
+                ;;
+            pinprotect__subcmd__config,show)
+                cmd="pinprotect__subcmd__config__subcmd__show"
+                ;;
+            pinprotect__subcmd__config__subcmd__help,help)
+                cmd="pinprotect__subcmd__config__subcmd__help__subcmd__help"
+                ;;
+            pinprotect__subcmd__config__subcmd__help,show)
+                cmd="pinprotect__subcmd__config__subcmd__help__subcmd__show"
                 ;;
             pinprotect__subcmd__ext,add)
                 cmd="pinprotect__subcmd__ext__subcmd__add"
@@ -139,6 +154,9 @@ _pinprotect() {
             pinprotect__subcmd__help,completions)
                 cmd="pinprotect__subcmd__help__subcmd__completions"
                 ;;
+            pinprotect__subcmd__help,config)
+                cmd="pinprotect__subcmd__help__subcmd__config"
+                ;;
             pinprotect__subcmd__help,demo)
                 cmd="pinprotect__subcmd__help__subcmd__demo"
                 ;;
@@ -189,6 +207,9 @@ _pinprotect() {
                 ;;
             pinprotect__subcmd__help,verify)
                 cmd="pinprotect__subcmd__help__subcmd__verify"
+                ;;
+            pinprotect__subcmd__help__subcmd__config,show)
+                cmd="pinprotect__subcmd__help__subcmd__config__subcmd__show"
                 ;;
             pinprotect__subcmd__help__subcmd__ext,add)
                 cmd="pinprotect__subcmd__help__subcmd__ext__subcmd__add"
@@ -254,7 +275,7 @@ _pinprotect() {
 
     case "${cmd}" in
         pinprotect)
-            opts="-q -h -V --db --now --color --quiet --help --version init ext enable disable revoke status pins export import dial check reset-lockout settings audit log backup verify completions agi serve demo help"
+            opts="-q -h -V --db --now --color --quiet --help --version init ext enable disable revoke status pins export import dial check reset-lockout settings audit log backup verify completions agi serve config demo help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -457,6 +478,122 @@ _pinprotect() {
         pinprotect__subcmd__completions)
             opts="-q -h --db --now --color --quiet --help bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --db)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --now)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pinprotect__subcmd__config)
+            opts="-q -h --db --now --color --quiet --help show help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --db)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --now)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pinprotect__subcmd__config__subcmd__help)
+            opts="show help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pinprotect__subcmd__config__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pinprotect__subcmd__config__subcmd__help__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pinprotect__subcmd__config__subcmd__show)
+            opts="-q -h --db --now --color --quiet --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1138,7 +1275,7 @@ _pinprotect() {
             return 0
             ;;
         pinprotect__subcmd__help)
-            opts="init ext enable disable revoke status pins export import dial check reset-lockout settings audit log backup verify completions agi serve demo help"
+            opts="init ext enable disable revoke status pins export import dial check reset-lockout settings audit log backup verify completions agi serve config demo help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1210,6 +1347,34 @@ _pinprotect() {
         pinprotect__subcmd__help__subcmd__completions)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pinprotect__subcmd__help__subcmd__config)
+            opts="show"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pinprotect__subcmd__help__subcmd__config__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

@@ -18,7 +18,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
     }
     var completions = [
         &'pinprotect'= {
-            cand --db 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]'
+            cand --db 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]'
             cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it'
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand -q 'Print no messages, only data and errors'
@@ -47,11 +47,12 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
             cand completions 'Print the completion script for a shell'
             cand agi 'Answer Asterisk for one call over AGI on standard input and output'
             cand serve 'Answer Asterisk''s calls over FastAGI (agi://HOST:4573/REQUEST)'
+            cand config 'Show the configuration in effect and where each value comes from'
             cand demo 'A narrated tour on a throwaway database (never yours)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'pinprotect;init'= {
-            cand --db 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]'
+            cand --db 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]'
             cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it'
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand -q 'Print no messages, only data and errors'
@@ -60,7 +61,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'pinprotect;ext'= {
-            cand --db 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]'
+            cand --db 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]'
             cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it'
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand -q 'Print no messages, only data and errors'
@@ -79,7 +80,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
             cand --first-name 'First name ("" clears it on edit)'
             cand --last-name 'Last name ("" clears it on edit)'
             cand --email 'E-mail address ("" clears it on edit)'
-            cand --db 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]'
+            cand --db 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]'
             cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it'
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand --pin-stdin 'Read the voicemail PIN from the first line of standard input'
@@ -93,7 +94,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
             cand --first-name 'First name ("" clears it on edit)'
             cand --last-name 'Last name ("" clears it on edit)'
             cand --email 'E-mail address ("" clears it on edit)'
-            cand --db 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]'
+            cand --db 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]'
             cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it'
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand -q 'Print no messages, only data and errors'
@@ -102,7 +103,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'pinprotect;ext;set-pin'= {
-            cand --db 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]'
+            cand --db 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]'
             cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it'
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand --pin-stdin 'Read the PIN from the first line of standard input'
@@ -116,7 +117,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
         &'pinprotect;ext;show'= {
             cand -f 'Output format'
             cand --format 'Output format'
-            cand --db 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]'
+            cand --db 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]'
             cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it'
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand -q 'Print no messages, only data and errors'
@@ -127,7 +128,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
         &'pinprotect;ext;list'= {
             cand -f 'Output format'
             cand --format 'Output format'
-            cand --db 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]'
+            cand --db 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]'
             cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it'
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand -q 'Print no messages, only data and errors'
@@ -136,7 +137,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'pinprotect;ext;remove'= {
-            cand --db 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]'
+            cand --db 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]'
             cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it'
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand -y 'Do not ask; required when standard input is not a terminal'
@@ -172,7 +173,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
         &'pinprotect;enable'= {
             cand -d 'How long outbound calls stay allowed after the PIN: 300, 90s, 15m, 2h, 1h30m (1s to 24h). Without it, an extension keeps its stored duration or gets the default_duration setting'
             cand --duration 'How long outbound calls stay allowed after the PIN: 300, 90s, 15m, 2h, 1h30m (1s to 24h). Without it, an extension keeps its stored duration or gets the default_duration setting'
-            cand --db 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]'
+            cand --db 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]'
             cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it'
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand --all 'Every extension'
@@ -182,7 +183,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'pinprotect;disable'= {
-            cand --db 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]'
+            cand --db 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]'
             cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it'
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand --all 'Every extension'
@@ -192,7 +193,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'pinprotect;revoke'= {
-            cand --db 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]'
+            cand --db 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]'
             cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it'
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand --all 'Every extension'
@@ -204,7 +205,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
         &'pinprotect;status'= {
             cand -f 'Output format'
             cand --format 'Output format'
-            cand --db 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]'
+            cand --db 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]'
             cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it'
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand -q 'Print no messages, only data and errors'
@@ -215,7 +216,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
         &'pinprotect;pins'= {
             cand -f 'Output format'
             cand --format 'Output format'
-            cand --db 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]'
+            cand --db 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]'
             cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it'
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand -q 'Print no messages, only data and errors'
@@ -229,7 +230,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
             cand -o 'Write to FILE (atomically, mode 0600) instead of standard output'
             cand --output 'Write to FILE (atomically, mode 0600) instead of standard output'
             cand --context 'voicemail-conf: the context (section) of the mailboxes [default: default]'
-            cand --db 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]'
+            cand --db 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]'
             cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it'
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand --no-pins 'Leave out the voicemail PINs (the 3cx format keeps the VMPIN column, empty)'
@@ -247,7 +248,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
             cand --context 'voicemail.conf: import only this context (section); repeatable'
             cand --include-dir 'voicemail.conf: let #include read files from FOLDER too, besides the file''s own folder; repeatable'
             cand --max-removals 'With --sync: remove at most N extensions [default: 5 or a tenth of the extensions, whichever is more]'
-            cand --db 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]'
+            cand --db 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]'
             cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it'
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand --update 'Update extensions that exist already (the fields the file gives)'
@@ -260,7 +261,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'pinprotect;dial'= {
-            cand --db 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]'
+            cand --db 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]'
             cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it'
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand -q 'Print no messages, only data and errors'
@@ -271,7 +272,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
         &'pinprotect;check'= {
             cand -f 'Output format'
             cand --format 'Output format'
-            cand --db 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]'
+            cand --db 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]'
             cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it'
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand -q 'Print no messages, only data and errors'
@@ -280,7 +281,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'pinprotect;reset-lockout'= {
-            cand --db 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]'
+            cand --db 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]'
             cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it'
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand -q 'Print no messages, only data and errors'
@@ -289,7 +290,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'pinprotect;settings'= {
-            cand --db 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]'
+            cand --db 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]'
             cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it'
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand -q 'Print no messages, only data and errors'
@@ -303,7 +304,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
         &'pinprotect;settings;show'= {
             cand -f 'Output format'
             cand --format 'Output format'
-            cand --db 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]'
+            cand --db 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]'
             cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it'
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand -q 'Print no messages, only data and errors'
@@ -312,7 +313,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'pinprotect;settings;set'= {
-            cand --db 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]'
+            cand --db 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]'
             cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it'
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand -q 'Print no messages, only data and errors'
@@ -334,7 +335,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
         &'pinprotect;audit'= {
             cand -f 'Output format'
             cand --format 'Output format'
-            cand --db 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]'
+            cand --db 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]'
             cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it'
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand -q 'Print no messages, only data and errors'
@@ -348,7 +349,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
             cand --limit 'Only the N most recent events'
             cand -f 'Output format'
             cand --format 'Output format'
-            cand --db 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]'
+            cand --db 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]'
             cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it'
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand -q 'Print no messages, only data and errors'
@@ -361,7 +362,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
         &'pinprotect;log;prune'= {
             cand --before 'Remove the events logged before TIME (RFC 3339); not a time to come'
             cand --archive 'Write the events to FILE (JSON lines) before they are removed'
-            cand --db 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]'
+            cand --db 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]'
             cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it'
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand --yes 'Remove without asking (needed without a terminal unless --archive keeps them)'
@@ -379,7 +380,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
         &'pinprotect;log;help;help'= {
         }
         &'pinprotect;backup'= {
-            cand --db 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]'
+            cand --db 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]'
             cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it'
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand -q 'Print no messages, only data and errors'
@@ -388,7 +389,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'pinprotect;verify'= {
-            cand --db 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]'
+            cand --db 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]'
             cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it'
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand -q 'Print no messages, only data and errors'
@@ -397,7 +398,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'pinprotect;completions'= {
-            cand --db 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]'
+            cand --db 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]'
             cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it'
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand -q 'Print no messages, only data and errors'
@@ -406,7 +407,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'pinprotect;agi'= {
-            cand --db 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]'
+            cand --db 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]'
             cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it'
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand -q 'Print no messages, only data and errors'
@@ -415,11 +416,11 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'pinprotect;serve'= {
-            cand --listen 'Address (or host name) and port to listen on (repeatable); a name listens on each of its addresses'
-            cand --allow 'Peers allowed to connect: an address or ADDRESS/BITS (repeatable) [default: 127.0.0.0/8, ::1]'
-            cand --max-calls 'Calls at once, past their environment block; further calls are closed at once'
+            cand --listen 'Address (or host name) and port to listen on (repeatable); a name listens on each of its addresses [default: serve.listen in the config file, else 127.0.0.1:4573]'
+            cand --allow 'Peers allowed to connect: an address or ADDRESS/BITS (repeatable) [default: serve.allow in the config file, else 127.0.0.0/8, ::1]'
+            cand --max-calls 'Calls at once, past their environment block; further calls are closed at once [default: serve.max_calls in the config file, else 256]'
             cand --grace 'Seconds that calls in progress may take to finish after SIGTERM (0 to 3600)'
-            cand --db 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]'
+            cand --db 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]'
             cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it'
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand -q 'Print no messages, only data and errors'
@@ -427,8 +428,36 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
+        &'pinprotect;config'= {
+            cand --db 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]'
+            cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it'
+            cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
+            cand -q 'Print no messages, only data and errors'
+            cand --quiet 'Print no messages, only data and errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand show 'Each key''s value in effect, and where it comes from'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'pinprotect;config;show'= {
+            cand --db 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]'
+            cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it'
+            cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
+            cand -q 'Print no messages, only data and errors'
+            cand --quiet 'Print no messages, only data and errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'pinprotect;config;help'= {
+            cand show 'Each key''s value in effect, and where it comes from'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'pinprotect;config;help;show'= {
+        }
+        &'pinprotect;config;help;help'= {
+        }
         &'pinprotect;demo'= {
-            cand --db 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]'
+            cand --db 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]'
             cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it'
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand -q 'Print no messages, only data and errors'
@@ -457,6 +486,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
             cand completions 'Print the completion script for a shell'
             cand agi 'Answer Asterisk for one call over AGI on standard input and output'
             cand serve 'Answer Asterisk''s calls over FastAGI (agi://HOST:4573/REQUEST)'
+            cand config 'Show the configuration in effect and where each value comes from'
             cand demo 'A narrated tour on a throwaway database (never yours)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -526,6 +556,11 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
         &'pinprotect;help;agi'= {
         }
         &'pinprotect;help;serve'= {
+        }
+        &'pinprotect;help;config'= {
+            cand show 'Each key''s value in effect, and where it comes from'
+        }
+        &'pinprotect;help;config;show'= {
         }
         &'pinprotect;help;demo'= {
         }

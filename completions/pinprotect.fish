@@ -24,7 +24,7 @@ function __fish_pinprotect_using_subcommand
     contains -- $cmd[1] $argv
 end
 
-complete -c pinprotect -n "__fish_pinprotect_needs_command" -l db -d 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
+complete -c pinprotect -n "__fish_pinprotect_needs_command" -l db -d 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
 complete -c pinprotect -n "__fish_pinprotect_needs_command" -l now -d 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it' -r
 complete -c pinprotect -n "__fish_pinprotect_needs_command" -l color -d 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
 always\t'Always colour'
@@ -52,16 +52,17 @@ complete -c pinprotect -n "__fish_pinprotect_needs_command" -f -a "verify" -d 'C
 complete -c pinprotect -n "__fish_pinprotect_needs_command" -f -a "completions" -d 'Print the completion script for a shell'
 complete -c pinprotect -n "__fish_pinprotect_needs_command" -f -a "agi" -d 'Answer Asterisk for one call over AGI on standard input and output'
 complete -c pinprotect -n "__fish_pinprotect_needs_command" -f -a "serve" -d 'Answer Asterisk\'s calls over FastAGI (agi://HOST:4573/REQUEST)'
+complete -c pinprotect -n "__fish_pinprotect_needs_command" -f -a "config" -d 'Show the configuration in effect and where each value comes from'
 complete -c pinprotect -n "__fish_pinprotect_needs_command" -f -a "demo" -d 'A narrated tour on a throwaway database (never yours)'
 complete -c pinprotect -n "__fish_pinprotect_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c pinprotect -n "__fish_pinprotect_using_subcommand init" -l db -d 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand init" -l db -d 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand init" -l now -d 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it' -r
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand init" -l color -d 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
 always\t'Always colour'
 never\t'Never colour'"
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand init" -s q -l quiet -d 'Print no messages, only data and errors'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand init" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and not __fish_seen_subcommand_from add edit set-pin show list remove help" -l db -d 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and not __fish_seen_subcommand_from add edit set-pin show list remove help" -l db -d 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and not __fish_seen_subcommand_from add edit set-pin show list remove help" -l now -d 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it' -r
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and not __fish_seen_subcommand_from add edit set-pin show list remove help" -l color -d 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
 always\t'Always colour'
@@ -78,7 +79,7 @@ complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and not __fis
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from add" -l first-name -d 'First name ("" clears it on edit)' -r
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from add" -l last-name -d 'Last name ("" clears it on edit)' -r
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from add" -l email -d 'E-mail address ("" clears it on edit)' -r
-complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from add" -l db -d 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from add" -l db -d 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from add" -l now -d 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it' -r
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from add" -l color -d 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
 always\t'Always colour'
@@ -90,14 +91,14 @@ complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_se
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from edit" -l first-name -d 'First name ("" clears it on edit)' -r
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from edit" -l last-name -d 'Last name ("" clears it on edit)' -r
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from edit" -l email -d 'E-mail address ("" clears it on edit)' -r
-complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from edit" -l db -d 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from edit" -l db -d 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from edit" -l now -d 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it' -r
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from edit" -l color -d 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
 always\t'Always colour'
 never\t'Never colour'"
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from edit" -s q -l quiet -d 'Print no messages, only data and errors'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from edit" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from set-pin" -l db -d 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from set-pin" -l db -d 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from set-pin" -l now -d 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it' -r
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from set-pin" -l color -d 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
 always\t'Always colour'
@@ -110,7 +111,7 @@ complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_se
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from show" -s f -l format -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'One JSON array of objects'
 csv\t'CSV with a header line'"
-complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from show" -l db -d 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from show" -l db -d 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from show" -l now -d 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it' -r
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from show" -l color -d 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
 always\t'Always colour'
@@ -120,14 +121,14 @@ complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_se
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from list" -s f -l format -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'One JSON array of objects'
 csv\t'CSV with a header line'"
-complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from list" -l db -d 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from list" -l db -d 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from list" -l now -d 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it' -r
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from list" -l color -d 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
 always\t'Always colour'
 never\t'Never colour'"
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print no messages, only data and errors'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from remove" -l db -d 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from remove" -l db -d 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from remove" -l now -d 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it' -r
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from remove" -l color -d 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
 always\t'Always colour'
@@ -143,7 +144,7 @@ complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_se
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from help" -f -a "remove" -d 'Remove extensions (asks first on a terminal)'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand enable" -s d -l duration -d 'How long outbound calls stay allowed after the PIN: 300, 90s, 15m, 2h, 1h30m (1s to 24h). Without it, an extension keeps its stored duration or gets the default_duration setting' -r
-complete -c pinprotect -n "__fish_pinprotect_using_subcommand enable" -l db -d 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand enable" -l db -d 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand enable" -l now -d 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it' -r
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand enable" -l color -d 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
 always\t'Always colour'
@@ -151,7 +152,7 @@ never\t'Never colour'"
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand enable" -l all -d 'Every extension'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand enable" -s q -l quiet -d 'Print no messages, only data and errors'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand enable" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c pinprotect -n "__fish_pinprotect_using_subcommand disable" -l db -d 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand disable" -l db -d 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand disable" -l now -d 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it' -r
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand disable" -l color -d 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
 always\t'Always colour'
@@ -159,7 +160,7 @@ never\t'Never colour'"
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand disable" -l all -d 'Every extension'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand disable" -s q -l quiet -d 'Print no messages, only data and errors'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand disable" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c pinprotect -n "__fish_pinprotect_using_subcommand revoke" -l db -d 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand revoke" -l db -d 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand revoke" -l now -d 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it' -r
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand revoke" -l color -d 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
 always\t'Always colour'
@@ -170,7 +171,7 @@ complete -c pinprotect -n "__fish_pinprotect_using_subcommand revoke" -s h -l he
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand status" -s f -l format -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'One JSON array of objects'
 csv\t'CSV with a header line'"
-complete -c pinprotect -n "__fish_pinprotect_using_subcommand status" -l db -d 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand status" -l db -d 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand status" -l now -d 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it' -r
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand status" -l color -d 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
 always\t'Always colour'
@@ -180,7 +181,7 @@ complete -c pinprotect -n "__fish_pinprotect_using_subcommand status" -s h -l he
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand pins" -s f -l format -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'One JSON array of objects'
 csv\t'CSV with a header line'"
-complete -c pinprotect -n "__fish_pinprotect_using_subcommand pins" -l db -d 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand pins" -l db -d 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand pins" -l now -d 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it' -r
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand pins" -l color -d 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
 always\t'Always colour'
@@ -194,7 +195,7 @@ jsonl\t'One JSON object a line'
 voicemail-conf\t'Asterisk voicemail.conf mailbox lines (EXT => PIN,First Last,email)'"
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand export" -s o -l output -d 'Write to FILE (atomically, mode 0600) instead of standard output' -r -F
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand export" -l context -d 'voicemail-conf: the context (section) of the mailboxes [default: default]' -r
-complete -c pinprotect -n "__fish_pinprotect_using_subcommand export" -l db -d 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand export" -l db -d 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand export" -l now -d 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it' -r
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand export" -l color -d 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
 always\t'Always colour'
@@ -214,7 +215,7 @@ complete -c pinprotect -n "__fish_pinprotect_using_subcommand import" -s d -l du
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand import" -l context -d 'voicemail.conf: import only this context (section); repeatable' -r
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand import" -l include-dir -d 'voicemail.conf: let #include read files from FOLDER too, besides the file\'s own folder; repeatable' -r -f -a "(__fish_complete_directories)"
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand import" -l max-removals -d 'With --sync: remove at most N extensions [default: 5 or a tenth of the extensions, whichever is more]' -r
-complete -c pinprotect -n "__fish_pinprotect_using_subcommand import" -l db -d 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand import" -l db -d 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand import" -l now -d 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it' -r
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand import" -l color -d 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
 always\t'Always colour'
@@ -225,7 +226,7 @@ complete -c pinprotect -n "__fish_pinprotect_using_subcommand import" -l dry-run
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand import" -l allow-weak -d 'Accept weak PINs (each override is logged)'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand import" -s q -l quiet -d 'Print no messages, only data and errors'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand import" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c pinprotect -n "__fish_pinprotect_using_subcommand dial" -l db -d 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand dial" -l db -d 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand dial" -l now -d 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it' -r
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand dial" -l color -d 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
 always\t'Always colour'
@@ -234,21 +235,21 @@ complete -c pinprotect -n "__fish_pinprotect_using_subcommand dial" -s q -l quie
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand dial" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand check" -s f -l format -d 'Output format' -r -f -a "text\t'One line for people'
 json\t'One JSON object'"
-complete -c pinprotect -n "__fish_pinprotect_using_subcommand check" -l db -d 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand check" -l db -d 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand check" -l now -d 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it' -r
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand check" -l color -d 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
 always\t'Always colour'
 never\t'Never colour'"
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand check" -s q -l quiet -d 'Print no messages, only data and errors'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand check" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c pinprotect -n "__fish_pinprotect_using_subcommand reset-lockout" -l db -d 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand reset-lockout" -l db -d 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand reset-lockout" -l now -d 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it' -r
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand reset-lockout" -l color -d 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
 always\t'Always colour'
 never\t'Never colour'"
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand reset-lockout" -s q -l quiet -d 'Print no messages, only data and errors'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand reset-lockout" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c pinprotect -n "__fish_pinprotect_using_subcommand settings; and not __fish_seen_subcommand_from show set help" -l db -d 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand settings; and not __fish_seen_subcommand_from show set help" -l db -d 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand settings; and not __fish_seen_subcommand_from show set help" -l now -d 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it' -r
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand settings; and not __fish_seen_subcommand_from show set help" -l color -d 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
 always\t'Always colour'
@@ -261,14 +262,14 @@ complete -c pinprotect -n "__fish_pinprotect_using_subcommand settings; and not 
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand settings; and __fish_seen_subcommand_from show" -s f -l format -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'One JSON array of objects'
 csv\t'CSV with a header line'"
-complete -c pinprotect -n "__fish_pinprotect_using_subcommand settings; and __fish_seen_subcommand_from show" -l db -d 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand settings; and __fish_seen_subcommand_from show" -l db -d 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand settings; and __fish_seen_subcommand_from show" -l now -d 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it' -r
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand settings; and __fish_seen_subcommand_from show" -l color -d 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
 always\t'Always colour'
 never\t'Never colour'"
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand settings; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print no messages, only data and errors'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand settings; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c pinprotect -n "__fish_pinprotect_using_subcommand settings; and __fish_seen_subcommand_from set" -l db -d 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand settings; and __fish_seen_subcommand_from set" -l db -d 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand settings; and __fish_seen_subcommand_from set" -l now -d 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it' -r
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand settings; and __fish_seen_subcommand_from set" -l color -d 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
 always\t'Always colour'
@@ -281,7 +282,7 @@ complete -c pinprotect -n "__fish_pinprotect_using_subcommand settings; and __fi
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand audit" -s f -l format -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'One JSON array of objects'
 csv\t'CSV with a header line'"
-complete -c pinprotect -n "__fish_pinprotect_using_subcommand audit" -l db -d 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand audit" -l db -d 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand audit" -l now -d 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it' -r
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand audit" -l color -d 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
 always\t'Always colour'
@@ -315,7 +316,7 @@ complete -c pinprotect -n "__fish_pinprotect_using_subcommand log; and not __fis
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand log; and not __fish_seen_subcommand_from prune help" -s f -l format -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'One JSON array of objects'
 csv\t'CSV with a header line'"
-complete -c pinprotect -n "__fish_pinprotect_using_subcommand log; and not __fish_seen_subcommand_from prune help" -l db -d 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand log; and not __fish_seen_subcommand_from prune help" -l db -d 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand log; and not __fish_seen_subcommand_from prune help" -l now -d 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it' -r
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand log; and not __fish_seen_subcommand_from prune help" -l color -d 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
 always\t'Always colour'
@@ -326,7 +327,7 @@ complete -c pinprotect -n "__fish_pinprotect_using_subcommand log; and not __fis
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand log; and not __fish_seen_subcommand_from prune help" -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand log; and __fish_seen_subcommand_from prune" -l before -d 'Remove the events logged before TIME (RFC 3339); not a time to come' -r
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand log; and __fish_seen_subcommand_from prune" -l archive -d 'Write the events to FILE (JSON lines) before they are removed' -r -F
-complete -c pinprotect -n "__fish_pinprotect_using_subcommand log; and __fish_seen_subcommand_from prune" -l db -d 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand log; and __fish_seen_subcommand_from prune" -l db -d 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand log; and __fish_seen_subcommand_from prune" -l now -d 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it' -r
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand log; and __fish_seen_subcommand_from prune" -l color -d 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
 always\t'Always colour'
@@ -336,74 +337,93 @@ complete -c pinprotect -n "__fish_pinprotect_using_subcommand log; and __fish_se
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand log; and __fish_seen_subcommand_from prune" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand log; and __fish_seen_subcommand_from help" -f -a "prune" -d 'Remove the events logged before a time, archiving them first with --archive'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand log; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c pinprotect -n "__fish_pinprotect_using_subcommand backup" -l db -d 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand backup" -l db -d 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand backup" -l now -d 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it' -r
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand backup" -l color -d 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
 always\t'Always colour'
 never\t'Never colour'"
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand backup" -s q -l quiet -d 'Print no messages, only data and errors'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand backup" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c pinprotect -n "__fish_pinprotect_using_subcommand verify" -l db -d 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand verify" -l db -d 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand verify" -l now -d 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it' -r
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand verify" -l color -d 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
 always\t'Always colour'
 never\t'Never colour'"
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand verify" -s q -l quiet -d 'Print no messages, only data and errors'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand verify" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c pinprotect -n "__fish_pinprotect_using_subcommand completions" -l db -d 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand completions" -l db -d 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand completions" -l now -d 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it' -r
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand completions" -l color -d 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
 always\t'Always colour'
 never\t'Never colour'"
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand completions" -s q -l quiet -d 'Print no messages, only data and errors'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c pinprotect -n "__fish_pinprotect_using_subcommand agi" -l db -d 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand agi" -l db -d 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand agi" -l now -d 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it' -r
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand agi" -l color -d 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
 always\t'Always colour'
 never\t'Never colour'"
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand agi" -s q -l quiet -d 'Print no messages, only data and errors'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand agi" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c pinprotect -n "__fish_pinprotect_using_subcommand serve" -l listen -d 'Address (or host name) and port to listen on (repeatable); a name listens on each of its addresses' -r
-complete -c pinprotect -n "__fish_pinprotect_using_subcommand serve" -l allow -d 'Peers allowed to connect: an address or ADDRESS/BITS (repeatable) [default: 127.0.0.0/8, ::1]' -r
-complete -c pinprotect -n "__fish_pinprotect_using_subcommand serve" -l max-calls -d 'Calls at once, past their environment block; further calls are closed at once' -r
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand serve" -l listen -d 'Address (or host name) and port to listen on (repeatable); a name listens on each of its addresses [default: serve.listen in the config file, else 127.0.0.1:4573]' -r
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand serve" -l allow -d 'Peers allowed to connect: an address or ADDRESS/BITS (repeatable) [default: serve.allow in the config file, else 127.0.0.0/8, ::1]' -r
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand serve" -l max-calls -d 'Calls at once, past their environment block; further calls are closed at once [default: serve.max_calls in the config file, else 256]' -r
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand serve" -l grace -d 'Seconds that calls in progress may take to finish after SIGTERM (0 to 3600)' -r
-complete -c pinprotect -n "__fish_pinprotect_using_subcommand serve" -l db -d 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand serve" -l db -d 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand serve" -l now -d 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it' -r
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand serve" -l color -d 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
 always\t'Always colour'
 never\t'Never colour'"
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand serve" -s q -l quiet -d 'Print no messages, only data and errors'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c pinprotect -n "__fish_pinprotect_using_subcommand demo" -l db -d 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand config; and not __fish_seen_subcommand_from show help" -l db -d 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand config; and not __fish_seen_subcommand_from show help" -l now -d 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it' -r
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand config; and not __fish_seen_subcommand_from show help" -l color -d 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand config; and not __fish_seen_subcommand_from show help" -s q -l quiet -d 'Print no messages, only data and errors'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand config; and not __fish_seen_subcommand_from show help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand config; and not __fish_seen_subcommand_from show help" -f -a "show" -d 'Each key\'s value in effect, and where it comes from'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand config; and not __fish_seen_subcommand_from show help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand config; and __fish_seen_subcommand_from show" -l db -d 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand config; and __fish_seen_subcommand_from show" -l now -d 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it' -r
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand config; and __fish_seen_subcommand_from show" -l color -d 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand config; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print no messages, only data and errors'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand config; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "show" -d 'Each key\'s value in effect, and where it comes from'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand demo" -l db -d 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand demo" -l now -d 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it' -r
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand demo" -l color -d 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
 always\t'Always colour'
 never\t'Never colour'"
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand demo" -s q -l quiet -d 'Print no messages, only data and errors'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand demo" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and not __fish_seen_subcommand_from init ext enable disable revoke status pins export import dial check reset-lockout settings audit log backup verify completions agi serve demo help" -f -a "init" -d 'Create the database, or bring an existing one up to date'
-complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and not __fish_seen_subcommand_from init ext enable disable revoke status pins export import dial check reset-lockout settings audit log backup verify completions agi serve demo help" -f -a "ext" -d 'Add, change, show, list and remove extensions'
-complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and not __fish_seen_subcommand_from init ext enable disable revoke status pins export import dial check reset-lockout settings audit log backup verify completions agi serve demo help" -f -a "enable" -d 'Turn pin protect on: outbound calls need the PIN (starts locked)'
-complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and not __fish_seen_subcommand_from init ext enable disable revoke status pins export import dial check reset-lockout settings audit log backup verify completions agi serve demo help" -f -a "disable" -d 'Turn pin protect off (the duration is kept, the grant cleared)'
-complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and not __fish_seen_subcommand_from init ext enable disable revoke status pins export import dial check reset-lockout settings audit log backup verify completions agi serve demo help" -f -a "revoke" -d 'End active grants now: the extensions are locked again'
-complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and not __fish_seen_subcommand_from init ext enable disable revoke status pins export import dial check reset-lockout settings audit log backup verify completions agi serve demo help" -f -a "status" -d 'Show pin protect, duration and state (unrestricted, locked, unlocked)'
-complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and not __fish_seen_subcommand_from init ext enable disable revoke status pins export import dial check reset-lockout settings audit log backup verify completions agi serve demo help" -f -a "pins" -d 'Show voicemail PINs'
-complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and not __fish_seen_subcommand_from init ext enable disable revoke status pins export import dial check reset-lockout settings audit log backup verify completions agi serve demo help" -f -a "export" -d 'Export all extensions in numeric order to CSV, JSON, JSON lines, 3CX CSV or voicemail.conf'
-complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and not __fish_seen_subcommand_from init ext enable disable revoke status pins export import dial check reset-lockout settings audit log backup verify completions agi serve demo help" -f -a "import" -d 'Import extensions from a file: all or nothing'
-complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and not __fish_seen_subcommand_from init ext enable disable revoke status pins export import dial check reset-lockout settings audit log backup verify completions agi serve demo help" -f -a "dial" -d 'Simulate EXT dialing DIGITS; the feature code 7777 asks for the PIN'
-complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and not __fish_seen_subcommand_from init ext enable disable revoke status pins export import dial check reset-lockout settings audit log backup verify completions agi serve demo help" -f -a "check" -d 'May EXT call NUMBER now? Exit 0 if permitted, 1 if not'
-complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and not __fish_seen_subcommand_from init ext enable disable revoke status pins export import dial check reset-lockout settings audit log backup verify completions agi serve demo help" -f -a "reset-lockout" -d 'Clear an extension\'s PIN-entry lockout and wrong-PIN count'
-complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and not __fish_seen_subcommand_from init ext enable disable revoke status pins export import dial check reset-lockout settings audit log backup verify completions agi serve demo help" -f -a "settings" -d 'Show or change the settings (feature code, emergency numbers, PIN policy, lockout)'
-complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and not __fish_seen_subcommand_from init ext enable disable revoke status pins export import dial check reset-lockout settings audit log backup verify completions agi serve demo help" -f -a "audit" -d 'Report weak PINs, PINs shared by several extensions, and extensions without pin protect'
-complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and not __fish_seen_subcommand_from init ext enable disable revoke status pins export import dial check reset-lockout settings audit log backup verify completions agi serve demo help" -f -a "log" -d 'Show the audit log: who changed what, unlocked whom, saw which PINs'
-complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and not __fish_seen_subcommand_from init ext enable disable revoke status pins export import dial check reset-lockout settings audit log backup verify completions agi serve demo help" -f -a "backup" -d 'Copy the database to FILE while it is in use: one consistent snapshot'
-complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and not __fish_seen_subcommand_from init ext enable disable revoke status pins export import dial check reset-lockout settings audit log backup verify completions agi serve demo help" -f -a "verify" -d 'Check the database: pages and indexes, schema version, append-only audit log'
-complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and not __fish_seen_subcommand_from init ext enable disable revoke status pins export import dial check reset-lockout settings audit log backup verify completions agi serve demo help" -f -a "completions" -d 'Print the completion script for a shell'
-complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and not __fish_seen_subcommand_from init ext enable disable revoke status pins export import dial check reset-lockout settings audit log backup verify completions agi serve demo help" -f -a "agi" -d 'Answer Asterisk for one call over AGI on standard input and output'
-complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and not __fish_seen_subcommand_from init ext enable disable revoke status pins export import dial check reset-lockout settings audit log backup verify completions agi serve demo help" -f -a "serve" -d 'Answer Asterisk\'s calls over FastAGI (agi://HOST:4573/REQUEST)'
-complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and not __fish_seen_subcommand_from init ext enable disable revoke status pins export import dial check reset-lockout settings audit log backup verify completions agi serve demo help" -f -a "demo" -d 'A narrated tour on a throwaway database (never yours)'
-complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and not __fish_seen_subcommand_from init ext enable disable revoke status pins export import dial check reset-lockout settings audit log backup verify completions agi serve demo help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and not __fish_seen_subcommand_from init ext enable disable revoke status pins export import dial check reset-lockout settings audit log backup verify completions agi serve config demo help" -f -a "init" -d 'Create the database, or bring an existing one up to date'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and not __fish_seen_subcommand_from init ext enable disable revoke status pins export import dial check reset-lockout settings audit log backup verify completions agi serve config demo help" -f -a "ext" -d 'Add, change, show, list and remove extensions'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and not __fish_seen_subcommand_from init ext enable disable revoke status pins export import dial check reset-lockout settings audit log backup verify completions agi serve config demo help" -f -a "enable" -d 'Turn pin protect on: outbound calls need the PIN (starts locked)'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and not __fish_seen_subcommand_from init ext enable disable revoke status pins export import dial check reset-lockout settings audit log backup verify completions agi serve config demo help" -f -a "disable" -d 'Turn pin protect off (the duration is kept, the grant cleared)'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and not __fish_seen_subcommand_from init ext enable disable revoke status pins export import dial check reset-lockout settings audit log backup verify completions agi serve config demo help" -f -a "revoke" -d 'End active grants now: the extensions are locked again'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and not __fish_seen_subcommand_from init ext enable disable revoke status pins export import dial check reset-lockout settings audit log backup verify completions agi serve config demo help" -f -a "status" -d 'Show pin protect, duration and state (unrestricted, locked, unlocked)'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and not __fish_seen_subcommand_from init ext enable disable revoke status pins export import dial check reset-lockout settings audit log backup verify completions agi serve config demo help" -f -a "pins" -d 'Show voicemail PINs'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and not __fish_seen_subcommand_from init ext enable disable revoke status pins export import dial check reset-lockout settings audit log backup verify completions agi serve config demo help" -f -a "export" -d 'Export all extensions in numeric order to CSV, JSON, JSON lines, 3CX CSV or voicemail.conf'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and not __fish_seen_subcommand_from init ext enable disable revoke status pins export import dial check reset-lockout settings audit log backup verify completions agi serve config demo help" -f -a "import" -d 'Import extensions from a file: all or nothing'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and not __fish_seen_subcommand_from init ext enable disable revoke status pins export import dial check reset-lockout settings audit log backup verify completions agi serve config demo help" -f -a "dial" -d 'Simulate EXT dialing DIGITS; the feature code 7777 asks for the PIN'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and not __fish_seen_subcommand_from init ext enable disable revoke status pins export import dial check reset-lockout settings audit log backup verify completions agi serve config demo help" -f -a "check" -d 'May EXT call NUMBER now? Exit 0 if permitted, 1 if not'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and not __fish_seen_subcommand_from init ext enable disable revoke status pins export import dial check reset-lockout settings audit log backup verify completions agi serve config demo help" -f -a "reset-lockout" -d 'Clear an extension\'s PIN-entry lockout and wrong-PIN count'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and not __fish_seen_subcommand_from init ext enable disable revoke status pins export import dial check reset-lockout settings audit log backup verify completions agi serve config demo help" -f -a "settings" -d 'Show or change the settings (feature code, emergency numbers, PIN policy, lockout)'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and not __fish_seen_subcommand_from init ext enable disable revoke status pins export import dial check reset-lockout settings audit log backup verify completions agi serve config demo help" -f -a "audit" -d 'Report weak PINs, PINs shared by several extensions, and extensions without pin protect'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and not __fish_seen_subcommand_from init ext enable disable revoke status pins export import dial check reset-lockout settings audit log backup verify completions agi serve config demo help" -f -a "log" -d 'Show the audit log: who changed what, unlocked whom, saw which PINs'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and not __fish_seen_subcommand_from init ext enable disable revoke status pins export import dial check reset-lockout settings audit log backup verify completions agi serve config demo help" -f -a "backup" -d 'Copy the database to FILE while it is in use: one consistent snapshot'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and not __fish_seen_subcommand_from init ext enable disable revoke status pins export import dial check reset-lockout settings audit log backup verify completions agi serve config demo help" -f -a "verify" -d 'Check the database: pages and indexes, schema version, append-only audit log'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and not __fish_seen_subcommand_from init ext enable disable revoke status pins export import dial check reset-lockout settings audit log backup verify completions agi serve config demo help" -f -a "completions" -d 'Print the completion script for a shell'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and not __fish_seen_subcommand_from init ext enable disable revoke status pins export import dial check reset-lockout settings audit log backup verify completions agi serve config demo help" -f -a "agi" -d 'Answer Asterisk for one call over AGI on standard input and output'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and not __fish_seen_subcommand_from init ext enable disable revoke status pins export import dial check reset-lockout settings audit log backup verify completions agi serve config demo help" -f -a "serve" -d 'Answer Asterisk\'s calls over FastAGI (agi://HOST:4573/REQUEST)'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and not __fish_seen_subcommand_from init ext enable disable revoke status pins export import dial check reset-lockout settings audit log backup verify completions agi serve config demo help" -f -a "config" -d 'Show the configuration in effect and where each value comes from'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and not __fish_seen_subcommand_from init ext enable disable revoke status pins export import dial check reset-lockout settings audit log backup verify completions agi serve config demo help" -f -a "demo" -d 'A narrated tour on a throwaway database (never yours)'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and not __fish_seen_subcommand_from init ext enable disable revoke status pins export import dial check reset-lockout settings audit log backup verify completions agi serve config demo help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and __fish_seen_subcommand_from ext" -f -a "add" -d 'Add an extension; without --pin-stdin a random 6-digit PIN is generated and printed once'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and __fish_seen_subcommand_from ext" -f -a "edit" -d 'Change an extension\'s name or e-mail address'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and __fish_seen_subcommand_from ext" -f -a "set-pin" -d 'Change the voicemail PIN (ends an active grant)'
@@ -413,3 +433,4 @@ complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and __fish_s
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and __fish_seen_subcommand_from settings" -f -a "show" -d 'Show every setting (the default)'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and __fish_seen_subcommand_from settings" -f -a "set" -d 'Change a setting'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and __fish_seen_subcommand_from log" -f -a "prune" -d 'Remove the events logged before a time, archiving them first with --archive'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "show" -d 'Each key\'s value in effect, and where it comes from'

@@ -96,7 +96,7 @@ pub struct Cli {
 #[derive(Debug, Args)]
 #[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
-    /// The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]
+    /// The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]
     #[arg(long, global = true, env = "PINPROTECT_DB", value_name = "PATH", value_hint = ValueHint::FilePath)]
     pub db: Option<PathBuf>,
 
@@ -115,6 +115,10 @@ pub struct GlobalArgs {
     /// Whether `now` came from PINPROTECT_NOW rather than the command line.
     #[arg(skip)]
     pub now_from_env: bool,
+
+    /// Whether `db` came from PINPROTECT_DB rather than the command line.
+    #[arg(skip)]
+    pub db_from_env: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -511,22 +515,26 @@ Examples:
   same => n,AGI(agi://127.0.0.1/check,${CHANNEL(endpoint)},${EXTEN})"
     )]
     Serve {
-        /// Address (or host name) and port to listen on (repeatable); a name listens on each of its addresses
-        #[arg(long, value_name = "ADDR:PORT", default_value = "127.0.0.1:4573")]
+        /// Address (or host name) and port to listen on (repeatable); a name listens on each of its addresses [default: serve.listen in the config file, else 127.0.0.1:4573]
+        #[arg(long, value_name = "ADDR:PORT")]
         listen: Vec<crate::net::ListenAddr>,
 
-        /// Peers allowed to connect: an address or ADDRESS/BITS (repeatable) [default: 127.0.0.0/8, ::1]
+        /// Peers allowed to connect: an address or ADDRESS/BITS (repeatable) [default: serve.allow in the config file, else 127.0.0.0/8, ::1]
         #[arg(long, value_name = "CIDR")]
         allow: Vec<crate::net::Cidr>,
 
-        /// Calls at once, past their environment block; further calls are closed at once
-        #[arg(long, value_name = "N", default_value_t = 256, value_parser = clap::value_parser!(u32).range(1..=10000))]
-        max_calls: u32,
+        /// Calls at once, past their environment block; further calls are closed at once [default: serve.max_calls in the config file, else 256]
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=10000))]
+        max_calls: Option<u32>,
 
         /// Seconds that calls in progress may take to finish after SIGTERM (0 to 3600)
         #[arg(long, value_name = "SECONDS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(0..=3600))]
         grace: u64,
     },
+
+    /// Show the configuration in effect and where each value comes from
+    #[command(subcommand)]
+    Config(ConfigCommand),
 
     /// A narrated tour on a throwaway database (never yours)
     #[command(
@@ -690,6 +698,26 @@ pub enum SettingsCommand {
         #[arg(value_name = "VALUE", allow_hyphen_values = true)]
         value: String,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Each key's value in effect, and where it comes from
+    #[command(
+        after_help = "The config files say where this host's database is and how serve listens;
+the settings (feature code, emergency numbers, lockout, ...) are the shared
+policy and live in the database (`pinprotect settings`). Files, later ones
+winning key by key: /etc/pinprotect/pinprotect.toml, then
+$XDG_CONFIG_HOME/pinprotect/config.toml (~/.config/pinprotect/config.toml);
+or only the file PINPROTECT_CONFIG names. A flag or environment variable
+(--db, PINPROTECT_DB) wins over both. Keys: db, and in [serve] listen, allow
+(lists of strings) and max_calls.
+
+Examples:
+  pinprotect config show
+  PINPROTECT_CONFIG=./test.toml pinprotect config show"
+    )]
+    Show,
 }
 
 #[derive(Debug, Subcommand)]

@@ -39,6 +39,7 @@
 pub mod agi;
 pub mod cli;
 pub mod commands;
+pub mod config;
 pub mod console;
 pub mod error;
 pub mod events;

@@ -30,6 +30,10 @@ pub struct Ctx<'a> {
     /// Where a PIN entry came from, for its audit events: the channel,
     /// caller ID and call of an AGI call.
     pub origin: Option<String>,
+    /// What the config files say.
+    pub config: crate::config::Config,
+    /// Where `db` came from.
+    pub db_origin: crate::config::Origin,
 }
 
 impl<'a> Ctx<'a> {
@@ -49,6 +53,8 @@ impl<'a> Ctx<'a> {
             console,
             pool: None,
             origin: None,
+            config: crate::config::Config::default(),
+            db_origin: crate::config::Origin::Default,
         }
     }
 

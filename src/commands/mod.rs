@@ -5,7 +5,8 @@
 
 use std::io::BufWriter;
 
-use crate::cli::{Cli, Command, LogCommand, SettingsCommand, TargetArgs};
+use crate::cli::{Cli, Command, ConfigCommand, LogCommand, SettingsCommand, TargetArgs};
+use crate::config::Origin;
 use crate::console::Console;
 use crate::error::{Error, ExitCode, IoContext, Result};
 use crate::output::{Format, ListWriter};
@@ -18,6 +19,7 @@ pub mod answer;
 pub mod audit;
 pub mod backup;
 pub mod call;
+mod config_show;
 mod context;
 pub mod demo;
 pub mod export;
@@ -39,6 +41,19 @@ pub use pin_entry::{
     pin_from_stdin, read_stdin_line,
 };
 
+/// Whether `command` goes on when the config files cannot be read: a
+/// check or dial of a built-in emergency number, and the live calls of
+/// `agi`.
+fn answers_despite_config(command: &Command) -> bool {
+    match command {
+        Command::Check { number, .. } | Command::Dial { digits: number, .. } => {
+            crate::policy::DialPlan::is_built_in_emergency(number)
+        }
+        Command::Agi { .. } => true,
+        _ => false,
+    }
+}
+
 /// Checks that `ext` may be an extension of this PBX (not the feature code,
 /// not an emergency number).
 pub fn check_extension_number(settings: &Settings, ext: &Extension) -> Result<()> {
@@ -50,9 +65,28 @@ pub fn check_extension_number(settings: &Settings, ext: &Extension) -> Result<()
 
 /// Runs the command line: the library's entry point for the binary.
 pub fn run(cli: Cli, console: &mut Console) -> Result<ExitCode> {
-    let db = match cli.global.db {
-        Some(p) => p,
-        None => default_db_path()?,
+    let config = match crate::config::Config::load() {
+        Ok(config) => config,
+        // Emergency first: a broken config file does not stand between an
+        // emergency number and its answer, nor keeps a live call from
+        // being answered; the database then is the one given, or the
+        // default, and any other number gets the database's error.
+        Err(e) if answers_despite_config(&cli.command) => {
+            console.warn(format_args!("{e}; the config file is ignored"));
+            crate::config::Config::default()
+        }
+        Err(e) => return Err(e),
+    };
+    let db_origin = match (&cli.global.db, &config.db) {
+        (Some(_), _) if cli.global.db_from_env => Origin::Env("PINPROTECT_DB"),
+        (Some(_), _) => Origin::Flag("--db"),
+        (None, Some(c)) => c.origin.clone(),
+        (None, None) => Origin::Default,
+    };
+    let db = match (cli.global.db, &config.db) {
+        (Some(p), _) => p,
+        (None, Some(c)) => c.value.clone(),
+        (None, None) => default_db_path()?,
     };
     // Live calls are decided at the system clock's time, always: a time
     // left in the environment (or a hostile caller's) must not open grants
@@ -79,6 +113,8 @@ pub fn run(cli: Cli, console: &mut Console) -> Result<ExitCode> {
         given => given,
     };
     let mut ctx = Ctx::new(db, given_now, system_now(), console);
+    ctx.config = config;
+    ctx.db_origin = db_origin;
     let code = dispatch(&mut ctx, cli.command)?;
     match ctx.console.flush() {
         // The reader went away (`| head`): the command's answer still stands.
@@ -178,13 +214,30 @@ fn dispatch(ctx: &mut Ctx<'_>, command: Command) -> Result<ExitCode> {
             max_calls,
             grace,
         } => {
+            // A flag, else the config file, else the built-in default.
+            let config = &ctx.config;
+            let listen = if listen.is_empty() {
+                match &config.listen {
+                    Some(l) => l.value.clone(),
+                    None => vec![serve::ServeOptions::DEFAULT_LISTEN.parse()?],
+                }
+            } else {
+                listen
+            };
+            let allow = if allow.is_empty() {
+                match &config.allow {
+                    Some(a) => a.value.clone(),
+                    None => crate::net::Cidr::loopback(),
+                }
+            } else {
+                allow
+            };
+            let max_calls = max_calls
+                .or(config.max_calls.as_ref().map(|m| m.value))
+                .unwrap_or(serve::ServeOptions::DEFAULT_MAX_CALLS);
             let options = serve::ServeOptions {
                 listen,
-                allow: if allow.is_empty() {
-                    crate::net::Cidr::loopback()
-                } else {
-                    allow
-                },
+                allow,
                 max_calls: max_calls as usize,
                 hello_timeout: std::time::Duration::from_secs(5),
                 reply_timeout: std::time::Duration::from_secs(300),
@@ -193,6 +246,7 @@ fn dispatch(ctx: &mut Ctx<'_>, command: Command) -> Result<ExitCode> {
             serve::run(ctx, options)
         }
         Command::Backup { file } => backup::backup(ctx, &file),
+        Command::Config(ConfigCommand::Show) => config_show::show(ctx),
         Command::Verify => backup::verify(ctx),
         Command::Completions { shell } => {
             use std::io::Write;

@@ -41,6 +41,7 @@ pub struct ServeOptions {
 
 impl ServeOptions {
     pub const DEFAULT_LISTEN: &str = "127.0.0.1:4573";
+    pub const DEFAULT_MAX_CALLS: u32 = 256;
 }
 
 /// Whether SIGTERM or SIGINT asked the server to stop.

@@ -85,6 +85,8 @@ impl Env {
         let mut c = std::process::Command::new(bin());
         c.env_remove("PINPROTECT_DB")
             .env_remove("PINPROTECT_NOW")
+            .env_remove("PINPROTECT_CONFIG")
+            .env_remove("XDG_CONFIG_HOME")
             .env_remove("NO_COLOR")
             .env("HOME", self.dir.path())
             .env("XDG_DATA_HOME", self.dir.path().join("xdg"))

@@ -9,6 +9,7 @@ mod test_audit;
 mod test_backup;
 mod test_call;
 mod test_concurrency;
+mod test_config;
 mod test_database;
 mod test_demo;
 mod test_dialplan;

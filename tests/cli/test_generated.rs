@@ -121,7 +121,7 @@ fn completions_know_commands_flags_values_and_files() {
     }
     // --db, --output and import's FILE complete file names.
     assert!(fish.contains(
-        "-l db -d 'The database file [default: ~/.local/share/pinprotect/pbx.sqlite3]' -r -F"
+        "-l db -d 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]' -r -F"
     ));
     assert!(fish.contains(
         "-l output -d 'Write to FILE (atomically, mode 0600) instead of standard output' -r -F"

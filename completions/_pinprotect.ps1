@@ -46,6 +46,7 @@ Register-ArgumentCompleter -Native -CommandName 'pinprotect' -ScriptBlock {
             [CompletionResult]::new('audit', 'audit', [CompletionResultType]::ParameterValue, 'Report weak PINs, PINs shared by several extensions, and extensions without pin protect')
             [CompletionResult]::new('log', 'log', [CompletionResultType]::ParameterValue, 'Show the audit log: who changed what, unlocked whom, saw which PINs')
             [CompletionResult]::new('backup', 'backup', [CompletionResultType]::ParameterValue, 'Copy the database to FILE while it is in use: one consistent snapshot')
+            [CompletionResult]::new('restore', 'restore', [CompletionResultType]::ParameterValue, 'Replace the database''s content with a backup''s (asks first on a terminal)')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check the database: pages and indexes, schema version, append-only audit log')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print the completion script for a shell')
             [CompletionResult]::new('agi', 'agi', [CompletionResultType]::ParameterValue, 'Answer Asterisk for one call over AGI on standard input and output')
@@ -432,6 +433,18 @@ Register-ArgumentCompleter -Native -CommandName 'pinprotect' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
+        'pinprotect;restore' {
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]')
+            [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Do not ask; required when standard input is not a terminal')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask; required when standard input is not a terminal')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no messages, only data and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no messages, only data and errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
         'pinprotect;verify' {
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]')
             [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it')
@@ -536,6 +549,7 @@ Register-ArgumentCompleter -Native -CommandName 'pinprotect' -ScriptBlock {
             [CompletionResult]::new('audit', 'audit', [CompletionResultType]::ParameterValue, 'Report weak PINs, PINs shared by several extensions, and extensions without pin protect')
             [CompletionResult]::new('log', 'log', [CompletionResultType]::ParameterValue, 'Show the audit log: who changed what, unlocked whom, saw which PINs')
             [CompletionResult]::new('backup', 'backup', [CompletionResultType]::ParameterValue, 'Copy the database to FILE while it is in use: one consistent snapshot')
+            [CompletionResult]::new('restore', 'restore', [CompletionResultType]::ParameterValue, 'Replace the database''s content with a backup''s (asks first on a terminal)')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check the database: pages and indexes, schema version, append-only audit log')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print the completion script for a shell')
             [CompletionResult]::new('agi', 'agi', [CompletionResultType]::ParameterValue, 'Answer Asterisk for one call over AGI on standard input and output')
@@ -627,6 +641,9 @@ Register-ArgumentCompleter -Native -CommandName 'pinprotect' -ScriptBlock {
             break
         }
         'pinprotect;help;backup' {
+            break
+        }
+        'pinprotect;help;restore' {
             break
         }
         'pinprotect;help;verify' {

@@ -70,6 +70,9 @@ _pinprotect() {
             pinprotect,reset-lockout)
                 cmd="pinprotect__subcmd__reset__subcmd__lockout"
                 ;;
+            pinprotect,restore)
+                cmd="pinprotect__subcmd__restore"
+                ;;
             pinprotect,revoke)
                 cmd="pinprotect__subcmd__revoke"
                 ;;
@@ -193,6 +196,9 @@ _pinprotect() {
             pinprotect__subcmd__help,reset-lockout)
                 cmd="pinprotect__subcmd__help__subcmd__reset__subcmd__lockout"
                 ;;
+            pinprotect__subcmd__help,restore)
+                cmd="pinprotect__subcmd__help__subcmd__restore"
+                ;;
             pinprotect__subcmd__help,revoke)
                 cmd="pinprotect__subcmd__help__subcmd__revoke"
                 ;;
@@ -275,7 +281,7 @@ _pinprotect() {
 
     case "${cmd}" in
         pinprotect)
-            opts="-q -h -V --db --now --color --quiet --help --version init ext enable disable revoke status pins export import dial check reset-lockout settings audit log backup verify completions agi serve config demo help"
+            opts="-q -h -V --db --now --color --quiet --help --version init ext enable disable revoke status pins export import dial check reset-lockout settings audit log backup restore verify completions agi serve config demo help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1275,7 +1281,7 @@ _pinprotect() {
             return 0
             ;;
         pinprotect__subcmd__help)
-            opts="init ext enable disable revoke status pins export import dial check reset-lockout settings audit log backup verify completions agi serve config demo help"
+            opts="init ext enable disable revoke status pins export import dial check reset-lockout settings audit log backup restore verify completions agi serve config demo help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1652,6 +1658,20 @@ _pinprotect() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        pinprotect__subcmd__help__subcmd__restore)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         pinprotect__subcmd__help__subcmd__revoke)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1867,7 +1887,7 @@ _pinprotect() {
                     return 0
                     ;;
                 --event)
-                    COMPREPLY=($(compgen -W "extension_added extension_edited extension_removed pin_changed weak_pin_allowed pin_protect_enabled pin_protect_disabled duration_changed grant wrong_pin lockout pin_entry_refused lockout_reset revoke pins_shown export import settings_changed call_denied log_pruned agi_error backup" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "extension_added extension_edited extension_removed pin_changed weak_pin_allowed pin_protect_enabled pin_protect_disabled duration_changed grant wrong_pin lockout pin_entry_refused lockout_reset revoke pins_shown export import settings_changed call_denied log_pruned agi_error backup restore" -- "${cur}"))
                     return 0
                     ;;
                 --limit)
@@ -2057,6 +2077,43 @@ _pinprotect() {
             ;;
         pinprotect__subcmd__reset__subcmd__lockout)
             opts="-q -h --db --now --color --quiet --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --db)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --now)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pinprotect__subcmd__restore)
+            opts="-y -q -h --yes --db --now --color --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

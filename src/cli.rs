@@ -431,6 +431,31 @@ Examples:
         file: PathBuf,
     },
 
+    /// Replace the database's content with a backup's (asks first on a terminal)
+    #[command(
+        after_help = "FILE must be a pinprotect database that `verify` finds sound, of this
+binary's schema or an older one (brought up to date on the way); anything
+else is refused and the database is left as it was. The content is copied in
+through SQLite (its backup API, one write transaction), so a running serve
+and every other user of the database read the restored content at their next
+call, and no -wal file of another database is ever mixed in. The restore is
+logged in the restored database. On a terminal, asks [y/N]; scripts pass
+--yes.
+
+Examples:
+  pinprotect restore /var/backups/pinprotect/pbx-2026-11-28.sqlite3
+  pinprotect restore /var/backups/pinprotect/pbx-2026-11-28.sqlite3 --yes"
+    )]
+    Restore {
+        /// A backup that `pinprotect backup` wrote
+        #[arg(value_name = "FILE", value_hint = ValueHint::FilePath)]
+        file: PathBuf,
+
+        /// Do not ask; required when standard input is not a terminal
+        #[arg(short, long)]
+        yes: bool,
+    },
+
     /// Check the database: pages and indexes, schema version, append-only audit log
     #[command(
         after_help = "Exit 0 when the database is a pinprotect database of this binary's schema,

@@ -28,10 +28,11 @@ pub enum EventKind {
     LogPruned,
     AgiError,
     Backup,
+    Restore,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 22] = [
+    pub const ALL: [EventKind; 23] = [
         EventKind::ExtensionAdded,
         EventKind::ExtensionEdited,
         EventKind::ExtensionRemoved,
@@ -54,6 +55,7 @@ impl EventKind {
         EventKind::LogPruned,
         EventKind::AgiError,
         EventKind::Backup,
+        EventKind::Restore,
     ];
 
     /// The kind named `name` (as `log` shows it).
@@ -85,6 +87,7 @@ impl EventKind {
             EventKind::LogPruned => "log_pruned",
             EventKind::AgiError => "agi_error",
             EventKind::Backup => "backup",
+            EventKind::Restore => "restore",
         }
     }
 }

@@ -195,6 +195,32 @@ fn create_temporary(dir: &Path) -> std::io::Result<tempfile::NamedTempFile> {
     }
 }
 
+/// A private copy of the regular file `source` in `dir` (mode 0600, a
+/// temporary file's name), with no descriptor of it left open: SQLite may
+/// open it. Removed when dropped.
+pub fn temporary_copy(source: &Path, dir: &Path) -> Result<tempfile::TempPath> {
+    let mut from =
+        File::open(source).map_err(|e| Error::input(text::path(source).to_string(), e))?;
+    let meta = from
+        .metadata()
+        .map_err(|e| Error::input(text::path(source).to_string(), e))?;
+    if !meta.is_file() {
+        return Err(Error::invalid_with_hint(
+            format!("{} is not a regular file", text::path(source)),
+            "give the path of a backup file that `pinprotect backup` wrote",
+        ));
+    }
+    remove_stale_temporaries(dir);
+    let mut tmp = create_temporary(dir)
+        .map_err(|e| Error::system("make a temporary file beside the database", without_path(e)))?;
+    std::io::copy(&mut from, tmp.as_file_mut())
+        .map_err(|e| Error::input(text::path(source).to_string(), e))?;
+    tmp.as_file()
+        .sync_all()
+        .map_err(|e| Error::system("write a temporary file beside the database", e))?;
+    Ok(tmp.into_temp_path())
+}
+
 /// An error of tempfile's (creating or renaming the temporary file)
 /// without the temporary file's path, which tempfile adds to the message:
 /// the OS error code when there is one, else the kind.

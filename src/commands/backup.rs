@@ -1,13 +1,14 @@
-//! `pinprotect backup` and `pinprotect verify`: an online, consistent copy
-//! of the database, and the check that a database (or a copy) is sound.
+//! `pinprotect backup`, `restore` and `verify`: an online, consistent copy
+//! of the database, putting one back while the database is in use, and
+//! the check that a database (or a copy) is sound.
 
 use std::path::Path;
 
 use super::Ctx;
 use crate::error::{Error, ExitCode, Result};
 use crate::events::EventKind;
-use crate::fsutil::{StagedFile, check_output_target};
-use crate::store::{SCHEMA_VERSION, Store};
+use crate::fsutil::{StagedFile, check_output_target, folder_of, temporary_copy};
+use crate::store::{BUSY_TIMEOUT, InitOutcome, SCHEMA_VERSION, Store};
 
 /// `pinprotect backup FILE`: copies the database into a temporary file
 /// beside FILE (SQLite's `VACUUM INTO`: one snapshot, while others write),
@@ -98,4 +99,88 @@ pub fn verify(ctx: &mut Ctx<'_>) -> Result<ExitCode> {
                 .into(),
         ),
     ))
+}
+
+/// `pinprotect restore FILE`: checks a private copy of FILE made beside the
+/// database (nothing is written beside FILE), then copies its content into
+/// the database through SQLite, and logs the restore there.
+pub fn restore(ctx: &mut Ctx<'_>, file: &Path, yes: bool) -> Result<ExitCode> {
+    let shown = crate::text::path(file).to_string();
+    let copy = temporary_copy(file, folder_of(&ctx.db))?;
+    // Errors about the copy name FILE, not the temporary file.
+    let about_file = |e: Error| -> Error {
+        let tmp = crate::text::path(&copy).to_string();
+        match e {
+            Error::Database { message, hint } => Error::database(
+                format!(
+                    "{}; the database was left as it was",
+                    message.replace(&tmp, &shown)
+                ),
+                hint,
+            ),
+            other => other,
+        }
+    };
+    // An empty file would be made a new, empty database: refused.
+    if std::fs::metadata(&copy).map(|m| m.len()).unwrap_or(0) == 0 {
+        return Err(Error::database(
+            format!("{shown} is empty, not a backup; the database was left as it was"),
+            Some("give a file that `pinprotect backup` wrote".into()),
+        ));
+    }
+    let (source, outcome) = Store::init(&copy).map_err(about_file)?;
+    let problems = source.problems()?;
+    if let Some(first) = problems.first() {
+        return Err(Error::database(
+            format!("{shown} is not sound ({first}); the database was left as it was"),
+            Some("choose another backup; `pinprotect --db FILE verify` checks one".into()),
+        ));
+    }
+    ctx.allow_change(&source.read().settings()?)?;
+    let extensions = source.read().count()?;
+    if !yes {
+        if !ctx.console.stdin_is_terminal() {
+            return Err(Error::invalid_with_hint(
+                format!(
+                    "not restoring {shown}: standard input is not a terminal, so there is nobody to confirm"
+                ),
+                "pass --yes to replace the database's content with the backup's",
+            ));
+        }
+        if !ctx.console.confirm(&format!(
+            "Replace everything in {} with {shown} ({})?",
+            crate::text::path(&ctx.db),
+            crate::text::plural(extensions, "extension")
+        ))? {
+            ctx.console.info("nothing restored");
+            return Ok(ExitCode::Denied);
+        }
+    }
+    source.restore_into(&ctx.db, BUSY_TIMEOUT)?;
+    drop(source);
+    remove_companions(&copy);
+    drop(copy);
+    let mut store = Store::open(&ctx.db)?;
+    store.write(|w| {
+        ctx.log(
+            w,
+            EventKind::Restore,
+            None,
+            format_args!(
+                "from {shown} ({}{})",
+                crate::text::plural(extensions, "extension"),
+                match outcome {
+                    InitOutcome::Upgraded { from, to } =>
+                        format!(", schema {from} upgraded to {to}"),
+                    _ => String::new(),
+                }
+            ),
+        )
+    })?;
+    ctx.console.info(format_args!(
+        "restored {} from {shown} ({})",
+        crate::text::path(&ctx.db),
+        crate::text::plural(extensions, "extension")
+    ));
+    Ok(ExitCode::Success)
 }

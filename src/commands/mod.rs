@@ -248,6 +248,7 @@ fn dispatch(ctx: &mut Ctx<'_>, command: Command) -> Result<ExitCode> {
         Command::Backup { file } => backup::backup(ctx, &file),
         Command::Config(ConfigCommand::Show) => config_show::show(ctx),
         Command::Verify => backup::verify(ctx),
+        Command::Restore { file, yes } => backup::restore(ctx, &file, yes),
         Command::Completions { shell } => {
             use std::io::Write;
             ctx.console

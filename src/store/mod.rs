@@ -323,6 +323,37 @@ impl Store {
         Ok(())
     }
 
+    /// Replaces the whole content of the pinprotect database at `path` with
+    /// `source`'s, through SQLite's backup API: one write transaction on
+    /// `path`, so that other connections (a running `serve`) read the new
+    /// content at their next transaction, and no `-wal` of another file
+    /// is ever mixed in. `path` must be a pinprotect database (of any
+    /// schema version); waits at most `busy` for another writer.
+    pub fn restore_into(&self, path: &Path, busy: Duration) -> Result<()> {
+        use rusqlite::backup::{Backup, StepResult};
+        let mut dest = open_connection(path, Access::Write, busy)?;
+        let (app_id, _, _) = identify(&dest.conn, path)?;
+        if app_id != APPLICATION_ID {
+            return Err(not_pinprotect(path));
+        }
+        let backup = Backup::new(&self.conn, &mut dest.conn).map_err(|e| db_error(path, e))?;
+        let deadline = std::time::Instant::now() + busy;
+        loop {
+            match backup.step(-1).map_err(|e| db_error(path, e))? {
+                StepResult::Done => break,
+                StepResult::More => {}
+                StepResult::Busy | StepResult::Locked => {
+                    if std::time::Instant::now() >= deadline {
+                        return Err(busy_error(path));
+                    }
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+                _ => return Err(busy_error(path)),
+            }
+        }
+        Ok(())
+    }
+
     /// What is wrong with the database, one line each: damaged pages or
     /// indexes (`integrity_check`), and audit-log triggers missing or not
     /// as the schema makes them. Empty when it is sound.

@@ -224,6 +224,12 @@ fn every_event_is_logged_and_no_pin_ever_is() {
     );
     let copy = env.path("copy.sqlite3");
     assert_eq!(run(&["backup", copy.to_str().unwrap()], "").0, Some(0));
+    assert_eq!(
+        run(&["restore", copy.to_str().unwrap(), "--yes"], "").0,
+        Some(0)
+    );
+    // The restored log is the copy's, which never holds its own backup.
+    assert_eq!(run(&["backup", copy.to_str().unwrap()], "").0, Some(0));
     assert_eq!(run(&["disable", "100"], "").0, Some(0));
     assert_eq!(run(&["ext", "remove", "200", "--yes"], "").0, Some(0));
 

@@ -5,6 +5,8 @@ use std::os::unix::fs::PermissionsExt;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
+use predicates::prelude::*;
+
 use crate::common::{Env, json};
 use crate::test_agi::Server;
 
@@ -233,4 +235,131 @@ fn verify_finds_damage_a_changed_log_and_foreign_files() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+#[test]
+fn a_restore_under_a_running_server_is_read_at_its_next_call_and_mixes_nothing_in() {
+    let env = crate::test_agi::pbx();
+    let copy = env.path("copy.sqlite3");
+    env.real_clock()
+        .args(["backup", copy.to_str().unwrap()])
+        .assert()
+        .success();
+    // After the backup: 201 no longer protected.
+    env.ok(["disable", "201"]);
+    let server = Server::start(&env, &[]);
+    let reason = || {
+        server
+            .call("check", &["201", "0049301234567"], &[])
+            .var("PINPROTECT_REASON")
+            .to_string()
+    };
+    assert_eq!(reason(), "not_protected");
+    // Calls that log (denied ones) go on while the restore runs.
+    let stop = Arc::new(AtomicBool::new(false));
+    let port = server.port;
+    let caller = {
+        let stop = Arc::clone(&stop);
+        std::thread::spawn(move || {
+            let mut results = Vec::new();
+            while !stop.load(Ordering::SeqCst) {
+                let call = crate::test_agi::call_port(port, "check", &["555", "0049301234567"]);
+                results.push(call.var("PINPROTECT_RESULT").to_string());
+            }
+            results
+        })
+    };
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    env.real_clock()
+        .args(["restore", copy.to_str().unwrap(), "--yes"])
+        .assert()
+        .success()
+        .stderr(predicates::str::contains("restored "));
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    stop.store(true, Ordering::SeqCst);
+    let results = caller.join().unwrap();
+    assert!(!results.is_empty());
+    assert!(results.iter().all(|r| r == "denied"), "{results:?}");
+    // The server reads the restored content at its next call.
+    assert_eq!(reason(), "locked");
+    let (code, _) = server.stop();
+    assert_eq!(code, 0);
+    env.real_clock().arg("verify").assert().success();
+    let restored = json(&env.stdout(&["log", "--event", "restore", "--format", "json"]));
+    assert_eq!(restored.as_array().unwrap().len(), 1, "{restored}");
+    assert!(
+        restored[0]["detail"]
+            .as_str()
+            .unwrap()
+            .starts_with(&format!("from {}", copy.display())),
+        "{restored}"
+    );
+}
+
+#[test]
+fn restore_refuses_what_is_not_a_sound_backup_and_leaves_the_database_as_it_was() {
+    let env = crate::test_agi::pbx();
+    let state = || {
+        [
+            env.stdout(&["export", "--format", "jsonl"]),
+            env.stdout(&["settings", "show", "--format", "json"]),
+        ]
+        .concat()
+    };
+    let before = state();
+    let foreign = env.path("foreign.sqlite3");
+    rusqlite::Connection::open(&foreign)
+        .unwrap()
+        .execute_batch("CREATE TABLE t (x); INSERT INTO t VALUES (1)")
+        .unwrap();
+    let empty = env.path("empty");
+    std::fs::write(&empty, "").unwrap();
+    let text = env.path("text");
+    std::fs::write(&text, "extension,voicemail_pin\n100,4826\n").unwrap();
+    // A backup whose audit log lost a trigger.
+    let tampered = env.path("tampered.sqlite3");
+    env.real_clock()
+        .args(["backup", tampered.to_str().unwrap()])
+        .assert()
+        .success();
+    rusqlite::Connection::open(&tampered)
+        .unwrap()
+        .execute_batch("DROP TRIGGER events_are_append_only_update")
+        .unwrap();
+    for (file, message) in [
+        (&foreign, "not a pinprotect database"),
+        (&empty, "is empty, not a backup"),
+        (&text, "not a SQLite database"),
+        (&tampered, "events_are_append_only_update"),
+    ] {
+        env.real_clock()
+            .args(["restore", file.to_str().unwrap(), "--yes"])
+            .assert()
+            .code(4)
+            .stderr(predicates::str::contains(message))
+            .stderr(predicates::str::contains(".pinprotect-").not());
+    }
+    env.real_clock()
+        .args(["restore", env.dir.path().to_str().unwrap(), "--yes"])
+        .assert()
+        .code(2);
+    // A sound backup, but nobody to confirm.
+    let good = env.path("good.sqlite3");
+    env.real_clock()
+        .args(["backup", good.to_str().unwrap()])
+        .assert()
+        .success();
+    env.real_clock()
+        .args(["restore", good.to_str().unwrap()])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("--yes"));
+    assert_eq!(state(), before);
+    // Nothing of the staged copies is left beside the database.
+    let left: Vec<String> = std::fs::read_dir(env.dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|n| n.starts_with(".pinprotect-"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
 }

@@ -377,3 +377,45 @@ fn the_nightly_backup_works_as_written() {
         .unwrap();
     assert!(verified.status.success());
 }
+
+/// The fenced `ini` block of the README that starts with `first`.
+fn ini_block(first: &str) -> String {
+    crate::dialplan::readme_blocks("ini")
+        .into_iter()
+        .find(|b| b.starts_with(first))
+        .unwrap_or_else(|| panic!("no ini block starting with {first}"))
+}
+
+/// The package ships the README's units, with the package's binary path,
+/// and a Debian changelog of the crate's version.
+#[test]
+fn the_package_ships_the_readme_units_and_the_crate_version() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for name in ["pinprotect-voicemail.path", "pinprotect-voicemail.service"] {
+        let shipped = std::fs::read_to_string(root.join("debian/examples").join(name)).unwrap();
+        let readme = ini_block(&format!("# /etc/systemd/system/{name}"))
+            .replace("/usr/local/bin/pinprotect", "/usr/bin/pinprotect");
+        assert_eq!(shipped, readme, "{name}");
+    }
+    // The server's unit: the README's, but for the package's binary and
+    // its config file (no --db), with its man page named.
+    let shipped = std::fs::read_to_string(root.join("debian/pinprotect.service")).unwrap();
+    let readme = ini_block("# /etc/systemd/system/pinprotect.service");
+    let without = |text: &str| -> Vec<String> {
+        text.lines()
+            .filter(|l| {
+                !l.starts_with('#')
+                    && !l.starts_with("ExecStart=")
+                    && !l.starts_with("Documentation=")
+            })
+            .map(String::from)
+            .collect()
+    };
+    assert_eq!(without(&shipped), without(&readme));
+    assert!(shipped.contains("\nExecStart=/usr/bin/pinprotect serve\n"));
+    let changelog = std::fs::read_to_string(root.join("debian/changelog")).unwrap();
+    assert!(
+        changelog.starts_with(&format!("pinprotect ({}-1) ", env!("CARGO_PKG_VERSION"))),
+        "{changelog}"
+    );
+}

@@ -2187,7 +2187,7 @@ _pinprotect() {
             return 0
             ;;
         pinprotect__subcmd__serve)
-            opts="-q -h --listen --allow --max-calls --grace --db --now --color --quiet --help"
+            opts="-q -h --listen --allow --max-calls --metrics --grace --db --now --color --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2202,6 +2202,10 @@ _pinprotect() {
                     return 0
                     ;;
                 --max-calls)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metrics)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

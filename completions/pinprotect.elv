@@ -431,6 +431,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
             cand --listen 'Address (or host name) and port to listen on (repeatable); a name listens on each of its addresses [default: serve.listen in the config file, else 127.0.0.1:4573]'
             cand --allow 'Peers allowed to connect: an address or ADDRESS/BITS (repeatable) [default: serve.allow in the config file, else 127.0.0.0/8, ::1]'
             cand --max-calls 'Calls at once, past their environment block; further calls are closed at once [default: serve.max_calls in the config file, else 256]'
+            cand --metrics 'Answer GET /metrics (Prometheus) and GET /healthz over HTTP at ADDR:PORT [default: serve.metrics in the config file, else none]'
             cand --grace 'Seconds that calls in progress may take to finish after SIGTERM (0 to 3600)'
             cand --db 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]'
             cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it'

@@ -378,6 +378,7 @@ complete -c pinprotect -n "__fish_pinprotect_using_subcommand agi" -s h -l help 
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand serve" -l listen -d 'Address (or host name) and port to listen on (repeatable); a name listens on each of its addresses [default: serve.listen in the config file, else 127.0.0.1:4573]' -r
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand serve" -l allow -d 'Peers allowed to connect: an address or ADDRESS/BITS (repeatable) [default: serve.allow in the config file, else 127.0.0.0/8, ::1]' -r
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand serve" -l max-calls -d 'Calls at once, past their environment block; further calls are closed at once [default: serve.max_calls in the config file, else 256]' -r
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand serve" -l metrics -d 'Answer GET /metrics (Prometheus) and GET /healthz over HTTP at ADDR:PORT [default: serve.metrics in the config file, else none]' -r
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand serve" -l grace -d 'Seconds that calls in progress may take to finish after SIGTERM (0 to 3600)' -r
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand serve" -l db -d 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand serve" -l now -d 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it' -r

@@ -552,6 +552,10 @@ Examples:
         #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=10000))]
         max_calls: Option<u32>,
 
+        /// Answer GET /metrics (Prometheus) and GET /healthz over HTTP at ADDR:PORT [default: serve.metrics in the config file, else none]
+        #[arg(long, value_name = "ADDR:PORT")]
+        metrics: Option<std::net::SocketAddr>,
+
         /// Seconds that calls in progress may take to finish after SIGTERM (0 to 3600)
         #[arg(long, value_name = "SECONDS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(0..=3600))]
         grace: u64,
@@ -736,7 +740,7 @@ winning key by key: /etc/pinprotect/pinprotect.toml, then
 $XDG_CONFIG_HOME/pinprotect/config.toml (~/.config/pinprotect/config.toml);
 or only the file PINPROTECT_CONFIG names. A flag or environment variable
 (--db, PINPROTECT_DB) wins over both. Keys: db, and in [serve] listen, allow
-(lists of strings) and max_calls.
+(lists of strings), max_calls and metrics (ADDRESS:PORT).
 
 Examples:
   pinprotect config show

@@ -24,7 +24,13 @@ pub const SYSTEM_FILE: &str = "/etc/pinprotect/pinprotect.toml";
 pub const ENV_FILE: &str = "PINPROTECT_CONFIG";
 
 /// Every key, in the order `config show` lists them.
-pub const KEYS: [&str; 4] = ["db", "serve.listen", "serve.allow", "serve.max_calls"];
+pub const KEYS: [&str; 5] = [
+    "db",
+    "serve.listen",
+    "serve.allow",
+    "serve.max_calls",
+    "serve.metrics",
+];
 
 /// Where a value came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -64,6 +70,7 @@ pub struct Config {
     pub listen: Option<Sourced<Vec<ListenAddr>>>,
     pub allow: Option<Sourced<Vec<Cidr>>>,
     pub max_calls: Option<Sourced<u32>>,
+    pub metrics: Option<Sourced<std::net::SocketAddr>>,
     /// The files read, in order.
     pub files: Vec<PathBuf>,
 }
@@ -81,6 +88,7 @@ struct ServeKeys {
     listen: Option<Spanned<Vec<String>>>,
     allow: Option<Spanned<Vec<String>>>,
     max_calls: Option<Spanned<u32>>,
+    metrics: Option<Spanned<String>>,
 }
 
 /// The line (from 1) of byte `offset` in `text`.
@@ -208,6 +216,23 @@ impl Config {
                 origin: origin(span),
             });
         }
+        if let Some(metrics) = serve.metrics {
+            let span = metrics.span();
+            let value = metrics.get_ref().parse().map_err(|_| {
+                file_error(
+                    path,
+                    Some(line_of(text, span.start)),
+                    format!(
+                        "serve.metrics must be ADDRESS:PORT, such as 127.0.0.1:9573, not '{}'",
+                        crate::text::shown(metrics.get_ref())
+                    ),
+                )
+            })?;
+            self.metrics = Some(Sourced {
+                value,
+                origin: origin(span),
+            });
+        }
         self.files.push(path.to_owned());
         Ok(())
     }
@@ -293,6 +318,10 @@ mod tests {
             ),
             ("db = \n", "/etc/x.toml:1:"),
             ("db = \"\"\n", "/etc/x.toml:1: db is empty"),
+            (
+                "[serve]\nmetrics = \"nowhere\"\n",
+                "/etc/x.toml:2: serve.metrics must be ADDRESS:PORT",
+            ),
         ] {
             let e = read(text).unwrap_err();
             assert!(e.to_string().starts_with(want), "{text:?}: {e}");

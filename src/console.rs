@@ -66,6 +66,18 @@ pub fn read_hidden_line(prompt: &str) -> io::Result<Option<zeroize::Zeroizing<St
     Ok(Some(line))
 }
 
+/// `prefix` (syslog's `<3>` for errors, `<4>` for warnings) when standard
+/// error is systemd's journal, which files the line at that priority;
+/// nothing otherwise.
+pub fn journal_priority(prefix: &'static str) -> &'static str {
+    static JOURNAL: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    if *JOURNAL.get_or_init(crate::sys::stderr_is_journal) {
+        prefix
+    } else {
+        ""
+    }
+}
+
 /// Standard output, or an error on every write when it was closed.
 pub struct StdoutSink;
 
@@ -198,7 +210,8 @@ impl Console {
             let msg = self.message(msg);
             let _ = writeln!(
                 io::stderr(),
-                "{} {msg}",
+                "{}{} {msg}",
+                journal_priority("<4>"),
                 paint(self.color_err, Tone::Strong, "warning:")
             );
         }
@@ -227,7 +240,8 @@ impl Console {
         let msg = self.message(msg);
         let _ = writeln!(
             io::stderr(),
-            "{} {msg}",
+            "{}{} {msg}",
+            journal_priority("<3>"),
             paint(self.color_err, Tone::Bad, "error:")
         );
     }
@@ -239,9 +253,14 @@ impl Console {
             return;
         }
         let mut e = io::stderr().lock();
-        let _ = writeln!(e, "{} {err}", paint(self.color_err, Tone::Bad, "error:"));
+        let p = journal_priority("<3>");
+        let _ = writeln!(e, "{p}{} {err}", paint(self.color_err, Tone::Bad, "error:"));
         if let Some(hint) = err.hint() {
-            let _ = writeln!(e, "{} {hint}", paint(self.color_err, Tone::Strong, "hint:"));
+            let _ = writeln!(
+                e,
+                "{p}{} {hint}",
+                paint(self.color_err, Tone::Strong, "hint:")
+            );
         }
     }
 

@@ -209,6 +209,22 @@ pub fn terminal_columns() -> Option<u16> {
     (size.ws_col > 0).then_some(size.ws_col)
 }
 
+/// Whether standard error goes to systemd's journal: `JOURNAL_STREAM`
+/// names its device and inode (a variable inherited by a child whose
+/// standard error goes elsewhere does not match).
+pub fn stderr_is_journal() -> bool {
+    let Some(value) = std::env::var_os("JOURNAL_STREAM") else {
+        return false;
+    };
+    let Some((dev, ino)) = value.to_str().and_then(|v| v.split_once(':')) else {
+        return false;
+    };
+    match rustix::fs::fstat(rustix::stdio::stderr()) {
+        Ok(st) => dev.parse() == Ok(st.st_dev) && ino.parse() == Ok(st.st_ino),
+        Err(_) => false,
+    }
+}
+
 /// The effective user id.
 pub fn effective_uid() -> u32 {
     rustix::process::geteuid().as_raw()

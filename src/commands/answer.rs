@@ -28,6 +28,8 @@ pub struct CallSummary {
     pub extension: String,
     pub number: String,
     pub result: String,
+    /// The database could not answer (for the metrics).
+    pub database_error: bool,
 }
 
 impl CallSummary {
@@ -204,6 +206,7 @@ fn check<R: BufRead, W: Write>(
             until.map(Timestamp::to_rfc3339).unwrap_or_default(),
         ),
         Err(e) => {
+            summary.database_error = matches!(e, crate::error::Error::Database { .. });
             ctx.console.warn(format_args!("agi: {e}"));
             ("error", "error", String::new())
         }
@@ -405,6 +408,7 @@ fn unlock<R: BufRead, W: Write>(
     let (settings, record) = match prepared {
         Ok(p) => p,
         Err(e) => {
+            summary.database_error = matches!(e, crate::error::Error::Database { .. });
             ctx.console.warn(format_args!("agi: {e}"));
             summary.result = "error".into();
             session.set(RESULT, "error")?;
@@ -460,6 +464,7 @@ fn unlock<R: BufRead, W: Write>(
             }) {
                 Ok(entry) => entry,
                 Err(e) => {
+                    flow.summary.database_error = matches!(e, crate::error::Error::Database { .. });
                     ctx.console.warn(format_args!("agi: {e}"));
                     return flow.finish(ctx, "error", Some(Prompt::Goodbye), None);
                 }

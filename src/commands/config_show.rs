@@ -45,6 +45,10 @@ pub fn show(ctx: &mut Ctx<'_>) -> Result<ExitCode> {
                     Some(s) => (s.value.to_string(), s.origin.clone()),
                     None => (ServeOptions::DEFAULT_MAX_CALLS.to_string(), Origin::Default),
                 },
+                "serve.metrics" => match &config.metrics {
+                    Some(s) => (s.value.to_string(), s.origin.clone()),
+                    None => ("none".to_string(), Origin::Default),
+                },
                 other => unreachable!("a key without a value: {other}"),
             };
             (*key, value, origin)

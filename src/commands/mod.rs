@@ -28,6 +28,7 @@ pub mod formats;
 pub mod import;
 pub mod init;
 mod local_user;
+pub mod monitor;
 mod new_pin;
 mod pin_entry;
 pub mod protect;
@@ -213,6 +214,7 @@ fn dispatch(ctx: &mut Ctx<'_>, command: Command) -> Result<ExitCode> {
             allow,
             max_calls,
             grace,
+            metrics,
         } => {
             // A flag, else the config file, else the built-in default.
             let config = &ctx.config;
@@ -242,6 +244,7 @@ fn dispatch(ctx: &mut Ctx<'_>, command: Command) -> Result<ExitCode> {
                 hello_timeout: std::time::Duration::from_secs(5),
                 reply_timeout: std::time::Duration::from_secs(300),
                 grace: std::time::Duration::from_secs(grace),
+                metrics: metrics.or(ctx.config.metrics.as_ref().map(|m| m.value)),
             };
             serve::run(ctx, options)
         }

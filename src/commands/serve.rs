@@ -37,6 +37,8 @@ pub struct ServeOptions {
     pub reply_timeout: Duration,
     /// How long calls in progress may take to finish after SIGTERM.
     pub grace: Duration,
+    /// Where to answer `GET /metrics` and `GET /healthz`, if anywhere.
+    pub metrics: Option<SocketAddr>,
 }
 
 impl ServeOptions {
@@ -59,7 +61,9 @@ struct Shared {
     quiet: bool,
     options: ServeOptions,
     /// Calls past their environment block.
-    active: AtomicUsize,
+    active: Arc<AtomicUsize>,
+    /// What `--metrics` shows.
+    metrics: Arc<super::monitor::Metrics>,
     /// Peers still sending their environment block.
     greeting: Mutex<Greeting>,
     /// Connections refused for their address.
@@ -165,9 +169,32 @@ impl Drop for Active<'_> {
 /// One line on stderr, written at once; anything a peer sent that it
 /// quotes is escaped, so that no peer can forge or rewrite journal lines.
 fn say(quiet: bool, line: std::fmt::Arguments<'_>) {
+    say_at(quiet, Priority::Info, line);
+}
+
+/// How a line matters, for journald when stderr goes to it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Priority {
+    Error,
+    Warning,
+    Info,
+}
+
+/// [`say`] at `priority`: when standard error is the journal, warnings and
+/// errors carry syslog's `<4>` and `<3>`, so that `journalctl -p warning`
+/// shows them.
+fn say_at(quiet: bool, priority: Priority, line: std::fmt::Arguments<'_>) {
     if !quiet {
         use std::io::Write;
-        let line = format!("serve: {}\n", crate::text::escaped(&line.to_string()));
+        let prefix = match priority {
+            Priority::Error => crate::console::journal_priority("<3>"),
+            Priority::Warning => crate::console::journal_priority("<4>"),
+            Priority::Info => "",
+        };
+        let line = format!(
+            "{prefix}serve: {}\n",
+            crate::text::escaped(&line.to_string())
+        );
         let _ = std::io::stderr().lock().write_all(line.as_bytes());
     }
 }
@@ -220,6 +247,9 @@ fn handle(shared: &Shared, stream: TcpStream, peer: SocketAddr) {
             };
             drop(session);
             drop(greeter);
+            if !matches!(end, SessionEnd::Gone) {
+                shared.metrics.slow_peer();
+            }
             say(shared.quiet, format_args!("{peer} {why}"));
             return;
         }
@@ -248,8 +278,20 @@ fn handle(shared: &Shared, stream: TcpStream, peer: SocketAddr) {
     let summary = answer_call(&mut ctx, &mut session, &env, &[]);
     drop(session);
     drop(stream);
-    say(
+    shared.metrics.call(
+        &summary.request,
+        &summary.result,
+        started.elapsed(),
+        summary.database_error,
+    );
+    let priority = match summary.result.as_str() {
+        r if r.starts_with("error") => Priority::Error,
+        "locked_out" => Priority::Warning,
+        _ => Priority::Info,
+    };
+    say_at(
         shared.quiet,
+        priority,
         format_args!("{peer} {}", summary.line(started)),
     );
 }
@@ -425,7 +467,8 @@ pub fn run(ctx: &mut Ctx<'_>, options: ServeOptions) -> Result<ExitCode> {
         pool: Arc::new(crate::store::ConnectionPool::new(&ctx.db)),
         quiet,
         options: options.clone(),
-        active: AtomicUsize::new(0),
+        active: Arc::new(AtomicUsize::new(0)),
+        metrics: Arc::new(super::monitor::Metrics::default()),
         greeting: Mutex::new(Greeting::default()),
         rejected: AtomicUsize::new(0),
     });
@@ -463,8 +506,30 @@ pub fn run(ctx: &mut Ctx<'_>, options: ServeOptions) -> Result<ExitCode> {
                 .map_err(|e| Error::system("start the threads that take calls", e))?;
         }
     }
+    let _endpoint = match options.metrics {
+        Some(addr) => {
+            let active = Arc::clone(&shared.active);
+            let endpoint = super::monitor::Endpoint::start(
+                addr,
+                Arc::clone(&shared.metrics),
+                move || active.load(Ordering::SeqCst),
+                ctx.db.clone(),
+            )?;
+            if let Some(at) = endpoint.local_addr() {
+                say(
+                    quiet,
+                    format_args!("metrics on http://{at}/metrics and /healthz"),
+                );
+            }
+            Some(endpoint)
+        }
+        None => None,
+    };
+    // systemd (Type=notify): ready now, and the watchdog fed from here on.
+    let mut notifier = super::monitor::Notifier::ready();
     while !stopping() {
         std::thread::sleep(Duration::from_millis(50));
+        notifier.tick();
         if crate::sys::take(Signal::Hangup) {
             say(
                 quiet,
@@ -474,6 +539,7 @@ pub fn run(ctx: &mut Ctx<'_>, options: ServeOptions) -> Result<ExitCode> {
             );
         }
     }
+    notifier.stopping();
     for l in &listeners {
         l.stop();
     }

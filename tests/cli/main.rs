@@ -20,6 +20,7 @@ mod test_generated;
 mod test_global;
 mod test_import;
 mod test_lockout;
+mod test_monitor;
 mod test_output;
 mod test_protect;
 mod test_readme;

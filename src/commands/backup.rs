@@ -109,6 +109,7 @@ pub fn restore(ctx: &mut Ctx<'_>, file: &Path, yes: bool) -> Result<ExitCode> {
     let copy = temporary_copy(file, folder_of(&ctx.db))?;
     // Errors about the copy name FILE, not the temporary file.
     let about_file = |e: Error| -> Error {
+        // The path as the copy's errors show it.
         let tmp = crate::text::path(&copy).to_string();
         match e {
             Error::Database { message, hint } => Error::database(
@@ -129,15 +130,16 @@ pub fn restore(ctx: &mut Ctx<'_>, file: &Path, yes: bool) -> Result<ExitCode> {
         ));
     }
     let (source, outcome) = Store::init(&copy).map_err(about_file)?;
-    let problems = source.problems()?;
+    let problems = source.problems().map_err(about_file)?;
     if let Some(first) = problems.first() {
         return Err(Error::database(
             format!("{shown} is not sound ({first}); the database was left as it was"),
             Some("choose another backup; `pinprotect --db FILE verify` checks one".into()),
         ));
     }
-    ctx.allow_change(&source.read().settings()?)?;
-    let extensions = source.read().count()?;
+    let settings = source.read().settings().map_err(about_file)?;
+    ctx.allow_change(&settings)?;
+    let extensions = source.read().count().map_err(about_file)?;
     if !yes {
         if !ctx.console.stdin_is_terminal() {
             return Err(Error::invalid_with_hint(

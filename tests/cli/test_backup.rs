@@ -306,7 +306,6 @@ fn restore_refuses_what_is_not_a_sound_backup_and_leaves_the_database_as_it_was(
         ]
         .concat()
     };
-    let before = state();
     let foreign = env.path("foreign.sqlite3");
     rusqlite::Connection::open(&foreign)
         .unwrap()
@@ -326,7 +325,30 @@ fn restore_refuses_what_is_not_a_sound_backup_and_leaves_the_database_as_it_was(
         .unwrap()
         .execute_batch("DROP TRIGGER events_are_append_only_update")
         .unwrap();
+    // A backup with a damaged index page.
+    let damaged = env.path("damaged.sqlite3");
+    crate::common::fill(&env.db, 2_000);
+    env.real_clock()
+        .args(["backup", damaged.to_str().unwrap()])
+        .assert()
+        .success();
+    let root: i64 = rusqlite::Connection::open(&damaged)
+        .unwrap()
+        .query_row(
+            "SELECT rootpage FROM sqlite_schema WHERE name = 'extensions_numeric_order'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let mut bytes = std::fs::read(&damaged).unwrap();
+    let page = 4096 * (root as usize - 1);
+    for b in &mut bytes[page + 4096 - 300..page + 4096 - 8] {
+        *b = 0xA5;
+    }
+    std::fs::write(&damaged, bytes).unwrap();
+    let before = state();
     for (file, message) in [
+        (&damaged, "damaged.sqlite3 is damaged"),
         (&foreign, "not a pinprotect database"),
         (&empty, "is empty, not a backup"),
         (&text, "not a SQLite database"),

@@ -106,6 +106,17 @@ pub fn verify(ctx: &mut Ctx<'_>) -> Result<ExitCode> {
 /// the database through SQLite, and logs the restore there.
 pub fn restore(ctx: &mut Ctx<'_>, file: &Path, yes: bool) -> Result<ExitCode> {
     let shown = crate::text::path(file).to_string();
+    if !ctx.db.exists() {
+        return Err(Error::database(
+            format!(
+                "no database at {} to restore into",
+                crate::text::path(&ctx.db)
+            ),
+            Some(format!(
+                "run `pinprotect init` (it makes an empty one, with the right mode), then `pinprotect restore {shown}`"
+            )),
+        ));
+    }
     let copy = temporary_copy(file, folder_of(&ctx.db))?;
     // Errors about the copy name FILE, not the temporary file.
     let about_file = |e: Error| -> Error {

@@ -377,6 +377,17 @@ fn restore_refuses_what_is_not_a_sound_backup_and_leaves_the_database_as_it_was(
         .code(2)
         .stderr(predicates::str::contains("--yes"));
     assert_eq!(state(), before);
+    // No database to restore into: said, and nothing made.
+    let elsewhere = env.path("elsewhere.sqlite3");
+    let mut c = assert_cmd::Command::new(crate::common::bin());
+    c.env_remove("PINPROTECT_NOW")
+        .arg("--db")
+        .arg(&elsewhere)
+        .args(["restore", good.to_str().unwrap(), "--yes"])
+        .assert()
+        .code(4)
+        .stderr(predicates::str::contains("to restore into"));
+    assert!(!elsewhere.exists());
     // Nothing of the staged copies is left beside the database.
     let left: Vec<String> = std::fs::read_dir(env.dir.path())
         .unwrap()

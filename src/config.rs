@@ -174,6 +174,18 @@ impl Config {
                     "db is empty",
                 ));
             }
+            // Relative to what? Asterisk, cron and a shell each start
+            // pinprotect in another folder.
+            if !value.is_absolute() {
+                return Err(file_error(
+                    path,
+                    Some(line_of(text, span.start)),
+                    format!(
+                        "db must be an absolute path, such as /var/lib/pinprotect/pbx.sqlite3, not '{}'",
+                        crate::text::path(&value)
+                    ),
+                ));
+            }
             self.db = Some(Sourced {
                 value,
                 origin: origin(span),
@@ -318,6 +330,10 @@ mod tests {
             ),
             ("db = \n", "/etc/x.toml:1:"),
             ("db = \"\"\n", "/etc/x.toml:1: db is empty"),
+            (
+                "\ndb = \"pbx.sqlite3\"\n",
+                "/etc/x.toml:2: db must be an absolute path",
+            ),
             (
                 "[serve]\nmetrics = \"nowhere\"\n",
                 "/etc/x.toml:2: serve.metrics must be ADDRESS:PORT",

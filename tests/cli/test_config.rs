@@ -202,6 +202,9 @@ fn a_bad_config_file_is_exit_2_naming_file_line_and_key_but_never_stops_an_emerg
             String::from_utf8_lossy(&out.stderr)
         );
         assert!(String::from_utf8_lossy(&out.stderr).contains("the config file is ignored"));
+        // Nor does it stop what uses no database of the host's.
+        let out = with_system_file(dir, Some(text), &[], &["completions", "bash"]);
+        assert_eq!(out.status.code(), Some(0));
     }
     // PINPROTECT_CONFIG must name a readable file.
     let out = with_system_file(

@@ -23,10 +23,10 @@ use std::collections::{HashMap, VecDeque};
 use std::io::{BufReader, Write};
 use std::net::TcpStream;
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::Duration;
 
-use crate::test_agi::{Call, Keys, converse};
+use crate::test_agi::{Call, Keys, converse, run_local_agi};
 
 /// One priority of an extension.
 #[derive(Debug, Clone)]
@@ -799,29 +799,14 @@ impl Pbx {
             if !path.exists() {
                 return "NOTFOUND".into();
             }
-            let mut child = Command::new(&path)
+            let mut command = Command::new(&path);
+            command
                 .env_clear()
                 .env("PATH", "/usr/bin:/bin")
-                .args(&parts)
-                .stdin(Stdio::piped())
-                .stdout(Stdio::piped())
-                .stderr(Stdio::piped())
-                .spawn()
-                .unwrap();
-            let mut stdin = child.stdin.take().unwrap();
+                .args(&parts);
             let request = program.rsplit('/').next().unwrap().to_string();
-            stdin
-                .write_all(&self.block(channel, place, &request, None, &parts))
-                .unwrap();
-            let stdout = BufReader::new(child.stdout.take().unwrap());
-            let pid = child.id() as i32;
-            let call = converse(stdout, stdin, keys, false, || {
-                // SAFETY: a signal to our own child.
-                unsafe {
-                    libc::kill(pid, libc::SIGHUP);
-                }
-            });
-            let output = child.wait_with_output().unwrap();
+            let block = self.block(channel, place, &request, None, &parts);
+            let (call, output) = run_local_agi(command, &block, keys);
             out.agi_stderr
                 .push(String::from_utf8_lossy(&output.stderr).into_owned());
             let status = if output.status.success() {

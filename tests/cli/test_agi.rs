@@ -223,35 +223,50 @@ pub(crate) fn asterisk_runs_with(
     keys: &[Keys],
     vars: &[(&str, &str)],
 ) -> (Call, String, i32) {
-    let mut child = Command::new(bin())
+    let mut command = Command::new(bin());
+    command
         .env_remove("PINPROTECT_NOW")
         .env_remove("PINPROTECT_DB")
         .envs(vars.iter().copied())
-        .args(args)
+        .args(args);
+    let (call, out) = run_local_agi(
+        command,
+        &environment(transcript, None, args),
+        keys.iter().cloned().collect(),
+    );
+    (
+        call,
+        String::from_utf8(out.stderr).unwrap(),
+        out.status.code().unwrap_or(-1),
+    )
+}
+
+/// Runs `command` as Asterisk runs a local AGI program: the environment
+/// `block` on its standard input, then the conversation, with SIGHUP when
+/// the caller hangs up. What it said, and how it ended.
+pub(crate) fn run_local_agi(
+    mut command: Command,
+    block: &[u8],
+    keys: VecDeque<Keys>,
+) -> (Call, std::process::Output) {
+    let mut child = command
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
     let mut stdin = child.stdin.take().unwrap();
-    stdin
-        .write_all(&environment(transcript, None, args))
-        .unwrap();
+    stdin.write_all(block).unwrap();
     let stdout = BufReader::new(child.stdout.take().unwrap());
     let pid = child.id() as i32;
-    let call = converse(stdout, stdin, keys.iter().cloned().collect(), false, || {
+    let call = converse(stdout, stdin, keys, false, || {
         // Asterisk signals a local AGI program when the caller hangs up.
         // SAFETY: a signal to our own child.
         unsafe {
             libc::kill(pid, libc::SIGHUP);
         }
     });
-    let out = child.wait_with_output().unwrap();
-    (
-        call,
-        String::from_utf8(out.stderr).unwrap(),
-        out.status.code().unwrap_or(-1),
-    )
+    (call, child.wait_with_output().unwrap())
 }
 
 /// A running `pinprotect serve` on a free port.

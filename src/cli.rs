@@ -549,7 +549,7 @@ Examples:
         allow: Vec<crate::net::Cidr>,
 
         /// Calls at once, past their environment block; further calls are closed at once [default: serve.max_calls in the config file, else 256]
-        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=10000))]
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=crate::config::MAX_CALLS_LIMIT as i64))]
         max_calls: Option<u32>,
 
         /// Answer GET /metrics (Prometheus) and GET /healthz over HTTP at ADDR:PORT [default: serve.metrics in the config file, else none]

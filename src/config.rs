@@ -23,6 +23,9 @@ pub const SYSTEM_FILE: &str = "/etc/pinprotect/pinprotect.toml";
 /// The variable that names the one file to read instead.
 pub const ENV_FILE: &str = "PINPROTECT_CONFIG";
 
+/// The most calls `serve` takes at once (`--max-calls`, `serve.max_calls`).
+pub const MAX_CALLS_LIMIT: u32 = 10_000;
+
 /// Every key, in the order `config show` lists them.
 pub const KEYS: [&str; 5] = [
     "db",
@@ -160,90 +163,72 @@ impl Config {
             let line = e.span().map(|s| line_of(text, s.start));
             file_error(path, line, e.message().trim_end())
         })?;
-        let origin = |span: std::ops::Range<usize>| Origin::File {
-            path: path.to_owned(),
-            line: line_of(text, span.start),
-        };
-        if let Some(db) = keys.db {
-            let span = db.span();
-            let value = db.into_inner();
-            if value.as_os_str().is_empty() {
-                return Err(file_error(
-                    path,
-                    Some(line_of(text, span.start)),
-                    "db is empty",
-                ));
+        // A key's value checked by `check`, with the line it is on; an
+        // error names the file and that line.
+        fn sourced<V, T>(
+            path: &Path,
+            text: &str,
+            key: Option<Spanned<V>>,
+            check: impl FnOnce(&V) -> std::result::Result<T, String>,
+        ) -> Result<Option<Sourced<T>>> {
+            let Some(key) = key else { return Ok(None) };
+            let line = line_of(text, key.span().start);
+            let value = check(key.get_ref()).map_err(|e| file_error(path, Some(line), e))?;
+            Ok(Some(Sourced {
+                value,
+                origin: Origin::File {
+                    path: path.to_owned(),
+                    line,
+                },
+            }))
+        }
+        if let Some(db) = sourced(path, text, keys.db, |db: &PathBuf| {
+            if db.as_os_str().is_empty() {
+                return Err("db is empty".to_string());
             }
             // Relative to what? Asterisk, cron and a shell each start
             // pinprotect in another folder.
-            if !value.is_absolute() {
-                return Err(file_error(
-                    path,
-                    Some(line_of(text, span.start)),
-                    format!(
-                        "db must be an absolute path, such as /var/lib/pinprotect/pbx.sqlite3, not '{}'",
-                        crate::text::path(&value)
-                    ),
+            if !db.is_absolute() {
+                return Err(format!(
+                    "db must be an absolute path, such as /var/lib/pinprotect/pbx.sqlite3, not '{}'",
+                    crate::text::path(db)
                 ));
             }
-            self.db = Some(Sourced {
-                value,
-                origin: origin(span),
-            });
+            Ok(db.clone())
+        })? {
+            self.db = Some(db);
         }
-        let Some(serve) = keys.serve else {
-            self.files.push(path.to_owned());
-            return Ok(());
-        };
-        if let Some(listen) = serve.listen {
-            let span = listen.span();
-            let value = parse_all(listen.get_ref(), "serve.listen")
-                .map_err(|e| file_error(path, Some(line_of(text, span.start)), e))?;
-            self.listen = Some(Sourced {
-                value,
-                origin: origin(span),
-            });
-        }
-        if let Some(allow) = serve.allow {
-            let span = allow.span();
-            let value = parse_all(allow.get_ref(), "serve.allow")
-                .map_err(|e| file_error(path, Some(line_of(text, span.start)), e))?;
-            self.allow = Some(Sourced {
-                value,
-                origin: origin(span),
-            });
-        }
-        if let Some(max) = serve.max_calls {
-            let span = max.span();
-            let value = *max.get_ref();
-            if !(1..=10_000).contains(&value) {
-                return Err(file_error(
-                    path,
-                    Some(line_of(text, span.start)),
-                    format!("serve.max_calls must be 1 to 10000, not {value}"),
-                ));
+        if let Some(serve) = keys.serve {
+            if let Some(listen) =
+                sourced(path, text, serve.listen, |v| parse_all(v, "serve.listen"))?
+            {
+                self.listen = Some(listen);
             }
-            self.max_calls = Some(Sourced {
-                value,
-                origin: origin(span),
-            });
-        }
-        if let Some(metrics) = serve.metrics {
-            let span = metrics.span();
-            let value = metrics.get_ref().parse().map_err(|_| {
-                file_error(
-                    path,
-                    Some(line_of(text, span.start)),
+            if let Some(allow) = sourced(path, text, serve.allow, |v| parse_all(v, "serve.allow"))?
+            {
+                self.allow = Some(allow);
+            }
+            if let Some(max) = sourced(path, text, serve.max_calls, |&n: &u32| {
+                if (1..=MAX_CALLS_LIMIT).contains(&n) {
+                    Ok(n)
+                } else {
+                    Err(format!(
+                        "serve.max_calls must be 1 to {MAX_CALLS_LIMIT}, not {n}"
+                    ))
+                }
+            })? {
+                self.max_calls = Some(max);
+            }
+            if let Some(metrics) = sourced(path, text, serve.metrics, |v: &String| {
+                v.parse().map_err(|_| {
                     format!(
                         "serve.metrics must be ADDRESS:PORT, such as 127.0.0.1:9573, not '{}'",
-                        crate::text::shown(metrics.get_ref())
-                    ),
-                )
-            })?;
-            self.metrics = Some(Sourced {
-                value,
-                origin: origin(span),
-            });
+                        crate::text::shown(v)
+                    )
+                })
+            })? {
+                self.metrics = Some(metrics);
+            }
         }
         self.files.push(path.to_owned());
         Ok(())

@@ -280,10 +280,7 @@ fn log_denied(ctx: &mut Ctx<'_>, ext: &str, number: &str, reason: &'static str) 
 /// made a call fail): `detail`, and where the call came from.
 fn log_agi_error(ctx: &mut Ctx<'_>, ext: Option<&Extension>, detail: &str) {
     ctx.tick();
-    let detail = match &ctx.origin {
-        Some(o) => format!("{detail}; from {o}"),
-        None => detail.to_owned(),
-    };
+    let detail = ctx.with_origin(detail.to_owned());
     let logged = call::with_writer(ctx, |store, ctx| {
         store.write(|w| ctx.log(w, EventKind::AgiError, ext, &detail))
     });

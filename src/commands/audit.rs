@@ -233,21 +233,15 @@ pub fn prune(
         "{} logged before {before}",
         crate::text::plural(count, "event")
     );
-    if archive.is_none() && !yes {
-        if !ctx.console.stdin_is_terminal() {
-            return Err(Error::invalid_with_hint(
-                format!(
-                    "not removing {what}: standard input is not a terminal, so there is nobody to confirm"
-                ),
-                "pass --archive FILE to keep them in a file, or --yes to remove them for good",
-            ));
-        }
-        if !ctx.console.confirm(&format!(
-            "Remove {what} for good (--archive FILE keeps them)?"
-        ))? {
-            ctx.console.info("nothing removed");
-            return Ok(ExitCode::Denied);
-        }
+    // With an archive nothing is lost, so nothing is asked.
+    if !ctx.go_ahead(
+        yes || archive.is_some(),
+        &format!("removing {what}"),
+        "pass --archive FILE to keep them in a file, or --yes to remove them for good",
+        &format!("Remove {what} for good (--archive FILE keeps them)?"),
+        "nothing removed",
+    )? {
+        return Ok(ExitCode::Denied);
     }
     // The archive first, whole and synced; then the removal. Should the
     // removal fail, the events are in the archive and still in the log.

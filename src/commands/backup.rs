@@ -62,9 +62,7 @@ pub fn backup(ctx: &mut Ctx<'_>, file: &Path) -> Result<ExitCode> {
 /// beside it (a read that found it in WAL mode).
 fn remove_companions(path: &Path) {
     for suffix in ["-wal", "-shm"] {
-        let mut name = path.as_os_str().to_owned();
-        name.push(suffix);
-        let _ = std::fs::remove_file(name);
+        let _ = std::fs::remove_file(crate::store::companion(path, suffix));
     }
 }
 
@@ -151,23 +149,18 @@ pub fn restore(ctx: &mut Ctx<'_>, file: &Path, yes: bool) -> Result<ExitCode> {
     let settings = source.read().settings().map_err(about_file)?;
     ctx.allow_change(&settings)?;
     let extensions = source.read().count().map_err(about_file)?;
-    if !yes {
-        if !ctx.console.stdin_is_terminal() {
-            return Err(Error::invalid_with_hint(
-                format!(
-                    "not restoring {shown}: standard input is not a terminal, so there is nobody to confirm"
-                ),
-                "pass --yes to replace the database's content with the backup's",
-            ));
-        }
-        if !ctx.console.confirm(&format!(
+    if !ctx.go_ahead(
+        yes,
+        &format!("restoring {shown}"),
+        "pass --yes to replace the database's content with the backup's",
+        &format!(
             "Replace everything in {} with {shown} ({})?",
             crate::text::path(&ctx.db),
             crate::text::plural(extensions, "extension")
-        ))? {
-            ctx.console.info("nothing restored");
-            return Ok(ExitCode::Denied);
-        }
+        ),
+        "nothing restored",
+    )? {
+        return Ok(ExitCode::Denied);
     }
     source.restore_into(&ctx.db, BUSY_TIMEOUT)?;
     drop(source);

@@ -293,13 +293,7 @@ pub fn enter_pin(
         if state != rec.entry {
             w.set_pin_entry(ext, state)?;
         }
-        // Where the entry came from (an AGI call's channel), so that the
-        // log answers who unlocked an extension and from which phone.
-        let detail = |d: String| match (&ctx.origin, d.is_empty()) {
-            (Some(o), true) => format!("from {o}"),
-            (Some(o), false) => format!("{d}; from {o}"),
-            (None, _) => d,
-        };
+        let detail = |d: String| ctx.with_origin(d);
         Ok(match outcome {
             Attempt::Refused { until } => {
                 ctx.log(

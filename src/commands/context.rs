@@ -123,6 +123,48 @@ impl<'a> Ctx<'a> {
         self.logged_at = at;
     }
 
+    /// `detail` of an event, followed by where the call that caused it came
+    /// from (an AGI call's channel, caller ID and call), when it came from
+    /// one: so that the log says who did it and from which phone.
+    pub fn with_origin(&self, detail: String) -> String {
+        match (&self.origin, detail.is_empty()) {
+            (Some(o), true) => format!("from {o}"),
+            (Some(o), false) => format!("{detail}; from {o}"),
+            (None, _) => detail,
+        }
+    }
+
+    /// Whether to go on with something that cannot be undone (`doing`,
+    /// such as "removing extension 100"): yes with `yes`; else the
+    /// terminal is asked `question` (`nothing` is said when the answer is
+    /// no); without a terminal, an error with `hint`, since nobody is there
+    /// to confirm.
+    pub fn go_ahead(
+        &mut self,
+        yes: bool,
+        doing: &str,
+        hint: &str,
+        question: &str,
+        nothing: &str,
+    ) -> Result<bool> {
+        if yes {
+            return Ok(true);
+        }
+        if !self.console.stdin_is_terminal() {
+            return Err(Error::invalid_with_hint(
+                format!(
+                    "not {doing}: standard input is not a terminal, so there is nobody to confirm"
+                ),
+                hint,
+            ));
+        }
+        if self.console.confirm(question)? {
+            return Ok(true);
+        }
+        self.console.info(nothing);
+        Ok(false)
+    }
+
     /// The local user running the command.
     pub fn user(&self) -> &str {
         // One lookup per process: a server logs for many calls.

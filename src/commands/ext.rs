@@ -300,24 +300,18 @@ fn remove(ctx: &mut Ctx<'_>, exts: &[Extension], yes: bool) -> Result<ExitCode> 
         crate::text::s(numbers.len()),
         ExtList(&numbers)
     );
-    if !yes {
-        if !ctx.console.stdin_is_terminal() {
-            return Err(Error::invalid_with_hint(
-                format!(
-                    "not removing {what}: standard input is not a terminal, so there is nobody to confirm"
-                ),
-                "pass --yes to remove without asking",
-            ));
-        }
-        let confirmed = ctx.console.confirm(&format!(
+    if !ctx.go_ahead(
+        yes,
+        &format!("removing {what}"),
+        "pass --yes to remove without asking",
+        &format!(
             "Remove {what} with {} PIN{} and settings?",
             if numbers.len() == 1 { "its" } else { "their" },
             crate::text::s(numbers.len())
-        ))?;
-        if !confirmed {
-            ctx.console.info("nothing removed");
-            return Ok(ExitCode::Denied);
-        }
+        ),
+        "nothing removed",
+    )? {
+        return Ok(ExitCode::Denied);
     }
     store.write(|w| {
         w.remove_extensions(&numbers)?;

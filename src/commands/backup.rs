@@ -20,7 +20,10 @@ pub fn backup(ctx: &mut Ctx<'_>, file: &Path) -> Result<ExitCode> {
     let staged = StagedFile::new(file)?;
     store.copy_into(staged.temporary_path())?;
     staged.sync()?;
-    // The copy is read back before it may replace an older one.
+    // The copy is read back before it may replace an older one. The staged
+    // file's own descriptor stays open until `replace`, after this
+    // connection to the copy is closed: closing it while SQLite held the
+    // copy's locks would drop them.
     let (extensions, problems) = {
         let copy = Store::open_read_only(staged.temporary_path())?;
         (copy.read().count()?, copy.problems()?)

@@ -91,7 +91,7 @@ impl<'h, R: BufRead, W: Write> Session<'h, R, W> {
     }
 
     /// Reads one line of at most [`crate::agi::MAX_LINE_BYTES`]; end of
-    /// input is the caller gone.
+    /// input, also in the middle of a line, is the caller gone.
     fn read_line(&mut self) -> SessionResult<&[u8]> {
         self.line.clear();
         let limit = crate::agi::MAX_LINE_BYTES as u64 + 1;
@@ -101,10 +101,14 @@ impl<'h, R: BufRead, W: Write> Session<'h, R, W> {
         if n == 0 {
             return Err(SessionEnd::Gone);
         }
-        if !self.line.ends_with(b"\n") && n as u64 >= limit {
-            return Err(SessionEnd::Protocol(ProtocolError(
-                "a line from Asterisk is too long".into(),
-            )));
+        if !self.line.ends_with(b"\n") {
+            if n as u64 >= limit {
+                return Err(SessionEnd::Protocol(ProtocolError(
+                    "a line from Asterisk is too long".into(),
+                )));
+            }
+            // The input ended before the line did: not a line at all.
+            return Err(SessionEnd::Gone);
         }
         Ok(&self.line)
     }

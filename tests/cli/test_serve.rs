@@ -184,35 +184,48 @@ fn trickle(
     port: u16,
     every: Duration,
     stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
-) -> Duration {
+) -> (Duration, String) {
     use std::io::{Read, Write};
     let started = std::time::Instant::now();
     let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
     stream.set_read_timeout(Some(every)).unwrap();
     let block =
         b"agi_network: yes\nagi_network_script: check\nagi_channel: PJSIP/201\n".repeat(100);
+    let mut ended = "it sent its whole block".to_string();
     for byte in block {
         if stop.load(std::sync::atomic::Ordering::SeqCst) {
+            ended = "it was told to stop".into();
             break;
         }
-        if stream.write_all(&[byte]).is_err() {
+        if let Err(e) = stream.write_all(&[byte]) {
+            ended = format!("writing failed: {e}");
             break;
         }
         // The server closing the connection ends the read with 0 bytes
         // (or a reset); a timeout means it is still open.
         let mut buf = [0u8; 64];
         match stream.read(&mut buf) {
-            Ok(0) => break,
+            Ok(0) => {
+                ended = "the server closed the connection".into();
+                break;
+            }
             Ok(_) => {}
+            // A signal that lands during the read interrupts it, as std's
+            // own reads know; it is read again.
             Err(e)
                 if matches!(
                     e.kind(),
-                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                    std::io::ErrorKind::WouldBlock
+                        | std::io::ErrorKind::TimedOut
+                        | std::io::ErrorKind::Interrupted
                 ) => {}
-            Err(_) => break,
+            Err(e) => {
+                ended = format!("reading failed: {e}");
+                break;
+            }
         }
     }
-    started.elapsed()
+    (started.elapsed(), ended)
 }
 
 /// More slow peers than `--max-calls` and than the places for peers still
@@ -251,7 +264,7 @@ fn slow_peers_cannot_take_the_places_of_calls() {
 
     // One peer alone, a byte every 0.3 s for as long as it is let: the
     // server drops it once its 5 s for the whole block are over.
-    let lasted = trickle(
+    let (lasted, ended) = trickle(
         port,
         Duration::from_millis(300),
         Arc::new(AtomicBool::new(false)),
@@ -272,7 +285,7 @@ fn slow_peers_cannot_take_the_places_of_calls() {
         lines
             .iter()
             .any(|l| l.ends_with("dropped: no whole environment block within 5 s")),
-        "{lines:?}"
+        "the lone peer ended after {lasted:?} because {ended}: {lines:?}"
     );
 }
 
@@ -396,4 +409,29 @@ fn denied_calls_are_counted_not_each_logged() {
     // The table shows the count.
     let table = env.stdout(&["log", "300"]);
     assert!(table.lines().next().unwrap().contains("COUNT"), "{table}");
+}
+
+/// A peer that goes away in the middle of a line has closed the call; what
+/// it sent of the line is no line to judge.
+#[test]
+fn a_peer_gone_in_the_middle_of_a_line_has_closed_the_call() {
+    use std::io::Write;
+    let env = Env::new();
+    let server = Server::start(&env, &[]);
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    stream.write_all(b"agi_network: yes\nagi_net").unwrap();
+    drop(stream);
+    std::thread::sleep(Duration::from_millis(300));
+    let (code, lines) = server.stop();
+    assert_eq!(code, 0);
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.ends_with("closed before its environment block was whole")),
+        "{lines:?}"
+    );
+    assert!(
+        !lines.iter().any(|l| l.contains("not an environment line")),
+        "{lines:?}"
+    );
 }

@@ -18,7 +18,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
     }
     var completions = [
         &'pinprotect'= {
-            cand --db 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]'
+            cand --db 'The database: a SQLite file, or a postgres:// URL (passwords go in ~/.pgpass, not here) [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]'
             cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it'
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand -q 'Print no messages, only data and errors'
@@ -53,7 +53,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'pinprotect;init'= {
-            cand --db 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]'
+            cand --db 'The database: a SQLite file, or a postgres:// URL (passwords go in ~/.pgpass, not here) [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]'
             cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it'
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand -q 'Print no messages, only data and errors'
@@ -62,7 +62,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'pinprotect;ext'= {
-            cand --db 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]'
+            cand --db 'The database: a SQLite file, or a postgres:// URL (passwords go in ~/.pgpass, not here) [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]'
             cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it'
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand -q 'Print no messages, only data and errors'
@@ -81,7 +81,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
             cand --first-name 'First name ("" clears it on edit)'
             cand --last-name 'Last name ("" clears it on edit)'
             cand --email 'E-mail address ("" clears it on edit)'
-            cand --db 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]'
+            cand --db 'The database: a SQLite file, or a postgres:// URL (passwords go in ~/.pgpass, not here) [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]'
             cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it'
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand --pin-stdin 'Read the voicemail PIN from the first line of standard input'
@@ -95,7 +95,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
             cand --first-name 'First name ("" clears it on edit)'
             cand --last-name 'Last name ("" clears it on edit)'
             cand --email 'E-mail address ("" clears it on edit)'
-            cand --db 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]'
+            cand --db 'The database: a SQLite file, or a postgres:// URL (passwords go in ~/.pgpass, not here) [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]'
             cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it'
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand -q 'Print no messages, only data and errors'
@@ -104,7 +104,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'pinprotect;ext;set-pin'= {
-            cand --db 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]'
+            cand --db 'The database: a SQLite file, or a postgres:// URL (passwords go in ~/.pgpass, not here) [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]'
             cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it'
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand --pin-stdin 'Read the PIN from the first line of standard input'
@@ -118,7 +118,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
         &'pinprotect;ext;show'= {
             cand -f 'Output format'
             cand --format 'Output format'
-            cand --db 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]'
+            cand --db 'The database: a SQLite file, or a postgres:// URL (passwords go in ~/.pgpass, not here) [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]'
             cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it'
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand -q 'Print no messages, only data and errors'
@@ -129,7 +129,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
         &'pinprotect;ext;list'= {
             cand -f 'Output format'
             cand --format 'Output format'
-            cand --db 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]'
+            cand --db 'The database: a SQLite file, or a postgres:// URL (passwords go in ~/.pgpass, not here) [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]'
             cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it'
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand -q 'Print no messages, only data and errors'
@@ -138,7 +138,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'pinprotect;ext;remove'= {
-            cand --db 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]'
+            cand --db 'The database: a SQLite file, or a postgres:// URL (passwords go in ~/.pgpass, not here) [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]'
             cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it'
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand -y 'Do not ask; required when standard input is not a terminal'
@@ -174,7 +174,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
         &'pinprotect;enable'= {
             cand -d 'How long outbound calls stay allowed after the PIN: 300, 90s, 15m, 2h, 1h30m (1s to 24h). Without it, an extension keeps its stored duration or gets the default_duration setting'
             cand --duration 'How long outbound calls stay allowed after the PIN: 300, 90s, 15m, 2h, 1h30m (1s to 24h). Without it, an extension keeps its stored duration or gets the default_duration setting'
-            cand --db 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]'
+            cand --db 'The database: a SQLite file, or a postgres:// URL (passwords go in ~/.pgpass, not here) [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]'
             cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it'
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand --all 'Every extension'
@@ -184,7 +184,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'pinprotect;disable'= {
-            cand --db 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]'
+            cand --db 'The database: a SQLite file, or a postgres:// URL (passwords go in ~/.pgpass, not here) [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]'
             cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it'
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand --all 'Every extension'
@@ -194,7 +194,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'pinprotect;revoke'= {
-            cand --db 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]'
+            cand --db 'The database: a SQLite file, or a postgres:// URL (passwords go in ~/.pgpass, not here) [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]'
             cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it'
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand --all 'Every extension'
@@ -206,7 +206,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
         &'pinprotect;status'= {
             cand -f 'Output format'
             cand --format 'Output format'
-            cand --db 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]'
+            cand --db 'The database: a SQLite file, or a postgres:// URL (passwords go in ~/.pgpass, not here) [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]'
             cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it'
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand -q 'Print no messages, only data and errors'
@@ -217,7 +217,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
         &'pinprotect;pins'= {
             cand -f 'Output format'
             cand --format 'Output format'
-            cand --db 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]'
+            cand --db 'The database: a SQLite file, or a postgres:// URL (passwords go in ~/.pgpass, not here) [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]'
             cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it'
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand -q 'Print no messages, only data and errors'
@@ -231,7 +231,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
             cand -o 'Write to FILE (atomically, mode 0600) instead of standard output'
             cand --output 'Write to FILE (atomically, mode 0600) instead of standard output'
             cand --context 'voicemail-conf: the context (section) of the mailboxes [default: default]'
-            cand --db 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]'
+            cand --db 'The database: a SQLite file, or a postgres:// URL (passwords go in ~/.pgpass, not here) [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]'
             cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it'
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand --no-pins 'Leave out the voicemail PINs (the 3cx format keeps the VMPIN column, empty)'
@@ -249,7 +249,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
             cand --context 'voicemail.conf: import only this context (section); repeatable'
             cand --include-dir 'voicemail.conf: let #include read files from FOLDER too, besides the file''s own folder; repeatable'
             cand --max-removals 'With --sync: remove at most N extensions [default: 5 or a tenth of the extensions, whichever is more]'
-            cand --db 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]'
+            cand --db 'The database: a SQLite file, or a postgres:// URL (passwords go in ~/.pgpass, not here) [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]'
             cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it'
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand --update 'Update extensions that exist already (the fields the file gives)'
@@ -262,7 +262,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'pinprotect;dial'= {
-            cand --db 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]'
+            cand --db 'The database: a SQLite file, or a postgres:// URL (passwords go in ~/.pgpass, not here) [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]'
             cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it'
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand -q 'Print no messages, only data and errors'
@@ -273,7 +273,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
         &'pinprotect;check'= {
             cand -f 'Output format'
             cand --format 'Output format'
-            cand --db 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]'
+            cand --db 'The database: a SQLite file, or a postgres:// URL (passwords go in ~/.pgpass, not here) [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]'
             cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it'
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand -q 'Print no messages, only data and errors'
@@ -282,7 +282,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'pinprotect;reset-lockout'= {
-            cand --db 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]'
+            cand --db 'The database: a SQLite file, or a postgres:// URL (passwords go in ~/.pgpass, not here) [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]'
             cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it'
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand -q 'Print no messages, only data and errors'
@@ -291,7 +291,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'pinprotect;settings'= {
-            cand --db 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]'
+            cand --db 'The database: a SQLite file, or a postgres:// URL (passwords go in ~/.pgpass, not here) [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]'
             cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it'
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand -q 'Print no messages, only data and errors'
@@ -305,7 +305,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
         &'pinprotect;settings;show'= {
             cand -f 'Output format'
             cand --format 'Output format'
-            cand --db 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]'
+            cand --db 'The database: a SQLite file, or a postgres:// URL (passwords go in ~/.pgpass, not here) [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]'
             cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it'
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand -q 'Print no messages, only data and errors'
@@ -314,7 +314,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'pinprotect;settings;set'= {
-            cand --db 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]'
+            cand --db 'The database: a SQLite file, or a postgres:// URL (passwords go in ~/.pgpass, not here) [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]'
             cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it'
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand -q 'Print no messages, only data and errors'
@@ -336,7 +336,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
         &'pinprotect;audit'= {
             cand -f 'Output format'
             cand --format 'Output format'
-            cand --db 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]'
+            cand --db 'The database: a SQLite file, or a postgres:// URL (passwords go in ~/.pgpass, not here) [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]'
             cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it'
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand -q 'Print no messages, only data and errors'
@@ -350,7 +350,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
             cand --limit 'Only the N most recent events'
             cand -f 'Output format'
             cand --format 'Output format'
-            cand --db 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]'
+            cand --db 'The database: a SQLite file, or a postgres:// URL (passwords go in ~/.pgpass, not here) [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]'
             cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it'
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand -q 'Print no messages, only data and errors'
@@ -363,7 +363,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
         &'pinprotect;log;prune'= {
             cand --before 'Remove the events logged before TIME (RFC 3339); not a time to come'
             cand --archive 'Write the events to FILE (JSON lines) before they are removed'
-            cand --db 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]'
+            cand --db 'The database: a SQLite file, or a postgres:// URL (passwords go in ~/.pgpass, not here) [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]'
             cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it'
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand --yes 'Remove without asking (needed without a terminal unless --archive keeps them)'
@@ -381,7 +381,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
         &'pinprotect;log;help;help'= {
         }
         &'pinprotect;backup'= {
-            cand --db 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]'
+            cand --db 'The database: a SQLite file, or a postgres:// URL (passwords go in ~/.pgpass, not here) [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]'
             cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it'
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand -q 'Print no messages, only data and errors'
@@ -390,7 +390,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'pinprotect;restore'= {
-            cand --db 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]'
+            cand --db 'The database: a SQLite file, or a postgres:// URL (passwords go in ~/.pgpass, not here) [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]'
             cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it'
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand -y 'Do not ask; required when standard input is not a terminal'
@@ -401,7 +401,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'pinprotect;verify'= {
-            cand --db 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]'
+            cand --db 'The database: a SQLite file, or a postgres:// URL (passwords go in ~/.pgpass, not here) [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]'
             cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it'
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand -q 'Print no messages, only data and errors'
@@ -410,7 +410,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'pinprotect;completions'= {
-            cand --db 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]'
+            cand --db 'The database: a SQLite file, or a postgres:// URL (passwords go in ~/.pgpass, not here) [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]'
             cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it'
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand -q 'Print no messages, only data and errors'
@@ -419,7 +419,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'pinprotect;agi'= {
-            cand --db 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]'
+            cand --db 'The database: a SQLite file, or a postgres:// URL (passwords go in ~/.pgpass, not here) [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]'
             cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it'
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand -q 'Print no messages, only data and errors'
@@ -433,7 +433,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
             cand --max-calls 'Calls at once, past their environment block; further calls are closed at once [default: serve.max_calls in the config file, else 256]'
             cand --metrics 'Answer GET /metrics (Prometheus) and GET /healthz over HTTP at ADDR:PORT [default: serve.metrics in the config file, else none]'
             cand --grace 'Seconds that calls in progress may take to finish after SIGTERM (0 to 3600)'
-            cand --db 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]'
+            cand --db 'The database: a SQLite file, or a postgres:// URL (passwords go in ~/.pgpass, not here) [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]'
             cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it'
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand -q 'Print no messages, only data and errors'
@@ -442,7 +442,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'pinprotect;config'= {
-            cand --db 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]'
+            cand --db 'The database: a SQLite file, or a postgres:// URL (passwords go in ~/.pgpass, not here) [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]'
             cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it'
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand -q 'Print no messages, only data and errors'
@@ -453,7 +453,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'pinprotect;config;show'= {
-            cand --db 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]'
+            cand --db 'The database: a SQLite file, or a postgres:// URL (passwords go in ~/.pgpass, not here) [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]'
             cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it'
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand -q 'Print no messages, only data and errors'
@@ -470,7 +470,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
         &'pinprotect;config;help;help'= {
         }
         &'pinprotect;demo'= {
-            cand --db 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]'
+            cand --db 'The database: a SQLite file, or a postgres:// URL (passwords go in ~/.pgpass, not here) [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]'
             cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it'
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand -q 'Print no messages, only data and errors'

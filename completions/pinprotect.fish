@@ -24,7 +24,7 @@ function __fish_pinprotect_using_subcommand
     contains -- $cmd[1] $argv
 end
 
-complete -c pinprotect -n "__fish_pinprotect_needs_command" -l db -d 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
+complete -c pinprotect -n "__fish_pinprotect_needs_command" -l db -d 'The database: a SQLite file, or a postgres:// URL (passwords go in ~/.pgpass, not here) [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
 complete -c pinprotect -n "__fish_pinprotect_needs_command" -l now -d 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it' -r
 complete -c pinprotect -n "__fish_pinprotect_needs_command" -l color -d 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
 always\t'Always colour'
@@ -56,14 +56,14 @@ complete -c pinprotect -n "__fish_pinprotect_needs_command" -f -a "serve" -d 'An
 complete -c pinprotect -n "__fish_pinprotect_needs_command" -f -a "config" -d 'Show the configuration in effect and where each value comes from'
 complete -c pinprotect -n "__fish_pinprotect_needs_command" -f -a "demo" -d 'A narrated tour on a throwaway database (never yours)'
 complete -c pinprotect -n "__fish_pinprotect_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c pinprotect -n "__fish_pinprotect_using_subcommand init" -l db -d 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand init" -l db -d 'The database: a SQLite file, or a postgres:// URL (passwords go in ~/.pgpass, not here) [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand init" -l now -d 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it' -r
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand init" -l color -d 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
 always\t'Always colour'
 never\t'Never colour'"
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand init" -s q -l quiet -d 'Print no messages, only data and errors'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand init" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and not __fish_seen_subcommand_from add edit set-pin show list remove help" -l db -d 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and not __fish_seen_subcommand_from add edit set-pin show list remove help" -l db -d 'The database: a SQLite file, or a postgres:// URL (passwords go in ~/.pgpass, not here) [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and not __fish_seen_subcommand_from add edit set-pin show list remove help" -l now -d 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it' -r
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and not __fish_seen_subcommand_from add edit set-pin show list remove help" -l color -d 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
 always\t'Always colour'
@@ -80,7 +80,7 @@ complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and not __fis
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from add" -l first-name -d 'First name ("" clears it on edit)' -r
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from add" -l last-name -d 'Last name ("" clears it on edit)' -r
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from add" -l email -d 'E-mail address ("" clears it on edit)' -r
-complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from add" -l db -d 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from add" -l db -d 'The database: a SQLite file, or a postgres:// URL (passwords go in ~/.pgpass, not here) [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from add" -l now -d 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it' -r
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from add" -l color -d 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
 always\t'Always colour'
@@ -92,14 +92,14 @@ complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_se
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from edit" -l first-name -d 'First name ("" clears it on edit)' -r
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from edit" -l last-name -d 'Last name ("" clears it on edit)' -r
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from edit" -l email -d 'E-mail address ("" clears it on edit)' -r
-complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from edit" -l db -d 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from edit" -l db -d 'The database: a SQLite file, or a postgres:// URL (passwords go in ~/.pgpass, not here) [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from edit" -l now -d 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it' -r
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from edit" -l color -d 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
 always\t'Always colour'
 never\t'Never colour'"
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from edit" -s q -l quiet -d 'Print no messages, only data and errors'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from edit" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from set-pin" -l db -d 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from set-pin" -l db -d 'The database: a SQLite file, or a postgres:// URL (passwords go in ~/.pgpass, not here) [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from set-pin" -l now -d 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it' -r
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from set-pin" -l color -d 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
 always\t'Always colour'
@@ -112,7 +112,7 @@ complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_se
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from show" -s f -l format -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'One JSON array of objects'
 csv\t'CSV with a header line'"
-complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from show" -l db -d 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from show" -l db -d 'The database: a SQLite file, or a postgres:// URL (passwords go in ~/.pgpass, not here) [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from show" -l now -d 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it' -r
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from show" -l color -d 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
 always\t'Always colour'
@@ -122,14 +122,14 @@ complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_se
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from list" -s f -l format -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'One JSON array of objects'
 csv\t'CSV with a header line'"
-complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from list" -l db -d 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from list" -l db -d 'The database: a SQLite file, or a postgres:// URL (passwords go in ~/.pgpass, not here) [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from list" -l now -d 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it' -r
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from list" -l color -d 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
 always\t'Always colour'
 never\t'Never colour'"
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print no messages, only data and errors'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from remove" -l db -d 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from remove" -l db -d 'The database: a SQLite file, or a postgres:// URL (passwords go in ~/.pgpass, not here) [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from remove" -l now -d 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it' -r
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from remove" -l color -d 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
 always\t'Always colour'
@@ -145,7 +145,7 @@ complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_se
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from help" -f -a "remove" -d 'Remove extensions (asks first on a terminal)'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand enable" -s d -l duration -d 'How long outbound calls stay allowed after the PIN: 300, 90s, 15m, 2h, 1h30m (1s to 24h). Without it, an extension keeps its stored duration or gets the default_duration setting' -r
-complete -c pinprotect -n "__fish_pinprotect_using_subcommand enable" -l db -d 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand enable" -l db -d 'The database: a SQLite file, or a postgres:// URL (passwords go in ~/.pgpass, not here) [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand enable" -l now -d 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it' -r
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand enable" -l color -d 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
 always\t'Always colour'
@@ -153,7 +153,7 @@ never\t'Never colour'"
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand enable" -l all -d 'Every extension'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand enable" -s q -l quiet -d 'Print no messages, only data and errors'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand enable" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c pinprotect -n "__fish_pinprotect_using_subcommand disable" -l db -d 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand disable" -l db -d 'The database: a SQLite file, or a postgres:// URL (passwords go in ~/.pgpass, not here) [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand disable" -l now -d 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it' -r
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand disable" -l color -d 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
 always\t'Always colour'
@@ -161,7 +161,7 @@ never\t'Never colour'"
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand disable" -l all -d 'Every extension'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand disable" -s q -l quiet -d 'Print no messages, only data and errors'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand disable" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c pinprotect -n "__fish_pinprotect_using_subcommand revoke" -l db -d 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand revoke" -l db -d 'The database: a SQLite file, or a postgres:// URL (passwords go in ~/.pgpass, not here) [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand revoke" -l now -d 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it' -r
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand revoke" -l color -d 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
 always\t'Always colour'
@@ -172,7 +172,7 @@ complete -c pinprotect -n "__fish_pinprotect_using_subcommand revoke" -s h -l he
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand status" -s f -l format -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'One JSON array of objects'
 csv\t'CSV with a header line'"
-complete -c pinprotect -n "__fish_pinprotect_using_subcommand status" -l db -d 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand status" -l db -d 'The database: a SQLite file, or a postgres:// URL (passwords go in ~/.pgpass, not here) [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand status" -l now -d 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it' -r
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand status" -l color -d 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
 always\t'Always colour'
@@ -182,7 +182,7 @@ complete -c pinprotect -n "__fish_pinprotect_using_subcommand status" -s h -l he
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand pins" -s f -l format -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'One JSON array of objects'
 csv\t'CSV with a header line'"
-complete -c pinprotect -n "__fish_pinprotect_using_subcommand pins" -l db -d 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand pins" -l db -d 'The database: a SQLite file, or a postgres:// URL (passwords go in ~/.pgpass, not here) [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand pins" -l now -d 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it' -r
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand pins" -l color -d 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
 always\t'Always colour'
@@ -196,7 +196,7 @@ jsonl\t'One JSON object a line'
 voicemail-conf\t'Asterisk voicemail.conf mailbox lines (EXT => PIN,First Last,email)'"
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand export" -s o -l output -d 'Write to FILE (atomically, mode 0600) instead of standard output' -r -F
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand export" -l context -d 'voicemail-conf: the context (section) of the mailboxes [default: default]' -r
-complete -c pinprotect -n "__fish_pinprotect_using_subcommand export" -l db -d 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand export" -l db -d 'The database: a SQLite file, or a postgres:// URL (passwords go in ~/.pgpass, not here) [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand export" -l now -d 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it' -r
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand export" -l color -d 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
 always\t'Always colour'
@@ -216,7 +216,7 @@ complete -c pinprotect -n "__fish_pinprotect_using_subcommand import" -s d -l du
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand import" -l context -d 'voicemail.conf: import only this context (section); repeatable' -r
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand import" -l include-dir -d 'voicemail.conf: let #include read files from FOLDER too, besides the file\'s own folder; repeatable' -r -f -a "(__fish_complete_directories)"
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand import" -l max-removals -d 'With --sync: remove at most N extensions [default: 5 or a tenth of the extensions, whichever is more]' -r
-complete -c pinprotect -n "__fish_pinprotect_using_subcommand import" -l db -d 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand import" -l db -d 'The database: a SQLite file, or a postgres:// URL (passwords go in ~/.pgpass, not here) [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand import" -l now -d 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it' -r
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand import" -l color -d 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
 always\t'Always colour'
@@ -227,7 +227,7 @@ complete -c pinprotect -n "__fish_pinprotect_using_subcommand import" -l dry-run
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand import" -l allow-weak -d 'Accept weak PINs (each override is logged)'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand import" -s q -l quiet -d 'Print no messages, only data and errors'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand import" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c pinprotect -n "__fish_pinprotect_using_subcommand dial" -l db -d 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand dial" -l db -d 'The database: a SQLite file, or a postgres:// URL (passwords go in ~/.pgpass, not here) [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand dial" -l now -d 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it' -r
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand dial" -l color -d 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
 always\t'Always colour'
@@ -236,21 +236,21 @@ complete -c pinprotect -n "__fish_pinprotect_using_subcommand dial" -s q -l quie
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand dial" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand check" -s f -l format -d 'Output format' -r -f -a "text\t'One line for people'
 json\t'One JSON object'"
-complete -c pinprotect -n "__fish_pinprotect_using_subcommand check" -l db -d 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand check" -l db -d 'The database: a SQLite file, or a postgres:// URL (passwords go in ~/.pgpass, not here) [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand check" -l now -d 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it' -r
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand check" -l color -d 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
 always\t'Always colour'
 never\t'Never colour'"
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand check" -s q -l quiet -d 'Print no messages, only data and errors'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand check" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c pinprotect -n "__fish_pinprotect_using_subcommand reset-lockout" -l db -d 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand reset-lockout" -l db -d 'The database: a SQLite file, or a postgres:// URL (passwords go in ~/.pgpass, not here) [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand reset-lockout" -l now -d 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it' -r
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand reset-lockout" -l color -d 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
 always\t'Always colour'
 never\t'Never colour'"
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand reset-lockout" -s q -l quiet -d 'Print no messages, only data and errors'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand reset-lockout" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c pinprotect -n "__fish_pinprotect_using_subcommand settings; and not __fish_seen_subcommand_from show set help" -l db -d 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand settings; and not __fish_seen_subcommand_from show set help" -l db -d 'The database: a SQLite file, or a postgres:// URL (passwords go in ~/.pgpass, not here) [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand settings; and not __fish_seen_subcommand_from show set help" -l now -d 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it' -r
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand settings; and not __fish_seen_subcommand_from show set help" -l color -d 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
 always\t'Always colour'
@@ -263,14 +263,14 @@ complete -c pinprotect -n "__fish_pinprotect_using_subcommand settings; and not 
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand settings; and __fish_seen_subcommand_from show" -s f -l format -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'One JSON array of objects'
 csv\t'CSV with a header line'"
-complete -c pinprotect -n "__fish_pinprotect_using_subcommand settings; and __fish_seen_subcommand_from show" -l db -d 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand settings; and __fish_seen_subcommand_from show" -l db -d 'The database: a SQLite file, or a postgres:// URL (passwords go in ~/.pgpass, not here) [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand settings; and __fish_seen_subcommand_from show" -l now -d 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it' -r
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand settings; and __fish_seen_subcommand_from show" -l color -d 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
 always\t'Always colour'
 never\t'Never colour'"
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand settings; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print no messages, only data and errors'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand settings; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c pinprotect -n "__fish_pinprotect_using_subcommand settings; and __fish_seen_subcommand_from set" -l db -d 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand settings; and __fish_seen_subcommand_from set" -l db -d 'The database: a SQLite file, or a postgres:// URL (passwords go in ~/.pgpass, not here) [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand settings; and __fish_seen_subcommand_from set" -l now -d 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it' -r
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand settings; and __fish_seen_subcommand_from set" -l color -d 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
 always\t'Always colour'
@@ -283,7 +283,7 @@ complete -c pinprotect -n "__fish_pinprotect_using_subcommand settings; and __fi
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand audit" -s f -l format -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'One JSON array of objects'
 csv\t'CSV with a header line'"
-complete -c pinprotect -n "__fish_pinprotect_using_subcommand audit" -l db -d 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand audit" -l db -d 'The database: a SQLite file, or a postgres:// URL (passwords go in ~/.pgpass, not here) [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand audit" -l now -d 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it' -r
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand audit" -l color -d 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
 always\t'Always colour'
@@ -318,7 +318,7 @@ complete -c pinprotect -n "__fish_pinprotect_using_subcommand log; and not __fis
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand log; and not __fish_seen_subcommand_from prune help" -s f -l format -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'One JSON array of objects'
 csv\t'CSV with a header line'"
-complete -c pinprotect -n "__fish_pinprotect_using_subcommand log; and not __fish_seen_subcommand_from prune help" -l db -d 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand log; and not __fish_seen_subcommand_from prune help" -l db -d 'The database: a SQLite file, or a postgres:// URL (passwords go in ~/.pgpass, not here) [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand log; and not __fish_seen_subcommand_from prune help" -l now -d 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it' -r
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand log; and not __fish_seen_subcommand_from prune help" -l color -d 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
 always\t'Always colour'
@@ -329,7 +329,7 @@ complete -c pinprotect -n "__fish_pinprotect_using_subcommand log; and not __fis
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand log; and not __fish_seen_subcommand_from prune help" -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand log; and __fish_seen_subcommand_from prune" -l before -d 'Remove the events logged before TIME (RFC 3339); not a time to come' -r
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand log; and __fish_seen_subcommand_from prune" -l archive -d 'Write the events to FILE (JSON lines) before they are removed' -r -F
-complete -c pinprotect -n "__fish_pinprotect_using_subcommand log; and __fish_seen_subcommand_from prune" -l db -d 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand log; and __fish_seen_subcommand_from prune" -l db -d 'The database: a SQLite file, or a postgres:// URL (passwords go in ~/.pgpass, not here) [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand log; and __fish_seen_subcommand_from prune" -l now -d 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it' -r
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand log; and __fish_seen_subcommand_from prune" -l color -d 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
 always\t'Always colour'
@@ -339,14 +339,14 @@ complete -c pinprotect -n "__fish_pinprotect_using_subcommand log; and __fish_se
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand log; and __fish_seen_subcommand_from prune" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand log; and __fish_seen_subcommand_from help" -f -a "prune" -d 'Remove the events logged before a time, archiving them first with --archive'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand log; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c pinprotect -n "__fish_pinprotect_using_subcommand backup" -l db -d 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand backup" -l db -d 'The database: a SQLite file, or a postgres:// URL (passwords go in ~/.pgpass, not here) [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand backup" -l now -d 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it' -r
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand backup" -l color -d 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
 always\t'Always colour'
 never\t'Never colour'"
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand backup" -s q -l quiet -d 'Print no messages, only data and errors'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand backup" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c pinprotect -n "__fish_pinprotect_using_subcommand restore" -l db -d 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand restore" -l db -d 'The database: a SQLite file, or a postgres:// URL (passwords go in ~/.pgpass, not here) [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand restore" -l now -d 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it' -r
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand restore" -l color -d 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
 always\t'Always colour'
@@ -354,21 +354,21 @@ never\t'Never colour'"
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand restore" -s y -l yes -d 'Do not ask; required when standard input is not a terminal'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand restore" -s q -l quiet -d 'Print no messages, only data and errors'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand restore" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c pinprotect -n "__fish_pinprotect_using_subcommand verify" -l db -d 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand verify" -l db -d 'The database: a SQLite file, or a postgres:// URL (passwords go in ~/.pgpass, not here) [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand verify" -l now -d 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it' -r
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand verify" -l color -d 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
 always\t'Always colour'
 never\t'Never colour'"
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand verify" -s q -l quiet -d 'Print no messages, only data and errors'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand verify" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c pinprotect -n "__fish_pinprotect_using_subcommand completions" -l db -d 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand completions" -l db -d 'The database: a SQLite file, or a postgres:// URL (passwords go in ~/.pgpass, not here) [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand completions" -l now -d 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it' -r
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand completions" -l color -d 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
 always\t'Always colour'
 never\t'Never colour'"
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand completions" -s q -l quiet -d 'Print no messages, only data and errors'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c pinprotect -n "__fish_pinprotect_using_subcommand agi" -l db -d 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand agi" -l db -d 'The database: a SQLite file, or a postgres:// URL (passwords go in ~/.pgpass, not here) [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand agi" -l now -d 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it' -r
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand agi" -l color -d 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
 always\t'Always colour'
@@ -380,14 +380,14 @@ complete -c pinprotect -n "__fish_pinprotect_using_subcommand serve" -l allow -d
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand serve" -l max-calls -d 'Calls at once, past their environment block; further calls are closed at once [default: serve.max_calls in the config file, else 256]' -r
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand serve" -l metrics -d 'Answer GET /metrics (Prometheus) and GET /healthz over HTTP at ADDR:PORT [default: serve.metrics in the config file, else none]' -r
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand serve" -l grace -d 'Seconds that calls in progress may take to finish after SIGTERM (0 to 3600)' -r
-complete -c pinprotect -n "__fish_pinprotect_using_subcommand serve" -l db -d 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand serve" -l db -d 'The database: a SQLite file, or a postgres:// URL (passwords go in ~/.pgpass, not here) [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand serve" -l now -d 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it' -r
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand serve" -l color -d 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
 always\t'Always colour'
 never\t'Never colour'"
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand serve" -s q -l quiet -d 'Print no messages, only data and errors'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c pinprotect -n "__fish_pinprotect_using_subcommand config; and not __fish_seen_subcommand_from show help" -l db -d 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand config; and not __fish_seen_subcommand_from show help" -l db -d 'The database: a SQLite file, or a postgres:// URL (passwords go in ~/.pgpass, not here) [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand config; and not __fish_seen_subcommand_from show help" -l now -d 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it' -r
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand config; and not __fish_seen_subcommand_from show help" -l color -d 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
 always\t'Always colour'
@@ -396,7 +396,7 @@ complete -c pinprotect -n "__fish_pinprotect_using_subcommand config; and not __
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand config; and not __fish_seen_subcommand_from show help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand config; and not __fish_seen_subcommand_from show help" -f -a "show" -d 'Each key\'s value in effect, and where it comes from'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand config; and not __fish_seen_subcommand_from show help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c pinprotect -n "__fish_pinprotect_using_subcommand config; and __fish_seen_subcommand_from show" -l db -d 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand config; and __fish_seen_subcommand_from show" -l db -d 'The database: a SQLite file, or a postgres:// URL (passwords go in ~/.pgpass, not here) [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand config; and __fish_seen_subcommand_from show" -l now -d 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it' -r
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand config; and __fish_seen_subcommand_from show" -l color -d 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
 always\t'Always colour'
@@ -405,7 +405,7 @@ complete -c pinprotect -n "__fish_pinprotect_using_subcommand config; and __fish
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand config; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "show" -d 'Each key\'s value in effect, and where it comes from'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c pinprotect -n "__fish_pinprotect_using_subcommand demo" -l db -d 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand demo" -l db -d 'The database: a SQLite file, or a postgres:// URL (passwords go in ~/.pgpass, not here) [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand demo" -l now -d 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it' -r
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand demo" -l color -d 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
 always\t'Always colour'

@@ -96,8 +96,8 @@ pub struct Cli {
 #[derive(Debug, Args)]
 #[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
-    /// The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]
-    #[arg(long, global = true, env = "PINPROTECT_DB", value_name = "PATH", value_hint = ValueHint::FilePath)]
+    /// The database: a SQLite file, or a postgres:// URL (passwords go in ~/.pgpass, not here) [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]
+    #[arg(long, global = true, env = "PINPROTECT_DB", value_name = "PATH|URL", value_hint = ValueHint::FilePath)]
     pub db: Option<PathBuf>,
 
     /// Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it

@@ -187,10 +187,14 @@ impl Config {
                 return Err("db is empty".to_string());
             }
             // Relative to what? Asterisk, cron and a shell each start
-            // pinprotect in another folder.
-            if !db.is_absolute() {
+            // pinprotect in another folder. (A PostgreSQL URL is no path.)
+            let url = matches!(
+                crate::store::Location::parse(db.as_os_str()),
+                crate::store::Location::Postgres(_)
+            );
+            if !url && !db.is_absolute() {
                 return Err(format!(
-                    "db must be an absolute path, such as /var/lib/pinprotect/pbx.sqlite3, not '{}'",
+                    "db must be an absolute path, such as /var/lib/pinprotect/pbx.sqlite3, or a postgres:// URL, not '{}'",
                     crate::text::path(db)
                 ));
             }

@@ -38,14 +38,18 @@ fn refused(path: &Path, why: &str, hint: &str) -> Error {
 /// yet, or it is a regular file (also behind a symbolic link) that is not
 /// the database at `db` nor one of its `-wal`, `-shm` and `-journal` files,
 /// by any path (compared by device and inode, and by name).
-pub fn check_output_target(path: &Path, db: &Path) -> Result<()> {
+pub fn check_output_target(path: &Path, db: Option<&Path>) -> Result<()> {
     const REGULAR: &str = "give the name of a regular file (new or to be replaced), \
                            or leave out --output to write to standard output";
     let companions = ["", "-wal", "-shm", "-journal"];
-    let protected: Vec<std::path::PathBuf> = companions
-        .iter()
-        .map(|s| crate::store::companion(db, s))
-        .collect();
+    let protected: Vec<std::path::PathBuf> = db
+        .map(|db| {
+            companions
+                .iter()
+                .map(|s| crate::store::companion(db, s))
+                .collect()
+        })
+        .unwrap_or_default();
     if leads_into_dev_or_proc(path) {
         return Err(refused(path, "it is a device or process file", REGULAR));
     }

@@ -230,6 +230,24 @@ pub fn effective_uid() -> u32 {
     rustix::process::geteuid().as_raw()
 }
 
+/// The name of the effective user, looked up in /etc/passwd (not an
+/// environment variable, which anyone can set), else `uid N` (a user from
+/// LDAP or SSSD: the binary may be static, with no NSS to ask).
+pub fn user_name() -> String {
+    let uid = effective_uid();
+    std::fs::read_to_string("/etc/passwd")
+        .ok()
+        .and_then(|passwd| {
+            passwd.lines().find_map(|line| {
+                let mut f = line.split(':');
+                let name = f.next()?;
+                let id = f.nth(1)?;
+                (id.parse() == Ok(uid)).then(|| name.to_owned())
+            })
+        })
+        .unwrap_or_else(|| format!("uid {uid}"))
+}
+
 /// `open(2)` flags for a file that must not block (a FIFO) nor become
 /// the controlling terminal (a terminal device).
 pub const OPEN_NONBLOCK_NOCTTY: i32 = libc::O_NONBLOCK | libc::O_NOCTTY;

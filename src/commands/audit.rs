@@ -214,7 +214,7 @@ pub fn prune(
 ) -> Result<ExitCode> {
     if let Some(path) = archive {
         // Before anything else: a refused target is left as it is.
-        check_output_target(path, &ctx.db)?;
+        check_output_target(path, ctx.db.file())?;
     }
     let mut store = ctx.open_for_change()?;
     if before > ctx.now {

@@ -8,14 +8,28 @@ use super::Ctx;
 use crate::error::{Error, ExitCode, Result};
 use crate::events::EventKind;
 use crate::fsutil::{StagedFile, check_output_target, folder_of, temporary_copy};
-use crate::store::{BUSY_TIMEOUT, InitOutcome, SCHEMA_VERSION, Store};
+use crate::store::{BUSY_TIMEOUT, InitOutcome, Location, SCHEMA_VERSION, Store};
+
+/// The SQLite file of the database; `backup` and `restore` of a
+/// PostgreSQL database are PostgreSQL's own tools' work.
+fn sqlite_file(ctx: &Ctx<'_>, command: &str) -> Result<std::path::PathBuf> {
+    match &ctx.db {
+        Location::File(p) => Ok(p.clone()),
+        Location::Postgres(url) => Err(Error::invalid_with_hint(
+            format!("`pinprotect {command}` works on a SQLite file; {url} is a PostgreSQL database"),
+            "use PostgreSQL's own backups (pg_dump, pg_basebackup, point-in-time recovery), \
+             or `pinprotect migrate --to FILE` for a SQLite copy",
+        )),
+    }
+}
 
 /// `pinprotect backup FILE`: copies the database into a temporary file
 /// beside FILE (SQLite's `VACUUM INTO`: one snapshot, while others write),
 /// checks the copy, logs the backup, and renames the copy over FILE.
 pub fn backup(ctx: &mut Ctx<'_>, file: &Path) -> Result<ExitCode> {
+    sqlite_file(ctx, "backup")?;
     // Before anything else: a refused target is left as it is.
-    check_output_target(file, &ctx.db)?;
+    check_output_target(file, ctx.db.file())?;
     let mut store = ctx.open_for_change()?;
     let staged = StagedFile::new(file)?;
     store.copy_into(staged.temporary_path())?;
@@ -25,7 +39,7 @@ pub fn backup(ctx: &mut Ctx<'_>, file: &Path) -> Result<ExitCode> {
     // connection to the copy is closed: closing it while SQLite held the
     // copy's locks would drop them.
     let (extensions, problems) = {
-        let copy = Store::open_read_only(staged.temporary_path())?;
+        let copy = Store::open_read_only(&Location::File(staged.temporary_path().to_owned()))?;
         (copy.read().count()?, copy.problems()?)
     };
     remove_companions(staged.temporary_path());
@@ -33,7 +47,7 @@ pub fn backup(ctx: &mut Ctx<'_>, file: &Path) -> Result<ExitCode> {
         return Err(Error::database(
             format!(
                 "the copy of {} is not sound ({first}); {} was left as it was",
-                crate::text::path(&ctx.db),
+                ctx.db,
                 crate::text::path(file)
             ),
             Some("run `pinprotect verify` on the database".into()),
@@ -54,7 +68,7 @@ pub fn backup(ctx: &mut Ctx<'_>, file: &Path) -> Result<ExitCode> {
     staged.replace()?;
     ctx.console.info(format_args!(
         "backed up {} to {} ({}, schema version {SCHEMA_VERSION})",
-        crate::text::path(&ctx.db),
+        ctx.db,
         crate::text::path(file),
         crate::text::plural(extensions, "extension")
     ));
@@ -79,7 +93,7 @@ pub fn verify(ctx: &mut Ctx<'_>) -> Result<ExitCode> {
     if problems.is_empty() {
         ctx.console.info(format_args!(
             "{} is sound: schema version {SCHEMA_VERSION}, integrity check passed, audit log append-only ({})",
-            crate::text::path(&ctx.db),
+            ctx.db,
             crate::text::plural(extensions, "extension")
         ));
         return Ok(ExitCode::Success);
@@ -90,7 +104,7 @@ pub fn verify(ctx: &mut Ctx<'_>) -> Result<ExitCode> {
     Err(Error::database(
         format!(
             "{} is not sound: {}",
-            crate::text::path(&ctx.db),
+            ctx.db,
             crate::text::plural(problems.len() as u64, "problem")
         ),
         Some(
@@ -107,18 +121,19 @@ pub fn verify(ctx: &mut Ctx<'_>) -> Result<ExitCode> {
 /// the database through SQLite, and logs the restore there.
 pub fn restore(ctx: &mut Ctx<'_>, file: &Path, yes: bool) -> Result<ExitCode> {
     let shown = crate::text::path(file).to_string();
-    if !ctx.db.exists() {
+    let db = sqlite_file(ctx, "restore")?;
+    if !db.exists() {
         return Err(Error::database(
             format!(
                 "no database at {} to restore into",
-                crate::text::path(&ctx.db)
+                ctx.db
             ),
             Some(format!(
                 "run `pinprotect init` (it makes an empty one, with the right mode), then `pinprotect restore {shown}`"
             )),
         ));
     }
-    let copy = temporary_copy(file, folder_of(&ctx.db))?;
+    let copy = temporary_copy(file, folder_of(&db))?;
     // Errors about the copy name FILE, not the temporary file.
     let about_file = |e: Error| -> Error {
         // The path as the copy's errors show it.
@@ -141,7 +156,8 @@ pub fn restore(ctx: &mut Ctx<'_>, file: &Path, yes: bool) -> Result<ExitCode> {
             Some("give a file that `pinprotect backup` wrote".into()),
         ));
     }
-    let (source, outcome) = Store::init(&copy).map_err(about_file)?;
+    let (source, outcome) =
+        Store::init(&Location::File(copy.to_path_buf())).map_err(about_file)?;
     let problems = source.problems().map_err(about_file)?;
     if let Some(first) = problems.first() {
         return Err(Error::database(
@@ -158,14 +174,14 @@ pub fn restore(ctx: &mut Ctx<'_>, file: &Path, yes: bool) -> Result<ExitCode> {
         "pass --yes to replace the database's content with the backup's",
         &format!(
             "Replace everything in {} with {shown} ({})?",
-            crate::text::path(&ctx.db),
+            ctx.db,
             crate::text::plural(extensions, "extension")
         ),
         "nothing restored",
     )? {
         return Ok(ExitCode::Denied);
     }
-    source.restore_into(&ctx.db, BUSY_TIMEOUT)?;
+    source.restore_into(&db, BUSY_TIMEOUT)?;
     drop(source);
     remove_companions(&copy);
     drop(copy);
@@ -188,7 +204,7 @@ pub fn restore(ctx: &mut Ctx<'_>, file: &Path, yes: bool) -> Result<ExitCode> {
     })?;
     ctx.console.info(format_args!(
         "restored {} from {shown} ({})",
-        crate::text::path(&ctx.db),
+        ctx.db,
         crate::text::plural(extensions, "extension")
     ));
     Ok(ExitCode::Success)

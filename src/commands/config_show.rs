@@ -16,7 +16,7 @@ pub fn show(ctx: &mut Ctx<'_>) -> Result<ExitCode> {
         .map(|key| {
             let (value, origin) = match *key {
                 "db" => (
-                    crate::text::path(&ctx.db).to_string(),
+                    ctx.db.to_string(),
                     ctx.db_origin.clone(),
                 ),
                 "serve.listen" => match &config.listen {

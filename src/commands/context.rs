@@ -11,11 +11,11 @@ use crate::error::{Error, Result};
 use crate::events::{EventKind, NewEvent};
 use crate::policy::{Extension, Timestamp};
 use crate::settings::Settings;
-use crate::store::{Store, Writer};
+use crate::store::{Location, Store, Writer};
 
 /// What every command works with.
 pub struct Ctx<'a> {
-    pub db: PathBuf,
+    pub db: Location,
     /// The time decisions are made for: the time given with `--now` (or
     /// `PINPROTECT_NOW`) as a what-if, else the system clock.
     pub now: Timestamp,
@@ -40,7 +40,7 @@ impl<'a> Ctx<'a> {
     /// A context at the system time `system_now`, or answering as if it
     /// were `given_now`.
     pub fn new(
-        db: PathBuf,
+        db: Location,
         given_now: Option<Timestamp>,
         system_now: Timestamp,
         console: &'a mut Console,

@@ -40,7 +40,7 @@ pub fn run(ctx: &mut Ctx<'_>) -> Result<ExitCode> {
         })?;
     let start = ctx.now;
     let mut demo = Ctx::new(
-        dir.path().join("demo.sqlite3"),
+        crate::store::Location::File(dir.path().join("demo.sqlite3")),
         Some(start),
         super::system_now(),
         &mut *ctx.console,

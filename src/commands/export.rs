@@ -309,7 +309,7 @@ pub fn export(ctx: &mut Ctx<'_>, opts: &ExportOptions, output: Option<&Path>) ->
     }
     if let Some(path) = output {
         // Before anything else: a refused target is left as it is.
-        check_output_target(path, &ctx.db)?;
+        check_output_target(path, ctx.db.file())?;
     }
     if opts.context.is_some() && opts.format != ExportFormat::VoicemailConf {
         return Err(Error::invalid_with_hint(

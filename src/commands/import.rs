@@ -381,7 +381,13 @@ fn read_ahead(
     settings: &Settings,
     bar: &ProgressBar,
 ) -> Result<ReadAhead> {
-    let spool_folder = crate::fsutil::folder_of(&ctx.db);
+    // Beside a SQLite database (its file system has room for it); for
+    // PostgreSQL in the temporary folder.
+    let temp = std::env::temp_dir();
+    let spool_folder = match ctx.db.file() {
+        Some(file) => crate::fsutil::folder_of(file),
+        None => temp.as_path(),
+    };
     for read in 1..=READS {
         let last = Rc::new(Cell::new(None));
         let (mut input, name, before) = open_input(file, bar, &last)?;

@@ -6,7 +6,7 @@ use crate::store::{InitOutcome, SCHEMA_VERSION, Store};
 
 pub fn init(ctx: &mut Ctx<'_>) -> Result<ExitCode> {
     let (_store, outcome) = Store::init(&ctx.db)?;
-    let path = ctx.db.display();
+    let path = &ctx.db;
     ctx.console.info(match outcome {
         InitOutcome::Created => {
             format!("created database {path} (schema version {SCHEMA_VERSION})")

@@ -13,7 +13,7 @@ use crate::output::{Format, ListWriter};
 use crate::policy::{Extension, Timestamp};
 use crate::records::{ExtensionRecord, Target};
 use crate::settings::Settings;
-use crate::store::Store;
+use crate::store::{Location, Store};
 
 pub mod answer;
 pub mod audit;
@@ -91,6 +91,15 @@ pub fn run(cli: Cli, console: &mut Console) -> Result<ExitCode> {
         (None, Some(c)) => c.value.clone(),
         (None, None) => default_db_path()?,
     };
+    let db = Location::parse(db.as_os_str());
+    if let Location::Postgres(url) = &db
+        && url.has_password()
+    {
+        console.warn(format_args!(
+            "the database URL from {db_origin} holds a password, which `ps`, shell history and a dialplan show; \
+             put it in ~/.pgpass (mode 0600, or PGPASSFILE) or PGPASSWORD instead"
+        ));
+    }
     // Live calls are decided at the system clock's time, always: a time
     // left in the environment (or a hostile caller's) must not open grants
     // or end lockouts. The what-if stays with `check` and the other reads.

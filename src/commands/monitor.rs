@@ -3,7 +3,6 @@
 //! readiness and watchdog notifications.
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -15,7 +14,7 @@ use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use prometheus_client::registry::Registry;
 
 use crate::error::{Error, Result};
-use crate::store::{Access, Store};
+use crate::store::{Access, Location, Store};
 
 /// A call's request and how it ended, as labels: a handful of values each.
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
@@ -132,7 +131,7 @@ impl Metrics {
 /// Whether the database answers a read within a second: `Err` with a
 /// one-line reason when not. A connection of its own each time, so that a
 /// file gone or damaged shows at once, whatever the pool holds.
-fn health(db: &std::path::Path) -> std::result::Result<(), String> {
+fn health(db: &Location) -> std::result::Result<(), String> {
     let check = || -> Result<()> {
         let store = Store::open_with(db, Access::Read, Duration::from_secs(1))?;
         store.read().settings()?;
@@ -154,7 +153,7 @@ impl Endpoint {
         addr: SocketAddr,
         metrics: Arc<Metrics>,
         in_progress: impl Fn() -> usize + Send + 'static,
-        db: PathBuf,
+        db: Location,
     ) -> Result<Endpoint> {
         let server = tiny_http::Server::http(addr).map_err(|e| {
             Error::invalid_with_hint(

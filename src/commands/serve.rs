@@ -7,7 +7,6 @@ use std::cell::Cell;
 use std::collections::VecDeque;
 use std::io::{BufReader, Read};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
-use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -56,7 +55,7 @@ fn stopping() -> bool {
 static NO_SIGNAL: AtomicBool = AtomicBool::new(false);
 
 struct Shared {
-    db: PathBuf,
+    db: crate::store::Location,
     pool: Arc<crate::store::ConnectionPool>,
     quiet: bool,
     options: ServeOptions,
@@ -482,7 +481,7 @@ pub fn run(ctx: &mut Ctx<'_>, options: ServeOptions) -> Result<ExitCode> {
         format_args!(
             "listening on {} for {} (allowed: {})",
             addrs.join(", "),
-            crate::text::path(&ctx.db),
+            ctx.db,
             options
                 .allow
                 .iter()

@@ -3,10 +3,10 @@
 
 use std::sync::LazyLock;
 
+use super::sql::P;
 use crate::policy::{Email, Name, PinDuration, Timestamp};
 use crate::records::ExtensionRecord;
 use crate::records::{COLUMNS, Column, ColumnDef};
-use rusqlite::{Row, ToSql};
 
 /// Every column, in [`Column`] order: what each SELECT of a record reads.
 fn select_list() -> String {
@@ -49,14 +49,23 @@ pub(super) const ID_INDEX: usize = COLUMNS.len();
 pub(super) const SQL_EXISTS: &str = "SELECT 1 FROM extensions WHERE number = ?1";
 
 /// A whole record, its values as `?1`, `?2`, ... in [`record_columns`]
-/// order ([`with_record_params`]).
+/// order ([`with_record_params`]); returns the new row's id.
 pub(super) static SQL_INSERT_RECORD: LazyLock<String> = LazyLock::new(|| {
     let names: Vec<&str> = record_columns().map(|c| c.name).collect();
     let values: Vec<String> = (1..=names.len()).map(|i| format!("?{i}")).collect();
     format!(
-        "INSERT INTO extensions ({}) VALUES ({})",
+        "INSERT INTO extensions ({}) VALUES ({}) RETURNING id",
         names.join(", "),
         values.join(", ")
+    )
+});
+
+/// [`SQL_INSERT_RECORD`] that inserts nothing (and returns no row) when
+/// the number exists.
+pub(super) static SQL_INSERT_RECORD_IF_NEW: LazyLock<String> = LazyLock::new(|| {
+    SQL_INSERT_RECORD.replace(
+        " RETURNING id",
+        " ON CONFLICT (number) DO NOTHING RETURNING id",
     )
 });
 
@@ -78,8 +87,8 @@ pub(super) static SQL_REPLACE_RECORD: LazyLock<String> = LazyLock::new(|| {
 /// stack: an import calls this once a record.
 pub(super) fn with_record_params<T>(
     rec: &ExtensionRecord,
-    extra: Option<&dyn ToSql>,
-    f: impl FnOnce(&[&dyn ToSql]) -> T,
+    extra: Option<i64>,
+    f: impl FnOnce(&[P<'_>]) -> T,
 ) -> T {
     let grant = rec.protection.grant;
     let number = rec.number.as_str();
@@ -92,42 +101,29 @@ pub(super) fn with_record_params<T>(
     let until = grant.map(|g| g.until.unix());
     let failed = rec.entry.failed_attempts;
     let locked_out = rec.entry.locked_out_until.map(Timestamp::unix);
-    let mut values: [&dyn ToSql; COLUMNS.len() + 1] = [&rusqlite::types::Null; COLUMNS.len() + 1];
+    let mut values: [P<'_>; COLUMNS.len() + 1] = [P::Null; COLUMNS.len() + 1];
     let mut n = 0;
     for c in record_columns() {
         values[n] = match c.column {
-            Column::Number => &number,
-            Column::FirstName => &first,
-            Column::LastName => &last,
-            Column::Email => &email,
-            Column::VoicemailPin => &pin,
-            Column::PinProtect => &rec.protection.enabled,
-            Column::Duration => &duration,
-            Column::GrantedAt => &granted_at,
-            Column::UnlockedUntil => &until,
-            Column::FailedAttempts => &failed,
-            Column::LockedOutUntil => &locked_out,
+            Column::Number => number.into(),
+            Column::FirstName => first.into(),
+            Column::LastName => last.into(),
+            Column::Email => email.into(),
+            Column::VoicemailPin => pin.into(),
+            Column::PinProtect => rec.protection.enabled.into(),
+            Column::Duration => duration.map(i64::from).into(),
+            Column::GrantedAt => granted_at.into(),
+            Column::UnlockedUntil => until.into(),
+            Column::FailedAttempts => failed.into(),
+            Column::LockedOutUntil => locked_out.into(),
         };
         n += 1;
     }
     if let Some(extra) = extra {
-        values[n] = extra;
+        values[n] = extra.into();
         n += 1;
     }
     f(&values[..n])
-}
-
-/// The value of `column` in a row of one of the SELECTs above.
-pub(super) fn get<T: rusqlite::types::FromSql>(r: &Row<'_>, column: Column) -> rusqlite::Result<T> {
-    r.get(column.index())
-}
-
-/// The raw value of `column` in a row of one of the SELECTs above.
-pub(super) fn get_ref<'r>(
-    r: &'r Row<'_>,
-    column: Column,
-) -> rusqlite::Result<rusqlite::types::ValueRef<'r>> {
-    r.get_ref(column.index())
 }
 
 #[cfg(test)]
@@ -165,7 +161,8 @@ mod tests {
         assert_eq!(EXPORT_COLUMNS.to_vec(), keys);
         // Every column of the database is one the schema has.
         let (_dir, store) = super::super::tests::fresh();
-        let stmt = store.conn.prepare(&SQL_ONE).unwrap();
+        let conn = store.sqlite().unwrap();
+        let stmt = conn.prepare(&SQL_ONE).unwrap();
         let declared: Vec<String> = stmt.column_names().map(str::to_owned).collect();
         assert_eq!(declared, names);
         drop(stmt);

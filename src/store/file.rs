@@ -207,10 +207,12 @@ pub(super) fn open_connection(path: &Path, access: Access, busy: Duration) -> Re
             .map_err(|e| db_error(path, e))?;
     }
     Ok(Store {
-        conn,
+        engine: super::Engine::Sqlite {
+            conn,
+            _lock: lock,
+            _live: live,
+        },
         path: path.to_owned(),
-        _lock: lock,
-        _live: live,
     })
 }
 

@@ -2,22 +2,22 @@
 //! remember what an import added, updated, generated and removed.
 
 use super::columns::{
-    ID_INDEX, SQL_INSERT_RECORD, SQL_ONE_WITH_ID, SQL_REPLACE_RECORD, with_record_params,
+    ID_INDEX, SQL_INSERT_RECORD, SQL_INSERT_RECORD_IF_NEW, SQL_ONE_WITH_ID, SQL_REPLACE_RECORD,
+    with_record_params,
 };
+use super::corrupt_row;
 use super::read::Reader;
 use super::read::record_from_row;
+use super::sql::Conn;
 use super::write::Writer;
-use super::{corrupt_row, db_error};
 use crate::error::Result;
 use crate::policy::{Extension, Pin, Timestamp};
 use crate::records::ExtensionRecord;
-use rusqlite::{Connection, OptionalExtension};
 use std::path::Path;
 
-/// Inserts records with one prepared statement.
+/// Inserts many records, one prepared statement for all.
 pub struct RecordInserter<'c> {
-    pub(super) stmt: rusqlite::Statement<'c>,
-    pub(super) conn: &'c Connection,
+    pub(super) conn: Conn<'c>,
     pub(super) path: &'c Path,
 }
 
@@ -25,16 +25,11 @@ impl RecordInserter<'_> {
     /// Inserts `rec` and returns its row id, or `None` when an extension
     /// with its number exists (nothing is written then).
     pub fn insert_if_new(&mut self, rec: &ExtensionRecord) -> Result<Option<i64>> {
-        let stmt = &mut self.stmt;
-        match with_record_params(rec, None, |p| stmt.execute(p)) {
-            Ok(_) => Ok(Some(self.conn.last_insert_rowid())),
-            Err(rusqlite::Error::SqliteFailure(e, _))
-                if e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE =>
-            {
-                Ok(None)
-            }
-            Err(e) => Err(db_error(self.path, e)),
-        }
+        let id = with_record_params(rec, None, |p| {
+            self.conn
+                .optional(self.path, &SQL_INSERT_RECORD_IF_NEW, p, |r| r.int(0))
+        })?;
+        Ok(id.flatten())
     }
 }
 
@@ -48,9 +43,9 @@ impl Reader<'_> {
         let sql = "SELECT e.number, e.voicemail_pin FROM extensions e \
                    JOIN temp.import_generated g ON g.id = e.id \
                    ORDER BY CAST(e.number AS INTEGER), e.number";
-        self.each_row(sql, [], |row| {
-            let number: String = row.get(0).map_err(|e| self.err(e))?;
-            let pin: String = row.get(1).map_err(|e| self.err(e))?;
+        self.each_row(sql, &[], |row| {
+            let number = row.text(0)?.unwrap_or("");
+            let pin = row.text(1)?.unwrap_or("");
             let number = number
                 .parse()
                 .map_err(|_| corrupt_row(self.path, "extension number"))?;
@@ -63,8 +58,8 @@ impl Reader<'_> {
     /// in number order.
     pub fn for_each_removed(&self, mut f: impl FnMut(&Extension) -> Result<()>) -> Result<()> {
         let sql = "SELECT number FROM temp.import_removed ORDER BY CAST(number AS INTEGER), number";
-        self.each_row(sql, [], |row| {
-            let number: String = row.get(0).map_err(|e| self.err(e))?;
+        self.each_row(sql, &[], |row| {
+            let number = row.text(0)?.unwrap_or("");
             let number = number
                 .parse()
                 .map_err(|_| corrupt_row(self.path, "extension number"))?;
@@ -77,44 +72,49 @@ impl Writer<'_> {
     /// Prepares an import: returns the highest row id so far, so that rows
     /// added by this import can be told from rows that were there before.
     pub fn import_begin(&self) -> Result<i64> {
-        self.conn
-            .execute_batch(
-                "CREATE TEMP TABLE IF NOT EXISTS import_updated (number TEXT PRIMARY KEY) WITHOUT ROWID;
-                 CREATE TEMP TABLE IF NOT EXISTS import_generated (id INTEGER PRIMARY KEY);
-                 CREATE TEMP TABLE IF NOT EXISTS import_removed (number TEXT PRIMARY KEY) WITHOUT ROWID;
+        let rowid = if self.conn.is_postgres() {
+            ""
+        } else {
+            " WITHOUT ROWID"
+        };
+        let id_type = if self.conn.is_postgres() {
+            "BIGINT"
+        } else {
+            "INTEGER"
+        };
+        self.conn.batch(
+            self.path,
+            &format!(
+                "CREATE TEMP TABLE IF NOT EXISTS import_updated (number TEXT PRIMARY KEY){rowid};
+                 CREATE TEMP TABLE IF NOT EXISTS import_generated (id {id_type} PRIMARY KEY);
+                 CREATE TEMP TABLE IF NOT EXISTS import_removed (number TEXT PRIMARY KEY){rowid};
                  DELETE FROM temp.import_updated;
                  DELETE FROM temp.import_generated;
-                 DELETE FROM temp.import_removed;",
-            )
-            .map_err(|e| self.err(e))?;
-        self.conn
-            .query_row("SELECT coalesce(max(id), 0) FROM extensions", [], |r| {
-                r.get(0)
-            })
-            .map_err(|e| self.err(e))
+                 DELETE FROM temp.import_removed;"
+            ),
+        )?;
+        Ok(self
+            .conn
+            .int(self.path, "SELECT coalesce(max(id), 0) FROM extensions", &[])?
+            .unwrap_or(0))
     }
 
     /// An extension with its row id, for an import.
     pub fn lookup_with_id(&self, ext: &Extension) -> Result<Option<(i64, ExtensionRecord)>> {
-        let mut stmt = self
-            .conn
-            .prepare_cached(&SQL_ONE_WITH_ID)
-            .map_err(|e| self.err(e))?;
-        let row = stmt
-            .query_row([ext.as_str()], |r| {
-                let id: i64 = r.get(ID_INDEX)?;
-                Ok(record_from_row(self.path, r)?.map(|rec| (id, rec)))
+        self.conn
+            .optional(self.path, &SQL_ONE_WITH_ID, &[ext.as_str().into()], |r| {
+                let id = r
+                    .int(ID_INDEX)?
+                    .ok_or_else(|| corrupt_row(self.path, "row id"))?;
+                Ok((id, record_from_row(self.path, r)?))
             })
-            .optional()
-            .map_err(|e| self.err(e))?;
-        row.transpose()
     }
 
     /// Notes that this import updated `ext`; false if it already had.
     pub fn mark_updated(&self, ext: &Extension) -> Result<bool> {
         let n = self.execute(
-            "INSERT OR IGNORE INTO temp.import_updated (number) VALUES (?1)",
-            [ext.as_str()],
+            "INSERT INTO temp.import_updated (number) VALUES (?1) ON CONFLICT DO NOTHING",
+            &[ext.as_str().into()],
         )?;
         Ok(n == 1)
     }
@@ -130,21 +130,19 @@ impl Writer<'_> {
             "INSERT INTO temp.import_removed (number) \
              SELECT number FROM extensions WHERE id <= ?1 \
              AND number NOT IN (SELECT number FROM temp.import_updated)",
-            [max_id_before],
+            &[max_id_before.into()],
         )?;
-        let (protected, unlocked): (i64, i64) = self
-            .conn
-            .query_row(
-                "SELECT count(*) FILTER (WHERE pin_protect = 1), \
-                        count(*) FILTER (WHERE granted_at <= ?1 AND ?1 < unlocked_until) \
-                 FROM extensions WHERE number IN (SELECT number FROM temp.import_removed)",
-                [now.unix()],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .map_err(|e| self.err(e))?;
+        let (protected, unlocked) = self.conn.one(
+            self.path,
+            "SELECT count(*) FILTER (WHERE pin_protect = 1), \
+                    count(*) FILTER (WHERE granted_at <= ?1 AND ?1 < unlocked_until) \
+             FROM extensions WHERE number IN (SELECT number FROM temp.import_removed)",
+            &[now.unix().into()],
+            |r| Ok((r.int(0)?.unwrap_or(0), r.int(1)?.unwrap_or(0))),
+        )?;
         let n = self.execute(
             "DELETE FROM extensions WHERE number IN (SELECT number FROM temp.import_removed)",
-            [],
+            &[],
         )?;
         Ok(Removed {
             count: n as u64,
@@ -155,24 +153,24 @@ impl Writer<'_> {
 
     /// Notes that the row `id` got a generated PIN.
     pub fn mark_generated(&self, id: i64) -> Result<()> {
-        self.execute("INSERT INTO temp.import_generated (id) VALUES (?1)", [id])?;
+        self.execute(
+            "INSERT INTO temp.import_generated (id) VALUES (?1)",
+            &[id.into()],
+        )?;
         Ok(())
     }
 
     /// Inserts a whole record; returns its row id.
     pub fn insert_record(&self, rec: &ExtensionRecord) -> Result<i64> {
-        with_record_params(rec, None, |p| self.execute(&SQL_INSERT_RECORD, p))?;
-        Ok(self.conn.last_insert_rowid())
+        let id = with_record_params(rec, None, |p| {
+            self.conn.one(self.path, &SQL_INSERT_RECORD, p, |r| r.int(0))
+        })?;
+        id.ok_or_else(|| corrupt_row(self.path, "row id"))
     }
 
     /// A prepared insert for many records in a row (an import).
     pub fn record_inserter(&self) -> Result<RecordInserter<'_>> {
-        let stmt = self
-            .conn
-            .prepare(&SQL_INSERT_RECORD)
-            .map_err(|e| self.err(e))?;
         Ok(RecordInserter {
-            stmt,
             conn: self.conn,
             path: self.path,
         })
@@ -180,7 +178,7 @@ impl Writer<'_> {
 
     /// Replaces every field of the row `id` with `rec`.
     pub fn replace_record(&self, id: i64, rec: &ExtensionRecord) -> Result<()> {
-        with_record_params(rec, Some(&id), |p| self.execute(&SQL_REPLACE_RECORD, p))?;
+        with_record_params(rec, Some(id), |p| self.execute(&SQL_REPLACE_RECORD, p))?;
         Ok(())
     }
 }

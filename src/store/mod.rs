@@ -1,16 +1,20 @@
-//! The SQLite store: every SQL statement of pinprotect lives here, behind
-//! functions named for what they do.
+//! The store: every SQL statement of pinprotect lives here, behind
+//! functions named for what they do, on either engine: a SQLite file
+//! (one host) or PostgreSQL (several PBX nodes), chosen by [`Location`].
 //!
 //! Reads go through a [`Reader`]; writes only through a [`Writer`], which
-//! exists only inside [`Store::write`], one `BEGIN IMMEDIATE` transaction
-//! that commits when the closure succeeds and rolls back otherwise.
+//! exists only inside [`Store::write`], one write transaction (SQLite's
+//! `BEGIN IMMEDIATE`, PostgreSQL's writer lock: see `pg`) that commits
+//! when the closure succeeds and rolls back otherwise.
 //!
 //! The public API speaks in pinprotect's own types ([`crate::records`],
-//! [`crate::events`], [`crate::policy`]); nothing of the SQLite library
-//! shows through it, so that a second engine can implement the same calls.
+//! [`crate::events`], [`crate::policy`]); nothing of either engine's
+//! library shows through it.
 //!
 //! - this module: [`Store`] (opening, `init`, the transaction rules) and
 //!   how SQLite errors become pinprotect's;
+//! - `sql`: the one way shared code runs a statement on either engine;
+//! - `pg`: PostgreSQL's connections, schema and errors;
 //! - `schema`: the numbered migrations and how a pinprotect file is known;
 //! - `file`: the file before SQLite sees it (pre-open checks, creation
 //!   with safe modes) and opening connections;
@@ -39,17 +43,23 @@ pub const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 mod columns;
 mod file;
 mod import;
+mod location;
+mod pg;
 mod pool;
 mod read;
 mod schema;
+mod sql;
 #[cfg(test)]
 mod tests;
 mod write;
 
 use file::{Live, SharedLock, check_file, create_file, damaged, not_sqlite, open_connection};
 use schema::{MIGRATIONS, expected_triggers, identify, not_pinprotect, too_new, triggers};
+use sql::Conn;
 
 pub use file::companion;
+pub use location::Location;
+pub use pg::PgUrl;
 pub use import::{RecordInserter, Removed};
 pub use pool::{ConnectionPool, DeniedCall, Pooled};
 pub use read::Reader;
@@ -130,12 +140,21 @@ fn corrupt_row(path: &Path, what: &str) -> Error {
 
 /// An open, initialised pinprotect database.
 pub struct Store {
-    /// Closed first: the fields below outlive it (see `file`'s rule).
-    conn: Connection,
+    engine: Engine,
+    /// The file, or for PostgreSQL the URL as messages show it.
     path: PathBuf,
-    /// Held while an `immutable` read-only connection is open.
-    _lock: Option<SharedLock>,
-    _live: Live,
+}
+
+/// A connection of one engine.
+enum Engine {
+    Sqlite {
+        /// Closed first: the fields below outlive it (see `file`'s rule).
+        conn: Connection,
+        /// Held while an `immutable` read-only connection is open.
+        _lock: Option<SharedLock>,
+        _live: Live,
+    },
+    Postgres(pg::PgConn),
 }
 
 /// How a command opens the database.
@@ -148,6 +167,23 @@ pub enum Access {
     Write,
 }
 
+/// Refuses a schema version other than this binary's.
+fn check_version(path: &Path, version: i64) -> Result<()> {
+    if version > SCHEMA_VERSION {
+        return Err(too_new(path, version));
+    }
+    if version < SCHEMA_VERSION {
+        return Err(Error::database(
+            format!(
+                "database {} has schema version {version}; this pinprotect needs version {SCHEMA_VERSION}",
+                text::path(path)
+            ),
+            Some("run `pinprotect init` to upgrade it (back it up first)".into()),
+        ));
+    }
+    Ok(())
+}
+
 fn missing_hint() -> Option<String> {
     Some("run `pinprotect init` to create it, or pass --db PATH (or set PINPROTECT_DB) to use another file".into())
 }
@@ -155,18 +191,51 @@ fn missing_hint() -> Option<String> {
 impl Store {
     /// Opens an existing, up-to-date pinprotect database for reading and
     /// writing. Never creates or changes a file that is not one.
-    pub fn open(path: &Path) -> Result<Store> {
-        Self::open_with(path, Access::Write, BUSY_TIMEOUT)
+    pub fn open(location: &Location) -> Result<Store> {
+        Self::open_with(location, Access::Write, BUSY_TIMEOUT)
     }
 
     /// Opens an existing, up-to-date pinprotect database read-only.
-    pub fn open_read_only(path: &Path) -> Result<Store> {
-        Self::open_with(path, Access::Read, BUSY_TIMEOUT)
+    pub fn open_read_only(location: &Location) -> Result<Store> {
+        Self::open_with(location, Access::Read, BUSY_TIMEOUT)
     }
 
     /// Opens an existing, up-to-date pinprotect database, waiting at most
-    /// `busy` for another process's lock.
-    pub fn open_with(path: &Path, access: Access, busy: Duration) -> Result<Store> {
+    /// `busy` for another process's lock (and for PostgreSQL, for the
+    /// server).
+    pub fn open_with(location: &Location, access: Access, busy: Duration) -> Result<Store> {
+        match location {
+            Location::File(path) => Self::open_file(path, access, busy),
+            Location::Postgres(url) => {
+                let path = PathBuf::from(url.to_string());
+                let conn = pg::PgConn::connect(url, busy, &path)?;
+                if access == Access::Read {
+                    conn.begin_read(&path)?;
+                }
+                let (marked, app_id, version, objects) = pg::identify(&conn, &path)?;
+                if !marked {
+                    return Err(if objects == 0 {
+                        Error::database(
+                            format!("{url} is empty: it is not an initialised pinprotect database"),
+                            missing_hint(),
+                        )
+                    } else {
+                        pg::not_pinprotect(&path)
+                    });
+                }
+                if app_id != i64::from(APPLICATION_ID) {
+                    return Err(pg::not_pinprotect(&path));
+                }
+                check_version(&path, version)?;
+                Ok(Store {
+                    engine: Engine::Postgres(conn),
+                    path,
+                })
+            }
+        }
+    }
+
+    fn open_file(path: &Path, access: Access, busy: Duration) -> Result<Store> {
         match fs::metadata(path) {
             Ok(m) => check_file(path, &m)?,
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
@@ -183,8 +252,10 @@ impl Store {
             }
         }
         let store = open_connection(path, access, busy)?;
-        let conn = &store.conn;
-        if access == Access::Read && store._lock.is_none() {
+        let Engine::Sqlite { conn, _lock, .. } = &store.engine else {
+            unreachable!("open_connection opens SQLite")
+        };
+        if access == Access::Read && _lock.is_none() {
             // One read transaction for the whole command: every query sees
             // one snapshot, and while it lasts no other connection can take
             // the lock it needs to delete the -wal and -shm files that this
@@ -205,25 +276,34 @@ impl Store {
             }
             return Err(not_pinprotect(path));
         }
-        if version > SCHEMA_VERSION {
-            return Err(too_new(path, version));
-        }
-        if version < SCHEMA_VERSION {
-            return Err(Error::database(
-                format!(
-                    "database {} has schema version {version}; this pinprotect needs version {SCHEMA_VERSION}",
-                    text::path(path)
-                ),
-                Some("run `pinprotect init` to upgrade it (back it up first)".into()),
-            ));
-        }
+        check_version(path, version)?;
         Ok(store)
     }
 
     /// Creates the database (and missing parent folders, mode 0700) with
     /// mode 0600, or brings an existing pinprotect database up to date.
-    /// Refuses any other non-empty file.
-    pub fn init(path: &Path) -> Result<(Store, InitOutcome)> {
+    /// Refuses any other non-empty file. On PostgreSQL the database must
+    /// exist (`createdb`); `init` makes the tables in it, and refuses one
+    /// that holds tables of something else.
+    pub fn init(location: &Location) -> Result<(Store, InitOutcome)> {
+        match location {
+            Location::File(path) => Self::init_path(path),
+            Location::Postgres(url) => {
+                let path = PathBuf::from(url.to_string());
+                let conn = pg::PgConn::connect(url, BUSY_TIMEOUT, &path)?;
+                let outcome = pg::init(&conn, &path)?;
+                Ok((
+                    Store {
+                        engine: Engine::Postgres(conn),
+                        path,
+                    },
+                    outcome,
+                ))
+            }
+        }
+    }
+
+    fn init_path(path: &Path) -> Result<(Store, InitOutcome)> {
         let created = create_file(path)?;
         let result = Self::init_file(path, created);
         if result.is_err() && created {
@@ -241,7 +321,10 @@ impl Store {
         check_file(path, &meta)?;
         // Read-write connections never need the lock of an immutable read.
         let mut store = open_connection(path, Access::Write, BUSY_TIMEOUT)?;
-        let (app_id, version, objects) = identify(&store.conn, path)?;
+        let Engine::Sqlite { conn, .. } = &mut store.engine else {
+            unreachable!("open_connection opens SQLite")
+        };
+        let (app_id, version, objects) = identify(conn, path)?;
         let fresh = app_id == 0 && version == 0 && objects == 0;
         if !fresh && (app_id != APPLICATION_ID || version < 0) {
             return Err(not_pinprotect(path));
@@ -261,8 +344,7 @@ impl Store {
         if version == SCHEMA_VERSION {
             return Ok((store, InitOutcome::UpToDate));
         }
-        let mode: String = store
-            .conn
+        let mode: String = conn
             .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
             .map_err(|e| db_error(path, e))?;
         if !mode.eq_ignore_ascii_case("wal") {
@@ -276,8 +358,7 @@ impl Store {
                 ),
             ));
         }
-        let tx = store
-            .conn
+        let tx = conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(|e| db_error(path, e))?;
         // Read again under the write lock: another init may have run meanwhile.
@@ -311,14 +392,14 @@ impl Store {
     /// consistent snapshot taken while other connections go on writing
     /// (SQLite's `VACUUM INTO`, which also leaves out free pages).
     pub fn copy_into(&self, target: &Path) -> Result<()> {
+        let conn = self.sqlite()?;
         let name = target.to_str().ok_or_else(|| {
             Error::invalid(format!(
                 "{} is not a UTF-8 path, which SQLite needs for the copy",
                 text::path(target)
             ))
         })?;
-        self.conn
-            .execute("VACUUM INTO ?1", [name])
+        conn.execute("VACUUM INTO ?1", [name])
             .map_err(|e| db_error(&self.path, e))?;
         Ok(())
     }
@@ -331,12 +412,16 @@ impl Store {
     /// schema version); waits at most `busy` for another writer.
     pub fn restore_into(&self, path: &Path, busy: Duration) -> Result<()> {
         use rusqlite::backup::{Backup, StepResult};
+        let source = self.sqlite()?;
         let mut dest = open_connection(path, Access::Write, busy)?;
-        let (app_id, _, _) = identify(&dest.conn, path)?;
+        let Engine::Sqlite { conn: dest, .. } = &mut dest.engine else {
+            unreachable!("open_connection opens SQLite")
+        };
+        let (app_id, _, _) = identify(dest, path)?;
         if app_id != APPLICATION_ID {
             return Err(not_pinprotect(path));
         }
-        let backup = Backup::new(&self.conn, &mut dest.conn).map_err(|e| db_error(path, e))?;
+        let backup = Backup::new(source, dest).map_err(|e| db_error(path, e))?;
         let deadline = std::time::Instant::now() + busy;
         loop {
             match backup.step(-1).map_err(|e| db_error(path, e))? {
@@ -358,10 +443,13 @@ impl Store {
     /// indexes (`integrity_check`), and audit-log triggers missing or not
     /// as the schema makes them. Empty when it is sound.
     pub fn problems(&self) -> Result<Vec<String>> {
+        let conn = match &self.engine {
+            Engine::Sqlite { conn, .. } => conn,
+            Engine::Postgres(pg) => return pg::problems(pg, &self.path),
+        };
         let mut problems = Vec::new();
         {
-            let mut stmt = self
-                .conn
+            let mut stmt = conn
                 .prepare("PRAGMA integrity_check(20)")
                 .map_err(|e| db_error(&self.path, e))?;
             let rows = stmt
@@ -374,7 +462,7 @@ impl Store {
                 }
             }
         }
-        let found = triggers(&self.conn, &self.path)?;
+        let found = triggers(conn, &self.path)?;
         for (name, sql) in expected_triggers()? {
             match found.iter().find(|(n, _)| *n == name) {
                 None => problems.push(format!(
@@ -398,23 +486,61 @@ impl Store {
     /// the last of them may be missing, never half there. For the log of
     /// denied calls, written on every denied call at call time.
     pub fn relax_durability(&self) -> Result<()> {
-        self.conn
-            .pragma_update(None, "synchronous", "NORMAL")
-            .map_err(|e| db_error(&self.path, e))
+        match &self.engine {
+            Engine::Sqlite { conn, .. } => conn
+                .pragma_update(None, "synchronous", "NORMAL")
+                .map_err(|e| db_error(&self.path, e)),
+            Engine::Postgres(pg) => pg.batch(&self.path, "SET synchronous_commit = off"),
+        }
     }
 
     /// Back to the default: every commit is on the disk before it returns.
     pub fn full_durability(&self) -> Result<()> {
-        self.conn
-            .pragma_update(None, "synchronous", "FULL")
-            .map_err(|e| db_error(&self.path, e))
+        match &self.engine {
+            Engine::Sqlite { conn, .. } => conn
+                .pragma_update(None, "synchronous", "FULL")
+                .map_err(|e| db_error(&self.path, e)),
+            Engine::Postgres(pg) => pg.batch(&self.path, "SET synchronous_commit = on"),
+        }
     }
 
     pub fn read(&self) -> Reader<'_> {
         Reader {
-            conn: &self.conn,
+            conn: self.conn(),
             path: &self.path,
         }
+    }
+
+    fn conn(&self) -> Conn<'_> {
+        match &self.engine {
+            Engine::Sqlite { conn, .. } => Conn::Sqlite(conn),
+            Engine::Postgres(pg) => Conn::Postgres(pg),
+        }
+    }
+
+    /// The SQLite connection, for what only a SQLite file can do (copy
+    /// the file, restore into a file).
+    fn sqlite(&self) -> Result<&Connection> {
+        match &self.engine {
+            Engine::Sqlite { conn, .. } => Ok(conn),
+            Engine::Postgres(_) => Err(Error::invalid_with_hint(
+                format!("{} is a PostgreSQL database: this works on a SQLite file only", self.path.display()),
+                "on PostgreSQL use its own tools (pg_dump, pg_restore, pg_amcheck), or `pinprotect migrate --to FILE` for a SQLite copy",
+            )),
+        }
+    }
+
+    /// Whether the connection was lost (PostgreSQL): it is not used again.
+    pub fn is_broken(&self) -> bool {
+        match &self.engine {
+            Engine::Sqlite { .. } => false,
+            Engine::Postgres(pg) => pg.is_broken(),
+        }
+    }
+
+    /// Whether this is a PostgreSQL database.
+    pub fn is_postgres(&self) -> bool {
+        matches!(self.engine, Engine::Postgres(_))
     }
 
     /// Runs `f` in one `BEGIN IMMEDIATE` transaction: all of it or nothing.
@@ -426,20 +552,47 @@ impl Store {
     /// run or a change with errors returns `false` and nothing is written.
     pub fn write_if<T>(&mut self, f: impl FnOnce(&Writer<'_>) -> Result<(T, bool)>) -> Result<T> {
         let path = self.path.clone();
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(|e| db_error(&path, e))?;
-        let (value, commit) = f(&Writer {
-            conn: &tx,
-            path: &path,
-        })?;
-        if commit {
-            crate::internal::test_panic("commit");
-            tx.commit().map_err(|e| db_error(&path, e))?;
-        } else {
-            tx.rollback().map_err(|e| db_error(&path, e))?;
+        match &mut self.engine {
+            Engine::Sqlite { conn, .. } => {
+                let tx = conn
+                    .transaction_with_behavior(TransactionBehavior::Immediate)
+                    .map_err(|e| db_error(&path, e))?;
+                let (value, commit) = f(&Writer {
+                    conn: Conn::Sqlite(&tx),
+                    path: &path,
+                })?;
+                if commit {
+                    crate::internal::test_panic("commit");
+                    tx.commit().map_err(|e| db_error(&path, e))?;
+                } else {
+                    tx.rollback().map_err(|e| db_error(&path, e))?;
+                }
+                Ok(value)
+            }
+            Engine::Postgres(pg) => {
+                pg.begin_write(&path)?;
+                // Rolled back when `f` fails or panics.
+                struct Open<'a>(Option<&'a pg::PgConn>);
+                impl Drop for Open<'_> {
+                    fn drop(&mut self) {
+                        if let Some(pg) = self.0 {
+                            pg.rollback();
+                        }
+                    }
+                }
+                let mut open = Open(Some(pg));
+                let (value, commit) = f(&Writer {
+                    conn: Conn::Postgres(pg),
+                    path: &path,
+                })?;
+                if commit {
+                    crate::internal::test_panic("commit");
+                    open.0 = None;
+                    pg.commit(&path)?;
+                }
+                drop(open);
+                Ok(value)
+            }
         }
-        Ok(value)
     }
 }

@@ -1,11 +1,11 @@
 //! The connection pool of a long-running server, with its turn-taking
 //! for writes and group commit of events.
 
-use super::{Access, Store, busy_error, db_error};
+use super::{Access, Engine, Location, Store, busy_error, db_error};
 use crate::error::{Error, Result};
 use crate::events::NewEvent;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -17,6 +17,9 @@ use crate::sync::locked;
 /// deleting the `-wal` and `-shm` files it has mapped. A connection is used
 /// again only while the path still names the same file (device and inode),
 /// so a database restored from a backup is picked up by the next call.
+/// On PostgreSQL a connection that was lost is closed, and the next call
+/// connects again: a restarted server is found again without a restart
+/// of `serve`.
 ///
 /// At most [`ConnectionPool::MAX_OPEN`] connections are open at once: a
 /// call that finds them all in use waits for one (queries take
@@ -25,6 +28,8 @@ use crate::sync::locked;
 /// SQLite's lock, whose busy handler sleeps for milliseconds at a time;
 /// other processes' writes still meet the busy timeout.
 pub struct ConnectionPool {
+    pub(super) location: Location,
+    /// The file, or the URL as messages show it.
     pub(super) path: PathBuf,
     pub(super) state: std::sync::Mutex<PoolState>,
     freed: std::sync::Condvar,
@@ -80,8 +85,8 @@ impl Drop for Pooled<'_> {
     fn drop(&mut self) {
         let mut state = locked(&self.pool.state);
         match self.store.take() {
-            Some(store) => state.idle.push((self.id, store)),
-            None => state.open -= 1,
+            Some(store) if !store.is_broken() => state.idle.push((self.id, store)),
+            _ => state.open -= 1,
         }
         drop(state);
         self.pool.freed.notify_one();
@@ -92,9 +97,10 @@ impl ConnectionPool {
     /// Connections open at once.
     pub const MAX_OPEN: usize = 4;
 
-    pub fn new(path: &Path) -> ConnectionPool {
+    pub fn new(location: &Location) -> ConnectionPool {
         ConnectionPool {
-            path: path.to_owned(),
+            location: location.clone(),
+            path: PathBuf::from(location.to_string()),
             state: std::sync::Mutex::new(PoolState::default()),
             freed: std::sync::Condvar::new(),
             writing: std::sync::Mutex::new(false),
@@ -109,9 +115,12 @@ impl ConnectionPool {
     pub fn get(&self, busy: Duration) -> Result<Pooled<'_>> {
         use std::os::unix::fs::MetadataExt;
         let deadline = std::time::Instant::now() + busy;
-        let id = fs::metadata(&self.path)
-            .map(|m| (m.dev(), m.ino()))
-            .unwrap_or((0, 0));
+        let id = match &self.location {
+            Location::File(path) => fs::metadata(path)
+                .map(|m| (m.dev(), m.ino()))
+                .unwrap_or((0, 0)),
+            Location::Postgres(_) => (0, 0),
+        };
         let mut state = locked(&self.state);
         let reused = loop {
             // Connections to a file that was replaced are closed.
@@ -137,20 +146,20 @@ impl ConnectionPool {
         let left = deadline.saturating_duration_since(std::time::Instant::now());
         let store = match reused {
             Some(store) => {
-                store
-                    .conn
-                    .busy_timeout(left)
-                    .map_err(|e| db_error(&self.path, e))?;
+                if let Engine::Sqlite { conn, .. } = &store.engine {
+                    conn.busy_timeout(left)
+                        .map_err(|e| db_error(&self.path, e))?;
+                }
                 store
             }
             None => {
-                let store = Store::open_with(&self.path, Access::Write, left)?;
+                let store = Store::open_with(&self.location, Access::Write, left)?;
                 // A small page cache per connection: the server's memory
                 // stays flat however many calls it takes.
-                store
-                    .conn
-                    .pragma_update(None, "cache_size", -64)
-                    .map_err(|e| db_error(&self.path, e))?;
+                if let Engine::Sqlite { conn, .. } = &store.engine {
+                    conn.pragma_update(None, "cache_size", -64)
+                        .map_err(|e| db_error(&self.path, e))?;
+                }
                 store
             }
         };

@@ -1,7 +1,8 @@
 //! Read-only queries: [`Reader`].
 
-use super::columns::{SQL_ALL_IN_ORDER, SQL_EXISTS, SQL_ONE, get, get_ref};
-use super::{corrupt_row, db_error};
+use super::columns::{SQL_ALL_IN_ORDER, SQL_EXISTS, SQL_ONE};
+use super::corrupt_row;
+use super::sql::{Conn, P, RowView};
 use crate::error::{Error, Result};
 use crate::events::EventKind;
 use crate::events::EventRow;
@@ -10,7 +11,6 @@ use crate::policy::{Extension, Grant, PinDuration, Protection, Timestamp};
 use crate::records::Column;
 use crate::records::{ExtensionRecord, RawExtension, Target};
 use crate::settings::Settings;
-use rusqlite::{Connection, OptionalExtension, Row, params};
 use std::path::Path;
 
 pub(super) fn opt_parse<T: std::str::FromStr>(
@@ -22,22 +22,21 @@ pub(super) fn opt_parse<T: std::str::FromStr>(
         .transpose()
 }
 
-pub(super) fn record_from_row(
-    path: &Path,
-    r: &Row<'_>,
-) -> rusqlite::Result<Result<ExtensionRecord>> {
-    let number: String = get(r, Column::Number)?;
-    let first: Option<String> = get(r, Column::FirstName)?;
-    let last: Option<String> = get(r, Column::LastName)?;
-    let email: Option<String> = get(r, Column::Email)?;
-    let pin: String = get(r, Column::VoicemailPin)?;
-    let enabled: i64 = get(r, Column::PinProtect)?;
-    let duration: Option<i64> = get(r, Column::Duration)?;
-    let granted_at: Option<i64> = get(r, Column::GrantedAt)?;
-    let until: Option<i64> = get(r, Column::UnlockedUntil)?;
-    let failed: i64 = get(r, Column::FailedAttempts)?;
-    let locked_out_until: Option<i64> = get(r, Column::LockedOutUntil)?;
-    Ok((|| {
+pub(super) fn record_from_row(path: &Path, r: &dyn RowView) -> Result<ExtensionRecord> {
+    let text = |c: Column| r.text(c.index()).map(|v| v.map(str::to_owned));
+    let int = |c: Column| r.int(c.index());
+    let number: String = text(Column::Number)?.ok_or_else(|| corrupt_row(path, "extension number"))?;
+    let first = text(Column::FirstName)?;
+    let last = text(Column::LastName)?;
+    let email = text(Column::Email)?;
+    let pin: String = text(Column::VoicemailPin)?.ok_or_else(|| corrupt_row(path, "PIN"))?;
+    let enabled = int(Column::PinProtect)?.unwrap_or(0);
+    let duration = int(Column::Duration)?;
+    let granted_at = int(Column::GrantedAt)?;
+    let until = int(Column::UnlockedUntil)?;
+    let failed = int(Column::FailedAttempts)?.unwrap_or(0);
+    let locked_out_until = int(Column::LockedOutUntil)?;
+    {
         let number: Extension = number
             .parse()
             .map_err(|_| corrupt_row(path, "extension number"))?;
@@ -70,48 +69,41 @@ pub(super) fn record_from_row(
             },
             number,
         })
-    })())
+    }
 }
 
 /// The columns of an event as [`event_from_row`] reads them.
 const EVENT_COLUMNS: &str = "id, at, user, kind, extension, detail, count";
 
 /// An event from a row of [`EVENT_COLUMNS`].
-fn event_from_row(row: &Row<'_>) -> rusqlite::Result<EventRow> {
+fn event_from_row(path: &Path, row: &dyn RowView) -> Result<EventRow> {
+    let bad = || corrupt_row(path, "event");
+    let text = |i| -> Result<String> { Ok(row.text(i)?.ok_or_else(bad)?.to_owned()) };
     Ok(EventRow {
-        id: row.get(0)?,
-        at: Timestamp::from_unix(row.get(1)?),
-        user: row.get(2)?,
-        kind: row.get(3)?,
-        extension: row.get(4)?,
-        detail: row.get(5)?,
-        count: row.get::<_, i64>(6)?.max(1) as u64,
+        id: row.int(0)?.ok_or_else(bad)?,
+        at: Timestamp::from_unix(row.int(1)?.ok_or_else(bad)?),
+        user: text(2)?,
+        kind: text(3)?,
+        extension: row.text(4)?.map(str::to_owned),
+        detail: text(5)?,
+        count: row.int(6)?.unwrap_or(1).max(1) as u64,
     })
 }
 
 /// Read-only queries, on the store or inside a write transaction.
 #[derive(Clone, Copy)]
 pub struct Reader<'c> {
-    pub(super) conn: &'c Connection,
+    pub(super) conn: Conn<'c>,
     pub(super) path: &'c Path,
 }
 
 impl Reader<'_> {
-    pub(super) fn err(&self, e: rusqlite::Error) -> Error {
-        db_error(self.path, e)
-    }
-
     /// One extension, or `None` when there is no such extension.
     pub fn extension(&self, ext: &Extension) -> Result<Option<ExtensionRecord>> {
-        let mut stmt = self
-            .conn
-            .prepare_cached(&SQL_ONE)
-            .map_err(|e| self.err(e))?;
-        let row = stmt
-            .query_row([ext.as_str()], |r| record_from_row(self.path, r))
-            .optional()
-            .map_err(|e| self.err(e))?;
-        row.transpose()
+        self.conn
+            .optional(self.path, &SQL_ONE, &[ext.as_str().into()], |r| {
+                record_from_row(self.path, r)
+            })
     }
 
     /// One extension; `UnknownExtensions` when there is no such extension.
@@ -147,50 +139,41 @@ impl Reader<'_> {
     /// something is logged about reading them.
     pub fn probe_extensions(&self) -> Result<()> {
         let sql = format!("{} LIMIT 1", *SQL_ALL_IN_ORDER);
-        self.each_row(&sql, [], |row| {
-            record_from_row(self.path, row).map_err(|e| self.err(e))??;
+        self.each_row(&sql, &[], |row| {
+            record_from_row(self.path, row)?;
             Ok(())
         })
     }
 
     /// Whether the audit log names `ext` (also after it was removed).
     pub fn has_events(&self, ext: &Extension) -> Result<bool> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT 1 FROM events WHERE extension = ?1 LIMIT 1")
-            .map_err(|e| self.err(e))?;
-        stmt.exists([ext.as_str()]).map_err(|e| self.err(e))
+        self.conn.exists(
+            self.path,
+            "SELECT 1 FROM events WHERE extension = ?1 LIMIT 1",
+            &[ext.as_str().into()],
+        )
     }
 
     pub fn exists(&self, ext: &Extension) -> Result<bool> {
-        let mut stmt = self
-            .conn
-            .prepare_cached(SQL_EXISTS)
-            .map_err(|e| self.err(e))?;
-        stmt.exists([ext.as_str()]).map_err(|e| self.err(e))
+        self.conn
+            .exists(self.path, SQL_EXISTS, &[ext.as_str().into()])
     }
 
     pub fn count(&self) -> Result<u64> {
-        let n: i64 = self
+        let n = self
             .conn
-            .query_row("SELECT count(*) FROM extensions", [], |r| r.get(0))
-            .map_err(|e| self.err(e))?;
-        Ok(n as u64)
+            .int(self.path, "SELECT count(*) FROM extensions", &[])?;
+        Ok(n.unwrap_or(0) as u64)
     }
 
     /// Runs `sql` with `params` and calls `f` with each row, one at a time.
     pub(super) fn each_row(
         &self,
         sql: &str,
-        params: impl rusqlite::Params,
-        mut f: impl FnMut(&Row<'_>) -> Result<()>,
+        params: &[P<'_>],
+        f: impl FnMut(&dyn RowView) -> Result<()>,
     ) -> Result<()> {
-        let mut stmt = self.conn.prepare_cached(sql).map_err(|e| self.err(e))?;
-        let mut rows = stmt.query(params).map_err(|e| self.err(e))?;
-        while let Some(row) = rows.next().map_err(|e| self.err(e))? {
-            f(row)?;
-        }
-        Ok(())
+        self.conn.each(self.path, sql, params, f)
     }
 
     /// Calls `f` for every extension in numeric order of extension number
@@ -199,27 +182,21 @@ impl Reader<'_> {
         &self,
         mut f: impl FnMut(ExtensionRecord) -> Result<()>,
     ) -> Result<()> {
-        self.each_row(&SQL_ALL_IN_ORDER, [], |row| {
-            f(record_from_row(self.path, row).map_err(|e| self.err(e))??)
-        })
+        self.each_row(&SQL_ALL_IN_ORDER, &[], |row| f(record_from_row(self.path, row)?))
     }
 
     /// Calls `f` for every extension in numeric order with the stored
-    /// values as they are, borrowed from SQLite: the fast path for exports.
+    /// values as they are, borrowed from the engine: the fast path for exports.
     /// Their shape is guaranteed by the schema's checks and by validation
     /// on every write.
     pub fn for_each_raw_extension(
         &self,
         mut f: impl FnMut(&RawExtension<'_>) -> Result<()>,
     ) -> Result<()> {
-        self.each_row(&SQL_ALL_IN_ORDER, [], |row| {
-            let raw = (|| -> rusqlite::Result<RawExtension<'_>> {
-                let text = |c: Column| -> rusqlite::Result<Option<&str>> {
-                    Ok(get_ref(row, c)?.as_str_or_null()?)
-                };
-                let int = |c: Column| -> rusqlite::Result<Option<i64>> {
-                    Ok(get_ref(row, c)?.as_i64_or_null()?)
-                };
+        self.each_row(&SQL_ALL_IN_ORDER, &[], |row| {
+            let raw = (|| -> Result<RawExtension<'_>> {
+                let text = |c: Column| row.text(c.index());
+                let int = |c: Column| row.int(c.index());
                 Ok(RawExtension {
                     number: text(Column::Number)?.unwrap_or_default(),
                     first_name: text(Column::FirstName)?,
@@ -231,8 +208,7 @@ impl Reader<'_> {
                     granted_at: int(Column::GrantedAt)?,
                     unlocked_until: int(Column::UnlockedUntil)?,
                 })
-            })()
-            .map_err(|e| self.err(e))?;
+            })()?;
             f(&raw)
         })
     }
@@ -253,9 +229,11 @@ impl Reader<'_> {
     /// The settings: stored values over the defaults.
     pub fn settings(&self) -> Result<Settings> {
         let mut pairs: Vec<(String, String)> = Vec::new();
-        self.each_row("SELECT key, value FROM settings", [], |row| {
-            let pair = (|| Ok((row.get(0)?, row.get(1)?)))().map_err(|e| self.err(e))?;
-            pairs.push(pair);
+        self.each_row("SELECT key, value FROM settings", &[], |row| {
+            let (Some(k), Some(v)) = (row.text(0)?, row.text(1)?) else {
+                return Err(corrupt_row(self.path, "setting"));
+            };
+            pairs.push((k.to_owned(), v.to_owned()));
             Ok(())
         })?;
         Settings::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
@@ -265,12 +243,18 @@ impl Reader<'_> {
     /// Groups of extensions that share one PIN (two or more each), in
     /// numeric order of their first extension. The PINs are not returned.
     pub fn shared_pin_groups(&self, mut f: impl FnMut(Vec<Extension>) -> Result<()>) -> Result<()> {
-        let sql = "SELECT group_concat(number, ',') FROM \
-                   (SELECT number, voicemail_pin FROM extensions ORDER BY CAST(number AS INTEGER), number) \
-                   GROUP BY voicemail_pin HAVING count(*) > 1 \
-                   ORDER BY min(CAST(number AS INTEGER))";
-        self.each_row(sql, [], |row| {
-            let list: String = row.get(0).map_err(|e| self.err(e))?;
+        let sql = if self.conn.is_postgres() {
+            "SELECT string_agg(number, ',' ORDER BY CAST(number AS BIGINT), number) FROM extensions \
+             GROUP BY voicemail_pin HAVING count(*) > 1 \
+             ORDER BY min(CAST(number AS BIGINT))"
+        } else {
+            "SELECT group_concat(number, ',') FROM \
+             (SELECT number, voicemail_pin FROM extensions ORDER BY CAST(number AS INTEGER), number) \
+             GROUP BY voicemail_pin HAVING count(*) > 1 \
+             ORDER BY min(CAST(number AS INTEGER))"
+        };
+        self.each_row(sql, &[], |row| {
+            let list = row.text(0)?.unwrap_or("");
             let group = list
                 .split(',')
                 .map(|n| {
@@ -292,54 +276,56 @@ impl Reader<'_> {
         limit: Option<u64>,
         f: impl FnMut(EventRow) -> Result<()>,
     ) -> Result<()> {
-        let limit = limit.map_or(-1, |n| i64::try_from(n).unwrap_or(i64::MAX));
+        let limit = limit.map(|n| i64::try_from(n).unwrap_or(i64::MAX));
         // `,grant,wrong_pin,`: kind names hold no comma.
         let kinds = (!kinds.is_empty()).then(|| {
             let names: Vec<&str> = kinds.iter().map(|k| k.name()).collect();
             format!(",{},", names.join(","))
         });
-        let params = params![
-            ext.map(Extension::as_str),
-            since.map(Timestamp::unix),
-            limit,
-            kinds
+        let params = [
+            ext.map(Extension::as_str).into(),
+            since.map(Timestamp::unix).into(),
+            limit.into(),
+            kinds.as_ref().into(),
         ];
-        self.each_event(
+        // No limit is SQLite's -1 and PostgreSQL's NULL; the kind is
+        // looked for with `instr` and `strpos`.
+        let from = if self.conn.is_postgres() {
+            "(SELECT * FROM events \
+              WHERE (?1::text IS NULL OR extension = ?1) AND (?2::bigint IS NULL OR at >= ?2) \
+              AND (?4::text IS NULL OR strpos(?4, ',' || kind || ',') > 0) \
+              ORDER BY id DESC LIMIT ?3) AS e ORDER BY id"
+        } else {
             "(SELECT * FROM events \
               WHERE (?1 IS NULL OR extension = ?1) AND (?2 IS NULL OR at >= ?2) \
               AND (?4 IS NULL OR instr(?4, ',' || kind || ',') > 0) \
-              ORDER BY id DESC LIMIT ?3) ORDER BY id",
-            params,
-            f,
-        )
+              ORDER BY id DESC LIMIT coalesce(?3, -1)) ORDER BY id"
+        };
+        self.each_event(from, &params, f)
     }
 
     /// The events of `SELECT EVENT_COLUMNS FROM {from}`, in its order.
     fn each_event(
         &self,
         from: &str,
-        params: impl rusqlite::Params,
+        params: &[P<'_>],
         mut f: impl FnMut(EventRow) -> Result<()>,
     ) -> Result<()> {
         let sql = format!("SELECT {EVENT_COLUMNS} FROM {from}");
-        self.each_row(&sql, params, |row| {
-            f(event_from_row(row).map_err(|e| self.err(e))?)
-        })
+        self.each_row(&sql, params, |row| f(event_from_row(self.path, row)?))
     }
 
     /// The head of the log up to the last event logged before `before`:
     /// how many events it holds and that last one's id; `None` when no
     /// event is that old.
     pub fn log_head_before(&self, before: Timestamp) -> Result<Option<(u64, i64)>> {
-        let (count, last): (i64, Option<i64>) = self
-            .conn
-            .query_row(
-                "SELECT count(*), max(id) FROM events \
-                 WHERE id <= (SELECT max(id) FROM events WHERE at < ?1)",
-                [before.unix()],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .map_err(|e| self.err(e))?;
+        let (count, last) = self.conn.one(
+            self.path,
+            "SELECT count(*), max(id) FROM events \
+             WHERE id <= (SELECT max(id) FROM events WHERE at < ?1)",
+            &[before.unix().into()],
+            |r| Ok((r.int(0)?.unwrap_or(0), r.int(1)?)),
+        )?;
         Ok(last.map(|id| (count as u64, id)))
     }
 
@@ -349,21 +335,20 @@ impl Reader<'_> {
         through: i64,
         f: impl FnMut(EventRow) -> Result<()>,
     ) -> Result<()> {
-        self.each_event("events WHERE id <= ?1 ORDER BY id", [through], f)
+        self.each_event("events WHERE id <= ?1 ORDER BY id", &[through.into()], f)
     }
 
     /// How many of `target` have no stored pin-protect duration.
     pub fn count_without_duration(&self, target: &Target) -> Result<u64> {
         match target {
-            Target::All => self
+            Target::All => Ok(self
                 .conn
-                .query_row(
+                .int(
+                    self.path,
                     "SELECT count(*) FROM extensions WHERE pin_protect_duration_s IS NULL",
-                    [],
-                    |r| r.get::<_, i64>(0),
-                )
-                .map(|n| n as u64)
-                .map_err(|e| self.err(e)),
+                    &[],
+                )?
+                .unwrap_or(0) as u64),
             Target::These(exts) => Ok(self
                 .extensions(exts)?
                 .iter()

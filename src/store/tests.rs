@@ -8,9 +8,14 @@ use crate::policy::Timestamp;
 use crate::records::NewExtension;
 use crate::settings::Settings;
 
+/// The SQLite file at `path`.
+pub(super) fn at(path: impl AsRef<std::path::Path>) -> Location {
+    Location::File(path.as_ref().to_owned())
+}
+
 pub(super) fn fresh() -> (tempfile::TempDir, Store) {
     let dir = tempfile::tempdir().unwrap();
-    let (store, outcome) = Store::init(&dir.path().join("db")).unwrap();
+    let (store, outcome) = Store::init(&at(dir.path().join("db"))).unwrap();
     assert_eq!(outcome, InitOutcome::Created);
     (dir, store)
 }
@@ -28,11 +33,11 @@ fn plan(conn: &Connection, sql: &str) -> String {
 fn lookups_use_indexes_and_export_needs_no_sort() {
     let (_dir, store) = fresh();
     for sql in [&*SQL_ONE, SQL_EXISTS] {
-        let p = plan(&store.conn, sql);
+        let p = plan(&store.sqlite().unwrap(), sql);
         assert!(p.contains("SEARCH extensions USING"), "{sql}: {p}");
         assert!(!p.contains("SCAN"), "{sql}: {p}");
     }
-    let p = plan(&store.conn, &SQL_ALL_IN_ORDER);
+    let p = plan(&store.sqlite().unwrap(), &SQL_ALL_IN_ORDER);
     assert!(p.contains("extensions_numeric_order"), "{p}");
     assert!(!p.contains("TEMP B-TREE"), "{p}");
 }
@@ -42,7 +47,7 @@ fn init_is_idempotent_and_sets_identity() {
     let (dir, store) = fresh();
     let path = store.path().to_owned();
     drop(store);
-    let (_, outcome) = Store::init(&path).unwrap();
+    let (_, outcome) = Store::init(&at(&path)).unwrap();
     assert_eq!(outcome, InitOutcome::UpToDate);
     let conn = Connection::open(&path).unwrap();
     let app: i32 = conn
@@ -77,11 +82,11 @@ fn an_older_schema_is_upgraded_by_init_only() {
     .unwrap();
     drop(conn);
     let before = std::fs::read(&path).unwrap();
-    let err = Store::open(&path).err().unwrap();
+    let err = Store::open(&at(&path)).err().unwrap();
     assert!(err.to_string().contains("has schema version 1"), "{err}");
     assert!(err.hint().unwrap().contains("pinprotect init"));
     assert_eq!(std::fs::read(&path).unwrap(), before);
-    let (store, outcome) = Store::init(&path).unwrap();
+    let (store, outcome) = Store::init(&at(&path)).unwrap();
     assert_eq!(
         outcome,
         InitOutcome::Upgraded {
@@ -125,7 +130,7 @@ fn count_events(path: &Path) -> i64 {
 #[test]
 fn pool_opens_at_most_max_open_and_a_caller_waits_for_a_free_one() {
     let (_dir, store) = fresh();
-    let pool = ConnectionPool::new(store.path());
+    let pool = ConnectionPool::new(&at(store.path()));
     let held: Vec<_> = (0..ConnectionPool::MAX_OPEN)
         .map(|_| pool.get(Duration::from_secs(1)).unwrap())
         .collect();
@@ -149,7 +154,7 @@ fn pool_opens_at_most_max_open_and_a_caller_waits_for_a_free_one() {
 #[test]
 fn pool_counts_every_denied_call_of_many_threads_once() {
     let (_dir, store) = fresh();
-    let pool = ConnectionPool::new(store.path());
+    let pool = ConnectionPool::new(&at(store.path()));
     std::thread::scope(|s| {
         for t in 0..32 {
             let pool = &pool;
@@ -275,7 +280,7 @@ fn the_log_stays_append_only_but_for_counts_and_prunes() {
 #[test]
 fn a_grouped_event_that_cannot_be_written_is_an_error_for_its_caller() {
     let (_dir, store) = fresh();
-    let pool = ConnectionPool::new(store.path());
+    let pool = ConnectionPool::new(&at(store.path()));
     // Another process holds the write lock longer than the wait.
     let blocker = Connection::open(store.path()).unwrap();
     blocker.execute_batch("BEGIN IMMEDIATE").unwrap();
@@ -291,7 +296,8 @@ fn a_grouped_event_that_cannot_be_written_is_an_error_for_its_caller() {
     let sync: i64 = pool
         .get(BUSY_TIMEOUT)
         .unwrap()
-        .conn
+        .sqlite()
+        .unwrap()
         .query_row("PRAGMA synchronous", [], |r| r.get(0))
         .unwrap();
     assert_eq!(sync, 2, "FULL");
@@ -300,7 +306,7 @@ fn a_grouped_event_that_cannot_be_written_is_an_error_for_its_caller() {
 #[test]
 fn pool_writes_take_turns_within_the_process() {
     let (_dir, store) = fresh();
-    let pool = ConnectionPool::new(store.path());
+    let pool = ConnectionPool::new(&at(store.path()));
     let inside = std::sync::atomic::AtomicUsize::new(0);
     std::thread::scope(|s| {
         for _ in 0..8 {
@@ -367,19 +373,19 @@ fn schema_rejects_what_the_types_reject() {
         ("100", "12a4"),
         ("100", "12345678901"),
     ] {
-        let r = store.conn.execute(
+        let r = store.sqlite().unwrap().execute(
             "INSERT INTO extensions (number, voicemail_pin) VALUES (?1, ?2)",
             [number, pin],
         );
         assert!(r.is_err(), "{number} {pin}");
     }
     // STRICT: a fraction is not silently stored in an integer column.
-    let r = store.conn.execute(
+    let r = store.sqlite().unwrap().execute(
             "INSERT INTO extensions (number, voicemail_pin, pin_protect_duration_s) VALUES ('100', '1234', 1.5)",
             [],
         );
     assert!(r.is_err());
-    let r = store.conn.execute(
+    let r = store.sqlite().unwrap().execute(
         "INSERT INTO extensions (number, voicemail_pin, pin_protect) VALUES ('100', '1234', 1)",
         [],
     );
@@ -408,7 +414,7 @@ fn opening_more_connections_keeps_the_locks_of_those_open() {
     let (_dir, store) = fresh();
     let path = store.path().to_owned();
     drop(store);
-    let first = Store::open(&path).unwrap();
+    let first = Store::open(&at(&path)).unwrap();
     first.read().settings().unwrap();
     let held = own_locks_on(&path);
     assert!(
@@ -418,7 +424,7 @@ fn opening_more_connections_keeps_the_locks_of_those_open() {
     // Each open reads the file's header before SQLite sees it; the
     // descriptor it read through must not be closed while `first` lives.
     for access in [Access::Write, Access::Read, Access::Write] {
-        let more = Store::open_with(&path, access, BUSY_TIMEOUT).unwrap();
+        let more = Store::open_with(&at(&path), access, BUSY_TIMEOUT).unwrap();
         more.read().settings().unwrap();
         drop(more);
         assert_eq!(own_locks_on(&path), held, "after a {access:?} connection");
@@ -460,7 +466,7 @@ fn version_2_events_are_kept_with_a_count_of_one_by_the_upgrade() {
     )
     .unwrap();
     drop(conn);
-    let (mut store, outcome) = Store::init(&path).unwrap();
+    let (mut store, outcome) = Store::init(&at(&path)).unwrap();
     assert_eq!(
         outcome,
         InitOutcome::Upgraded {

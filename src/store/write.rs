@@ -1,18 +1,17 @@
 //! Changes, inside one transaction: [`Writer`].
 
-use super::db_error;
 use super::read::Reader;
+use super::sql::{Conn, P};
 use crate::error::{Error, Result};
 use crate::events::NewEvent;
 use crate::lockout::PinEntryState;
 use crate::policy::{Email, Extension, Grant, Name, Pin, PinDuration, Timestamp};
 use crate::records::{ExtensionEdit, NewExtension, Target};
-use rusqlite::{Connection, OptionalExtension, ToSql, params};
 use std::path::Path;
 
-/// Writes, inside one `BEGIN IMMEDIATE` transaction.
+/// Writes, inside one write transaction.
 pub struct Writer<'c> {
-    pub(super) conn: &'c Connection,
+    pub(super) conn: Conn<'c>,
     pub(super) path: &'c Path,
 }
 
@@ -24,13 +23,8 @@ impl Writer<'_> {
         }
     }
 
-    pub(super) fn err(&self, e: rusqlite::Error) -> Error {
-        db_error(self.path, e)
-    }
-
-    pub(super) fn execute(&self, sql: &str, params: impl rusqlite::Params) -> Result<usize> {
-        let mut stmt = self.conn.prepare_cached(sql).map_err(|e| self.err(e))?;
-        stmt.execute(params).map_err(|e| self.err(e))
+    pub(super) fn execute(&self, sql: &str, params: &[P<'_>]) -> Result<usize> {
+        Ok(self.conn.execute(self.path, sql, params)? as usize)
     }
 
     /// Adds an extension; an existing number is an `Invalid` error.
@@ -44,12 +38,12 @@ impl Writer<'_> {
         self.execute(
             "INSERT INTO extensions (number, first_name, last_name, email, voicemail_pin) \
              VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![
-                new.number.as_str(),
-                new.first_name.as_ref().map(Name::as_str),
-                new.last_name.as_ref().map(Name::as_str),
-                new.email.as_ref().map(Email::as_str),
-                new.pin.expose(),
+            &[
+                new.number.as_str().into(),
+                new.first_name.as_ref().map(Name::as_str).into(),
+                new.last_name.as_ref().map(Name::as_str).into(),
+                new.email.as_ref().map(Email::as_str).into(),
+                new.pin.expose().into(),
             ],
         )?;
         Ok(())
@@ -70,7 +64,15 @@ impl Writer<'_> {
                last_name = CASE WHEN ?4 THEN ?5 ELSE last_name END, \
                email = CASE WHEN ?6 THEN ?7 ELSE email END \
              WHERE number = ?1",
-            params![ext.as_str(), f_set, f, l_set, l, e_set, e],
+            &[
+                ext.as_str().into(),
+                f_set.into(),
+                f.into(),
+                l_set.into(),
+                l.into(),
+                e_set.into(),
+                e.into(),
+            ],
         )?;
         if n == 0 {
             return Err(Error::UnknownExtensions(vec![ext.clone()]));
@@ -83,7 +85,7 @@ impl Writer<'_> {
         let n = self.execute(
             "UPDATE extensions SET voicemail_pin = ?2, granted_at = NULL, unlocked_until = NULL \
              WHERE number = ?1",
-            params![ext.as_str(), pin.expose()],
+            &[ext.as_str().into(), pin.expose().into()],
         )?;
         if n == 0 {
             return Err(Error::UnknownExtensions(vec![ext.clone()]));
@@ -97,7 +99,7 @@ impl Writer<'_> {
         for r in &records {
             self.execute(
                 "DELETE FROM extensions WHERE number = ?1",
-                [r.number.as_str()],
+                &[r.number.as_str().into()],
             )?;
         }
         Ok(records.len())
@@ -120,7 +122,7 @@ impl Writer<'_> {
                unlocked_until = CASE WHEN pin_protect = 1 THEN unlocked_until END, \
                pin_protect = 1";
         let secs = duration.map(PinDuration::as_secs);
-        self.for_target(target, SQL, &[&secs, &fallback.as_secs()])
+        self.for_target(target, SQL, &[secs.into(), fallback.as_secs().into()])
     }
 
     /// Turns pin protect off, clearing the grant and keeping the duration.
@@ -143,7 +145,7 @@ impl Writer<'_> {
         &self,
         target: &Target,
         update: &str,
-        set_params: &[&dyn ToSql],
+        set_params: &[P<'_>],
     ) -> Result<usize> {
         match target {
             Target::All => self.execute(update, set_params),
@@ -153,7 +155,7 @@ impl Writer<'_> {
                 for r in &records {
                     let number = r.number.as_str();
                     let mut p = set_params.to_vec();
-                    p.push(&number);
+                    p.push(number.into());
                     self.execute(&sql, &p[..])?;
                 }
                 Ok(records.len())
@@ -166,7 +168,7 @@ impl Writer<'_> {
         self.execute(
             "INSERT INTO settings (key, value) VALUES (?1, ?2) \
              ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            [key, value],
+            &[key.into(), value.into()],
         )?;
         Ok(())
     }
@@ -175,10 +177,10 @@ impl Writer<'_> {
     pub fn set_pin_entry(&self, ext: &Extension, entry: PinEntryState) -> Result<()> {
         self.execute(
             "UPDATE extensions SET failed_attempts = ?2, locked_out_until = ?3 WHERE number = ?1",
-            params![
-                ext.as_str(),
-                entry.failed_attempts,
-                entry.locked_out_until.map(Timestamp::unix)
+            &[
+                ext.as_str().into(),
+                entry.failed_attempts.into(),
+                entry.locked_out_until.map(Timestamp::unix).into(),
             ],
         )?;
         Ok(())
@@ -191,18 +193,29 @@ impl Writer<'_> {
 
     /// Appends `event`, with the id `id` when given.
     fn insert_event(&self, id: Option<i64>, event: &NewEvent) -> Result<()> {
-        self.execute(
-            "INSERT INTO events (id, at, user, kind, extension, detail) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![
-                id,
-                event.at.unix(),
-                event.user,
-                event.kind,
-                event.extension.as_ref().map(Extension::as_str),
-                event.detail
-            ],
-        )?;
+        let values = [
+            event.at.unix().into(),
+            event.user.as_str().into(),
+            event.kind.into(),
+            event.extension.as_ref().map(Extension::as_str).into(),
+            event.detail.as_str().into(),
+        ];
+        match id {
+            None => self.execute(
+                "INSERT INTO events (at, \"user\", kind, extension, detail) \
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                &values,
+            )?,
+            Some(id) => {
+                let mut with_id = values.to_vec();
+                with_id.push(id.into());
+                self.execute(
+                    "INSERT INTO events (at, \"user\", kind, extension, detail, id) \
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                    &with_id,
+                )?
+            }
+        };
         Ok(())
     }
 
@@ -213,32 +226,29 @@ impl Writer<'_> {
     pub fn log_denied_call(&self, event: &NewEvent, reason: &str) -> Result<()> {
         let suffix = format!(": {reason}");
         let since = event.at.unix() - (crate::events::DENIED_CALLS_GROUPED_SECONDS - 1);
-        let group: Option<i64> = self
-            .conn
-            .prepare_cached(
-                "SELECT id FROM events \
-                 WHERE at BETWEEN ?1 AND ?2 AND kind = ?3 AND extension IS ?4 AND user = ?5 \
-                   AND substr(detail, -length(?6)) = ?6 \
-                 ORDER BY id DESC LIMIT 1",
-            )
-            .and_then(|mut stmt| {
-                stmt.query_row(
-                    params![
-                        since,
-                        event.at.unix(),
-                        event.kind,
-                        event.extension.as_ref().map(Extension::as_str),
-                        event.user,
-                        suffix
-                    ],
-                    |r| r.get(0),
-                )
-                .optional()
-            })
-            .map_err(|e| self.err(e))?;
-        match group {
+        let group = self.conn.optional(
+            self.path,
+            "SELECT id FROM events \
+             WHERE at BETWEEN ?1 AND ?2 AND kind = ?3 AND extension IS NOT DISTINCT FROM ?4 \
+               AND \"user\" = ?5 \
+               AND substr(detail, length(detail) - length(?6) + 1) = ?6 \
+             ORDER BY id DESC LIMIT 1",
+            &[
+                since.into(),
+                event.at.unix().into(),
+                event.kind.into(),
+                event.extension.as_ref().map(Extension::as_str).into(),
+                event.user.as_str().into(),
+                suffix.as_str().into(),
+            ],
+            |r| r.int(0),
+        )?;
+        match group.flatten() {
             Some(id) => {
-                self.execute("UPDATE events SET count = count + 1 WHERE id = ?1", [id])?;
+                self.execute(
+                    "UPDATE events SET count = count + 1 WHERE id = ?1",
+                    &[id.into()],
+                )?;
                 Ok(())
             }
             None => self.log_event(event),
@@ -252,10 +262,10 @@ impl Writer<'_> {
     pub fn prune_events(&self, through: i64, pruned: impl FnOnce(u64) -> NewEvent) -> Result<u64> {
         self.execute(
             "INSERT INTO events_prune (through_id) VALUES (?1)",
-            [through],
+            &[through.into()],
         )?;
-        let removed = self.execute("DELETE FROM events WHERE id <= ?1", [through])?;
-        self.execute("DELETE FROM events_prune", [])?;
+        let removed = self.execute("DELETE FROM events WHERE id <= ?1", &[through.into()])?;
+        self.execute("DELETE FROM events_prune", &[])?;
         self.insert_event(Some(through), &pruned(removed as u64))?;
         Ok(removed as u64)
     }
@@ -264,7 +274,11 @@ impl Writer<'_> {
     pub fn set_grant(&self, ext: &Extension, grant: Grant) -> Result<()> {
         self.execute(
             "UPDATE extensions SET granted_at = ?2, unlocked_until = ?3 WHERE number = ?1",
-            params![ext.as_str(), grant.granted_at.unix(), grant.until.unix()],
+            &[
+                ext.as_str().into(),
+                grant.granted_at.unix().into(),
+                grant.until.unix().into(),
+            ],
         )?;
         Ok(())
     }

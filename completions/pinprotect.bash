@@ -64,6 +64,9 @@ _pinprotect() {
             pinprotect,log)
                 cmd="pinprotect__subcmd__log"
                 ;;
+            pinprotect,migrate)
+                cmd="pinprotect__subcmd__migrate"
+                ;;
             pinprotect,pins)
                 cmd="pinprotect__subcmd__pins"
                 ;;
@@ -190,6 +193,9 @@ _pinprotect() {
             pinprotect__subcmd__help,log)
                 cmd="pinprotect__subcmd__help__subcmd__log"
                 ;;
+            pinprotect__subcmd__help,migrate)
+                cmd="pinprotect__subcmd__help__subcmd__migrate"
+                ;;
             pinprotect__subcmd__help,pins)
                 cmd="pinprotect__subcmd__help__subcmd__pins"
                 ;;
@@ -281,7 +287,7 @@ _pinprotect() {
 
     case "${cmd}" in
         pinprotect)
-            opts="-q -h -V --db --now --color --quiet --help --version init ext enable disable revoke status pins export import dial check reset-lockout settings audit log backup restore verify completions agi serve config demo help"
+            opts="-q -h -V --db --now --color --quiet --help --version init ext enable disable revoke status pins export import dial check reset-lockout settings audit log backup restore migrate verify completions agi serve config demo help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1281,7 +1287,7 @@ _pinprotect() {
             return 0
             ;;
         pinprotect__subcmd__help)
-            opts="init ext enable disable revoke status pins export import dial check reset-lockout settings audit log backup restore verify completions agi serve config demo help"
+            opts="init ext enable disable revoke status pins export import dial check reset-lockout settings audit log backup restore migrate verify completions agi serve config demo help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1630,6 +1636,20 @@ _pinprotect() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        pinprotect__subcmd__help__subcmd__migrate)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         pinprotect__subcmd__help__subcmd__pins)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1887,7 +1907,7 @@ _pinprotect() {
                     return 0
                     ;;
                 --event)
-                    COMPREPLY=($(compgen -W "extension_added extension_edited extension_removed pin_changed weak_pin_allowed pin_protect_enabled pin_protect_disabled duration_changed grant wrong_pin lockout pin_entry_refused lockout_reset revoke pins_shown export import settings_changed call_denied log_pruned agi_error backup restore" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "extension_added extension_edited extension_removed pin_changed weak_pin_allowed pin_protect_enabled pin_protect_disabled duration_changed grant wrong_pin lockout pin_entry_refused lockout_reset revoke pins_shown export import settings_changed call_denied log_pruned agi_error backup restore migrate" -- "${cur}"))
                     return 0
                     ;;
                 --limit)
@@ -1986,6 +2006,58 @@ _pinprotect() {
                     return 0
                     ;;
                 --archive)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --db)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --now)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pinprotect__subcmd__migrate)
+            opts="-q -h --to --db --now --color --quiet --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --to)
                     local oldifs
                     if [ -n "${IFS+x}" ]; then
                         oldifs="$IFS"

@@ -44,6 +44,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
             cand log 'Show the audit log: who changed what, unlocked whom, saw which PINs'
             cand backup 'Copy the database to FILE while it is in use: one consistent snapshot'
             cand restore 'Replace the database''s content with a backup''s (asks first on a terminal)'
+            cand migrate 'Copy the whole database into another one: SQLite to PostgreSQL and back'
             cand verify 'Check the database: pages and indexes, schema version, append-only audit log'
             cand completions 'Print the completion script for a shell'
             cand agi 'Answer Asterisk for one call over AGI on standard input and output'
@@ -400,6 +401,16 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
+        &'pinprotect;migrate'= {
+            cand --to 'Where the copy goes: a new SQLite file or an empty PostgreSQL database (postgres://...)'
+            cand --db 'The database: a SQLite file, or a postgres:// URL (passwords go in ~/.pgpass, not here) [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]'
+            cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it'
+            cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
+            cand -q 'Print no messages, only data and errors'
+            cand --quiet 'Print no messages, only data and errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
         &'pinprotect;verify'= {
             cand --db 'The database: a SQLite file, or a postgres:// URL (passwords go in ~/.pgpass, not here) [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]'
             cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it'
@@ -496,6 +507,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
             cand log 'Show the audit log: who changed what, unlocked whom, saw which PINs'
             cand backup 'Copy the database to FILE while it is in use: one consistent snapshot'
             cand restore 'Replace the database''s content with a backup''s (asks first on a terminal)'
+            cand migrate 'Copy the whole database into another one: SQLite to PostgreSQL and back'
             cand verify 'Check the database: pages and indexes, schema version, append-only audit log'
             cand completions 'Print the completion script for a shell'
             cand agi 'Answer Asterisk for one call over AGI on standard input and output'
@@ -564,6 +576,8 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
         &'pinprotect;help;backup'= {
         }
         &'pinprotect;help;restore'= {
+        }
+        &'pinprotect;help;migrate'= {
         }
         &'pinprotect;help;verify'= {
         }

@@ -456,6 +456,28 @@ Examples:
         yes: bool,
     },
 
+    /// Copy the whole database into another one: SQLite to PostgreSQL and back
+    #[command(
+        after_help = "Copies every extension (with its grant and lockout), every setting and the
+whole audit log, row ids kept, from the database (--db) into TARGET: a new
+SQLite file, or an empty PostgreSQL database (`createdb` it first; migrate
+makes the tables). All or nothing: one transaction on TARGET, the counts
+checked before it commits; a file this run made is removed when it fails.
+The move is logged on both sides. The database is read as one snapshot
+while it stays in use; stop writers (serve, cron) first so that nothing
+written after the snapshot stays behind. Passwords belong in ~/.pgpass
+(mode 0600) or PGPASSWORD, not in the URL.
+
+Examples:
+  pinprotect --db /var/lib/pinprotect/pbx.sqlite3 migrate --to postgres://pinprotect@db.example/pinprotect?sslmode=verify-full
+  pinprotect --db postgres://pinprotect@db.example/pinprotect migrate --to /var/lib/pinprotect/pbx.sqlite3"
+    )]
+    Migrate {
+        /// Where the copy goes: a new SQLite file or an empty PostgreSQL database (postgres://...)
+        #[arg(long, value_name = "PATH|URL", value_hint = ValueHint::FilePath)]
+        to: PathBuf,
+    },
+
     /// Check the database: pages and indexes, schema version, append-only audit log
     #[command(
         after_help = "Exit 0 when the database is a pinprotect database of this binary's schema,

@@ -29,10 +29,11 @@ pub enum EventKind {
     AgiError,
     Backup,
     Restore,
+    Migrate,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 23] = [
+    pub const ALL: [EventKind; 24] = [
         EventKind::ExtensionAdded,
         EventKind::ExtensionEdited,
         EventKind::ExtensionRemoved,
@@ -56,6 +57,7 @@ impl EventKind {
         EventKind::AgiError,
         EventKind::Backup,
         EventKind::Restore,
+        EventKind::Migrate,
     ];
 
     /// The kind named `name` (as `log` shows it).
@@ -88,6 +90,7 @@ impl EventKind {
             EventKind::AgiError => "agi_error",
             EventKind::Backup => "backup",
             EventKind::Restore => "restore",
+            EventKind::Migrate => "migrate",
         }
     }
 }

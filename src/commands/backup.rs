@@ -10,29 +10,22 @@ use crate::events::EventKind;
 use crate::fsutil::{StagedFile, check_output_target, folder_of, temporary_copy};
 use crate::store::{BUSY_TIMEOUT, InitOutcome, Location, SCHEMA_VERSION, Store};
 
-/// The SQLite file of the database; `backup` and `restore` of a
-/// PostgreSQL database are PostgreSQL's own tools' work.
-fn sqlite_file(ctx: &Ctx<'_>, command: &str) -> Result<std::path::PathBuf> {
-    match &ctx.db {
-        Location::File(p) => Ok(p.clone()),
-        Location::Postgres(url) => Err(Error::invalid_with_hint(
-            format!("`pinprotect {command}` works on a SQLite file; {url} is a PostgreSQL database"),
-            "use PostgreSQL's own backups (pg_dump, pg_basebackup, point-in-time recovery), \
-             or `pinprotect migrate --to FILE` for a SQLite copy",
-        )),
-    }
-}
-
 /// `pinprotect backup FILE`: copies the database into a temporary file
-/// beside FILE (SQLite's `VACUUM INTO`: one snapshot, while others write),
-/// checks the copy, logs the backup, and renames the copy over FILE.
+/// beside FILE (SQLite's `VACUUM INTO`: one snapshot, while others write;
+/// from PostgreSQL, one repeatable-read snapshot copied into a new SQLite
+/// file), checks the copy, logs the backup, and renames the copy over FILE.
 pub fn backup(ctx: &mut Ctx<'_>, file: &Path) -> Result<ExitCode> {
-    sqlite_file(ctx, "backup")?;
     // Before anything else: a refused target is left as it is.
     check_output_target(file, ctx.db.file())?;
     let mut store = ctx.open_for_change()?;
     let staged = StagedFile::new(file)?;
-    store.copy_into(staged.temporary_path())?;
+    if store.is_postgres() {
+        let snapshot = Store::open_read_only(&ctx.db)?;
+        let (mut copy, _) = Store::init(&Location::File(staged.temporary_path().to_owned()))?;
+        copy.write(|w| w.replace_with(snapshot.read()))?;
+    } else {
+        store.copy_into(staged.temporary_path())?;
+    }
     staged.sync()?;
     // The copy is read back before it may replace an older one. The staged
     // file's own descriptor stays open until `replace`, after this
@@ -121,19 +114,20 @@ pub fn verify(ctx: &mut Ctx<'_>) -> Result<ExitCode> {
 /// the database through SQLite, and logs the restore there.
 pub fn restore(ctx: &mut Ctx<'_>, file: &Path, yes: bool) -> Result<ExitCode> {
     let shown = crate::text::path(file).to_string();
-    let db = sqlite_file(ctx, "restore")?;
-    if !db.exists() {
+    let temp = std::env::temp_dir();
+    let folder = match &ctx.db {
+        Location::File(db) => folder_of(db),
+        Location::Postgres(_) => temp.as_path(),
+    };
+    if ctx.db.file().is_some_and(|db| !db.exists()) {
         return Err(Error::database(
-            format!(
-                "no database at {} to restore into",
-                ctx.db
-            ),
+            format!("no database at {} to restore into", ctx.db),
             Some(format!(
                 "run `pinprotect init` (it makes an empty one, with the right mode), then `pinprotect restore {shown}`"
             )),
         ));
     }
-    let copy = temporary_copy(file, folder_of(&db))?;
+    let copy = temporary_copy(file, folder)?;
     // Errors about the copy name FILE, not the temporary file.
     let about_file = |e: Error| -> Error {
         // The path as the copy's errors show it.
@@ -156,8 +150,7 @@ pub fn restore(ctx: &mut Ctx<'_>, file: &Path, yes: bool) -> Result<ExitCode> {
             Some("give a file that `pinprotect backup` wrote".into()),
         ));
     }
-    let (source, outcome) =
-        Store::init(&Location::File(copy.to_path_buf())).map_err(about_file)?;
+    let (source, outcome) = Store::init(&Location::File(copy.to_path_buf())).map_err(about_file)?;
     let problems = source.problems().map_err(about_file)?;
     if let Some(first) = problems.first() {
         return Err(Error::database(
@@ -181,7 +174,12 @@ pub fn restore(ctx: &mut Ctx<'_>, file: &Path, yes: bool) -> Result<ExitCode> {
     )? {
         return Ok(ExitCode::Denied);
     }
-    source.restore_into(&db, BUSY_TIMEOUT)?;
+    match &ctx.db {
+        Location::File(db) => source.restore_into(db, BUSY_TIMEOUT)?,
+        Location::Postgres(_) => {
+            Store::open(&ctx.db)?.write(|w| w.replace_with(source.read()))?;
+        }
+    }
     drop(source);
     remove_companions(&copy);
     drop(copy);
@@ -206,6 +204,98 @@ pub fn restore(ctx: &mut Ctx<'_>, file: &Path, yes: bool) -> Result<ExitCode> {
         "restored {} from {shown} ({})",
         ctx.db,
         crate::text::plural(extensions, "extension")
+    ));
+    Ok(ExitCode::Success)
+}
+
+/// `pinprotect migrate --to TARGET`: copies the whole database into an
+/// empty one (a new SQLite file, or an empty PostgreSQL database), in one
+/// transaction there, checks the counts, and logs the move on both sides.
+pub fn migrate(ctx: &mut Ctx<'_>, to: &Path) -> Result<ExitCode> {
+    let target = Location::parse(to.as_os_str());
+    if let Location::Postgres(url) = &target
+        && url.has_password()
+    {
+        ctx.console.warn(format_args!(
+            "the --to URL holds a password, which `ps` and shell history show; \
+             put it in ~/.pgpass (mode 0600, or PGPASSFILE) or PGPASSWORD instead"
+        ));
+    }
+    if target == ctx.db {
+        return Err(Error::invalid_with_hint(
+            format!("--to names the database migrate copies from ({target})"),
+            "give another database: a new file, or an empty PostgreSQL database",
+        ));
+    }
+    let created = match &target {
+        Location::File(path) => {
+            check_output_target(path, ctx.db.file())?;
+            !path.exists()
+        }
+        Location::Postgres(_) => false,
+    };
+    let mut source = ctx.open_for_change()?;
+    let snapshot = Store::open_read_only(&ctx.db)?;
+    let result = (|| {
+        let (mut dest, _) = Store::init(&target)?;
+        let there = dest.read().contents()?;
+        if !there.is_empty() {
+            return Err(Error::invalid_with_hint(
+                format!(
+                    "{target} already holds data ({}, {}): migrate copies into an empty database only",
+                    crate::text::plural(there.extensions, "extension"),
+                    crate::text::plural(there.events, "event")
+                ),
+                "give a new file, or an empty PostgreSQL database (`createdb`); nothing was copied",
+            ));
+        }
+        dest.write(|w| {
+            let copied = w.replace_with(snapshot.read())?;
+            ctx.log(
+                w,
+                EventKind::Migrate,
+                None,
+                format_args!(
+                    "from {} ({}, {})",
+                    ctx.db,
+                    crate::text::plural(copied.extensions, "extension"),
+                    crate::text::plural(copied.events, "event")
+                ),
+            )?;
+            Ok(copied)
+        })
+    })();
+    let copied = match result {
+        Ok(copied) => copied,
+        Err(e) => {
+            // A file this run made is not left behind half made.
+            if let (true, Location::File(path)) = (created, &target) {
+                for suffix in ["", "-wal", "-shm", "-journal"] {
+                    let _ = std::fs::remove_file(crate::store::companion(path, suffix));
+                }
+            }
+            return Err(e);
+        }
+    };
+    drop(snapshot);
+    source.write(|w| {
+        ctx.log(
+            w,
+            EventKind::Migrate,
+            None,
+            format_args!(
+                "to {target} ({}, {})",
+                crate::text::plural(copied.extensions, "extension"),
+                crate::text::plural(copied.events, "event")
+            ),
+        )
+    })?;
+    ctx.console.info(format_args!(
+        "copied {}, {} and {} from {} to {target}",
+        crate::text::plural(copied.extensions, "extension"),
+        crate::text::plural(copied.settings, "setting"),
+        crate::text::plural(copied.events, "event"),
+        ctx.db,
     ));
     Ok(ExitCode::Success)
 }

@@ -15,10 +15,7 @@ pub fn show(ctx: &mut Ctx<'_>) -> Result<ExitCode> {
         .iter()
         .map(|key| {
             let (value, origin) = match *key {
-                "db" => (
-                    ctx.db.to_string(),
-                    ctx.db_origin.clone(),
-                ),
+                "db" => (ctx.db.to_string(), ctx.db_origin.clone()),
                 "serve.listen" => match &config.listen {
                     Some(s) => (
                         join(s.value.iter().map(|a| a.to_string()).collect()),

@@ -263,6 +263,7 @@ fn dispatch(ctx: &mut Ctx<'_>, command: Command) -> Result<ExitCode> {
         Command::Config(ConfigCommand::Show) => config_show::show(ctx),
         Command::Verify => backup::verify(ctx),
         Command::Restore { file, yes } => backup::restore(ctx, &file, yes),
+        Command::Migrate { to } => backup::migrate(ctx, &to),
         Command::Completions { shell } => {
             use std::io::Write;
             ctx.console

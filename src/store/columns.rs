@@ -60,6 +60,22 @@ pub(super) static SQL_INSERT_RECORD: LazyLock<String> = LazyLock::new(|| {
     )
 });
 
+/// [`SQL_INSERT_RECORD`] with the row id after the record's values: a
+/// copy of a whole database.
+pub(super) static SQL_INSERT_RECORD_WITH_ID: LazyLock<String> = LazyLock::new(|| {
+    let names: Vec<&str> = record_columns().map(|c| c.name).collect();
+    let values: Vec<String> = (1..=names.len() + 1).map(|i| format!("?{i}")).collect();
+    format!(
+        "INSERT INTO extensions ({}, id) VALUES ({})",
+        names.join(", "),
+        values.join(", ")
+    )
+});
+
+/// Every extension with its row id after the columns, in row-id order.
+pub(super) static SQL_ALL_WITH_ID: LazyLock<String> =
+    LazyLock::new(|| format!("SELECT {}, id FROM extensions ORDER BY id", select_list()));
+
 /// [`SQL_INSERT_RECORD`] that inserts nothing (and returns no row) when
 /// the number exists.
 pub(super) static SQL_INSERT_RECORD_IF_NEW: LazyLock<String> = LazyLock::new(|| {

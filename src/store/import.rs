@@ -95,7 +95,11 @@ impl Writer<'_> {
         )?;
         Ok(self
             .conn
-            .int(self.path, "SELECT coalesce(max(id), 0) FROM extensions", &[])?
+            .int(
+                self.path,
+                "SELECT coalesce(max(id), 0) FROM extensions",
+                &[],
+            )?
             .unwrap_or(0))
     }
 
@@ -163,7 +167,8 @@ impl Writer<'_> {
     /// Inserts a whole record; returns its row id.
     pub fn insert_record(&self, rec: &ExtensionRecord) -> Result<i64> {
         let id = with_record_params(rec, None, |p| {
-            self.conn.one(self.path, &SQL_INSERT_RECORD, p, |r| r.int(0))
+            self.conn
+                .one(self.path, &SQL_INSERT_RECORD, p, |r| r.int(0))
         })?;
         id.ok_or_else(|| corrupt_row(self.path, "row id"))
     }

@@ -71,13 +71,22 @@ mod tests {
     #[test]
     fn urls_choose_the_engine_and_paths_stay_files() {
         let p = |s: &str| Location::parse(OsStr::new(s));
-        assert_eq!(p("/var/lib/x.sqlite3"), Location::File("/var/lib/x.sqlite3".into()));
-        assert_eq!(p("sqlite:///var/lib/x.sqlite3"), Location::File("/var/lib/x.sqlite3".into()));
+        assert_eq!(
+            p("/var/lib/x.sqlite3"),
+            Location::File("/var/lib/x.sqlite3".into())
+        );
+        assert_eq!(
+            p("sqlite:///var/lib/x.sqlite3"),
+            Location::File("/var/lib/x.sqlite3".into())
+        );
         assert_eq!(p("sqlite://localhost/x"), Location::File("/x".into()));
         assert_eq!(p("sqlite:rel.db"), Location::File("rel.db".into()));
         assert_eq!(p("postgres.db"), Location::File("postgres.db".into()));
         assert!(matches!(p("postgres://pbx@db/pin"), Location::Postgres(_)));
         assert!(matches!(p("postgresql://db/pin"), Location::Postgres(_)));
-        assert_eq!(p("postgres://a:secret@db/pin").to_string(), "postgres://a@db/pin");
+        assert_eq!(
+            p("postgres://a:secret@db/pin").to_string(),
+            "postgres://a@db/pin"
+        );
     }
 }

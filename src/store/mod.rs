@@ -41,6 +41,7 @@ pub const APPLICATION_ID: i32 = 0x5049_4E50;
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
 mod columns;
+mod copy;
 mod file;
 mod import;
 mod location;
@@ -57,10 +58,11 @@ use file::{Live, SharedLock, check_file, create_file, damaged, not_sqlite, open_
 use schema::{MIGRATIONS, expected_triggers, identify, not_pinprotect, too_new, triggers};
 use sql::Conn;
 
+pub use copy::Contents;
 pub use file::companion;
+pub use import::{RecordInserter, Removed};
 pub use location::Location;
 pub use pg::PgUrl;
-pub use import::{RecordInserter, Removed};
 pub use pool::{ConnectionPool, DeniedCall, Pooled};
 pub use read::Reader;
 pub use schema::SCHEMA_VERSION;
@@ -154,7 +156,7 @@ enum Engine {
         _lock: Option<SharedLock>,
         _live: Live,
     },
-    Postgres(pg::PgConn),
+    Postgres(Box<pg::PgConn>),
 }
 
 /// How a command opens the database.
@@ -216,7 +218,9 @@ impl Store {
                 if !marked {
                     return Err(if objects == 0 {
                         Error::database(
-                            format!("{url} is empty: it is not an initialised pinprotect database"),
+                            format!(
+                                "no database at {url}: PostgreSQL answers, but the database holds no pinprotect tables"
+                            ),
                             missing_hint(),
                         )
                     } else {
@@ -228,7 +232,7 @@ impl Store {
                 }
                 check_version(&path, version)?;
                 Ok(Store {
-                    engine: Engine::Postgres(conn),
+                    engine: Engine::Postgres(Box::new(conn)),
                     path,
                 })
             }
@@ -294,7 +298,7 @@ impl Store {
                 let outcome = pg::init(&conn, &path)?;
                 Ok((
                     Store {
-                        engine: Engine::Postgres(conn),
+                        engine: Engine::Postgres(Box::new(conn)),
                         path,
                     },
                     outcome,
@@ -524,7 +528,10 @@ impl Store {
         match &self.engine {
             Engine::Sqlite { conn, .. } => Ok(conn),
             Engine::Postgres(_) => Err(Error::invalid_with_hint(
-                format!("{} is a PostgreSQL database: this works on a SQLite file only", self.path.display()),
+                format!(
+                    "{} is a PostgreSQL database: this works on a SQLite file only",
+                    self.path.display()
+                ),
                 "on PostgreSQL use its own tools (pg_dump, pg_restore, pg_amcheck), or `pinprotect migrate --to FILE` for a SQLite copy",
             )),
         }

@@ -202,9 +202,9 @@ fn configure(
     if config.get_ports().is_empty()
         && let Some(p) = env("PGPORT")
     {
-        let port = p.parse().map_err(|_| {
-            Error::invalid(format!("PGPORT ({p}) is not a port number"))
-        })?;
+        let port = p
+            .parse()
+            .map_err(|_| Error::invalid(format!("PGPORT ({p}) is not a port number")))?;
         config.port(port);
     }
     if config.get_user().is_none() {
@@ -250,21 +250,32 @@ fn configure(
         SslMode::Disable => None,
         _ => {
             let mut builder = native_tls::TlsConnector::builder();
-            let root = own.get("sslrootcert").cloned().or_else(|| env("PGSSLROOTCERT"));
+            let root = own
+                .get("sslrootcert")
+                .cloned()
+                .or_else(|| env("PGSSLROOTCERT"));
             let root = root.or_else(|| {
                 let home = env("HOME")?;
                 let p = format!("{home}/.postgresql/root.crt");
                 Path::new(&p).exists().then_some(p)
             });
-            if let Some(root) = root.filter(|_| matches!(mode, SslMode::VerifyCa | SslMode::VerifyFull)) {
+            if let Some(root) =
+                root.filter(|_| matches!(mode, SslMode::VerifyCa | SslMode::VerifyFull))
+            {
                 let pem = std::fs::read(&root).map_err(|e| {
                     Error::database(
                         format!("cannot read the root certificate {root} (sslrootcert): {e}"),
-                        Some("set sslrootcert in the URL or PGSSLROOTCERT to the CA's PEM file".into()),
+                        Some(
+                            "set sslrootcert in the URL or PGSSLROOTCERT to the CA's PEM file"
+                                .into(),
+                        ),
                     )
                 })?;
                 let cert = native_tls::Certificate::from_pem(&pem).map_err(|e| {
-                    Error::database(format!("the root certificate {root} is not a PEM certificate: {e}"), None)
+                    Error::database(
+                        format!("the root certificate {root} is not a PEM certificate: {e}"),
+                        None,
+                    )
                 })?;
                 builder.add_root_certificate(cert);
             }
@@ -336,7 +347,12 @@ fn password_from_file(config: &postgres::Config) -> std::result::Result<Option<S
         // A Unix socket matches `localhost`, as in libpq.
         _ => "localhost".into(),
     };
-    let port = config.get_ports().first().copied().unwrap_or(5432).to_string();
+    let port = config
+        .get_ports()
+        .first()
+        .copied()
+        .unwrap_or(5432)
+        .to_string();
     let db = config.get_dbname().unwrap_or("");
     let user = config.get_user().unwrap_or("");
     Ok(pgpass_lookup(&text, [&host, &port, db, user]))
@@ -434,7 +450,10 @@ impl PgConn {
     }
 
     pub(super) fn batch(&self, path: &Path, sql: &str) -> Result<()> {
-        let r = self.client.borrow_mut().batch_execute(&postgres_dialect(sql));
+        let r = self
+            .client
+            .borrow_mut()
+            .batch_execute(&postgres_dialect(sql));
         r.map_err(|e| self.err(path, e))
     }
 
@@ -445,13 +464,27 @@ impl PgConn {
         params: &[P<'_>],
         mut f: impl FnMut(&dyn RowView) -> Result<()>,
     ) -> Result<()> {
+        use postgres::fallible_iterator::FallibleIterator;
         let stmt = self.statement(path, sql)?;
-        let params: Vec<&(dyn ToSql + Sync)> = params.iter().map(|p| p as _).collect();
-        let rows = self.client.borrow_mut().query(&stmt, &params);
-        for row in rows.map_err(|e| self.err(path, e))? {
-            f(&PgRow { row: &row, path })?;
-        }
-        Ok(())
+        // Rows stream in as `f` takes them (the driver reads ahead by one
+        // message), so a million extensions take no more memory than one.
+        // The connection is busy meanwhile: `f` must not use it (no
+        // caller does; a second store may be used, as a copy does).
+        let failed = {
+            let mut client = self.client.borrow_mut();
+            let rows = client.query_raw(&stmt, params.iter().map(|p| p as &(dyn ToSql + Sync)));
+            match rows {
+                Err(e) => e,
+                Ok(mut rows) => loop {
+                    match rows.next() {
+                        Ok(Some(row)) => f(&PgRow { row: &row, path })?,
+                        Ok(None) => return Ok(()),
+                        Err(e) => break e,
+                    }
+                },
+            }
+        };
+        Err(self.err(path, failed))
     }
 
     /// `f` of the one row a statement returns.
@@ -469,14 +502,23 @@ impl PgConn {
             }
             Ok(())
         })?;
-        found.ok_or_else(|| Error::database(format!("database {}: a query returned no row", path.display()), None))
+        found.ok_or_else(|| {
+            Error::database(
+                format!("database {}: a query returned no row", path.display()),
+                None,
+            )
+        })
     }
 
     /// Starts a write transaction: after this, no other write of any
     /// connection runs until it ends (see the module's documentation).
     pub(super) fn begin_write(&self, path: &Path) -> Result<()> {
         self.batch(path, "BEGIN")?;
-        let locked = self.execute(path, "SELECT pg_advisory_xact_lock(?1)", &[P::Int(WRITER_LOCK)]);
+        let locked = self.execute(
+            path,
+            "SELECT pg_advisory_xact_lock(?1)",
+            &[P::Int(WRITER_LOCK)],
+        );
         if let Err(e) = locked {
             self.rollback();
             return Err(e);
@@ -512,9 +554,18 @@ impl RowView for PgRow<'_> {
         let ty = self.row.columns().get(i).map(|c| c.type_().clone());
         let v = match ty {
             Some(Type::INT8) => self.row.try_get::<_, Option<i64>>(i),
-            Some(Type::INT4) => self.row.try_get::<_, Option<i32>>(i).map(|v| v.map(i64::from)),
-            Some(Type::INT2) => self.row.try_get::<_, Option<i16>>(i).map(|v| v.map(i64::from)),
-            Some(Type::BOOL) => self.row.try_get::<_, Option<bool>>(i).map(|v| v.map(i64::from)),
+            Some(Type::INT4) => self
+                .row
+                .try_get::<_, Option<i32>>(i)
+                .map(|v| v.map(i64::from)),
+            Some(Type::INT2) => self
+                .row
+                .try_get::<_, Option<i16>>(i)
+                .map(|v| v.map(i64::from)),
+            Some(Type::BOOL) => self
+                .row
+                .try_get::<_, Option<bool>>(i)
+                .map(|v| v.map(i64::from)),
             _ => self.row.try_get::<_, Option<i64>>(i),
         };
         v.map_err(|e| pg_error(self.path, &e))
@@ -610,16 +661,27 @@ pub(super) fn pg_error(path: &Path, e: &postgres::Error) -> Error {
             super::busy_error(path)
         }
         Some(c) if *c == SqlState::DISK_FULL => super::disk_full(path),
-        Some(c) if *c == SqlState::INSUFFICIENT_PRIVILEGE || *c == SqlState::READ_ONLY_SQL_TRANSACTION => {
+        Some(c)
+            if *c == SqlState::INSUFFICIENT_PRIVILEGE
+                || *c == SqlState::READ_ONLY_SQL_TRANSACTION =>
+        {
             Error::database(
                 format!("database {shown}: {}", error_text(e)),
-                Some("the PostgreSQL role lacks the privilege; grant it, or use a role that has it".into()),
+                Some(
+                    "the PostgreSQL role lacks the privilege; grant it, or use a role that has it"
+                        .into(),
+                ),
             )
         }
         Some(_) => Error::database(format!("database {shown}: {}", error_text(e)), None),
         None => Error::database(
-            format!("lost the connection to PostgreSQL at {shown}: {}", error_text(e)),
-            Some("check that PostgreSQL runs; calls to emergency numbers are still permitted".into()),
+            format!(
+                "lost the connection to PostgreSQL at {shown}: {}",
+                error_text(e)
+            ),
+            Some(
+                "check that PostgreSQL runs; calls to emergency numbers are still permitted".into(),
+            ),
         ),
     }
 }
@@ -761,7 +823,10 @@ pub(super) fn init(conn: &PgConn, path: &Path) -> Result<super::InitOutcome> {
         conn.execute(
             path,
             "UPDATE pinprotect_schema SET application_id = ?1, version = ?2",
-            &[P::Int(i64::from(super::APPLICATION_ID)), P::Int(SCHEMA_VERSION)],
+            &[
+                P::Int(i64::from(super::APPLICATION_ID)),
+                P::Int(SCHEMA_VERSION),
+            ],
         )?;
         Ok(if version == 0 {
             InitOutcome::Created
@@ -848,7 +913,9 @@ mod tests {
 
     #[test]
     fn urls_are_recognised_and_shown_without_their_password() {
-        let u = PgUrl::parse("postgres://pbx:s3cret@db.example:5433/pinprotect?sslmode=verify-full").unwrap();
+        let u =
+            PgUrl::parse("postgres://pbx:s3cret@db.example:5433/pinprotect?sslmode=verify-full")
+                .unwrap();
         assert!(u.has_password());
         assert_eq!(u.to_string(), "postgres://pbx@db.example:5433/pinprotect");
         assert!(!format!("{u:?}").contains("s3cret"));
@@ -858,9 +925,11 @@ mod tests {
         assert!(!PgUrl::parse("postgres://pbx@db/p").unwrap().has_password());
         assert!(PgUrl::parse("/var/lib/pinprotect/pbx.sqlite3").is_none());
         assert!(PgUrl::parse("POSTGRES://h/d").is_some());
-        let (plain, own) = PgUrl::parse("postgres://h/d?sslmode=verify-full&sslrootcert=%2Fca.pem&connect_timeout=3")
-            .unwrap()
-            .own_options();
+        let (plain, own) = PgUrl::parse(
+            "postgres://h/d?sslmode=verify-full&sslrootcert=%2Fca.pem&connect_timeout=3",
+        )
+        .unwrap()
+        .own_options();
         assert_eq!(plain, "postgres://h/d?connect_timeout=3");
         assert_eq!(own["sslmode"], "verify-full");
         assert_eq!(own["sslrootcert"], "/ca.pem");
@@ -880,6 +949,9 @@ mod tests {
             pgpass_lookup(text, ["db", "5432", "pinprotect", "pbx"]).as_deref(),
             Some("fallback")
         );
-        assert_eq!(pgpass_lookup(text, ["db", "5432", "pinprotect", "root"]), None);
+        assert_eq!(
+            pgpass_lookup(text, ["db", "5432", "pinprotect", "root"]),
+            None
+        );
     }
 }

@@ -25,7 +25,8 @@ pub(super) fn opt_parse<T: std::str::FromStr>(
 pub(super) fn record_from_row(path: &Path, r: &dyn RowView) -> Result<ExtensionRecord> {
     let text = |c: Column| r.text(c.index()).map(|v| v.map(str::to_owned));
     let int = |c: Column| r.int(c.index());
-    let number: String = text(Column::Number)?.ok_or_else(|| corrupt_row(path, "extension number"))?;
+    let number: String =
+        text(Column::Number)?.ok_or_else(|| corrupt_row(path, "extension number"))?;
     let first = text(Column::FirstName)?;
     let last = text(Column::LastName)?;
     let email = text(Column::Email)?;
@@ -73,7 +74,7 @@ pub(super) fn record_from_row(path: &Path, r: &dyn RowView) -> Result<ExtensionR
 }
 
 /// The columns of an event as [`event_from_row`] reads them.
-const EVENT_COLUMNS: &str = "id, at, user, kind, extension, detail, count";
+const EVENT_COLUMNS: &str = "id, at, \"user\", kind, extension, detail, count";
 
 /// An event from a row of [`EVENT_COLUMNS`].
 fn event_from_row(path: &Path, row: &dyn RowView) -> Result<EventRow> {
@@ -182,7 +183,9 @@ impl Reader<'_> {
         &self,
         mut f: impl FnMut(ExtensionRecord) -> Result<()>,
     ) -> Result<()> {
-        self.each_row(&SQL_ALL_IN_ORDER, &[], |row| f(record_from_row(self.path, row)?))
+        self.each_row(&SQL_ALL_IN_ORDER, &[], |row| {
+            f(record_from_row(self.path, row)?)
+        })
     }
 
     /// Calls `f` for every extension in numeric order with the stored

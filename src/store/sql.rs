@@ -195,7 +195,10 @@ impl<'c> Conn<'c> {
     ) -> Result<T> {
         self.optional(path, sql, params, f)?.ok_or_else(|| {
             Error::database(
-                format!("database {}: a query returned no row", crate::text::path(path)),
+                format!(
+                    "database {}: a query returned no row",
+                    crate::text::path(path)
+                ),
                 None,
             )
         })

@@ -33,11 +33,11 @@ fn plan(conn: &Connection, sql: &str) -> String {
 fn lookups_use_indexes_and_export_needs_no_sort() {
     let (_dir, store) = fresh();
     for sql in [&*SQL_ONE, SQL_EXISTS] {
-        let p = plan(&store.sqlite().unwrap(), sql);
+        let p = plan(store.sqlite().unwrap(), sql);
         assert!(p.contains("SEARCH extensions USING"), "{sql}: {p}");
         assert!(!p.contains("SCAN"), "{sql}: {p}");
     }
-    let p = plan(&store.sqlite().unwrap(), &SQL_ALL_IN_ORDER);
+    let p = plan(store.sqlite().unwrap(), &SQL_ALL_IN_ORDER);
     assert!(p.contains("extensions_numeric_order"), "{p}");
     assert!(!p.contains("TEMP B-TREE"), "{p}");
 }

@@ -10,18 +10,210 @@ pub fn bin() -> &'static str {
     env!("CARGO_BIN_EXE_pinprotect")
 }
 
-/// A temporary folder with a database path in it and a clean environment.
+/// The environment variable that runs the suite on PostgreSQL: the URL of
+/// a server's maintenance database (`postgres://postgres@127.0.0.1:5432/postgres`),
+/// on which each test makes a database of its own.
+pub const POSTGRES_VAR: &str = "PINPROTECT_TEST_POSTGRES";
+
+/// The server the suite runs on, when it runs on PostgreSQL.
+pub fn postgres_server() -> Option<String> {
+    std::env::var(POSTGRES_VAR).ok().filter(|v| !v.is_empty())
+}
+
+/// Whether the suite runs on PostgreSQL.
+pub fn on_postgres() -> bool {
+    postgres_server().is_some()
+}
+
+/// Returns from a test that is about the SQLite file itself (its modes,
+/// its bytes, its companions) when the suite runs on PostgreSQL.
+#[macro_export]
+macro_rules! sqlite_only {
+    () => {
+        if $crate::common::on_postgres() {
+            eprintln!("about the SQLite file: not run on PostgreSQL");
+            return;
+        }
+    };
+}
+
+/// A database of its own on the suite's PostgreSQL server, dropped with
+/// the test's [`Env`].
+pub struct PgDatabase {
+    server: String,
+    pub name: String,
+    pub url: String,
+}
+
+impl PgDatabase {
+    pub fn create(server: &str) -> PgDatabase {
+        use std::sync::atomic::{AtomicU32, Ordering};
+        static NEXT: AtomicU32 = AtomicU32::new(0);
+        let name = format!(
+            "pinprotect_test_{}_{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        );
+        let mut client = postgres::Client::connect(server, postgres::NoTls)
+            .unwrap_or_else(|e| panic!("{POSTGRES_VAR}={server}: {e}"));
+        client
+            .batch_execute(&format!("CREATE DATABASE {name}"))
+            .unwrap();
+        let url = with_database(server, &name);
+        PgDatabase {
+            server: server.to_owned(),
+            name,
+            url,
+        }
+    }
+
+    /// A connection to this database.
+    pub fn client(&self) -> postgres::Client {
+        postgres::Client::connect(&self.url, postgres::NoTls).unwrap()
+    }
+}
+
+impl Drop for PgDatabase {
+    fn drop(&mut self) {
+        if let Ok(mut client) = postgres::Client::connect(&self.server, postgres::NoTls) {
+            let _ = client.batch_execute(&format!(
+                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                self.name
+            ));
+        }
+    }
+}
+
+/// `server`'s URL with the database `name` in place of its own.
+pub fn with_database(server: &str, name: &str) -> String {
+    let (scheme, rest) = server.split_once("://").unwrap();
+    let (before_query, query) = match rest.split_once('?') {
+        Some((b, q)) => (b, format!("?{q}")),
+        None => (rest, String::new()),
+    };
+    let authority = before_query.split('/').next().unwrap();
+    format!("{scheme}://{authority}/{name}{query}")
+}
+
+/// A temporary folder with a database in it (a SQLite file, or on
+/// PostgreSQL a database of its own) and a clean environment.
 pub struct Env {
     pub dir: TempDir,
+    /// What `--db` is given: the file, or the PostgreSQL URL.
     pub db: PathBuf,
+    pub pg: Option<PgDatabase>,
 }
 
 impl Env {
-    /// No database yet.
+    /// No database yet (on PostgreSQL: an empty database).
     pub fn empty() -> Env {
         let dir = tempfile::tempdir().unwrap();
+        match postgres_server() {
+            Some(server) => {
+                let pg = PgDatabase::create(&server);
+                Env {
+                    dir,
+                    db: PathBuf::from(&pg.url),
+                    pg: Some(pg),
+                }
+            }
+            None => Env::empty_file(dir),
+        }
+    }
+
+    fn empty_file(dir: TempDir) -> Env {
         let db = dir.path().join("pbx.sqlite3");
-        Env { dir, db }
+        Env { dir, db, pg: None }
+    }
+
+    /// The first column of each row of `sql`, as text, read straight from
+    /// the database.
+    pub fn query_texts(&self, sql: &str) -> Vec<String> {
+        match &self.pg {
+            Some(pg) => pg
+                .client()
+                .query(
+                    &format!("SELECT coalesce(q.c::text, '') FROM ({sql}) AS q(c)"),
+                    &[],
+                )
+                .unwrap()
+                .iter()
+                .map(|r| r.get(0))
+                .collect(),
+            None => {
+                let conn = rusqlite::Connection::open(&self.db).unwrap();
+                let mut stmt = conn.prepare(sql).unwrap();
+                stmt.query_map([], |r| {
+                    Ok(match r.get_ref(0)? {
+                        rusqlite::types::ValueRef::Integer(i) => i.to_string(),
+                        rusqlite::types::ValueRef::Null => String::new(),
+                        v => v.as_str().unwrap().to_owned(),
+                    })
+                })
+                .unwrap()
+                .map(Result::unwrap)
+                .collect()
+            }
+        }
+    }
+
+    /// Runs `sql` straight on the database; `Err` with the engine's error
+    /// when it fails.
+    pub fn try_sql(&self, sql: &str) -> Result<(), String> {
+        match &self.pg {
+            Some(pg) => pg
+                .client()
+                .batch_execute(sql)
+                .map_err(|e| match e.as_db_error() {
+                    Some(db) => db.message().to_owned(),
+                    None => e.to_string(),
+                }),
+            None => rusqlite::Connection::open(&self.db)
+                .unwrap()
+                .execute_batch(sql)
+                .map_err(|e| e.to_string()),
+        }
+    }
+
+    /// Everything the database holds, as text: for "nothing changed".
+    pub fn snapshot(&self) -> Vec<String> {
+        let mut all = Vec::new();
+        for table in ["extensions", "settings", "events"] {
+            let order = if table == "settings" { "key" } else { "id" };
+            all.extend(self.query_texts(&format!(
+                "SELECT {} FROM {table} ORDER BY {order}",
+                match table {
+                    "extensions" => "id || ',' || number || ',' || coalesce(first_name, '') || ',' || voicemail_pin || ',' || pin_protect || ',' || coalesce(granted_at, -1) || ',' || failed_attempts",
+                    "settings" => "key || '=' || value",
+                    _ => "id || ',' || at || ',' || kind || ',' || count || ',' || detail",
+                }
+            )));
+        }
+        all
+    }
+
+    /// Runs `sql` (with `?1` as a text parameter on SQLite, `$1` on
+    /// PostgreSQL) straight on the database, bypassing pinprotect.
+    pub fn sql(&self, sql: &str, param: Option<&str>) {
+        match &self.pg {
+            Some(pg) => {
+                let sql = sql.replace("?1", "$1");
+                let mut client = pg.client();
+                match param {
+                    Some(p) => client.execute(&sql, &[&p]).map(|_| ()),
+                    None => client.batch_execute(&sql),
+                }
+                .unwrap();
+            }
+            None => {
+                let conn = rusqlite::Connection::open(&self.db).unwrap();
+                match param {
+                    Some(p) => conn.execute(sql, [p]).map(|_| ()),
+                    None => conn.execute_batch(sql),
+                }
+                .unwrap();
+            }
+        }
     }
 
     /// An initialised, empty database whose `clock_override` is on, so
@@ -36,13 +228,11 @@ impl Env {
 
     /// Sets `clock_override` straight in the database, leaving no event.
     pub fn set_clock_override(&self, on: bool) {
-        let conn = rusqlite::Connection::open(&self.db).unwrap();
-        conn.execute(
+        self.sql(
             "INSERT INTO settings (key, value) VALUES ('clock_override', ?1) \
              ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            [if on { "on" } else { "off" }],
-        )
-        .unwrap();
+            Some(if on { "on" } else { "off" }),
+        );
     }
 
     /// An initialised, empty database as `init` makes it: changes refuse
@@ -88,6 +278,11 @@ impl Env {
             .env_remove("PINPROTECT_CONFIG")
             .env_remove("XDG_CONFIG_HOME")
             .env_remove("NO_COLOR")
+            .env_remove("PGPASSWORD")
+            .env_remove("PGHOST")
+            .env_remove("PGUSER")
+            .env_remove("PGDATABASE")
+            .env_remove("PGSSLMODE")
             .env("HOME", self.dir.path())
             .env("XDG_DATA_HOME", self.dir.path().join("xdg"))
             .current_dir(self.dir.path())
@@ -201,17 +396,33 @@ pub fn json(s: &str) -> serde_json::Value {
 }
 
 /// Fills an initialised database with `n` extensions, a third protected.
-pub fn fill(db: &Path, n: u32) {
-    let conn = rusqlite::Connection::open(db).unwrap();
-    conn.execute(
-        "WITH RECURSIVE seq(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM seq WHERE i + 1 < ?1)
-         INSERT INTO extensions (number, first_name, last_name, email, voicemail_pin, pin_protect, pin_protect_duration_s)
-         SELECT printf('%d', 1000000 + i), 'First' || i, 'Last, \"' || i || '\"', 'u' || i || '@example.com',
-                printf('9%03d1%03d', i % 1000, (i / 1000) % 1000), i % 3 = 0, CASE WHEN i % 3 = 0 THEN 300 END
-         FROM seq",
-        [n],
-    )
-    .unwrap();
+pub fn fill(env: &Env, n: u32) {
+    match &env.pg {
+        Some(pg) => {
+            pg.client()
+                .execute(
+                    "INSERT INTO extensions (number, first_name, last_name, email, voicemail_pin, pin_protect, pin_protect_duration_s)
+                     SELECT (1000000 + i)::text, 'First' || i, 'Last, \"' || i || '\"', 'u' || i || '@example.com',
+                            '9' || lpad((i % 1000)::text, 3, '0') || '1' || lpad(((i / 1000) % 1000)::text, 3, '0'),
+                            (i % 3 = 0)::int, CASE WHEN i % 3 = 0 THEN 300 END
+                     FROM generate_series(0, $1::bigint - 1) AS s(i)",
+                    &[&i64::from(n)],
+                )
+                .unwrap();
+        }
+        None => {
+            let conn = rusqlite::Connection::open(&env.db).unwrap();
+            conn.execute(
+                "WITH RECURSIVE seq(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM seq WHERE i + 1 < ?1)
+                 INSERT INTO extensions (number, first_name, last_name, email, voicemail_pin, pin_protect, pin_protect_duration_s)
+                 SELECT printf('%d', 1000000 + i), 'First' || i, 'Last, \"' || i || '\"', 'u' || i || '@example.com',
+                        printf('9%03d1%03d', i % 1000, (i / 1000) % 1000), i % 3 = 0, CASE WHEN i % 3 = 0 THEN 300 END
+                 FROM seq",
+                [n],
+            )
+            .unwrap();
+        }
+    }
 }
 
 /// A command run on a pseudo-terminal, as a person runs it: its standard

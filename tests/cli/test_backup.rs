@@ -175,6 +175,7 @@ fn backup_refuses_targets_it_must_not_replace_and_replaces_an_old_copy_whole() {
 
 #[test]
 fn verify_finds_damage_a_changed_log_and_foreign_files() {
+    crate::sqlite_only!();
     let env = Env::new();
     env.add("100", "4826");
     env.cmd()
@@ -209,7 +210,7 @@ fn verify_finds_damage_a_changed_log_and_foreign_files() {
         .stderr(predicates::str::contains("not a pinprotect database"));
     // A damaged index page.
     let env = Env::new();
-    crate::common::fill(&env.db, 2_000);
+    crate::common::fill(&env, 2_000);
     let conn = rusqlite::Connection::open(&env.db).unwrap();
     let root: i64 = conn
         .query_row(
@@ -298,6 +299,7 @@ fn a_restore_under_a_running_server_is_read_at_its_next_call_and_mixes_nothing_i
 
 #[test]
 fn restore_refuses_what_is_not_a_sound_backup_and_leaves_the_database_as_it_was() {
+    crate::sqlite_only!();
     let env = crate::test_agi::pbx();
     let state = || {
         [
@@ -327,7 +329,7 @@ fn restore_refuses_what_is_not_a_sound_backup_and_leaves_the_database_as_it_was(
         .unwrap();
     // A backup with a damaged index page.
     let damaged = env.path("damaged.sqlite3");
-    crate::common::fill(&env.db, 2_000);
+    crate::common::fill(&env, 2_000);
     env.real_clock()
         .args(["backup", damaged.to_str().unwrap()])
         .assert()

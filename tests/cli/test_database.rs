@@ -32,6 +32,11 @@ fn missing_database_exits_4_with_a_hint_and_creates_nothing() {
             .stderr(predicate::str::contains("error: no database at"))
             .stderr(predicate::str::contains("hint: run `pinprotect init`"));
         assert!(!env.db.exists(), "{args:?} created the database");
+        if env.pg.is_some() {
+            let tables =
+                env.query_texts("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'");
+            assert_eq!(tables, ["0"], "{args:?} created tables");
+        }
     }
     assert_eq!(std::fs::read_dir(env.dir.path()).unwrap().count(), 0);
 }
@@ -57,6 +62,7 @@ fn assert_refused(env: &Env, content: &[u8], message: &str) {
 
 #[test]
 fn a_file_that_is_not_sqlite_exits_4_and_stays_byte_identical() {
+    crate::sqlite_only!();
     let env = Env::empty();
     assert_refused(
         &env,
@@ -81,6 +87,7 @@ fn sqlite_file(setup: &str) -> Vec<u8> {
 
 #[test]
 fn a_foreign_sqlite_database_exits_4_and_stays_byte_identical() {
+    crate::sqlite_only!();
     let env = Env::empty();
     let bytes = sqlite_file("CREATE TABLE users (name TEXT); INSERT INTO users VALUES ('x');");
     assert_refused(&env, &bytes, "not a pinprotect database");
@@ -90,6 +97,28 @@ fn a_foreign_sqlite_database_exits_4_and_stays_byte_identical() {
 fn a_newer_schema_exits_4_and_stays_byte_identical() {
     let env = Env::new();
     env.add("100", "4826");
+    if env.pg.is_some() {
+        env.sql("UPDATE pinprotect_schema SET version = 99", None);
+        let before = env.query_texts("SELECT number FROM extensions");
+        let mut all: Vec<&[&str]> = COMMANDS.to_vec();
+        all.push(&["init"]);
+        for args in all {
+            env.cmd()
+                .args(args)
+                .assert()
+                .code(4)
+                .stdout("")
+                .stderr(predicate::str::contains(
+                    "schema version 99, newer than this pinprotect understands",
+                ));
+        }
+        assert_eq!(env.query_texts("SELECT number FROM extensions"), before);
+        assert_eq!(
+            env.query_texts("SELECT version FROM pinprotect_schema"),
+            ["99"]
+        );
+        return;
+    }
     let conn = rusqlite::Connection::open(&env.db).unwrap();
     conn.execute_batch("PRAGMA journal_mode = DELETE; PRAGMA user_version = 99;")
         .unwrap();
@@ -141,6 +170,7 @@ fn init_creates_folders_and_a_private_file_and_is_idempotent() {
 
 #[test]
 fn an_empty_file_is_not_a_database_until_init() {
+    crate::sqlite_only!();
     let env = Env::empty();
     std::fs::write(&env.db, b"").unwrap();
     env.cmd()
@@ -157,6 +187,7 @@ fn an_empty_file_is_not_a_database_until_init() {
 
 #[test]
 fn database_and_its_wal_files_are_private() {
+    crate::sqlite_only!();
     let env = Env::new();
     assert_eq!(mode(&env.db), 0o600);
     // Hold a reader open so the -wal and -shm files outlive the commands.
@@ -178,6 +209,7 @@ fn database_and_its_wal_files_are_private() {
 
 #[test]
 fn a_folder_is_not_a_database() {
+    crate::sqlite_only!();
     let env = Env::empty();
     std::fs::create_dir(&env.db).unwrap();
     env.cmd()

@@ -36,7 +36,7 @@ fn in_own_mounts(script: &str, args: &[&std::path::Path]) -> std::process::Outpu
 #[test]
 fn a_full_disk_during_export_keeps_the_old_file_and_leaves_no_temporary() {
     let env = Env::new();
-    fill(&env.db, 3_000);
+    fill(&env, 3_000);
     let full = env.path("full");
     std::fs::create_dir(&full).unwrap();
     // A private mount namespace with a 64 KiB tmpfs as the output folder;
@@ -98,8 +98,9 @@ fn assert_refused(env: &Env, bytes: &[u8], commands: &[&[&str]], what: &str) {
 
 #[test]
 fn damaged_database_files_exit_4_and_stay_byte_identical() {
+    crate::sqlite_only!();
     let env = Env::new();
-    fill(&env.db, 2_000);
+    fill(&env, 2_000);
     // Nothing waits in the WAL: the file is the whole database.
     env.cmd().arg("status").assert().success();
     let good = std::fs::read(&env.db).unwrap();
@@ -212,6 +213,7 @@ fn two_writers_that_read_then_write_at_once_lose_nothing() {
 /// permitted; once there is space again, all works.
 #[test]
 fn a_full_disk_under_the_database_is_named_as_such() {
+    crate::sqlite_only!();
     let env = Env::new();
     env.add_protected("201", "4826", "60");
     let full = env.path("full");

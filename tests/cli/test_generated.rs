@@ -112,7 +112,7 @@ fn completions_know_commands_flags_values_and_files() {
         "-l duration",
         "voicemail-conf",
         "jsonl",
-        "-l db -d 'The database file",
+        "-l db -d 'The database: a SQLite file, or a postgres:// URL",
     ] {
         assert!(
             fish.contains(needle),
@@ -121,7 +121,7 @@ fn completions_know_commands_flags_values_and_files() {
     }
     // --db, --output and import's FILE complete file names.
     assert!(fish.contains(
-        "-l db -d 'The database file [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]' -r -F"
+        "-l db -d 'The database: a SQLite file, or a postgres:// URL (passwords go in ~/.pgpass, not here) [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]' -r -F"
     ));
     assert!(fish.contains(
         "-l output -d 'Write to FILE (atomically, mode 0600) instead of standard output' -r -F"

@@ -169,7 +169,7 @@ fn help_explains_every_command_with_examples() {
 #[test]
 fn a_closed_pipe_ends_output_quietly_and_keeps_the_answer() {
     let env = Env::new();
-    fill(&env.db, 20_000);
+    fill(&env, 20_000);
     env.add_protected("100", "4826", "5m");
     let run = |args: &str| {
         let script = format!(

@@ -108,7 +108,28 @@ fn metrics_count_the_calls_made_and_healthz_follows_the_database() {
     // Healthy; then the database is gone (503, one line why); then back.
     assert_eq!(get(port, "/healthz"), (200, "ok\n".into()));
     let away = env.path("away.sqlite3");
-    std::fs::rename(&env.db, &away).unwrap();
+    // On PostgreSQL the tables move to another schema.
+    const TABLES: [&str; 5] = [
+        "pinprotect_schema",
+        "extensions",
+        "settings",
+        "events",
+        "events_prune",
+    ];
+    let move_tables = |to: &str| {
+        let sql: Vec<String> = TABLES
+            .iter()
+            .map(|t| format!("ALTER TABLE {t} SET SCHEMA {to};"))
+            .collect();
+        env.sql(&sql.join(" "), None);
+    };
+    match &env.pg {
+        Some(_) => {
+            env.sql("CREATE SCHEMA away", None);
+            move_tables("away");
+        }
+        None => std::fs::rename(&env.db, &away).unwrap(),
+    }
     let (status, why) = get(port, "/healthz");
     assert_eq!(status, 503);
     assert_eq!(why.lines().count(), 1, "{why}");
@@ -124,7 +145,16 @@ fn metrics_count_the_calls_made_and_healthz_follows_the_database() {
         sample(&get(port, "/metrics").1, "pinprotect_database_errors_total"),
         1.0
     );
-    std::fs::rename(&away, &env.db).unwrap();
+    match &env.pg {
+        Some(_) => {
+            let back: Vec<String> = TABLES
+                .iter()
+                .map(|t| format!("ALTER TABLE away.{t} SET SCHEMA public;"))
+                .collect();
+            env.sql(&back.join(" "), None);
+        }
+        None => std::fs::rename(&away, &env.db).unwrap(),
+    }
     assert_eq!(get(port, "/healthz").0, 200);
     assert_eq!(get(port, "/other").0, 404);
     let (code, _) = server.stop();

@@ -63,7 +63,7 @@ fn events(env: &Env, kind: &str) -> usize {
 fn audit_findings_exit_1_when_the_reader_goes_away() {
     let env = Env::new();
     // Far more findings than any buffer holds.
-    fill(&env.db, 5000);
+    fill(&env, 5000);
     let (code, first, stderr) = first_line_only(&env, &["audit"]);
     assert!(!first.is_empty());
     assert_eq!(code, 1, "{stderr}");
@@ -73,7 +73,7 @@ fn audit_findings_exit_1_when_the_reader_goes_away() {
 #[test]
 fn a_listing_cut_short_exits_0_silently() {
     let env = Env::new();
-    fill(&env.db, 5000);
+    fill(&env, 5000);
     for args in [
         &["status"][..],
         &["ext", "list", "--format", "csv"],

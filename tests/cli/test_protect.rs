@@ -86,7 +86,7 @@ fn enable_without_a_duration_uses_the_stored_one_or_default_duration() {
 fn enable_all_counts_every_extension_that_took_default_duration() {
     let env = Env::new();
     // 5,000 extensions; every third has a duration stored.
-    crate::common::fill(&env.db, 5000);
+    crate::common::fill(&env, 5000);
     env.ok(["enable", "--all"])
         .stderr(
             "pin protect on for all 5000 extensions; 3333 had no duration stored and got default_duration 5m\n",

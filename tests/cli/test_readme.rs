@@ -314,6 +314,7 @@ fn the_log_prune_cron_line_works_as_written() {
 
 #[test]
 fn the_nightly_backup_works_as_written() {
+    crate::sqlite_only!();
     let env = Env::varied();
     let copies = env.path("pinprotect");
     let exports = env.path("pbx");

@@ -41,6 +41,7 @@ fn integrity(env: &Env) -> String {
 #[test]
 #[ignore = "a long load test: .ci/run runs it with --ignored"]
 fn serve_sees_every_change_while_its_pool_grows_and_commands_close() {
+    crate::sqlite_only!();
     let env = Env::new();
     env.add("200", "5937");
     env.add_protected("201", "4826", "60");

@@ -22,9 +22,9 @@ fn run(env: &Env, args: &[&str]) -> (i32, String, String) {
 }
 
 fn event_count(env: &Env) -> usize {
-    let conn = rusqlite::Connection::open(&env.db).unwrap();
-    conn.query_row("SELECT count(*) FROM events", [], |r| r.get::<_, i64>(0))
-        .unwrap() as usize
+    env.query_texts("SELECT count(*) FROM events")[0]
+        .parse()
+        .unwrap()
 }
 
 // ---------------------------------------------------------------------
@@ -33,10 +33,11 @@ fn event_count(env: &Env) -> usize {
 #[test]
 #[ignore = "a long load test: .ci/run runs it with --ignored"]
 fn many_workers_with_an_importer_forcing_checkpoints_never_see_damage() {
+    crate::sqlite_only!();
     const WORKERS: usize = 8;
     const PER_WORKER: usize = 260;
     let env = Env::new();
-    fill(&env.db, 3_000);
+    fill(&env, 3_000);
     for i in 0..WORKERS {
         env.add_protected(&format!("5{i:02}"), &format!("48{i:02}"), "5m");
     }
@@ -194,7 +195,7 @@ struct CrashedCheckpoint {
 
 fn crashed_during_checkpoint() -> CrashedCheckpoint {
     let env = Env::new();
-    fill(&env.db, 1_500);
+    fill(&env, 1_500);
     // A command that writes checkpoints and removes the -wal file when it
     // closes (a read-only one cannot).
     env.cmd().arg("init").assert().success();
@@ -247,6 +248,7 @@ fn wal_of(db: &Path) -> PathBuf {
 
 #[test]
 fn a_crash_during_a_checkpoint_leaves_a_database_every_command_uses() {
+    crate::sqlite_only!();
     let state = crashed_during_checkpoint();
     let commands: &[&[&str]] = &[
         &["status"],
@@ -292,6 +294,7 @@ fn a_crash_during_a_checkpoint_leaves_a_database_every_command_uses() {
 
 #[test]
 fn a_file_cut_short_without_a_wal_is_still_refused() {
+    crate::sqlite_only!();
     let state = crashed_during_checkpoint();
     let env = Env::empty();
     std::fs::write(&env.db, &state.main).unwrap();
@@ -378,22 +381,48 @@ fn emergency_numbers_are_permitted_whatever_else_is_wrong() {
         .code(4);
     assert!(!missing.db.exists());
 
-    // Not SQLite at all.
-    let foreign = Env::empty();
-    std::fs::write(&foreign.db, "hello, not a database\n".repeat(20)).unwrap();
-    assert_emergency(&foreign, "100", "not SQLite");
+    if crate::common::on_postgres() {
+        // No server: a port where nothing listens.
+        let mut gone = Env::empty();
+        gone.db = "postgres://postgres@127.0.0.1:9/pinprotect?sslmode=disable".into();
+        assert_emergency(&gone, "100", "no server");
+        gone.cmd()
+            .args(["check", "100", "0049301234567"])
+            .assert()
+            .code(4)
+            .stderr(predicate::str::contains(
+                "error: cannot reach PostgreSQL at postgres://postgres@127.0.0.1:9/pinprotect",
+            ));
+        // A database of something else.
+        let foreign = Env::empty();
+        foreign.sql("CREATE TABLE cdr (id int)", None);
+        assert_emergency(&foreign, "100", "foreign");
+        foreign
+            .cmd()
+            .args(["check", "100", "0049301234567"])
+            .assert()
+            .code(4)
+            .stderr(predicate::str::contains(
+                "is a PostgreSQL database, but not a pinprotect database",
+            ));
+    } else {
+        // Not SQLite at all.
+        let foreign = Env::empty();
+        std::fs::write(&foreign.db, "hello, not a database\n".repeat(20)).unwrap();
+        assert_emergency(&foreign, "100", "not SQLite");
 
-    // Cut short, with no -wal file to explain it.
-    let cut = Env::new();
-    fill(&cut.db, 2_000);
-    cut.cmd().arg("init").assert().success();
-    let bytes = std::fs::read(&cut.db).unwrap();
-    std::fs::write(&cut.db, &bytes[..bytes.len() / 2 / 4096 * 4096]).unwrap();
-    assert_emergency(&cut, "1000001", "truncated");
-    cut.cmd()
-        .args(["check", "1000001", "0049301234567"])
-        .assert()
-        .code(4);
+        // Cut short, with no -wal file to explain it.
+        let cut = Env::new();
+        fill(&cut, 2_000);
+        cut.cmd().arg("init").assert().success();
+        let bytes = std::fs::read(&cut.db).unwrap();
+        std::fs::write(&cut.db, &bytes[..bytes.len() / 2 / 4096 * 4096]).unwrap();
+        assert_emergency(&cut, "1000001", "truncated");
+        cut.cmd()
+            .args(["check", "1000001", "0049301234567"])
+            .assert()
+            .code(4);
+    }
 
     // A time refused for changes does not stand in the way of dial.
     let plain = Env::default_clock();
@@ -409,20 +438,37 @@ fn emergency_numbers_are_permitted_whatever_else_is_wrong() {
 fn emergency_numbers_are_permitted_on_a_database_locked_by_another_writer() {
     let env = Env::new();
     env.add_protected("100", "4826", "5m");
-    let conn = rusqlite::Connection::open(&env.db).unwrap();
-    conn.pragma_update(None, "locking_mode", "EXCLUSIVE")
-        .unwrap();
-    conn.execute_batch("BEGIN EXCLUSIVE; UPDATE extensions SET first_name = 'x';")
-        .unwrap();
+    // A lock that keeps readers out too: SQLite's exclusive lock, or on
+    // PostgreSQL an ACCESS EXCLUSIVE lock on the tables.
+    let _held: Box<dyn std::any::Any> = match &env.pg {
+        Some(pg) => {
+            let mut client = pg.client();
+            client
+                .batch_execute(
+                    "BEGIN; LOCK TABLE extensions, settings IN ACCESS EXCLUSIVE MODE; \
+                     UPDATE extensions SET first_name = 'x';",
+                )
+                .unwrap();
+            Box::new(client)
+        }
+        None => {
+            let conn = rusqlite::Connection::open(&env.db).unwrap();
+            conn.pragma_update(None, "locking_mode", "EXCLUSIVE")
+                .unwrap();
+            conn.execute_batch("BEGIN EXCLUSIVE; UPDATE extensions SET first_name = 'x';")
+                .unwrap();
+            Box::new(conn)
+        }
+    };
     assert_emergency(&env, "100", "locked");
     let (code, _, stderr) = run(&env, &["check", "100", "112"]);
     assert_eq!(code, 0);
     assert!(stderr.contains("is busy"), "{stderr}");
-    conn.execute_batch("ROLLBACK").unwrap();
 }
 
 #[test]
 fn emergency_numbers_are_permitted_for_a_user_who_cannot_read_the_database() {
+    crate::sqlite_only!();
     let env = Env::new();
     env.add_protected("100", "4826", "5m");
     std::fs::set_permissions(env.dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
@@ -458,7 +504,7 @@ fn changes_refuse_a_given_time_unless_clock_override_is_on() {
         .args(["enable", "100", "--duration", "5m"])
         .assert()
         .success();
-    let before = std::fs::read(&env.db).unwrap();
+    let before = env.snapshot();
     let events = event_count(&env);
     for (args, stdin) in [
         (vec!["dial", "100", "7777"], "4826\n"),
@@ -480,7 +526,7 @@ fn changes_refuse_a_given_time_unless_clock_override_is_on() {
             .stderr(predicate::str::contains("clock_override"));
     }
     assert_eq!(event_count(&env), events);
-    assert_eq!(std::fs::read(&env.db).unwrap(), before);
+    assert_eq!(env.snapshot(), before);
     // Reads keep --now as a what-if.
     env.cmd()
         .args(["check", "100", "0049301234567"])
@@ -637,6 +683,7 @@ fn snapshot(path: &Path) -> (String, u32, Option<Vec<u8>>) {
 
 #[test]
 fn output_refuses_devices_fifos_folders_and_the_database_itself() {
+    crate::sqlite_only!();
     let env = Env::new();
     env.add("100", "4826");
     // Keep a connection open so that the -wal file exists.
@@ -791,6 +838,7 @@ fn as_nobody(env: &Env, args: &[&str]) -> std::process::Output {
 
 #[test]
 fn a_user_who_may_only_read_can_check_but_sees_no_pin() {
+    crate::sqlite_only!();
     let env = Env::new();
     env.add_protected("100", "9081726354", "5m");
     env.add("101", "4826");
@@ -880,12 +928,9 @@ fn file_names_with_control_and_bidi_characters_are_escaped_in_the_log() {
         }
     }
     // The stored detail is escaped too.
-    let conn = rusqlite::Connection::open(&env.db).unwrap();
-    let detail: String = conn
-        .query_row("SELECT detail FROM events WHERE kind = 'export'", [], |r| {
-            r.get(0)
-        })
-        .unwrap();
+    let detail = env
+        .query_texts("SELECT detail FROM events WHERE kind = 'export'")
+        .remove(0);
     assert!(
         !detail.contains('\n') && !detail.contains('\x1b'),
         "{detail}"
@@ -1008,8 +1053,9 @@ fn audit_and_log_word_every_weak_pin_alike() {
 
 #[test]
 fn a_changed_pin_leaves_no_trace_in_the_database_file() {
+    crate::sqlite_only!();
     let env = Env::new();
-    fill(&env.db, 50);
+    fill(&env, 50);
     env.add("100", "9081726354");
     env.cmd()
         .args(["ext", "set-pin", "100", "--pin-stdin"])
@@ -1058,6 +1104,7 @@ fn output_to_dev_stdout_redirected_to_a_file_leaves_dev_alone() {
 
 #[test]
 fn an_export_that_cannot_be_written_names_the_target_not_a_temporary_file() {
+    crate::sqlite_only!();
     let env = Env::new();
     env.add("100", "4826");
     // nobody may write the database's folder and the file, not the target

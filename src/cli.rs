@@ -415,8 +415,8 @@ Examples:
     #[command(
         after_help = "An online copy: serve, agi and cron jobs go on reading and writing while it
 is taken, and the copy is one consistent moment of the database (SQLite's
-VACUUM INTO), with every setting, extension, grant, lockout and the whole
-audit log. FILE is written atomically (a temporary file in its folder,
+VACUUM INTO; from PostgreSQL, one snapshot copied into a new SQLite file),
+with every setting, extension, grant, lockout and the whole audit log. FILE is written atomically (a temporary file in its folder,
 renamed into place), mode 0600: it holds every PIN. Never over the database
 or its -wal and -shm files, a device, FIFO, socket or folder. The backup is
 logged in the database. `pinprotect --db FILE verify` checks a copy.
@@ -436,9 +436,10 @@ Examples:
         after_help = "FILE must be a pinprotect database that `verify` finds sound, of this
 binary's schema or an older one (brought up to date on the way); anything
 else is refused and the database is left as it was. The content is copied in
-through SQLite (its backup API, one write transaction), so a running serve
-and every other user of the database read the restored content at their next
-call, and no -wal file of another database is ever mixed in. The restore is
+through SQLite (its backup API, one write transaction; into PostgreSQL, one
+transaction), so a running serve and every other user of the database read
+the restored content at their next call, and no -wal file of another
+database is ever mixed in. The restore is
 logged in the restored database. On a terminal, asks [y/N]; scripts pass
 --yes.
 
@@ -482,8 +483,9 @@ Examples:
     #[command(
         after_help = "Exit 0 when the database is a pinprotect database of this binary's schema,
 SQLite's integrity_check finds nothing, and the triggers that keep the audit
-log append-only are there as the schema makes them; exit 4 otherwise, with
-each problem on standard error. Reads only: for cron and monitoring, and for
+log append-only are there as the schema makes them (on PostgreSQL: there,
+enabled, and their function unchanged; damaged pages are pg_amcheck's to
+find); exit 4 otherwise, with each problem on standard error. Reads only: for cron and monitoring, and for
 checking a backup before it is needed.
 
 Examples:

@@ -84,7 +84,7 @@ fn decision(
 /// Opens the database for a call to `number`; a number that may be an
 /// emergency number waits less for a lock, so that it is answered soon.
 fn open_for_call(ctx: &Ctx<'_>, number: &DialedNumber, access: Access) -> Result<Store> {
-    Store::open_with(&ctx.db, access, busy_for(number))
+    Store::open_with(&ctx.db, access, busy_for(ctx, number))
 }
 
 /// `1 more wrong PIN locks PIN entry`, `2 more wrong PINs lock PIN entry`.
@@ -96,8 +96,12 @@ fn more_wrong_pins(remaining: u32) -> String {
     }
 }
 
-fn busy_for(number: &DialedNumber) -> Duration {
-    if DialPlan::is_built_in_emergency(number) {
+fn busy_for(ctx: &Ctx<'_>, number: &DialedNumber) -> Duration {
+    let remembered = || {
+        ctx.remembered_plan()
+            .is_some_and(|p| p.is_emergency(number))
+    };
+    if DialPlan::is_built_in_emergency(number) || remembered() {
         EMERGENCY_BUSY_TIMEOUT
     } else {
         BUSY_TIMEOUT
@@ -105,20 +109,27 @@ fn busy_for(number: &DialedNumber) -> Duration {
 }
 
 /// Emergency first: when the database cannot answer (missing, unreadable,
-/// busy, damaged, foreign), a built-in emergency number is still permitted,
-/// with a warning that says why. Any other number gets the error.
+/// busy, damaged, foreign, a server gone), a built-in emergency number is
+/// still permitted, and in a server one of the emergency numbers it last
+/// read too, with a warning that says why. Any other number gets the error.
 pub fn emergency_despite(
     ctx: &mut Ctx<'_>,
     number: &DialedNumber,
     err: Error,
 ) -> Result<(DialPlan, Decision)> {
-    if !DialPlan::is_built_in_emergency(number) {
+    let remembered = ctx.remembered_plan();
+    if DialPlan::is_built_in_emergency(number) {
+        ctx.console.warn(format_args!(
+            "{err}; {number} is a built-in emergency number, so the call is permitted"
+        ));
+    } else if remembered.as_ref().is_some_and(|p| p.is_emergency(number)) {
+        ctx.console.warn(format_args!(
+            "{err}; {number} is an emergency number of the settings last read, so the call is permitted"
+        ));
+    } else {
         return Err(err);
     }
-    ctx.console.warn(format_args!(
-        "{err}; {number} is a built-in emergency number, so the call is permitted"
-    ));
-    let plan = DialPlan::default();
+    let plan = remembered.unwrap_or_default();
     let d = Decision {
         permitted: true,
         reason: Reason::Emergency,
@@ -186,6 +197,7 @@ pub fn call_decision(
 ) -> Result<(DialPlan, Decision)> {
     let answer = with_reader(ctx, number, |store, ctx| {
         let plan = store.read().settings()?.plan;
+        ctx.remember_plan(&plan);
         let d = decision(store.read(), ctx, &plan, ext, number)?;
         Ok((plan, d))
     });
@@ -199,7 +211,10 @@ pub fn call_decision(
 /// all (a caller ID such as `anonymous`): `None` for any other number.
 pub fn emergency_only(ctx: &mut Ctx<'_>, number: &DialedNumber) -> Result<Option<Decision>> {
     match with_reader(ctx, number, |store, _| store.read().settings()) {
-        Ok(settings) => Ok(settings.plan.emergency_decision(number)),
+        Ok(settings) => {
+            ctx.remember_plan(&settings.plan);
+            Ok(settings.plan.emergency_decision(number))
+        }
         Err(err) => emergency_despite(ctx, number, err).map(|(_, d)| Some(d)),
     }
 }
@@ -212,7 +227,7 @@ fn with_reader<T>(
     f: impl FnOnce(&Store, &Ctx<'_>) -> Result<T>,
 ) -> Result<T> {
     match ctx.pool.clone() {
-        Some(pool) => f(&*pool.get(busy_for(number))?, ctx),
+        Some(pool) => f(&*pool.get(busy_for(ctx, number))?, ctx),
         None => f(&open_for_call(ctx, number, Access::Read)?, ctx),
     }
 }

@@ -34,6 +34,9 @@ pub struct Ctx<'a> {
     pub config: crate::config::Config,
     /// Where `db` came from.
     pub db_origin: crate::config::Origin,
+    /// The dial plan a server last read from the database: its emergency
+    /// numbers are still permitted when the database cannot answer.
+    pub known_plan: Option<std::sync::Arc<std::sync::Mutex<Option<crate::policy::DialPlan>>>>,
 }
 
 impl<'a> Ctx<'a> {
@@ -55,6 +58,7 @@ impl<'a> Ctx<'a> {
             origin: None,
             config: crate::config::Config::default(),
             db_origin: crate::config::Origin::Default,
+            known_plan: None,
         }
     }
 
@@ -67,6 +71,23 @@ impl<'a> Ctx<'a> {
             self.now = now;
             self.logged_at = now;
         }
+    }
+
+    /// Remembers the dial plan just read (a server's calls).
+    pub fn remember_plan(&self, plan: &crate::policy::DialPlan) {
+        if let Some(known) = &self.known_plan {
+            let mut known = crate::sync::locked(known);
+            if known.as_ref() != Some(plan) {
+                *known = Some(plan.clone());
+            }
+        }
+    }
+
+    /// The dial plan a server last read, if any.
+    pub fn remembered_plan(&self) -> Option<crate::policy::DialPlan> {
+        self.known_plan
+            .as_ref()
+            .and_then(|k| crate::sync::locked(k).clone())
     }
 
     /// Opens the initialised database read-only, for a command that only

@@ -57,6 +57,8 @@ static NO_SIGNAL: AtomicBool = AtomicBool::new(false);
 struct Shared {
     db: crate::store::Location,
     pool: Arc<crate::store::ConnectionPool>,
+    /// The dial plan last read: emergency numbers when the database fails.
+    known_plan: Arc<Mutex<Option<crate::policy::DialPlan>>>,
     quiet: bool,
     options: ServeOptions,
     /// Calls past their environment block.
@@ -213,6 +215,7 @@ fn handle(shared: &Shared, stream: TcpStream, peer: SocketAddr) {
     let mut console = Console::for_call(shared.quiet);
     let mut ctx = Ctx::new(shared.db.clone(), None, system_now(), &mut console);
     ctx.pool = Some(Arc::clone(&shared.pool));
+    ctx.known_plan = Some(Arc::clone(&shared.known_plan));
     // Lines are short; a long one is read in pieces.
     let reader = BufReader::with_capacity(
         1024,
@@ -470,6 +473,7 @@ pub fn run(ctx: &mut Ctx<'_>, options: ServeOptions) -> Result<ExitCode> {
         metrics: Arc::new(super::monitor::Metrics::default()),
         greeting: Mutex::new(Greeting::default()),
         rejected: AtomicUsize::new(0),
+        known_plan: Arc::new(Mutex::new(None)),
     });
     let addrs: Vec<String> = listeners
         .iter()

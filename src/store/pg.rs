@@ -302,8 +302,7 @@ fn configure(
     }
     // No statement waits for ever: a lock at most `busy`, a statement at
     // most three times that.
-    let lock_ms = busy.as_millis().max(1);
-    let statement_ms = (busy * 3).as_millis().max(1000);
+    let (lock_ms, statement_ms) = limits(busy);
     let mut options = format!(
         "-c lock_timeout={lock_ms} -c statement_timeout={statement_ms} -c idle_in_transaction_session_timeout={}",
         statement_ms.max(60_000)
@@ -314,6 +313,12 @@ fn configure(
     config.options(&options);
     config.application_name("pinprotect");
     Ok((config, tls, made))
+}
+
+/// `(lock_timeout, statement_timeout)` in milliseconds for a wait of at
+/// most `busy`.
+fn limits(busy: Duration) -> (u128, u128) {
+    (busy.as_millis().max(1), (busy * 3).as_millis().max(1000))
 }
 
 /// The password for `config` from the password file (`PGPASSFILE`, else
@@ -396,6 +401,8 @@ pub struct PgConn {
     statements: RefCell<HashMap<String, postgres::Statement>>,
     /// Set when the connection was lost: it is not used again.
     broken: Cell<bool>,
+    /// The wait its lock and statement limits were set for.
+    busy: Cell<Duration>,
 }
 
 impl PgConn {
@@ -411,7 +418,23 @@ impl PgConn {
             client: RefCell::new(client),
             statements: RefCell::new(HashMap::new()),
             broken: Cell::new(false),
+            busy: Cell::new(busy),
         })
+    }
+
+    /// Sets the limits of the next statements for a wait of at most
+    /// `busy` (a pooled connection taken for another call).
+    pub(super) fn set_busy(&self, path: &Path, busy: Duration) -> Result<()> {
+        if self.busy.get() == busy {
+            return Ok(());
+        }
+        let (lock_ms, statement_ms) = limits(busy);
+        self.batch(
+            path,
+            &format!("SET lock_timeout = {lock_ms}; SET statement_timeout = {statement_ms}"),
+        )?;
+        self.busy.set(busy);
+        Ok(())
     }
 
     /// Whether the connection was lost.
@@ -626,6 +649,18 @@ fn connect_error(url: &PgUrl, path: &Path, e: &postgres::Error, made: &Made) -> 
             );
         }
         return pg_error(path, e);
+    }
+    if error_text(e).contains("password missing") {
+        let mut hint = "put the password in ~/.pgpass (mode 0600) or PGPASSFILE, or PGPASSWORD; never in the URL".to_owned();
+        if let Some(note) = &made.passfile_note {
+            hint = format!("{note}; {hint}");
+        }
+        return Error::database(
+            format!(
+                "PostgreSQL at {url} refused the login: it asks for a password and none was found"
+            ),
+            Some(hint),
+        );
     }
     let mut hint = "check that PostgreSQL runs and the URL (or PGHOST, PGPORT); calls to emergency numbers are still permitted".to_owned();
     if let Some(note) = &made.passfile_note {

@@ -146,9 +146,16 @@ impl ConnectionPool {
         let left = deadline.saturating_duration_since(std::time::Instant::now());
         let store = match reused {
             Some(store) => {
-                if let Engine::Sqlite { conn, .. } = &store.engine {
-                    conn.busy_timeout(left)
-                        .map_err(|e| db_error(&self.path, e))?;
+                match &store.engine {
+                    Engine::Sqlite { conn, .. } => conn
+                        .busy_timeout(left)
+                        .map_err(|e| db_error(&self.path, e))?,
+                    // Rounded up to a quarter second: a limit that changed
+                    // with every call would cost a round trip each.
+                    Engine::Postgres(pg) => pg.set_busy(
+                        &self.path,
+                        Duration::from_millis(left.as_millis().div_ceil(250) as u64 * 250),
+                    )?,
                 }
                 store
             }

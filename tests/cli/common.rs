@@ -121,6 +121,15 @@ impl Env {
         }
     }
 
+    /// An initialised SQLite database (`clock_override` on), whatever the
+    /// suite runs on.
+    pub fn sqlite() -> Env {
+        let env = Env::empty_file(tempfile::tempdir().unwrap());
+        env.real_clock().arg("init").assert().success();
+        env.set_clock_override(true);
+        env
+    }
+
     fn empty_file(dir: TempDir) -> Env {
         let db = dir.path().join("pbx.sqlite3");
         Env { dir, db, pg: None }
@@ -302,7 +311,11 @@ impl Env {
     /// fields, protected and unprotected extensions, a duration kept on an
     /// unprotected one; no grant.
     pub fn varied() -> Env {
-        let env = Env::new();
+        Env::varied_on(Env::new())
+    }
+
+    /// [`Env::varied`] on `env`'s database.
+    pub fn varied_on(env: Env) -> Env {
         let person = |ext: &str, first: &str, last: &str, email: Option<&str>, pin: &str| {
             let mut c = env.cmd();
             c.args([

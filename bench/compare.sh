@@ -3,7 +3,9 @@
 # same files, in one run. Prints a table of ratios (pinprotect / sqlite3)
 # and writes it, with a description of the machine, to a report; then the
 # FastAGI load generator (benches/fastagi.rs) adds pinprotect serve against
-# pinprotect agi as a process per call.
+# pinprotect agi as a process per call, and serve and check on a PostgreSQL
+# copy of the database beside the SQLite file (when a PostgreSQL server is
+# installed: a private cluster, .ci/with-postgres).
 #
 #   bench/compare.sh                      1,000,000 extensions, 5 runs, BENCHMARKS.md
 #   bench/compare.sh --rows 10000 --runs 2 --report /tmp/smoke.md
@@ -157,8 +159,23 @@ rss_import_ref=$(rss sqlite3 "$work/ref.db" ".import --csv --skip 1 $work/data.c
 
 echo "bench: FastAGI and AGI" >&2
 if [ "$rows" -ge 1000000 ]; then fa_requests=20000; fa_memory=200000; else fa_requests=200; fa_memory=2000; fi
-cargo bench --locked --quiet --bench fastagi -- --db "$pp" --bin "$bin" --dynamic-bin "$work/pinprotect-dynamic" \
-    --requests "$fa_requests" --memory-requests "$fa_memory" --out "$work/fastagi.md" >&2
+fastagi=(cargo bench --locked --quiet --bench fastagi -- --db "$pp" --bin "$bin"
+    --dynamic-bin "$work/pinprotect-dynamic" --requests "$fa_requests" --memory-requests "$fa_memory"
+    --out "$work/fastagi.md")
+if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+    # PostgreSQL beside SQLite: a private cluster (.ci/with-postgres), the
+    # same database copied into it with `migrate`.
+    echo "bench: PostgreSQL beside SQLite (a private cluster)" >&2
+    BENCH_BIN=$bin BENCH_DB=$pp .ci/with-postgres bash -c '
+        set -euo pipefail
+        url=${PINPROTECT_TEST_POSTGRES/\/postgres\?/\/bench?}
+        psql -q "$PINPROTECT_TEST_POSTGRES" -c "CREATE DATABASE bench"
+        "$BENCH_BIN" --db "$BENCH_DB" -q migrate --to "$url"
+        "$@" --postgres "$url"' bench "${fastagi[@]}" >&2
+else
+    echo "bench: no PostgreSQL server here (apt-get install postgresql): SQLite only" >&2
+    "${fastagi[@]}" >&2
+fi
 
 python3 - "$results" "$report" "$rows" "$runs" "$rss_export" "$rss_export_ref" "$rss_import" "$rss_import_ref" <<'PY'
 import json, os, platform, subprocess, sys, datetime

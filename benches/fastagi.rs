@@ -36,6 +36,9 @@ struct Args {
     /// The callers, in turn: by default one unprotected (permitted) and one
     /// locked (denied, so the call is written to the audit log).
     extensions: Vec<String>,
+    /// A PostgreSQL copy of the database (`pinprotect migrate --to`), to
+    /// measure beside the SQLite file.
+    postgres: Option<PathBuf>,
 }
 
 fn args() -> Args {
@@ -49,6 +52,7 @@ fn args() -> Args {
         connections: vec![1, 16, 64],
         serve_only: false,
         extensions: vec!["1000001".into(), "1000003".into()],
+        postgres: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -70,6 +74,7 @@ fn args() -> Args {
             "--serve-only" => a.serve_only = true,
             "--dynamic-bin" => a.dynamic_bin = Some(it.next().expect("--dynamic-bin FILE").into()),
             "--out" => a.out = Some(it.next().expect("--out FILE").into()),
+            "--postgres" => a.postgres = Some(it.next().expect("--postgres URL").into()),
             "--extensions" => {
                 a.extensions = it
                     .next()
@@ -163,6 +168,7 @@ fn agi_call(bin: &Path, db: &Path, ext: &str) -> String {
 }
 
 /// Requests per second and the 50th and 99th percentile latency.
+#[derive(Clone)]
 struct Load {
     rps: f64,
     p50: Duration,
@@ -271,6 +277,19 @@ fn start_server(bin: &Path, db: &Path) -> (Child, u16) {
 }
 
 /// The median wall time of `n` runs of a command, from start to exit.
+/// The median time from start to exit of `check` on `db`, of 101 runs.
+fn check_with_db(bin: &Path, db: &Path) -> Duration {
+    median_run(101, || {
+        Command::new(bin)
+            .arg("--db")
+            .arg(db)
+            .args(["-q", "check", "1000001", "0049301234567"])
+            .stdout(Stdio::null())
+            .status()
+            .unwrap();
+    })
+}
+
 fn median_run(n: usize, mut run: impl FnMut()) -> Duration {
     let mut times: Vec<Duration> = (0..n)
         .map(|_| {
@@ -323,6 +342,7 @@ fn main() {
     out.push_str("| connections | serve req/s | serve p50 | serve p99 | agi req/s | agi p50 | agi p99 | serve / agi |\n");
     out.push_str("| --- | --- | --- | --- | --- | --- | --- | --- |\n");
     let mut ratio_64 = 0.0;
+    let mut serve_64 = None;
     for &c in &a.connections {
         let serve = load(a.requests, c, |i| fastagi_call(port, &exts[i % exts.len()]));
         let agi = load((a.requests / 10).max(c), c, |i| {
@@ -331,6 +351,7 @@ fn main() {
         let ratio = serve.rps / agi.rps;
         if c == 64 {
             ratio_64 = ratio;
+            serve_64 = Some(serve.clone());
         }
         out.push_str(&format!(
             "| {c} | {:.0} | {} | {} | {:.0} | {} | {} | {:.1}x |\n",
@@ -381,17 +402,7 @@ fn main() {
     // Start to exit: one call per process, against sqlite3 doing the same
     // two point lookups.
     let runs = 101;
-    let check_with = |bin: &Path| {
-        median_run(runs, || {
-            Command::new(bin)
-                .arg("--db")
-                .arg(&a.db)
-                .args(["-q", "check", "1000001", "0049301234567"])
-                .stdout(Stdio::null())
-                .status()
-                .unwrap();
-        })
-    };
+    let check_with = |bin: &Path| check_with_db(bin, &a.db);
     let check = check_with(&a.bin);
     let agi = median_run(runs, || {
         agi_call(&a.bin, &a.db, "1000001");
@@ -430,6 +441,42 @@ fn main() {
             "| pinprotect check, default (dynamically linked) build | {} | {:.2}x | for comparison |\n",
             ms(check),
             r(check)
+        ));
+    }
+    if let (Some(url), Some(sqlite_64)) = (&a.postgres, serve_64) {
+        let (mut server, port) = start_server(&a.bin, url);
+        let pg = load(a.requests, 64, |i| {
+            fastagi_call(port, &exts[i % exts.len()])
+        });
+        stop(&mut server);
+        let pg_check = check_with_db(&a.bin, url);
+        let ratio = pg.rps / sqlite_64.rps;
+        out.push_str("\n## PostgreSQL beside SQLite\n\n");
+        out.push_str(
+            "The same database copied into PostgreSQL (`pinprotect migrate --to`, a private cluster\n\
+             on this machine, over TCP on 127.0.0.1, without TLS), the same calls: serve at 64\n\
+             connections, and `check` from start to exit (a new connection each time).\n\n",
+        );
+        out.push_str("| engine | serve req/s (64 connections) | serve p50 | serve p99 | check start to exit |\n");
+        out.push_str("| --- | --- | --- | --- | --- |\n");
+        out.push_str(&format!(
+            "| SQLite | {:.0} | {} | {} | {} |\n",
+            sqlite_64.rps,
+            ms(sqlite_64.p50),
+            ms(sqlite_64.p99),
+            ms(check)
+        ));
+        out.push_str(&format!(
+            "| PostgreSQL | {:.0} | {} | {} | {} |\n",
+            pg.rps,
+            ms(pg.p50),
+            ms(pg.p99),
+            ms(pg_check)
+        ));
+        out.push_str(&format!(
+            "\nTarget: serve on PostgreSQL at least a third of serve on SQLite: {:.2}x, {}.\n",
+            ratio,
+            if ratio >= 1.0 / 3.0 { "met" } else { "not met" }
         ));
     }
     match a.out {

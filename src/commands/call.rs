@@ -15,7 +15,7 @@ use crate::error::{Error, ExitCode, Result};
 use crate::events::EventKind;
 use crate::lockout::{Attempt, attempt};
 use crate::policy::{
-    Decision, DialPlan, DialedNumber, Extension, Grant, Pin, PinDuration, Reason, decide,
+    Decision, DialPlan, DialedNumber, Extension, Grant, Pin, PinDuration, Reason, Timestamp, decide,
 };
 use crate::store::{Access, BUSY_TIMEOUT, Reader, Store};
 
@@ -52,7 +52,7 @@ const EMERGENCY_BUSY_TIMEOUT: Duration = Duration::from_secs(1);
 /// `unknown_extensions` setting says (emergency numbers always).
 fn decision(
     reader: Reader<'_>,
-    ctx: &Ctx<'_>,
+    now: Timestamp,
     plan: &DialPlan,
     ext: &Extension,
     number: &DialedNumber,
@@ -61,7 +61,7 @@ fn decision(
         // Nothing about the caller may stand in the way; its grant is
         // reported when it can be read.
         if let Ok(Some(caller)) = reader.extension(ext) {
-            d.unlocked_until = caller.protection.state(ctx.now).unlocked_until();
+            d.unlocked_until = caller.protection.state(now).unlocked_until();
         }
         return Ok(d);
     }
@@ -69,7 +69,7 @@ fn decision(
         return Ok(plan.unknown_caller_decision(number));
     };
     let mut lookup_error = None;
-    let d = decide(plan, &caller.protection, number, ctx.now, |e| {
+    let d = decide(plan, &caller.protection, number, now, |e| {
         reader.exists(e).unwrap_or_else(|err| {
             lookup_error = Some(err);
             false
@@ -195,14 +195,18 @@ pub fn call_decision(
     ext: &Extension,
     number: &DialedNumber,
 ) -> Result<(DialPlan, Decision)> {
-    let answer = with_reader(ctx, number, |store, ctx| {
+    let (ext, called) = (ext.clone(), number.clone());
+    let now = ctx.now;
+    let answer = with_reader_within(ctx, number, move |store| {
         let plan = store.read().settings()?.plan;
-        ctx.remember_plan(&plan);
-        let d = decision(store.read(), ctx, &plan, ext, number)?;
+        let d = decision(store.read(), now, &plan, &ext, &called)?;
         Ok((plan, d))
     });
     match answer {
-        Ok(answer) => Ok(answer),
+        Ok(answer) => {
+            ctx.remember_plan(&answer.0);
+            Ok(answer)
+        }
         Err(err) => emergency_despite(ctx, number, err),
     }
 }
@@ -210,13 +214,56 @@ pub fn call_decision(
 /// The emergency answer for a caller that is not an extension number at
 /// all (a caller ID such as `anonymous`): `None` for any other number.
 pub fn emergency_only(ctx: &mut Ctx<'_>, number: &DialedNumber) -> Result<Option<Decision>> {
-    match with_reader(ctx, number, |store, _| store.read().settings()) {
+    match with_reader_within(ctx, number, |store| store.read().settings()) {
         Ok(settings) => {
             ctx.remember_plan(&settings.plan);
             Ok(settings.plan.emergency_decision(number))
         }
         Err(err) => emergency_despite(ctx, number, err).map(|(_, d)| Some(d)),
     }
+}
+
+/// [`with_reader`] with a limit on the whole: on PostgreSQL `f` runs on a
+/// thread of its own and the call waits at most twice its lock wait (and
+/// half a second), so that a server that accepted a connection and then
+/// stopped answering (a stuck postmaster, a frozen disk) keeps no call, an
+/// emergency call least of all, waiting. A thread that never returns holds
+/// a pooled connection, of which there are few. (A SQLite file has its
+/// busy timeout.)
+fn with_reader_within<T: Send + 'static>(
+    ctx: &Ctx<'_>,
+    number: &DialedNumber,
+    f: impl FnOnce(&Store) -> Result<T> + Send + 'static,
+) -> Result<T> {
+    if ctx.db.file().is_some() {
+        return with_reader(ctx, number, |store, _| f(store));
+    }
+    let busy = busy_for(ctx, number);
+    let limit = busy * 2 + Duration::from_millis(500);
+    let (db, pool) = (ctx.db.clone(), ctx.pool.clone());
+    let (tx, rx) = std::sync::mpsc::sync_channel(1);
+    let spawned = std::thread::Builder::new()
+        .name("pinprotect-db".into())
+        .spawn(move || {
+            let answer = match pool {
+                Some(pool) => pool.get(busy).and_then(|store| f(&store)),
+                None => Store::open_with(&db, Access::Read, busy).and_then(|store| f(&store)),
+            };
+            let _ = tx.send(answer);
+        });
+    if let Err(e) = spawned {
+        return Err(Error::system("cannot start a thread for the database", e));
+    }
+    rx.recv_timeout(limit).unwrap_or_else(|_| {
+        Err(Error::database(
+            format!(
+                "the database at {} did not answer within {:.1} s",
+                ctx.db,
+                limit.as_secs_f64()
+            ),
+            Some("check that PostgreSQL runs and is not stuck; calls to emergency numbers are still permitted".into()),
+        ))
+    })
 }
 
 /// Runs `f` on a read-only connection for a call to `number`: the server's
@@ -412,7 +459,7 @@ pub fn dial(
     }
     ctx.allow_change(&settings)?;
     if !plan.feature_code.is_dialed(digits) {
-        let d = decision(store.read(), ctx, &plan, ext, digits)?;
+        let d = decision(store.read(), ctx.now, &plan, ext, digits)?;
         unknown_denied(ext, &d)?;
         print_connected(ctx, &plan, ext, digits, &d)?;
         return Ok(exit_for(&d));

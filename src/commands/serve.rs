@@ -421,8 +421,17 @@ pub fn run(ctx: &mut Ctx<'_>, options: ServeOptions) -> Result<ExitCode> {
     crate::sys::protect_memory();
     // A thread per call in progress.
     crate::sys::limit_allocator_arenas(2);
-    // The database must be there before the first call.
-    crate::store::Store::open(&ctx.db)?;
+    // The database must be there before the first call; but a PostgreSQL
+    // server that does not answer yet (a node booting during a failover)
+    // does not keep the server from answering emergency calls meanwhile.
+    if crate::store::Store::server_answers(&ctx.db, crate::store::BUSY_TIMEOUT) {
+        crate::store::Store::open(&ctx.db)?;
+    } else {
+        ctx.console.warn(format_args!(
+            "the PostgreSQL server of {} does not answer; serving anyway: calls to emergency numbers are permitted, others end in error until it answers",
+            ctx.db
+        ));
+    }
     let mut listeners = Vec::new();
     for listen in &options.listen {
         let mut bound = 0;

@@ -7,7 +7,6 @@ use super::read::{Reader, record_from_row};
 use super::sql::P;
 use super::write::Writer;
 use crate::error::{Error, Result};
-use crate::events::EventRow;
 
 /// How much a database holds: what a copy is checked by.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -47,16 +46,15 @@ impl Writer<'_> {
     /// counts agree. Returns what was copied.
     pub fn replace_with(&self, source: Reader<'_>) -> Result<Contents> {
         self.remove_everything()?;
+        let mut extensions = Batch::new(self, &SQL_INSERT_RECORD_WITH_ID);
         source.each_row(&SQL_ALL_WITH_ID, &[], |row| {
             let id = row
                 .int(ID_INDEX)?
                 .ok_or_else(|| corrupt_row(source.path, "row id"))?;
             let rec = record_from_row(source.path, row)?;
-            with_record_params(&rec, Some(id), |p| {
-                self.execute(&SQL_INSERT_RECORD_WITH_ID, p)
-            })?;
-            Ok(())
+            with_record_params(&rec, Some(id), |p| extensions.push(p))
         })?;
+        extensions.flush()?;
         source.each_row("SELECT key, value FROM settings ORDER BY key", &[], |row| {
             self.execute(
                 "INSERT INTO settings (key, value) VALUES (?1, ?2)",
@@ -64,7 +62,20 @@ impl Writer<'_> {
             )?;
             Ok(())
         })?;
-        source.for_each_event_through(i64::MAX, |e| self.insert_event_row(&e))?;
+        let mut events = Batch::new(self, SQL_INSERT_EVENT_ROW);
+        source.for_each_event_through(i64::MAX, |e| {
+            let count = i64::try_from(e.count).unwrap_or(i64::MAX);
+            events.push(&[
+                P::Int(e.id),
+                e.at.unix().into(),
+                e.user.as_str().into(),
+                e.kind.as_str().into(),
+                e.extension.as_deref().into(),
+                e.detail.as_str().into(),
+                P::Int(count),
+            ])
+        })?;
+        events.flush()?;
         if self.conn.is_postgres() {
             // Rows given their ids leave the id sequences behind.
             for table in ["extensions", "events"] {
@@ -105,23 +116,94 @@ impl Writer<'_> {
         self.execute("DELETE FROM events_prune", &[])?;
         Ok(())
     }
+}
 
-    /// Appends an event as it was stored elsewhere: id and count kept.
-    fn insert_event_row(&self, e: &EventRow) -> Result<()> {
-        let count = i64::try_from(e.count).unwrap_or(i64::MAX);
-        self.execute(
-            "INSERT INTO events (id, at, \"user\", kind, extension, detail, count) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            &[
-                P::Int(e.id),
-                e.at.unix().into(),
-                e.user.as_str().into(),
-                e.kind.as_str().into(),
-                e.extension.as_deref().into(),
-                e.detail.as_str().into(),
-                P::Int(count),
-            ],
-        )?;
+/// An event as it was stored elsewhere: id and count kept.
+const SQL_INSERT_EVENT_ROW: &str = "INSERT INTO events (id, at, \"user\", kind, extension, detail, count) \
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+
+/// A value of a row waiting in a [`Batch`].
+enum Owned {
+    Null,
+    Int(i64),
+    Text(String),
+}
+
+/// Rows for one `INSERT ... VALUES (...)` statement, written many to a
+/// statement: a copy of a million rows is a few thousand statements, not
+/// a million round trips to PostgreSQL.
+struct Batch<'w, 'c> {
+    writer: &'w Writer<'c>,
+    /// The statement up to its `VALUES`, and the number of columns.
+    head: String,
+    columns: usize,
+    rows: Vec<Vec<Owned>>,
+}
+
+impl<'w, 'c> Batch<'w, 'c> {
+    /// Rows in a statement: well under both engines' limits on parameters.
+    const ROWS: usize = 500;
+
+    /// A batch of `insert`, a one-row `INSERT ... VALUES (?1, ...)`.
+    fn new(writer: &'w Writer<'c>, insert: &str) -> Self {
+        let (head, values) = insert.split_once("VALUES").expect("an INSERT ... VALUES");
+        Batch {
+            writer,
+            head: format!("{head}VALUES "),
+            columns: values.matches('?').count(),
+            rows: Vec::with_capacity(Self::ROWS),
+        }
+    }
+
+    fn push(&mut self, row: &[P<'_>]) -> Result<()> {
+        debug_assert_eq!(row.len(), self.columns);
+        self.rows.push(
+            row.iter()
+                .map(|p| match *p {
+                    P::Null => Owned::Null,
+                    P::Int(v) => Owned::Int(v),
+                    P::Text(t) => Owned::Text(t.to_owned()),
+                })
+                .collect(),
+        );
+        if self.rows.len() == Self::ROWS {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self) -> Result<()> {
+        if self.rows.is_empty() {
+            return Ok(());
+        }
+        let mut sql = self.head.clone();
+        let mut n = 0;
+        for (i, _) in self.rows.iter().enumerate() {
+            if i > 0 {
+                sql.push_str(", ");
+            }
+            sql.push('(');
+            for c in 0..self.columns {
+                n += 1;
+                if c > 0 {
+                    sql.push_str(", ");
+                }
+                sql.push_str(&format!("?{n}"));
+            }
+            sql.push(')');
+        }
+        let params: Vec<P<'_>> = self
+            .rows
+            .iter()
+            .flatten()
+            .map(|v| match v {
+                Owned::Null => P::Null,
+                Owned::Int(i) => P::Int(*i),
+                Owned::Text(t) => P::Text(t),
+            })
+            .collect();
+        self.writer.execute(&sql, &params)?;
+        self.rows.clear();
         Ok(())
     }
 }

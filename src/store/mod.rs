@@ -537,6 +537,15 @@ impl Store {
         }
     }
 
+    /// Whether the database's server answers at all within `wait`: always
+    /// for a SQLite file, whose checks are [`Store::open`]'s.
+    pub fn server_answers(location: &Location, wait: Duration) -> bool {
+        match location {
+            Location::File(_) => true,
+            Location::Postgres(url) => pg::server_answers(url, wait),
+        }
+    }
+
     /// Whether the connection was lost (PostgreSQL): it is not used again.
     pub fn is_broken(&self) -> bool {
         match &self.engine {

@@ -312,6 +312,14 @@ fn configure(
     }
     config.options(&options);
     config.application_name("pinprotect");
+    // A host that is gone (no reset, no answer) is noticed while a
+    // statement waits: unacknowledged data gives up after the statement
+    // limit, and keepalives probe a connection that waits for an answer.
+    config.tcp_user_timeout(Duration::from_millis(statement_ms as u64));
+    config.keepalives(true);
+    config.keepalives_idle(Duration::from_secs(5));
+    config.keepalives_interval(Duration::from_secs(2));
+    config.keepalives_retries(3);
     Ok((config, tls, made))
 }
 
@@ -395,6 +403,82 @@ fn pgpass_lookup(text: &str, wanted: [&str; 4]) -> Option<String> {
     None
 }
 
+/// Whether the PostgreSQL server of `url` answers at all within `wait`.
+pub(super) fn server_answers(url: &PgUrl, wait: Duration) -> bool {
+    configure(url, wait).is_ok_and(|(config, _, _)| answers(&config).is_ok())
+}
+
+/// Whether the server answers at all, within the connect timeout: the
+/// driver bounds only the socket's connect, and a server that accepts the
+/// connection and then says nothing (a stopped or stuck postmaster) would
+/// keep its startup waiting for ever. One SSLRequest, whose one-byte
+/// answer every server gives at once, on a socket with a read timeout.
+fn answers(config: &postgres::Config) -> std::result::Result<(), String> {
+    const SSL_REQUEST: [u8; 8] = [0, 0, 0, 8, 0x04, 0xd2, 0x16, 0x2f];
+    let limit = config
+        .get_connect_timeout()
+        .copied()
+        .unwrap_or(Duration::from_secs(10));
+    let port = config.get_ports().first().copied().unwrap_or(5432);
+    let ask = |stream: &mut dyn ReadWrite| -> std::io::Result<()> {
+        stream.write_all(&SSL_REQUEST)?;
+        let mut answer = [0u8; 1];
+        stream.read_exact(&mut answer)
+    };
+    let mut last = String::from("no host to try");
+    for host in config.get_hosts() {
+        let outcome = match host {
+            postgres::config::Host::Tcp(name) => {
+                use std::net::ToSocketAddrs;
+                let addrs = match (name.as_str(), port).to_socket_addrs() {
+                    Ok(a) => a.collect::<Vec<_>>(),
+                    Err(e) => {
+                        last = format!("{name}: {e}");
+                        continue;
+                    }
+                };
+                let mut result = Err(std::io::Error::other("no address"));
+                for addr in addrs {
+                    result =
+                        std::net::TcpStream::connect_timeout(&addr, limit).and_then(|mut s| {
+                            s.set_read_timeout(Some(limit))?;
+                            s.set_write_timeout(Some(limit))?;
+                            ask(&mut s)
+                        });
+                    if result.is_ok() {
+                        break;
+                    }
+                }
+                result
+            }
+            postgres::config::Host::Unix(dir) => {
+                let path = dir.join(format!(".s.PGSQL.{port}"));
+                std::os::unix::net::UnixStream::connect(&path).and_then(|mut s| {
+                    s.set_read_timeout(Some(limit))?;
+                    s.set_write_timeout(Some(limit))?;
+                    ask(&mut s)
+                })
+            }
+        };
+        match outcome {
+            Ok(()) => return Ok(()),
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ) =>
+            {
+                last = format!("no answer within {} s", limit.as_secs_f64());
+            }
+            Err(e) => last = e.to_string(),
+        }
+    }
+    Err(last)
+}
+
+trait ReadWrite: std::io::Read + std::io::Write {}
+impl<T: std::io::Read + std::io::Write> ReadWrite for T {}
+
 /// A connection to PostgreSQL, with its prepared statements.
 pub struct PgConn {
     client: RefCell<postgres::Client>,
@@ -409,6 +493,12 @@ impl PgConn {
     /// Connects, waiting at most `busy` for the server and for locks.
     pub(super) fn connect(url: &PgUrl, busy: Duration, path: &Path) -> Result<PgConn> {
         let (config, tls, made) = configure(url, busy)?;
+        answers(&config).map_err(|why| {
+            Error::database(
+                format!("cannot reach PostgreSQL at {url}: {why}"),
+                Some("check that PostgreSQL runs and is not stuck; calls to emergency numbers are still permitted".into()),
+            )
+        })?;
         let client = match tls {
             Some(tls) => config.connect(postgres_native_tls::MakeTlsConnector::new(tls)),
             None => config.connect(postgres::NoTls),

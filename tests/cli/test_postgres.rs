@@ -610,3 +610,290 @@ fn serve_keeps_a_bounded_pool_of_connections() {
     assert!((1..=4).contains(&open), "{open} connections");
     let _ = server.stop();
 }
+
+/// The README's privileges: with the tables owned by another role, the
+/// nodes' role runs calls and everyday commands, and can neither rewrite
+/// the audit log nor switch off its triggers.
+#[test]
+fn the_readmes_privileges_let_nodes_work_and_keep_the_log_out_of_their_reach() {
+    postgres_only!();
+    let env = Env::empty();
+    let pg = env.pg.as_ref().unwrap();
+    // The roles are the cluster's: made once, whichever test run comes first.
+    let mut admin =
+        postgres::Client::connect(&postgres_server().unwrap(), postgres::NoTls).unwrap();
+    admin
+        .batch_execute(
+            "DO $$ BEGIN CREATE ROLE pinprotect_owner LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$;
+             DO $$ BEGIN CREATE ROLE pinprotect_node LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$;",
+        )
+        .unwrap();
+    admin
+        .batch_execute(&format!(
+            "ALTER DATABASE {} OWNER TO pinprotect_owner",
+            pg.name
+        ))
+        .unwrap();
+    let as_role = |role: &str| {
+        pg.url
+            .replacen("postgres://postgres@", &format!("postgres://{role}@"), 1)
+    };
+    let owner = as_role("pinprotect_owner");
+    let node = as_role("pinprotect_node");
+    with_db(&env, &owner).arg("init").assert().success();
+    let sql = crate::dialplan::readme_block("sql", "pinprotect_node");
+    let mut as_owner = postgres::Client::connect(&owner, postgres::NoTls).unwrap();
+    as_owner.batch_execute(&sql).unwrap();
+    with_db(&env, &owner)
+        .args(["settings", "set", "clock_override", "on"])
+        .assert()
+        .success();
+    // Everyday work as the node.
+    let run = |args: &[&str], stdin: &str| {
+        with_db(&env, &node)
+            .args(args)
+            .write_stdin(stdin.to_owned())
+            .assert()
+    };
+    run(&["ext", "add", "201", "--pin-stdin"], "4826\n").success();
+    run(&["enable", "201", "--duration", "10m"], "").success();
+    run(&["check", "201", "0049301234567"], "").code(1);
+    run(&["dial", "201", "7777"], "1111\n").code(1);
+    run(&["dial", "201", "7777"], "4826\n").success();
+    run(&["check", "201", "0049301234567"], "").success();
+    run(
+        &["import", "-", "--format", "csv"],
+        "extension,voicemail_pin\n202,5937\n",
+    )
+    .success();
+    run(&["export"], "").success();
+    run(&["log"], "").success();
+    let server = Server::spawn(
+        {
+            let mut c = env.std_real_clock();
+            c.args(["--db", &node]);
+            c
+        },
+        &[],
+    );
+    for _ in 0..2 {
+        let denied = server.call("check", &["202", "0049301234567"], &[]);
+        assert_eq!(denied.var("PINPROTECT_RESULT"), "permitted");
+    }
+    run(&["enable", "202", "--duration", "1m"], "").success();
+    for _ in 0..2 {
+        let denied = server.call("check", &["202", "0049301234567"], &[]);
+        assert_eq!(denied.var("PINPROTECT_RESULT"), "denied");
+    }
+    let _ = server.stop();
+    // A moment after every event so far.
+    std::thread::sleep(Duration::from_millis(1100));
+    let just_now = chrono::DateTime::from_timestamp(crate::test_agi::unix_now(), 0)
+        .unwrap()
+        .format("%Y-%m-%dT%H:%M:%SZ")
+        .to_string();
+    // Not the node's to change.
+    let mut as_node = postgres::Client::connect(&node, postgres::NoTls).unwrap();
+    for change in [
+        "ALTER TABLE events DISABLE TRIGGER ALL",
+        "DELETE FROM events",
+        "UPDATE events SET detail = 'nothing happened'",
+        "TRUNCATE events",
+        "DROP TRIGGER events_are_append_only_update ON events",
+    ] {
+        let err = as_node.batch_execute(change).unwrap_err();
+        let message = err
+            .as_db_error()
+            .map(|d| d.message().to_owned())
+            .unwrap_or_default();
+        assert!(
+            message.contains("permission denied") || message.contains("must be owner"),
+            "{change}: {message}"
+        );
+    }
+    run(&["log", "prune", "--before", &just_now, "--yes"], "")
+        .code(4)
+        .stderr(predicate::str::contains("privilege"));
+    with_db(&env, &owner).arg("verify").assert().success();
+}
+
+/// A server that accepts connections and then says nothing: emergency
+/// numbers are permitted within seconds, other checks fail within their
+/// limit, nothing waits for ever.
+#[test]
+fn a_server_that_accepts_and_never_answers_holds_no_call() {
+    postgres_only!();
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = silent.local_addr().unwrap().port();
+    // Accepts, and keeps every connection open without a word.
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for s in silent.incoming() {
+            held.push(s);
+        }
+    });
+    let mut env = Env::sqlite();
+    env.db = format!("postgres://postgres@127.0.0.1:{port}/pinprotect?sslmode=disable").into();
+    let started = Instant::now();
+    env.real_clock()
+        .args(["check", "201", "911"])
+        .timeout(Duration::from_secs(30))
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains(
+            "911 is a built-in emergency number",
+        ));
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+    env.real_clock()
+        .args(["check", "201", "0049301234567"])
+        .timeout(Duration::from_secs(60))
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains("no answer within"));
+}
+
+impl Cluster {
+    /// The cluster's processes: the postmaster and its children.
+    fn pids(&self) -> Vec<i32> {
+        let pidfile = std::fs::read_to_string(self.dir.path().join("data/postmaster.pid")).unwrap();
+        let main: i32 = pidfile.lines().next().unwrap().trim().parse().unwrap();
+        let mut pids = vec![main];
+        for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+            let Ok(pid) = entry.file_name().to_string_lossy().parse::<i32>() else {
+                continue;
+            };
+            let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+                continue;
+            };
+            // pid (comm) state ppid ...
+            let after = stat.rsplit_once(')').map_or("", |(_, r)| r);
+            let ppid: i32 = after
+                .split_whitespace()
+                .nth(1)
+                .and_then(|p| p.parse().ok())
+                .unwrap_or(0);
+            if ppid == main {
+                pids.push(pid);
+            }
+        }
+        pids
+    }
+
+    fn signal(&self, signal: i32) {
+        for pid in self.pids() {
+            // SAFETY: a signal to the test's own PostgreSQL processes.
+            unsafe {
+                libc::kill(pid, signal);
+            }
+        }
+    }
+}
+
+/// PostgreSQL freezes (every process stopped) under a running server
+/// whose pooled connections it had answered: an emergency call is still
+/// permitted within seconds, other calls end in `error` within their
+/// limit; once PostgreSQL goes on, so do the calls.
+#[test]
+fn a_frozen_postgresql_keeps_no_call_waiting_and_emergency_calls_go_through() {
+    postgres_only!();
+    let cluster = Cluster::start();
+    let mut env = Env::sqlite();
+    env.db = PathBuf::from(cluster.url());
+    env.real_clock().arg("init").assert().success();
+    env.real_clock()
+        .args(["ext", "add", "201", "--pin-stdin"])
+        .write_stdin("4826\n")
+        .assert()
+        .success();
+    env.real_clock()
+        .args(["enable", "201", "--duration", "10m"])
+        .assert()
+        .success();
+    let server = Server::start(&env, &[]);
+    let port = server.port;
+    assert_eq!(
+        call_port(port, "check", &["201", "0049301234567"]).var("PINPROTECT_RESULT"),
+        "denied"
+    );
+    cluster.signal(libc::SIGSTOP);
+    let frozen = scopeguard(|| cluster.signal(libc::SIGCONT));
+    let started = Instant::now();
+    let call = call_port(port, "check", &["201", "911"]);
+    assert_eq!(call.var("PINPROTECT_RESULT"), "permitted");
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+    let started = Instant::now();
+    let call = call_port(port, "check", &["201", "0049301234567"]);
+    assert_eq!(call.var("PINPROTECT_RESULT"), "error");
+    assert!(
+        started.elapsed() < Duration::from_secs(30),
+        "{:?}",
+        started.elapsed()
+    );
+    drop(frozen);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let call = call_port(port, "check", &["201", "0049301234567"]);
+        match call.var("PINPROTECT_RESULT") {
+            "denied" => break,
+            "error" if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(200)),
+            other => panic!("after the freeze: {other}"),
+        }
+    }
+    let (code, _) = server.stop();
+    assert_eq!(code, 0);
+}
+
+/// Runs `f` when dropped: a frozen cluster thaws even when a test fails.
+fn scopeguard(f: impl FnOnce()) -> impl Drop {
+    struct Guard<F: FnOnce()>(Option<F>);
+    impl<F: FnOnce()> Drop for Guard<F> {
+        fn drop(&mut self) {
+            if let Some(f) = self.0.take() {
+                f();
+            }
+        }
+    }
+    Guard(Some(f))
+}
+
+/// A node that boots while PostgreSQL is down still starts its server:
+/// emergency numbers are permitted at once, other calls end in `error`
+/// until PostgreSQL answers, and then they are decided as usual.
+#[test]
+fn serve_starts_while_postgresql_is_down_and_picks_it_up_later() {
+    postgres_only!();
+    let cluster = Cluster::start();
+    let mut env = Env::sqlite();
+    env.db = PathBuf::from(cluster.url());
+    env.real_clock().arg("init").assert().success();
+    env.real_clock()
+        .args(["ext", "add", "201", "--pin-stdin"])
+        .write_stdin("4826\n")
+        .assert()
+        .success();
+    cluster.pg_ctl(&["stop", "-m", "fast", "-w"]);
+    let server = Server::start(&env, &[]);
+    let call = call_port(server.port, "check", &["201", "112"]);
+    assert_eq!(call.var("PINPROTECT_RESULT"), "permitted");
+    let call = call_port(server.port, "check", &["201", "0049301234567"]);
+    assert_eq!(call.var("PINPROTECT_RESULT"), "error");
+    cluster.pg_ctl(&["start", "-w"]);
+    let call = call_port(server.port, "check", &["201", "0049301234567"]);
+    assert_eq!(call.var("PINPROTECT_RESULT"), "permitted");
+    let (code, lines) = server.stop();
+    assert_eq!(code, 0);
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("does not answer; serving anyway")),
+        "{lines:?}"
+    );
+}

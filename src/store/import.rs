@@ -5,11 +5,11 @@ use super::columns::{
     ID_INDEX, SQL_INSERT_RECORD, SQL_INSERT_RECORD_IF_NEW, SQL_ONE_WITH_ID, SQL_REPLACE_RECORD,
     with_record_params,
 };
-use super::corrupt_row;
 use super::read::Reader;
 use super::read::record_from_row;
 use super::sql::Conn;
 use super::write::Writer;
+use super::{corrupt_row, db_error};
 use crate::error::Result;
 use crate::policy::{Extension, Pin, Timestamp};
 use crate::records::ExtensionRecord;
@@ -17,19 +17,46 @@ use std::path::Path;
 
 /// Inserts many records, one prepared statement for all.
 pub struct RecordInserter<'c> {
-    pub(super) conn: Conn<'c>,
+    pub(super) engine: Inserter<'c>,
     pub(super) path: &'c Path,
+}
+
+pub(super) enum Inserter<'c> {
+    /// The statement stays prepared; a number that exists is a constraint
+    /// error, which leaves a SQLite transaction as it was.
+    Sqlite {
+        stmt: rusqlite::Statement<'c>,
+        conn: &'c rusqlite::Connection,
+    },
+    /// A failed statement would abort the whole PostgreSQL transaction: a
+    /// number that exists inserts nothing (`ON CONFLICT DO NOTHING`).
+    Postgres(Conn<'c>),
 }
 
 impl RecordInserter<'_> {
     /// Inserts `rec` and returns its row id, or `None` when an extension
     /// with its number exists (nothing is written then).
     pub fn insert_if_new(&mut self, rec: &ExtensionRecord) -> Result<Option<i64>> {
-        let id = with_record_params(rec, None, |p| {
-            self.conn
-                .optional(self.path, &SQL_INSERT_RECORD_IF_NEW, p, |r| r.int(0))
-        })?;
-        Ok(id.flatten())
+        match &mut self.engine {
+            Inserter::Sqlite { stmt, conn } => {
+                match with_record_params(rec, None, |p| stmt.execute(rusqlite::params_from_iter(p)))
+                {
+                    Ok(_) => Ok(Some(conn.last_insert_rowid())),
+                    Err(rusqlite::Error::SqliteFailure(e, _))
+                        if e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE =>
+                    {
+                        Ok(None)
+                    }
+                    Err(e) => Err(db_error(self.path, e)),
+                }
+            }
+            Inserter::Postgres(conn) => {
+                let id = with_record_params(rec, None, |p| {
+                    conn.optional(self.path, &SQL_INSERT_RECORD_IF_NEW, p, |r| r.int(0))
+                })?;
+                Ok(id.flatten())
+            }
+        }
     }
 }
 
@@ -175,8 +202,17 @@ impl Writer<'_> {
 
     /// A prepared insert for many records in a row (an import).
     pub fn record_inserter(&self) -> Result<RecordInserter<'_>> {
+        let engine = match self.conn {
+            Conn::Sqlite(conn) => {
+                // The plain insert: SQLite's RETURNING costs a result row.
+                let sql = SQL_INSERT_RECORD.replace(" RETURNING id", "");
+                let stmt = conn.prepare(&sql).map_err(|e| db_error(self.path, e))?;
+                Inserter::Sqlite { stmt, conn }
+            }
+            postgres => Inserter::Postgres(postgres),
+        };
         Ok(RecordInserter {
-            conn: self.conn,
+            engine,
             path: self.path,
         })
     }

@@ -140,7 +140,7 @@ fn percent_decode(s: &str) -> String {
 
 /// libpq's `sslmode`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum SslMode {
+pub(super) enum SslMode {
     Disable,
     Allow,
     Prefer,
@@ -165,6 +165,188 @@ impl SslMode {
     }
 }
 
+/// TLS as libpq's `sslmode` asks for it, with rustls (no system library
+/// to load at every start of `pinprotect agi`).
+mod tls {
+    use std::sync::Arc;
+
+    use rustls::client::WebPkiServerVerifier;
+    use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+    use rustls::crypto::{CryptoProvider, verify_tls12_signature, verify_tls13_signature};
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+    use rustls::{
+        CertificateError, ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme,
+    };
+
+    use super::SslMode;
+    use crate::error::{Error, Result};
+
+    /// The connector for `mode`; `None` for `disable`. `verify-ca` and
+    /// `verify-full` need the CA's certificate (`root`), as in libpq.
+    pub(super) fn connector(
+        mode: SslMode,
+        root: Option<&str>,
+    ) -> Result<Option<tokio_postgres_rustls::MakeRustlsConnect>> {
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let verifier: Arc<dyn ServerCertVerifier> = match mode {
+            SslMode::Disable => return Ok(None),
+            SslMode::VerifyCa | SslMode::VerifyFull => {
+                let root = root.ok_or_else(|| {
+                    Error::database(
+                        "sslmode=verify-ca and verify-full need the certificate of the server's CA".to_owned(),
+                        Some("give it as sslrootcert=FILE in the URL, in PGSSLROOTCERT, or as ~/.postgresql/root.crt".into()),
+                    )
+                })?;
+                let pem = std::fs::read(root).map_err(|e| {
+                    Error::database(
+                        format!("cannot read the root certificate {root} (sslrootcert): {e}"),
+                        Some(
+                            "set sslrootcert in the URL or PGSSLROOTCERT to the CA's PEM file"
+                                .into(),
+                        ),
+                    )
+                })?;
+                let not_pem = || {
+                    Error::database(
+                        format!(
+                            "the root certificate {root} (sslrootcert) holds no PEM certificate"
+                        ),
+                        None,
+                    )
+                };
+                let mut roots = RootCertStore::empty();
+                for cert in CertificateDer::pem_slice_iter(&pem) {
+                    roots
+                        .add(cert.map_err(|_| not_pem())?)
+                        .map_err(|_| not_pem())?;
+                }
+                if roots.is_empty() {
+                    return Err(not_pem());
+                }
+                let full =
+                    WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider.clone())
+                        .build()
+                        .map_err(|e| {
+                            Error::database(format!("cannot set up TLS for PostgreSQL: {e}"), None)
+                        })?;
+                if mode == SslMode::VerifyCa {
+                    Arc::new(AnyName(full))
+                } else {
+                    full
+                }
+            }
+            // require, prefer, allow: encrypted, the server not checked.
+            _ => Arc::new(Unchecked(provider.clone())),
+        };
+        let config = ClientConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .map_err(|e| Error::database(format!("cannot set up TLS for PostgreSQL: {e}"), None))?
+            .dangerous()
+            .with_custom_certificate_verifier(verifier)
+            .with_no_client_auth();
+        Ok(Some(tokio_postgres_rustls::MakeRustlsConnect::new(config)))
+    }
+
+    /// `verify-ca`: the chain to the CA is checked, the name is not.
+    #[derive(Debug)]
+    struct AnyName(Arc<WebPkiServerVerifier>);
+
+    impl ServerCertVerifier for AnyName {
+        fn verify_server_cert(
+            &self,
+            end_entity: &CertificateDer<'_>,
+            intermediates: &[CertificateDer<'_>],
+            server_name: &ServerName<'_>,
+            ocsp: &[u8],
+            now: UnixTime,
+        ) -> std::result::Result<ServerCertVerified, rustls::Error> {
+            match self
+                .0
+                .verify_server_cert(end_entity, intermediates, server_name, ocsp, now)
+            {
+                Err(rustls::Error::InvalidCertificate(
+                    CertificateError::NotValidForName
+                    | CertificateError::NotValidForNameContext { .. },
+                )) => Ok(ServerCertVerified::assertion()),
+                other => other,
+            }
+        }
+
+        fn verify_tls12_signature(
+            &self,
+            message: &[u8],
+            cert: &CertificateDer<'_>,
+            dss: &DigitallySignedStruct,
+        ) -> std::result::Result<HandshakeSignatureValid, rustls::Error> {
+            self.0.verify_tls12_signature(message, cert, dss)
+        }
+
+        fn verify_tls13_signature(
+            &self,
+            message: &[u8],
+            cert: &CertificateDer<'_>,
+            dss: &DigitallySignedStruct,
+        ) -> std::result::Result<HandshakeSignatureValid, rustls::Error> {
+            self.0.verify_tls13_signature(message, cert, dss)
+        }
+
+        fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+            self.0.supported_verify_schemes()
+        }
+    }
+
+    /// `require`, `prefer`, `allow`: any certificate, as libpq without a
+    /// root certificate; the handshake's signatures are still checked.
+    #[derive(Debug)]
+    struct Unchecked(Arc<CryptoProvider>);
+
+    impl ServerCertVerifier for Unchecked {
+        fn verify_server_cert(
+            &self,
+            _: &CertificateDer<'_>,
+            _: &[CertificateDer<'_>],
+            _: &ServerName<'_>,
+            _: &[u8],
+            _: UnixTime,
+        ) -> std::result::Result<ServerCertVerified, rustls::Error> {
+            Ok(ServerCertVerified::assertion())
+        }
+
+        fn verify_tls12_signature(
+            &self,
+            message: &[u8],
+            cert: &CertificateDer<'_>,
+            dss: &DigitallySignedStruct,
+        ) -> std::result::Result<HandshakeSignatureValid, rustls::Error> {
+            verify_tls12_signature(
+                message,
+                cert,
+                dss,
+                &self.0.signature_verification_algorithms,
+            )
+        }
+
+        fn verify_tls13_signature(
+            &self,
+            message: &[u8],
+            cert: &CertificateDer<'_>,
+            dss: &DigitallySignedStruct,
+        ) -> std::result::Result<HandshakeSignatureValid, rustls::Error> {
+            verify_tls13_signature(
+                message,
+                cert,
+                dss,
+                &self.0.signature_verification_algorithms,
+            )
+        }
+
+        fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+            self.0.signature_verification_algorithms.supported_schemes()
+        }
+    }
+}
+
 /// A value from the environment, as libpq reads it: unset and empty are
 /// the same.
 fn env(name: &str) -> Option<String> {
@@ -183,7 +365,11 @@ struct Made {
 fn configure(
     url: &PgUrl,
     busy: Duration,
-) -> Result<(postgres::Config, Option<native_tls::TlsConnector>, Made)> {
+) -> Result<(
+    postgres::Config,
+    Option<tokio_postgres_rustls::MakeRustlsConnect>,
+    Made,
+)> {
     let (plain, own) = url.own_options();
     let mut config: postgres::Config = plain.parse().map_err(|e| {
         Error::invalid_with_hint(
@@ -246,54 +432,15 @@ fn configure(
             postgres::config::SslMode::Require
         }
     });
-    let tls = match mode {
-        SslMode::Disable => None,
-        _ => {
-            let mut builder = native_tls::TlsConnector::builder();
-            let root = own
-                .get("sslrootcert")
-                .cloned()
-                .or_else(|| env("PGSSLROOTCERT"));
-            let root = root.or_else(|| {
-                let home = env("HOME")?;
-                let p = format!("{home}/.postgresql/root.crt");
-                Path::new(&p).exists().then_some(p)
-            });
-            if let Some(root) =
-                root.filter(|_| matches!(mode, SslMode::VerifyCa | SslMode::VerifyFull))
-            {
-                let pem = std::fs::read(&root).map_err(|e| {
-                    Error::database(
-                        format!("cannot read the root certificate {root} (sslrootcert): {e}"),
-                        Some(
-                            "set sslrootcert in the URL or PGSSLROOTCERT to the CA's PEM file"
-                                .into(),
-                        ),
-                    )
-                })?;
-                let cert = native_tls::Certificate::from_pem(&pem).map_err(|e| {
-                    Error::database(
-                        format!("the root certificate {root} is not a PEM certificate: {e}"),
-                        None,
-                    )
-                })?;
-                builder.add_root_certificate(cert);
-            }
-            match mode {
-                SslMode::VerifyFull => {}
-                SslMode::VerifyCa => {
-                    builder.danger_accept_invalid_hostnames(true);
-                }
-                _ => {
-                    builder.danger_accept_invalid_certs(true);
-                    builder.danger_accept_invalid_hostnames(true);
-                }
-            }
-            Some(builder.build().map_err(|e| {
-                Error::database(format!("cannot set up TLS for PostgreSQL: {e}"), None)
-            })?)
-        }
-    };
+    let root = own
+        .get("sslrootcert")
+        .cloned()
+        .or_else(|| env("PGSSLROOTCERT"))
+        .or_else(|| {
+            let p = format!("{}/.postgresql/root.crt", env("HOME")?);
+            Path::new(&p).exists().then_some(p)
+        });
+    let tls = tls::connector(mode, root.as_deref())?;
     if config.get_connect_timeout().is_none() {
         let secs = env("PGCONNECT_TIMEOUT").and_then(|s| s.parse::<u64>().ok());
         config.connect_timeout(secs.map_or(busy.max(Duration::from_secs(1)), |s| {
@@ -500,7 +647,7 @@ impl PgConn {
             )
         })?;
         let client = match tls {
-            Some(tls) => config.connect(postgres_native_tls::MakeTlsConnector::new(tls)),
+            Some(tls) => config.connect(tls),
             None => config.connect(postgres::NoTls),
         };
         let client = client.map_err(|e| connect_error(url, path, &e, &made))?;

@@ -897,3 +897,55 @@ fn serve_starts_while_postgresql_is_down_and_picks_it_up_later() {
         "{lines:?}"
     );
 }
+
+/// `db` in a config file may be a PostgreSQL URL; what `config show` and
+/// every message print of it never holds the password.
+#[test]
+fn a_config_file_names_the_postgresql_database_and_no_message_shows_its_password() {
+    postgres_only!();
+    let env = pbx();
+    let name = &env.pg.as_ref().unwrap().name;
+    let config = env.path("pinprotect.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "db = \"postgres://pinprotect_pw:correct%20horse@127.0.0.1:{}/{name}?sslmode=disable\"\n",
+            port()
+        ),
+    )
+    .unwrap();
+    let mut plain = assert_cmd::Command::new(crate::common::bin());
+    plain
+        .env_remove("PINPROTECT_DB")
+        .env("HOME", env.dir.path())
+        .env("PINPROTECT_CONFIG", &config);
+    let out = plain
+        .args(["check", "201", "0049301234567"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("holds a password"), "{stderr}");
+    let mut show = assert_cmd::Command::new(crate::common::bin());
+    let out = show
+        .env_remove("PINPROTECT_DB")
+        .env("HOME", env.dir.path())
+        .env("PINPROTECT_CONFIG", &config)
+        .args(["config", "show"])
+        .output()
+        .unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.status.success(), "{text}");
+    assert!(
+        text.contains(&format!(
+            "postgres://pinprotect_pw@127.0.0.1:{}/{name}",
+            port()
+        )),
+        "{text}"
+    );
+    assert!(!text.contains("horse"), "{text}");
+}

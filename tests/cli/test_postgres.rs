@@ -496,6 +496,13 @@ fn tls_verify_full_checks_the_certificate_and_the_host_name() {
         .stderr(predicate::str::contains(
             "disable, allow, prefer, require, verify-ca, verify-full",
         ));
+    // The CA where libpq looks for it by default.
+    let dot = env.dir.path().join(".postgresql");
+    std::fs::create_dir_all(&dot).unwrap();
+    std::fs::copy(&ca, dot.join("root.crt")).unwrap();
+    check(&url("localhost", "verify-full", None)).code(1);
+    check(&url("127.0.0.1", "verify-full", None)).code(4);
+    std::fs::remove_file(dot.join("root.crt")).unwrap();
     // From the environment, as libpq reads it.
     let plain = format!("postgres://postgres@localhost:{}/{name}", port());
     with_db(&env, &plain)

@@ -246,30 +246,35 @@ fn check_answer(
 /// Writes a denied call to the audit log; a failure to log is reported on
 /// stderr and does not change the answer.
 fn log_denied(ctx: &mut Ctx<'_>, ext: &str, number: &str, reason: &'static str) {
-    let logged = (|| {
-        let extension = ext.parse::<Extension>().ok();
-        let event = ctx.event(
-            EventKind::CallDenied,
-            extension.as_ref(),
-            format_args!(
-                "{} -> {}: {reason}",
-                if ext.is_empty() {
-                    "(no extension)".to_string()
-                } else {
-                    crate::text::shown(ext).to_string()
-                },
-                crate::text::shown(number)
-            ),
-        );
-        match ctx.pool.clone() {
-            Some(pool) => pool.log_grouped(crate::store::BUSY_TIMEOUT, (event, reason)),
-            None => {
-                let mut store = Store::open(&ctx.db)?;
-                store.relax_durability()?;
-                store.write(|w| w.log_denied_call(&event, reason))
-            }
+    let extension = ext.parse::<Extension>().ok();
+    let event = ctx.event(
+        EventKind::CallDenied,
+        extension.as_ref(),
+        format_args!(
+            "{} -> {}: {reason}",
+            if ext.is_empty() {
+                "(no extension)".to_string()
+            } else {
+                crate::text::shown(ext).to_string()
+            },
+            crate::text::shown(number)
+        ),
+    );
+    let (pool, db) = (ctx.pool.clone(), ctx.db.clone());
+    let write = move || match pool {
+        Some(pool) => pool.log_grouped(crate::store::BUSY_TIMEOUT, (event, reason)),
+        None => {
+            let mut store = Store::open(&db)?;
+            store.relax_durability()?;
+            store.write(|w| w.log_denied_call(&event, reason))
         }
-    })();
+    };
+    // A PostgreSQL server that froze after the decision keeps the call no
+    // longer than its limit (see `call::within`).
+    let logged = match ctx.db.file() {
+        Some(_) => write(),
+        None => call::within(&ctx.db, crate::store::BUSY_TIMEOUT, write),
+    };
     if let Err(e) = logged {
         ctx.console
             .warn(format_args!("agi: the denied call was not logged: {e}"));

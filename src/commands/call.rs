@@ -239,17 +239,29 @@ fn with_reader_within<T: Send + 'static>(
         return with_reader(ctx, number, |store, _| f(store));
     }
     let busy = busy_for(ctx, number);
-    let limit = busy * 2 + Duration::from_millis(500);
     let (db, pool) = (ctx.db.clone(), ctx.pool.clone());
+    within(&ctx.db, busy, move || match pool {
+        Some(pool) => pool.get(busy).and_then(|store| f(&store)),
+        None => Store::open_with(&db, Access::Read, busy).and_then(|store| f(&store)),
+    })
+}
+
+/// Runs `work`, which waits at most `busy` for locks, on a thread of its
+/// own, and waits for it at most twice that (and half a second): the
+/// database error of a server that stopped answering when it takes
+/// longer. `work` goes on by itself; it holds what it holds (a pooled
+/// connection) until the server answers or the connection breaks.
+pub fn within<T: Send + 'static>(
+    db: &crate::store::Location,
+    busy: Duration,
+    work: impl FnOnce() -> Result<T> + Send + 'static,
+) -> Result<T> {
+    let limit = busy * 2 + Duration::from_millis(500);
     let (tx, rx) = std::sync::mpsc::sync_channel(1);
     let spawned = std::thread::Builder::new()
         .name("pinprotect-db".into())
         .spawn(move || {
-            let answer = match pool {
-                Some(pool) => pool.get(busy).and_then(|store| f(&store)),
-                None => Store::open_with(&db, Access::Read, busy).and_then(|store| f(&store)),
-            };
-            let _ = tx.send(answer);
+            let _ = tx.send(work());
         });
     if let Err(e) = spawned {
         return Err(Error::system("cannot start a thread for the database", e));
@@ -257,8 +269,7 @@ fn with_reader_within<T: Send + 'static>(
     rx.recv_timeout(limit).unwrap_or_else(|_| {
         Err(Error::database(
             format!(
-                "the database at {} did not answer within {:.1} s",
-                ctx.db,
+                "the database at {db} did not answer within {:.1} s",
                 limit.as_secs_f64()
             ),
             Some("check that PostgreSQL runs and is not stuck; calls to emergency numbers are still permitted".into()),

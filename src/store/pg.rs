@@ -101,20 +101,22 @@ impl PgUrl {
     }
 }
 
-/// The URL without a password or query: what messages and logs show.
+/// The URL without a password or query: what messages and logs show,
+/// with control characters escaped as paths are.
 impl fmt::Display for PgUrl {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match split_url(&self.url) {
+        let shown = match split_url(&self.url) {
             Some((scheme, user, host, tail)) => {
                 let path = tail.split('?').next().unwrap_or("");
                 let user = user.map(|u| u.split(':').next().unwrap_or(""));
                 match user {
-                    Some(u) if !u.is_empty() => write!(f, "{scheme}://{u}@{host}{path}"),
-                    _ => write!(f, "{scheme}://{host}{path}"),
+                    Some(u) if !u.is_empty() => format!("{scheme}://{u}@{host}{path}"),
+                    _ => format!("{scheme}://{host}{path}"),
                 }
             }
-            None => f.write_str("postgres://"),
-        }
+            None => "postgres://".to_owned(),
+        };
+        f.write_str(&crate::text::escaped(&shown))
     }
 }
 
@@ -1197,6 +1199,14 @@ mod tests {
         assert!(!PgUrl::parse("postgres://pbx@db/p").unwrap().has_password());
         assert!(PgUrl::parse("/var/lib/pinprotect/pbx.sqlite3").is_none());
         assert!(PgUrl::parse("POSTGRES://h/d").is_some());
+        // A URL shows no terminal control sequence.
+        let evil = PgUrl::parse("postgres://h\x1b[2J/d\u{202e}x")
+            .unwrap()
+            .to_string();
+        assert!(
+            !evil.contains('\x1b') && !evil.contains('\u{202e}'),
+            "{evil}"
+        );
         let (plain, own) = PgUrl::parse(
             "postgres://h/d?sslmode=verify-full&sslrootcert=%2Fca.pem&connect_timeout=3",
         )

@@ -956,3 +956,35 @@ fn a_config_file_names_the_postgresql_database_and_no_message_shows_its_password
     );
     assert!(!text.contains("horse"), "{text}");
 }
+
+/// A PostgreSQL server that stops answering while a denied call is being
+/// logged (here: every insert into the log sleeps a minute) keeps the call
+/// no longer than its limit: the call is denied within about 20 s, and the
+/// log line that could not be written is reported.
+#[test]
+fn a_denied_call_whose_log_line_hangs_is_answered_within_its_limit() {
+    postgres_only!();
+    let env = pbx();
+    env.sql(
+        "CREATE FUNCTION stall() RETURNS trigger LANGUAGE plpgsql AS $$ \
+         BEGIN PERFORM pg_sleep(60); RETURN NEW; END $$; \
+         CREATE TRIGGER stall BEFORE INSERT ON events FOR EACH ROW EXECUTE FUNCTION stall();",
+        None,
+    );
+    let server = Server::start(&env, &[]);
+    let started = Instant::now();
+    let call = call_port(server.port, "check", &["201", "0049301234567"]);
+    let took = started.elapsed();
+    assert_eq!(call.var("PINPROTECT_RESULT"), "denied");
+    // The statement limit (30 s) would end it later: the call's own limit
+    // (twice the 10 s lock wait, and half a second) ends it first.
+    assert!(took < Duration::from_secs(25), "{took:?}");
+    let (_, lines) = server.stop();
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("the denied call was not logged")
+                && l.contains("did not answer within 20.5 s")),
+        "{lines:?}"
+    );
+}

@@ -55,7 +55,9 @@ mod tests;
 mod write;
 
 use file::{Live, SharedLock, check_file, create_file, damaged, not_sqlite, open_connection};
-use schema::{MIGRATIONS, expected_triggers, identify, not_pinprotect, too_new, triggers};
+use schema::{
+    MIGRATIONS, expected_triggers, identify, not_pinprotect, too_new, trigger_problem, triggers,
+};
 use sql::Conn;
 
 pub use copy::Contents;
@@ -74,6 +76,21 @@ pub enum InitOutcome {
     Created,
     Upgraded { from: i64, to: i64 },
     UpToDate,
+}
+
+impl InitOutcome {
+    /// The outcome of bringing a database of schema version `found` (0:
+    /// none yet) to [`SCHEMA_VERSION`].
+    fn after(found: i64) -> InitOutcome {
+        match found {
+            0 => InitOutcome::Created,
+            SCHEMA_VERSION => InitOutcome::UpToDate,
+            from => InitOutcome::Upgraded {
+                from,
+                to: SCHEMA_VERSION,
+            },
+        }
+    }
 }
 
 fn db_error(path: &Path, e: rusqlite::Error) -> Error {
@@ -214,7 +231,8 @@ impl Store {
                 if access == Access::Read {
                     conn.begin_read(&path)?;
                 }
-                let (marked, app_id, version, objects) = pg::identify(&conn, &path)?;
+                let (marked, app_id, version, objects) =
+                    pg::identify(Conn::Postgres(&conn), &path)?;
                 if !marked {
                     return Err(if objects == 0 {
                         Error::database(
@@ -295,14 +313,12 @@ impl Store {
             Location::Postgres(url) => {
                 let path = PathBuf::from(url.to_string());
                 let conn = pg::PgConn::connect(url, BUSY_TIMEOUT, &path)?;
-                let outcome = pg::init(&conn, &path)?;
-                Ok((
-                    Store {
-                        engine: Engine::Postgres(Box::new(conn)),
-                        path,
-                    },
-                    outcome,
-                ))
+                let mut store = Store {
+                    engine: Engine::Postgres(Box::new(conn)),
+                    path,
+                };
+                let outcome = store.write(pg::init)?;
+                Ok((store, outcome))
             }
         }
     }
@@ -379,17 +395,7 @@ impl Store {
         tx.pragma_update(None, "application_id", APPLICATION_ID)
             .map_err(|e| db_error(path, e))?;
         tx.commit().map_err(|e| db_error(path, e))?;
-        let outcome = if current == 0 {
-            InitOutcome::Created
-        } else if current == SCHEMA_VERSION {
-            InitOutcome::UpToDate
-        } else {
-            InitOutcome::Upgraded {
-                from: current,
-                to: SCHEMA_VERSION,
-            }
-        };
-        Ok((store, outcome))
+        Ok((store, InitOutcome::after(current)))
     }
 
     /// Copies the whole database into `target`, an empty file, as one
@@ -449,7 +455,7 @@ impl Store {
     pub fn problems(&self) -> Result<Vec<String>> {
         let conn = match &self.engine {
             Engine::Sqlite { conn, .. } => conn,
-            Engine::Postgres(pg) => return pg::problems(pg, &self.path),
+            Engine::Postgres(pg) => return pg::problems(Conn::Postgres(pg), &self.path),
         };
         let mut problems = Vec::new();
         {
@@ -469,12 +475,10 @@ impl Store {
         let found = triggers(conn, &self.path)?;
         for (name, sql) in expected_triggers()? {
             match found.iter().find(|(n, _)| *n == name) {
-                None => problems.push(format!(
-                    "the trigger {name}, which keeps the audit log append-only, is missing"
-                )),
-                Some((_, s)) if *s != sql => problems.push(format!(
-                    "the trigger {name}, which keeps the audit log append-only, has been changed"
-                )),
+                None => problems.push(trigger_problem(&name, "is missing")),
+                Some((_, s)) if *s != sql => {
+                    problems.push(trigger_problem(&name, "has been changed"))
+                }
                 Some(_) => {}
             }
         }

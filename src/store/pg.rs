@@ -23,7 +23,8 @@ use std::time::Duration;
 use postgres::error::SqlState;
 use postgres::types::{IsNull, ToSql, Type, to_sql_checked};
 
-use super::sql::{P, RowView, postgres_dialect};
+use super::schema::trigger_problem;
+use super::sql::{Conn, P, RowView, postgres_dialect};
 use crate::error::{Error, Result};
 
 /// The key of the advisory lock every write transaction takes first:
@@ -749,29 +750,6 @@ impl PgConn {
         Err(self.err(path, failed))
     }
 
-    /// `f` of the one row a statement returns.
-    fn one_row<T>(
-        &self,
-        path: &Path,
-        sql: &str,
-        f: impl FnOnce(&dyn RowView) -> Result<T>,
-    ) -> Result<T> {
-        let mut f = Some(f);
-        let mut found = None;
-        self.each(path, sql, &[], |r| {
-            if let Some(f) = f.take() {
-                found = Some(f(r)?);
-            }
-            Ok(())
-        })?;
-        found.ok_or_else(|| {
-            Error::database(
-                format!("database {}: a query returned no row", path.display()),
-                None,
-            )
-        })
-    }
-
     /// Starts a write transaction: after this, no other write of any
     /// connection runs until it ends (see the module's documentation).
     pub(super) fn begin_write(&self, path: &Path) -> Result<()> {
@@ -1040,21 +1018,23 @@ pub(super) fn migration(i: usize) -> String {
 
 /// `(marked, application id, schema version, tables in the schema)`: the
 /// first look at a database. `marked` when `pinprotect_schema` exists.
-pub(super) fn identify(conn: &PgConn, path: &Path) -> Result<(bool, i64, i64, i64)> {
-    let (marked, objects) = conn.one_row(
+pub(super) fn identify(conn: Conn<'_>, path: &Path) -> Result<(bool, i64, i64, i64)> {
+    let (marked, objects) = conn.one(
         path,
         "SELECT to_regclass('pinprotect_schema') IS NOT NULL, \
                 (SELECT count(*) FROM pg_catalog.pg_class c \
                    JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
                   WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'v', 'm', 'p', 'f'))",
+        &[],
         |r| Ok((r.int(0)? == Some(1), r.int(1)?.unwrap_or(0))),
     )?;
     if !marked {
         return Ok((false, 0, 0, objects));
     }
-    let (app, version) = conn.one_row(
+    let (app, version) = conn.one(
         path,
         "SELECT application_id, version FROM pinprotect_schema",
+        &[],
         |r| Ok((r.int(0)?.unwrap_or(0), r.int(1)?.unwrap_or(0))),
     )?;
     Ok((true, app, version, objects))
@@ -1071,64 +1051,43 @@ pub(super) fn not_pinprotect(path: &Path) -> Error {
 }
 
 /// Creates the tables in an empty database, or brings pinprotect's up to
-/// date, in one transaction under the writer lock: two `init`s at once
-/// make them once.
-pub(super) fn init(conn: &PgConn, path: &Path) -> Result<super::InitOutcome> {
-    use super::{InitOutcome, SCHEMA_VERSION};
-    conn.begin_write(path)?;
-    let result = (|| {
-        let (marked, app, version, objects) = identify(conn, path)?;
-        if !marked && objects > 0 || marked && app != i64::from(super::APPLICATION_ID) {
-            return Err(not_pinprotect(path));
-        }
-        if version > SCHEMA_VERSION {
-            return Err(super::too_new(path, version));
-        }
-        if !marked {
-            conn.batch(
-                path,
-                "CREATE TABLE pinprotect_schema (application_id BIGINT NOT NULL, version BIGINT NOT NULL); \
-                 INSERT INTO pinprotect_schema VALUES (0, 0)",
-            )?;
-        }
-        for i in version as usize..MIGRATIONS.len() {
-            conn.batch(path, &migration(i))?;
-        }
-        conn.execute(
-            path,
-            "UPDATE pinprotect_schema SET application_id = ?1, version = ?2",
-            &[
-                P::Int(i64::from(super::APPLICATION_ID)),
-                P::Int(SCHEMA_VERSION),
-            ],
-        )?;
-        Ok(if version == 0 {
-            InitOutcome::Created
-        } else if version == SCHEMA_VERSION {
-            InitOutcome::UpToDate
-        } else {
-            InitOutcome::Upgraded {
-                from: version,
-                to: SCHEMA_VERSION,
-            }
-        })
-    })();
-    match result {
-        Ok(outcome) => {
-            conn.commit(path)?;
-            Ok(outcome)
-        }
-        Err(e) => {
-            conn.rollback();
-            Err(e)
-        }
+/// date, inside `w`'s write transaction, under the writer lock: two
+/// `init`s at once make them once.
+pub(super) fn init(w: &super::Writer<'_>) -> Result<super::InitOutcome> {
+    use super::SCHEMA_VERSION;
+    let (conn, path) = (w.conn, w.path);
+    let (marked, app, version, objects) = identify(conn, path)?;
+    if !marked && objects > 0 || marked && app != i64::from(super::APPLICATION_ID) {
+        return Err(not_pinprotect(path));
     }
+    if version > SCHEMA_VERSION {
+        return Err(super::too_new(path, version));
+    }
+    if !marked {
+        conn.batch(
+            path,
+            "CREATE TABLE pinprotect_schema (application_id BIGINT NOT NULL, version BIGINT NOT NULL); \
+             INSERT INTO pinprotect_schema VALUES (0, 0)",
+        )?;
+    }
+    for i in version as usize..MIGRATIONS.len() {
+        conn.batch(path, &migration(i))?;
+    }
+    conn.execute(
+        path,
+        "UPDATE pinprotect_schema SET application_id = ?1, version = ?2",
+        &[
+            P::Int(i64::from(super::APPLICATION_ID)),
+            P::Int(SCHEMA_VERSION),
+        ],
+    )?;
+    Ok(super::InitOutcome::after(version))
 }
 
 /// What is wrong with the database: the audit log's triggers missing,
 /// disabled or changed. (Damaged pages are PostgreSQL's to find:
 /// `pg_amcheck`.)
-pub(super) fn problems(conn: &PgConn, path: &Path) -> Result<Vec<String>> {
+pub(super) fn problems(conn: Conn<'_>, path: &Path) -> Result<Vec<String>> {
     let mut problems = Vec::new();
     let mut found = Vec::new();
     conn.each(
@@ -1146,19 +1105,18 @@ pub(super) fn problems(conn: &PgConn, path: &Path) -> Result<Vec<String>> {
     )?;
     for name in TRIGGERS {
         match found.iter().find(|(n, _)| n == name) {
-            None => problems.push(format!(
-                "the trigger {name}, which keeps the audit log append-only, is missing"
-            )),
-            Some((_, enabled)) if enabled == "D" => problems.push(format!(
-                "the trigger {name}, which keeps the audit log append-only, is disabled"
-            )),
+            None => problems.push(trigger_problem(name, "is missing")),
+            Some((_, enabled)) if enabled == "D" => {
+                problems.push(trigger_problem(name, "is disabled"))
+            }
             Some(_) => {}
         }
     }
-    let body = conn.one_row(
+    let body = conn.one(
         path,
         "SELECT (SELECT prosrc FROM pg_catalog.pg_proc \
                   WHERE proname = 'pinprotect_events_append_only' LIMIT 1)",
+        &[],
         |r| Ok(r.text(0)?.map(str::to_owned)),
     )?;
     if body.as_deref() != Some(APPEND_ONLY_BODY) {

@@ -104,6 +104,12 @@ pub(super) fn too_new(path: &Path, version: i64) -> Error {
     )
 }
 
+/// A problem with the trigger `name`, which keeps the audit log
+/// append-only: `what` is `is missing`, `is disabled`, ...
+pub(super) fn trigger_problem(name: &str, what: &str) -> String {
+    format!("the trigger {name}, which keeps the audit log append-only, {what}")
+}
+
 /// The triggers the migrations make, `(name, SQL)` by name: what keeps
 /// the audit log append-only, read from a schema built in memory so that
 /// it is defined once, by the migrations.

@@ -43,6 +43,17 @@ fn missing_database_exits_4_with_a_hint_and_creates_nothing() {
 
 fn assert_refused(env: &Env, content: &[u8], message: &str) {
     std::fs::write(&env.db, content).unwrap();
+    assert_each_refuses(env, message, || std::fs::read(&env.db).unwrap());
+}
+
+/// Every command and `init` exit 4 with `message`, and leave the database
+/// as `state` read it before.
+fn assert_each_refuses<T: PartialEq + std::fmt::Debug>(
+    env: &Env,
+    message: &str,
+    state: impl Fn() -> T,
+) {
+    let before = state();
     let mut all: Vec<&[&str]> = COMMANDS.to_vec();
     all.push(&["init"]);
     for args in all {
@@ -52,11 +63,7 @@ fn assert_refused(env: &Env, content: &[u8], message: &str) {
             .code(4)
             .stdout("")
             .stderr(predicate::str::contains(message));
-        assert_eq!(
-            std::fs::read(&env.db).unwrap(),
-            content,
-            "{args:?} changed the file"
-        );
+        assert_eq!(state(), before, "{args:?} changed the database");
     }
 }
 
@@ -99,20 +106,15 @@ fn a_newer_schema_exits_4_and_stays_byte_identical() {
     env.add("100", "4826");
     if env.pg.is_some() {
         env.sql("UPDATE pinprotect_schema SET version = 99", None);
-        let before = env.query_texts("SELECT number FROM extensions");
-        let mut all: Vec<&[&str]> = COMMANDS.to_vec();
-        all.push(&["init"]);
-        for args in all {
-            env.cmd()
-                .args(args)
-                .assert()
-                .code(4)
-                .stdout("")
-                .stderr(predicate::str::contains(
-                    "schema version 99, newer than this pinprotect understands",
-                ));
-        }
-        assert_eq!(env.query_texts("SELECT number FROM extensions"), before);
+        assert_each_refuses(
+            &env,
+            "schema version 99, newer than this pinprotect understands",
+            || {
+                let mut all = env.snapshot();
+                all.extend(env.query_texts("SELECT version FROM pinprotect_schema"));
+                all
+            },
+        );
         assert_eq!(
             env.query_texts("SELECT version FROM pinprotect_schema"),
             ["99"]

@@ -2,8 +2,7 @@
 //! that restarts, credentials and TLS the libpq way, and the move between
 //! engines. Run when the suite runs on PostgreSQL (`.ci/with-postgres`).
 
-use std::io::{BufReader, Write};
-use std::net::TcpStream;
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -11,7 +10,7 @@ use std::time::{Duration, Instant};
 use predicates::prelude::*;
 
 use crate::common::{Env, PgDatabase, count, events, postgres_server};
-use crate::test_agi::{Keys, Server, call_port, converse, environment};
+use crate::test_agi::{Keys, Server, call_port, call_with_keys};
 
 /// Returns from a test unless the suite runs on PostgreSQL.
 macro_rules! postgres_only {
@@ -55,25 +54,9 @@ fn pbx() -> Env {
 
 /// One unlock call with `pin` to the server on `port`: its result.
 fn unlock(port: u16, ext: &str, pin: &'static str) -> String {
-    let stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    stream
-        .set_read_timeout(Some(Duration::from_secs(60)))
-        .unwrap();
-    let mut w = stream.try_clone().unwrap();
-    w.write_all(&environment(
-        "e1-outbound-fast-deny.fastagi.log",
-        Some("unlock"),
-        &[ext],
-    ))
-    .unwrap();
-    let call = converse(
-        BufReader::new(stream.try_clone().unwrap()),
-        w,
-        [Keys::Pin(pin)].into_iter().collect(),
-        true,
-        || {},
-    );
-    call.var("PINPROTECT_RESULT").to_owned()
+    call_with_keys(port, "unlock", &[ext], &[Keys::Pin(pin)])
+        .var("PINPROTECT_RESULT")
+        .to_owned()
 }
 
 /// Two servers, as on two PBX nodes, on one database: 100 calls with a
@@ -204,6 +187,26 @@ impl Cluster {
         assert!(out.status.success(), "pg_ctl {args:?}: {out:?}");
     }
 
+    /// An initialised database on this cluster with extension 201 (PIN
+    /// 4826), pin protected for `protected` when given.
+    fn pbx(&self, protected: Option<&str>) -> Env {
+        let mut env = Env::sqlite();
+        env.db = PathBuf::from(self.url());
+        env.real_clock().arg("init").assert().success();
+        env.real_clock()
+            .args(["ext", "add", "201", "--pin-stdin"])
+            .write_stdin("4826\n")
+            .assert()
+            .success();
+        if let Some(duration) = protected {
+            env.real_clock()
+                .args(["enable", "201", "--duration", duration])
+                .assert()
+                .success();
+        }
+        env
+    }
+
     fn url(&self) -> String {
         format!(
             "postgres://postgres@127.0.0.1:{}/postgres?sslmode=disable",
@@ -231,18 +234,7 @@ impl Drop for Cluster {
 fn a_restart_of_postgresql_under_load_loses_no_grant_and_serve_recovers_by_itself() {
     postgres_only!();
     let cluster = Cluster::start();
-    let mut env = Env::sqlite();
-    env.db = PathBuf::from(cluster.url());
-    env.real_clock().arg("init").assert().success();
-    env.real_clock()
-        .args(["ext", "add", "201", "--pin-stdin"])
-        .write_stdin("4826\n")
-        .assert()
-        .success();
-    env.real_clock()
-        .args(["enable", "201", "--duration", "10m"])
-        .assert()
-        .success();
+    let env = cluster.pbx(Some("10m"));
     env.real_clock()
         .args([
             "settings",
@@ -815,18 +807,7 @@ impl Cluster {
 fn a_frozen_postgresql_keeps_no_call_waiting_and_emergency_calls_go_through() {
     postgres_only!();
     let cluster = Cluster::start();
-    let mut env = Env::sqlite();
-    env.db = PathBuf::from(cluster.url());
-    env.real_clock().arg("init").assert().success();
-    env.real_clock()
-        .args(["ext", "add", "201", "--pin-stdin"])
-        .write_stdin("4826\n")
-        .assert()
-        .success();
-    env.real_clock()
-        .args(["enable", "201", "--duration", "10m"])
-        .assert()
-        .success();
+    let env = cluster.pbx(Some("10m"));
     let server = Server::start(&env, &[]);
     let port = server.port;
     assert_eq!(
@@ -885,14 +866,7 @@ fn scopeguard(f: impl FnOnce()) -> impl Drop {
 fn serve_starts_while_postgresql_is_down_and_picks_it_up_later() {
     postgres_only!();
     let cluster = Cluster::start();
-    let mut env = Env::sqlite();
-    env.db = PathBuf::from(cluster.url());
-    env.real_clock().arg("init").assert().success();
-    env.real_clock()
-        .args(["ext", "add", "201", "--pin-stdin"])
-        .write_stdin("4826\n")
-        .assert()
-        .success();
+    let env = cluster.pbx(None);
     cluster.pg_ctl(&["stop", "-m", "fast", "-w"]);
     let server = Server::start(&env, &[]);
     let call = call_port(server.port, "check", &["201", "112"]);

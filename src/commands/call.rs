@@ -97,11 +97,7 @@ fn more_wrong_pins(remaining: u32) -> String {
 }
 
 fn busy_for(ctx: &Ctx<'_>, number: &DialedNumber) -> Duration {
-    let remembered = || {
-        ctx.remembered_plan()
-            .is_some_and(|p| p.is_emergency(number))
-    };
-    if DialPlan::is_built_in_emergency(number) || remembered() {
+    if DialPlan::is_built_in_emergency(number) || ctx.remembers_emergency(number) {
         EMERGENCY_BUSY_TIMEOUT
     } else {
         BUSY_TIMEOUT

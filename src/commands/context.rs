@@ -90,6 +90,16 @@ impl<'a> Ctx<'a> {
             .and_then(|k| crate::sync::locked(k).clone())
     }
 
+    /// Whether `number` is an emergency number of the dial plan a server
+    /// last read (asked on every call: no copy of the plan is made).
+    pub fn remembers_emergency(&self, number: &crate::policy::DialedNumber) -> bool {
+        self.known_plan.as_ref().is_some_and(|k| {
+            crate::sync::locked(k)
+                .as_ref()
+                .is_some_and(|p| p.is_emergency(number))
+        })
+    }
+
     /// Opens the initialised database read-only, for a command that only
     /// reads and logs nothing.
     pub fn open(&self) -> Result<Store> {

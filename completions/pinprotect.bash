@@ -244,6 +244,9 @@ _pinprotect() {
             pinprotect__subcmd__help__subcmd__log,prune)
                 cmd="pinprotect__subcmd__help__subcmd__log__subcmd__prune"
                 ;;
+            pinprotect__subcmd__help__subcmd__settings,get)
+                cmd="pinprotect__subcmd__help__subcmd__settings__subcmd__get"
+                ;;
             pinprotect__subcmd__help__subcmd__settings,set)
                 cmd="pinprotect__subcmd__help__subcmd__settings__subcmd__set"
                 ;;
@@ -262,6 +265,9 @@ _pinprotect() {
             pinprotect__subcmd__log__subcmd__help,prune)
                 cmd="pinprotect__subcmd__log__subcmd__help__subcmd__prune"
                 ;;
+            pinprotect__subcmd__settings,get)
+                cmd="pinprotect__subcmd__settings__subcmd__get"
+                ;;
             pinprotect__subcmd__settings,help)
                 cmd="pinprotect__subcmd__settings__subcmd__help"
                 ;;
@@ -270,6 +276,9 @@ _pinprotect() {
                 ;;
             pinprotect__subcmd__settings,show)
                 cmd="pinprotect__subcmd__settings__subcmd__show"
+                ;;
+            pinprotect__subcmd__settings__subcmd__help,get)
+                cmd="pinprotect__subcmd__settings__subcmd__help__subcmd__get"
                 ;;
             pinprotect__subcmd__settings__subcmd__help,help)
                 cmd="pinprotect__subcmd__settings__subcmd__help__subcmd__help"
@@ -287,7 +296,7 @@ _pinprotect() {
 
     case "${cmd}" in
         pinprotect)
-            opts="-q -h -V --db --now --color --quiet --help --version init ext enable disable revoke status pins export import dial check reset-lockout settings audit log backup restore migrate verify completions agi serve config demo help"
+            opts="-q -h -V --db --now --color --quiet --utc --help --version init ext enable disable revoke status pins export import dial check reset-lockout settings audit log backup restore migrate verify completions agi serve config demo help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -324,7 +333,7 @@ _pinprotect() {
             return 0
             ;;
         pinprotect__subcmd__agi)
-            opts="-q -h --db --now --color --quiet --help"
+            opts="-q -h --db --now --color --quiet --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -361,7 +370,7 @@ _pinprotect() {
             return 0
             ;;
         pinprotect__subcmd__audit)
-            opts="-f -q -h --format --db --now --color --quiet --help"
+            opts="-f -q -h --format --db --now --color --quiet --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -406,7 +415,7 @@ _pinprotect() {
             return 0
             ;;
         pinprotect__subcmd__backup)
-            opts="-q -h --db --now --color --quiet --help"
+            opts="-q -h --db --now --color --quiet --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -443,7 +452,7 @@ _pinprotect() {
             return 0
             ;;
         pinprotect__subcmd__check)
-            opts="-f -q -h --format --db --now --color --quiet --help"
+            opts="-f -q -h --format --db --now --color --quiet --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -488,7 +497,7 @@ _pinprotect() {
             return 0
             ;;
         pinprotect__subcmd__completions)
-            opts="-q -h --db --now --color --quiet --help bash elvish fish powershell zsh"
+            opts="-q -h --db --now --color --quiet --utc --help bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -525,7 +534,7 @@ _pinprotect() {
             return 0
             ;;
         pinprotect__subcmd__config)
-            opts="-q -h --db --now --color --quiet --help show help"
+            opts="-q -h --db --now --color --quiet --utc --help show help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -604,7 +613,7 @@ _pinprotect() {
             return 0
             ;;
         pinprotect__subcmd__config__subcmd__show)
-            opts="-q -h --db --now --color --quiet --help"
+            opts="-q -h --db --now --color --quiet --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -641,7 +650,7 @@ _pinprotect() {
             return 0
             ;;
         pinprotect__subcmd__demo)
-            opts="-q -h --db --now --color --quiet --help"
+            opts="-q -h --db --now --color --quiet --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -678,7 +687,7 @@ _pinprotect() {
             return 0
             ;;
         pinprotect__subcmd__dial)
-            opts="-q -h --db --now --color --quiet --help"
+            opts="-q -h --db --now --color --quiet --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -715,7 +724,7 @@ _pinprotect() {
             return 0
             ;;
         pinprotect__subcmd__disable)
-            opts="-q -h --all --db --now --color --quiet --help"
+            opts="-q -h --all --db --now --color --quiet --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -752,7 +761,7 @@ _pinprotect() {
             return 0
             ;;
         pinprotect__subcmd__enable)
-            opts="-d -q -h --all --duration --db --now --color --quiet --help"
+            opts="-d -q -h --all --duration --db --now --color --quiet --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -797,7 +806,7 @@ _pinprotect() {
             return 0
             ;;
         pinprotect__subcmd__export)
-            opts="-f -o -q -h --format --output --no-pins --spreadsheet-safe --context --db --now --color --quiet --help"
+            opts="-f -o -q -h --format --output --no-pins --spreadsheet-safe --context --db --now --color --quiet --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -876,7 +885,7 @@ _pinprotect() {
             return 0
             ;;
         pinprotect__subcmd__ext)
-            opts="-q -h --db --now --color --quiet --help add edit set-pin show list remove help"
+            opts="-q -h --db --now --color --quiet --utc --help add edit set-pin show list remove help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -913,7 +922,7 @@ _pinprotect() {
             return 0
             ;;
         pinprotect__subcmd__ext__subcmd__add)
-            opts="-q -h --first-name --last-name --email --pin-stdin --allow-weak --db --now --color --quiet --help"
+            opts="-q -h --first-name --last-name --email --pin-stdin --allow-weak --db --now --color --quiet --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -962,7 +971,7 @@ _pinprotect() {
             return 0
             ;;
         pinprotect__subcmd__ext__subcmd__edit)
-            opts="-q -h --first-name --last-name --email --db --now --color --quiet --help"
+            opts="-q -h --first-name --last-name --email --db --now --color --quiet --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1123,7 +1132,7 @@ _pinprotect() {
             return 0
             ;;
         pinprotect__subcmd__ext__subcmd__list)
-            opts="-f -q -h --format --db --now --color --quiet --help"
+            opts="-f -q -h --format --db --now --color --quiet --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1168,7 +1177,7 @@ _pinprotect() {
             return 0
             ;;
         pinprotect__subcmd__ext__subcmd__remove)
-            opts="-y -q -h --yes --db --now --color --quiet --help"
+            opts="-y -q -h --yes --db --now --color --quiet --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1205,7 +1214,7 @@ _pinprotect() {
             return 0
             ;;
         pinprotect__subcmd__ext__subcmd__set__subcmd__pin)
-            opts="-q -h --pin-stdin --generate --allow-weak --db --now --color --quiet --help"
+            opts="-q -h --pin-stdin --generate --allow-weak --db --now --color --quiet --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1242,7 +1251,7 @@ _pinprotect() {
             return 0
             ;;
         pinprotect__subcmd__ext__subcmd__show)
-            opts="-f -q -h --format --db --now --color --quiet --help"
+            opts="-f -q -h --format --db --now --color --quiet --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1721,8 +1730,22 @@ _pinprotect() {
             return 0
             ;;
         pinprotect__subcmd__help__subcmd__settings)
-            opts="show set"
+            opts="show get set"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pinprotect__subcmd__help__subcmd__settings__subcmd__get)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1791,7 +1814,7 @@ _pinprotect() {
             return 0
             ;;
         pinprotect__subcmd__import)
-            opts="-f -d -q -h --format --update --sync --dry-run --duration --allow-weak --context --include-dir --max-removals --db --now --color --quiet --help"
+            opts="-f -d -q -h --format --update --sync --dry-run --duration --allow-weak --context --include-dir --max-removals --db --now --color --quiet --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1859,7 +1882,7 @@ _pinprotect() {
             return 0
             ;;
         pinprotect__subcmd__init)
-            opts="-q -h --db --now --color --quiet --help"
+            opts="-q -h --db --now --color --quiet --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1896,13 +1919,17 @@ _pinprotect() {
             return 0
             ;;
         pinprotect__subcmd__log)
-            opts="-f -q -h --since --event --limit --format --db --now --color --quiet --help prune help"
+            opts="-f -q -h --since --until --follow --event --limit --format --db --now --color --quiet --utc --help prune help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --until)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1915,11 +1942,11 @@ _pinprotect() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json jsonl csv" -- "${cur}"))
                     return 0
                     ;;
                 -f)
-                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json jsonl csv" -- "${cur}"))
                     return 0
                     ;;
                 --db)
@@ -1995,7 +2022,7 @@ _pinprotect() {
             return 0
             ;;
         pinprotect__subcmd__log__subcmd__prune)
-            opts="-q -h --before --archive --yes --db --now --color --quiet --help"
+            opts="-q -h --before --archive --yes --db --now --color --quiet --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2051,7 +2078,7 @@ _pinprotect() {
             return 0
             ;;
         pinprotect__subcmd__migrate)
-            opts="-q -h --to --db --now --color --quiet --help"
+            opts="-q -h --to --db --now --color --quiet --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2103,7 +2130,7 @@ _pinprotect() {
             return 0
             ;;
         pinprotect__subcmd__pins)
-            opts="-f -q -h --format --db --now --color --quiet --help"
+            opts="-f -q -h --format --db --now --color --quiet --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2148,7 +2175,7 @@ _pinprotect() {
             return 0
             ;;
         pinprotect__subcmd__reset__subcmd__lockout)
-            opts="-q -h --db --now --color --quiet --help"
+            opts="-q -h --db --now --color --quiet --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2185,7 +2212,7 @@ _pinprotect() {
             return 0
             ;;
         pinprotect__subcmd__restore)
-            opts="-y -q -h --yes --db --now --color --quiet --help"
+            opts="-y -q -h --yes --db --now --color --quiet --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2222,7 +2249,7 @@ _pinprotect() {
             return 0
             ;;
         pinprotect__subcmd__revoke)
-            opts="-q -h --all --db --now --color --quiet --help"
+            opts="-q -h --all --db --now --color --quiet --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2259,7 +2286,7 @@ _pinprotect() {
             return 0
             ;;
         pinprotect__subcmd__serve)
-            opts="-q -h --listen --allow --max-calls --metrics --grace --db --now --color --quiet --help"
+            opts="-q -h --listen --allow --max-calls --metrics --grace --db --now --color --quiet --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2316,7 +2343,7 @@ _pinprotect() {
             return 0
             ;;
         pinprotect__subcmd__settings)
-            opts="-q -h --db --now --color --quiet --help show set help"
+            opts="-q -h --db --now --color --quiet --utc --help show get set help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2352,9 +2379,60 @@ _pinprotect() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        pinprotect__subcmd__settings__subcmd__help)
-            opts="show set help"
+        pinprotect__subcmd__settings__subcmd__get)
+            opts="-q -h --db --now --color --quiet --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --db)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --now)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pinprotect__subcmd__settings__subcmd__help)
+            opts="show get set help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pinprotect__subcmd__settings__subcmd__help__subcmd__get)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -2409,7 +2487,7 @@ _pinprotect() {
             return 0
             ;;
         pinprotect__subcmd__settings__subcmd__set)
-            opts="-q -h --db --now --color --quiet --help"
+            opts="-q -h --db --now --color --quiet --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2446,7 +2524,7 @@ _pinprotect() {
             return 0
             ;;
         pinprotect__subcmd__settings__subcmd__show)
-            opts="-f -q -h --format --db --now --color --quiet --help"
+            opts="-f -q -h --format --db --now --color --quiet --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2491,7 +2569,7 @@ _pinprotect() {
             return 0
             ;;
         pinprotect__subcmd__status)
-            opts="-f -q -h --format --db --now --color --quiet --help"
+            opts="-f -q -h --format --db --now --color --quiet --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2536,7 +2614,7 @@ _pinprotect() {
             return 0
             ;;
         pinprotect__subcmd__verify)
-            opts="-q -h --db --now --color --quiet --help"
+            opts="-q -h --db --now --color --quiet --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -23,6 +23,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand -q 'Print no messages, only data and errors'
             cand --quiet 'Print no messages, only data and errors'
+            cand --utc 'Show times in UTC, not local time, in tables and messages (JSON, CSV and the log''s machine formats are always UTC)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
@@ -59,6 +60,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand -q 'Print no messages, only data and errors'
             cand --quiet 'Print no messages, only data and errors'
+            cand --utc 'Show times in UTC, not local time, in tables and messages (JSON, CSV and the log''s machine formats are always UTC)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -68,6 +70,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand -q 'Print no messages, only data and errors'
             cand --quiet 'Print no messages, only data and errors'
+            cand --utc 'Show times in UTC, not local time, in tables and messages (JSON, CSV and the log''s machine formats are always UTC)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand add 'Add an extension; without --pin-stdin a random 6-digit PIN is generated and printed once'
@@ -89,6 +92,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
             cand --allow-weak 'Accept a weak PIN (the override is logged)'
             cand -q 'Print no messages, only data and errors'
             cand --quiet 'Print no messages, only data and errors'
+            cand --utc 'Show times in UTC, not local time, in tables and messages (JSON, CSV and the log''s machine formats are always UTC)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -101,6 +105,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand -q 'Print no messages, only data and errors'
             cand --quiet 'Print no messages, only data and errors'
+            cand --utc 'Show times in UTC, not local time, in tables and messages (JSON, CSV and the log''s machine formats are always UTC)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -113,6 +118,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
             cand --allow-weak 'Accept a weak PIN (the override is logged)'
             cand -q 'Print no messages, only data and errors'
             cand --quiet 'Print no messages, only data and errors'
+            cand --utc 'Show times in UTC, not local time, in tables and messages (JSON, CSV and the log''s machine formats are always UTC)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -124,6 +130,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand -q 'Print no messages, only data and errors'
             cand --quiet 'Print no messages, only data and errors'
+            cand --utc 'Show times in UTC, not local time, in tables and messages (JSON, CSV and the log''s machine formats are always UTC)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -135,6 +142,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand -q 'Print no messages, only data and errors'
             cand --quiet 'Print no messages, only data and errors'
+            cand --utc 'Show times in UTC, not local time, in tables and messages (JSON, CSV and the log''s machine formats are always UTC)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -146,6 +154,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
             cand --yes 'Do not ask; required when standard input is not a terminal'
             cand -q 'Print no messages, only data and errors'
             cand --quiet 'Print no messages, only data and errors'
+            cand --utc 'Show times in UTC, not local time, in tables and messages (JSON, CSV and the log''s machine formats are always UTC)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -181,6 +190,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
             cand --all 'Every extension'
             cand -q 'Print no messages, only data and errors'
             cand --quiet 'Print no messages, only data and errors'
+            cand --utc 'Show times in UTC, not local time, in tables and messages (JSON, CSV and the log''s machine formats are always UTC)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -191,6 +201,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
             cand --all 'Every extension'
             cand -q 'Print no messages, only data and errors'
             cand --quiet 'Print no messages, only data and errors'
+            cand --utc 'Show times in UTC, not local time, in tables and messages (JSON, CSV and the log''s machine formats are always UTC)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -201,6 +212,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
             cand --all 'Every extension'
             cand -q 'Print no messages, only data and errors'
             cand --quiet 'Print no messages, only data and errors'
+            cand --utc 'Show times in UTC, not local time, in tables and messages (JSON, CSV and the log''s machine formats are always UTC)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -212,6 +224,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand -q 'Print no messages, only data and errors'
             cand --quiet 'Print no messages, only data and errors'
+            cand --utc 'Show times in UTC, not local time, in tables and messages (JSON, CSV and the log''s machine formats are always UTC)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -223,6 +236,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand -q 'Print no messages, only data and errors'
             cand --quiet 'Print no messages, only data and errors'
+            cand --utc 'Show times in UTC, not local time, in tables and messages (JSON, CSV and the log''s machine formats are always UTC)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -239,6 +253,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
             cand --spreadsheet-safe 'Prefix CSV cells that start with = + - @ tab or CR with '' so spreadsheets show them as text'
             cand -q 'Print no messages, only data and errors'
             cand --quiet 'Print no messages, only data and errors'
+            cand --utc 'Show times in UTC, not local time, in tables and messages (JSON, CSV and the log''s machine formats are always UTC)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -259,6 +274,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
             cand --allow-weak 'Accept weak PINs (each override is logged)'
             cand -q 'Print no messages, only data and errors'
             cand --quiet 'Print no messages, only data and errors'
+            cand --utc 'Show times in UTC, not local time, in tables and messages (JSON, CSV and the log''s machine formats are always UTC)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -268,6 +284,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand -q 'Print no messages, only data and errors'
             cand --quiet 'Print no messages, only data and errors'
+            cand --utc 'Show times in UTC, not local time, in tables and messages (JSON, CSV and the log''s machine formats are always UTC)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -279,6 +296,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand -q 'Print no messages, only data and errors'
             cand --quiet 'Print no messages, only data and errors'
+            cand --utc 'Show times in UTC, not local time, in tables and messages (JSON, CSV and the log''s machine formats are always UTC)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -288,6 +306,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand -q 'Print no messages, only data and errors'
             cand --quiet 'Print no messages, only data and errors'
+            cand --utc 'Show times in UTC, not local time, in tables and messages (JSON, CSV and the log''s machine formats are always UTC)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -297,9 +316,11 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand -q 'Print no messages, only data and errors'
             cand --quiet 'Print no messages, only data and errors'
+            cand --utc 'Show times in UTC, not local time, in tables and messages (JSON, CSV and the log''s machine formats are always UTC)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand show 'Show every setting (the default)'
+            cand get 'Print one setting''s value, as `settings set` takes it'
             cand set 'Change a setting'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -311,6 +332,17 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand -q 'Print no messages, only data and errors'
             cand --quiet 'Print no messages, only data and errors'
+            cand --utc 'Show times in UTC, not local time, in tables and messages (JSON, CSV and the log''s machine formats are always UTC)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'pinprotect;settings;get'= {
+            cand --db 'The database: a SQLite file, or a postgres:// URL (passwords go in ~/.pgpass, not here) [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]'
+            cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it'
+            cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
+            cand -q 'Print no messages, only data and errors'
+            cand --quiet 'Print no messages, only data and errors'
+            cand --utc 'Show times in UTC, not local time, in tables and messages (JSON, CSV and the log''s machine formats are always UTC)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -320,15 +352,19 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand -q 'Print no messages, only data and errors'
             cand --quiet 'Print no messages, only data and errors'
+            cand --utc 'Show times in UTC, not local time, in tables and messages (JSON, CSV and the log''s machine formats are always UTC)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
         &'pinprotect;settings;help'= {
             cand show 'Show every setting (the default)'
+            cand get 'Print one setting''s value, as `settings set` takes it'
             cand set 'Change a setting'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'pinprotect;settings;help;show'= {
+        }
+        &'pinprotect;settings;help;get'= {
         }
         &'pinprotect;settings;help;set'= {
         }
@@ -342,11 +378,13 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand -q 'Print no messages, only data and errors'
             cand --quiet 'Print no messages, only data and errors'
+            cand --utc 'Show times in UTC, not local time, in tables and messages (JSON, CSV and the log''s machine formats are always UTC)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
         &'pinprotect;log'= {
-            cand --since 'Only events at or after TIME (RFC 3339)'
+            cand --since 'Only events at or after TIME: RFC 3339, a date, 90m/1h/2d back, today, yesterday'
+            cand --until 'Only events before TIME (same forms as --since)'
             cand --event 'Only events of this kind, such as grant or call_denied (repeatable)'
             cand --limit 'Only the N most recent events'
             cand -f 'Output format'
@@ -354,15 +392,17 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
             cand --db 'The database: a SQLite file, or a postgres:// URL (passwords go in ~/.pgpass, not here) [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]'
             cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it'
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
+            cand --follow 'Go on printing new events as they are logged, until interrupted'
             cand -q 'Print no messages, only data and errors'
             cand --quiet 'Print no messages, only data and errors'
+            cand --utc 'Show times in UTC, not local time, in tables and messages (JSON, CSV and the log''s machine formats are always UTC)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand prune 'Remove the events logged before a time, archiving them first with --archive'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'pinprotect;log;prune'= {
-            cand --before 'Remove the events logged before TIME (RFC 3339); not a time to come'
+            cand --before 'Remove the events logged before TIME (RFC 3339, a date, 90d back...: the forms of `log --since`); not a time to come'
             cand --archive 'Write the events to FILE (JSON lines) before they are removed'
             cand --db 'The database: a SQLite file, or a postgres:// URL (passwords go in ~/.pgpass, not here) [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]'
             cand --now 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it'
@@ -370,6 +410,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
             cand --yes 'Remove without asking (needed without a terminal unless --archive keeps them)'
             cand -q 'Print no messages, only data and errors'
             cand --quiet 'Print no messages, only data and errors'
+            cand --utc 'Show times in UTC, not local time, in tables and messages (JSON, CSV and the log''s machine formats are always UTC)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -387,6 +428,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand -q 'Print no messages, only data and errors'
             cand --quiet 'Print no messages, only data and errors'
+            cand --utc 'Show times in UTC, not local time, in tables and messages (JSON, CSV and the log''s machine formats are always UTC)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -398,6 +440,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
             cand --yes 'Do not ask; required when standard input is not a terminal'
             cand -q 'Print no messages, only data and errors'
             cand --quiet 'Print no messages, only data and errors'
+            cand --utc 'Show times in UTC, not local time, in tables and messages (JSON, CSV and the log''s machine formats are always UTC)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -408,6 +451,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand -q 'Print no messages, only data and errors'
             cand --quiet 'Print no messages, only data and errors'
+            cand --utc 'Show times in UTC, not local time, in tables and messages (JSON, CSV and the log''s machine formats are always UTC)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -417,6 +461,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand -q 'Print no messages, only data and errors'
             cand --quiet 'Print no messages, only data and errors'
+            cand --utc 'Show times in UTC, not local time, in tables and messages (JSON, CSV and the log''s machine formats are always UTC)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -426,6 +471,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand -q 'Print no messages, only data and errors'
             cand --quiet 'Print no messages, only data and errors'
+            cand --utc 'Show times in UTC, not local time, in tables and messages (JSON, CSV and the log''s machine formats are always UTC)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -435,6 +481,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand -q 'Print no messages, only data and errors'
             cand --quiet 'Print no messages, only data and errors'
+            cand --utc 'Show times in UTC, not local time, in tables and messages (JSON, CSV and the log''s machine formats are always UTC)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -449,6 +496,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand -q 'Print no messages, only data and errors'
             cand --quiet 'Print no messages, only data and errors'
+            cand --utc 'Show times in UTC, not local time, in tables and messages (JSON, CSV and the log''s machine formats are always UTC)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -458,6 +506,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand -q 'Print no messages, only data and errors'
             cand --quiet 'Print no messages, only data and errors'
+            cand --utc 'Show times in UTC, not local time, in tables and messages (JSON, CSV and the log''s machine formats are always UTC)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand show 'Each key''s value in effect, and where it comes from'
@@ -469,6 +518,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand -q 'Print no messages, only data and errors'
             cand --quiet 'Print no messages, only data and errors'
+            cand --utc 'Show times in UTC, not local time, in tables and messages (JSON, CSV and the log''s machine formats are always UTC)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -486,6 +536,7 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
             cand --color 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal'
             cand -q 'Print no messages, only data and errors'
             cand --quiet 'Print no messages, only data and errors'
+            cand --utc 'Show times in UTC, not local time, in tables and messages (JSON, CSV and the log''s machine formats are always UTC)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -560,9 +611,12 @@ set edit:completion:arg-completer[pinprotect] = {|@words|
         }
         &'pinprotect;help;settings'= {
             cand show 'Show every setting (the default)'
+            cand get 'Print one setting''s value, as `settings set` takes it'
             cand set 'Change a setting'
         }
         &'pinprotect;help;settings;show'= {
+        }
+        &'pinprotect;help;settings;get'= {
         }
         &'pinprotect;help;settings;set'= {
         }

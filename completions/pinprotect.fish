@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_pinprotect_global_optspecs
-    string join \n db= now= color= q/quiet h/help V/version
+    string join \n db= now= color= q/quiet utc h/help V/version
 end
 
 function __fish_pinprotect_needs_command
@@ -30,6 +30,7 @@ complete -c pinprotect -n "__fish_pinprotect_needs_command" -l color -d 'When to
 always\t'Always colour'
 never\t'Never colour'"
 complete -c pinprotect -n "__fish_pinprotect_needs_command" -s q -l quiet -d 'Print no messages, only data and errors'
+complete -c pinprotect -n "__fish_pinprotect_needs_command" -l utc -d 'Show times in UTC, not local time, in tables and messages (JSON, CSV and the log\'s machine formats are always UTC)'
 complete -c pinprotect -n "__fish_pinprotect_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pinprotect -n "__fish_pinprotect_needs_command" -s V -l version -d 'Print version'
 complete -c pinprotect -n "__fish_pinprotect_needs_command" -f -a "init" -d 'Create the database, or bring an existing one up to date'
@@ -63,6 +64,7 @@ complete -c pinprotect -n "__fish_pinprotect_using_subcommand init" -l color -d 
 always\t'Always colour'
 never\t'Never colour'"
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand init" -s q -l quiet -d 'Print no messages, only data and errors'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand init" -l utc -d 'Show times in UTC, not local time, in tables and messages (JSON, CSV and the log\'s machine formats are always UTC)'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand init" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and not __fish_seen_subcommand_from add edit set-pin show list remove help" -l db -d 'The database: a SQLite file, or a postgres:// URL (passwords go in ~/.pgpass, not here) [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and not __fish_seen_subcommand_from add edit set-pin show list remove help" -l now -d 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it' -r
@@ -70,6 +72,7 @@ complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and not __fis
 always\t'Always colour'
 never\t'Never colour'"
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and not __fish_seen_subcommand_from add edit set-pin show list remove help" -s q -l quiet -d 'Print no messages, only data and errors'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and not __fish_seen_subcommand_from add edit set-pin show list remove help" -l utc -d 'Show times in UTC, not local time, in tables and messages (JSON, CSV and the log\'s machine formats are always UTC)'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and not __fish_seen_subcommand_from add edit set-pin show list remove help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and not __fish_seen_subcommand_from add edit set-pin show list remove help" -f -a "add" -d 'Add an extension; without --pin-stdin a random 6-digit PIN is generated and printed once'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and not __fish_seen_subcommand_from add edit set-pin show list remove help" -f -a "edit" -d 'Change an extension\'s name or e-mail address'
@@ -89,6 +92,7 @@ never\t'Never colour'"
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from add" -l pin-stdin -d 'Read the voicemail PIN from the first line of standard input'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from add" -l allow-weak -d 'Accept a weak PIN (the override is logged)'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from add" -s q -l quiet -d 'Print no messages, only data and errors'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from add" -l utc -d 'Show times in UTC, not local time, in tables and messages (JSON, CSV and the log\'s machine formats are always UTC)'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from edit" -l first-name -d 'First name ("" clears it on edit)' -r
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from edit" -l last-name -d 'Last name ("" clears it on edit)' -r
@@ -99,6 +103,7 @@ complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_se
 always\t'Always colour'
 never\t'Never colour'"
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from edit" -s q -l quiet -d 'Print no messages, only data and errors'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from edit" -l utc -d 'Show times in UTC, not local time, in tables and messages (JSON, CSV and the log\'s machine formats are always UTC)'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from edit" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from set-pin" -l db -d 'The database: a SQLite file, or a postgres:// URL (passwords go in ~/.pgpass, not here) [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from set-pin" -l now -d 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it' -r
@@ -109,6 +114,7 @@ complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_se
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from set-pin" -l generate -d 'Generate a random 6-digit PIN and print it once'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from set-pin" -l allow-weak -d 'Accept a weak PIN (the override is logged)'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from set-pin" -s q -l quiet -d 'Print no messages, only data and errors'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from set-pin" -l utc -d 'Show times in UTC, not local time, in tables and messages (JSON, CSV and the log\'s machine formats are always UTC)'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from set-pin" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from show" -s f -l format -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'One JSON array of objects'
@@ -119,6 +125,7 @@ complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_se
 always\t'Always colour'
 never\t'Never colour'"
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print no messages, only data and errors'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from show" -l utc -d 'Show times in UTC, not local time, in tables and messages (JSON, CSV and the log\'s machine formats are always UTC)'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from list" -s f -l format -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'One JSON array of objects'
@@ -129,6 +136,7 @@ complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_se
 always\t'Always colour'
 never\t'Never colour'"
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print no messages, only data and errors'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from list" -l utc -d 'Show times in UTC, not local time, in tables and messages (JSON, CSV and the log\'s machine formats are always UTC)'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from remove" -l db -d 'The database: a SQLite file, or a postgres:// URL (passwords go in ~/.pgpass, not here) [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from remove" -l now -d 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it' -r
@@ -137,6 +145,7 @@ always\t'Always colour'
 never\t'Never colour'"
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from remove" -s y -l yes -d 'Do not ask; required when standard input is not a terminal'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from remove" -s q -l quiet -d 'Print no messages, only data and errors'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from remove" -l utc -d 'Show times in UTC, not local time, in tables and messages (JSON, CSV and the log\'s machine formats are always UTC)'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from help" -f -a "add" -d 'Add an extension; without --pin-stdin a random 6-digit PIN is generated and printed once'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand ext; and __fish_seen_subcommand_from help" -f -a "edit" -d 'Change an extension\'s name or e-mail address'
@@ -153,6 +162,7 @@ always\t'Always colour'
 never\t'Never colour'"
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand enable" -l all -d 'Every extension'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand enable" -s q -l quiet -d 'Print no messages, only data and errors'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand enable" -l utc -d 'Show times in UTC, not local time, in tables and messages (JSON, CSV and the log\'s machine formats are always UTC)'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand enable" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand disable" -l db -d 'The database: a SQLite file, or a postgres:// URL (passwords go in ~/.pgpass, not here) [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand disable" -l now -d 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it' -r
@@ -161,6 +171,7 @@ always\t'Always colour'
 never\t'Never colour'"
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand disable" -l all -d 'Every extension'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand disable" -s q -l quiet -d 'Print no messages, only data and errors'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand disable" -l utc -d 'Show times in UTC, not local time, in tables and messages (JSON, CSV and the log\'s machine formats are always UTC)'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand disable" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand revoke" -l db -d 'The database: a SQLite file, or a postgres:// URL (passwords go in ~/.pgpass, not here) [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand revoke" -l now -d 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it' -r
@@ -169,6 +180,7 @@ always\t'Always colour'
 never\t'Never colour'"
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand revoke" -l all -d 'Every extension'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand revoke" -s q -l quiet -d 'Print no messages, only data and errors'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand revoke" -l utc -d 'Show times in UTC, not local time, in tables and messages (JSON, CSV and the log\'s machine formats are always UTC)'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand revoke" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand status" -s f -l format -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'One JSON array of objects'
@@ -179,6 +191,7 @@ complete -c pinprotect -n "__fish_pinprotect_using_subcommand status" -l color -
 always\t'Always colour'
 never\t'Never colour'"
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand status" -s q -l quiet -d 'Print no messages, only data and errors'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand status" -l utc -d 'Show times in UTC, not local time, in tables and messages (JSON, CSV and the log\'s machine formats are always UTC)'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand status" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand pins" -s f -l format -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'One JSON array of objects'
@@ -189,6 +202,7 @@ complete -c pinprotect -n "__fish_pinprotect_using_subcommand pins" -l color -d 
 always\t'Always colour'
 never\t'Never colour'"
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand pins" -s q -l quiet -d 'Print no messages, only data and errors'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand pins" -l utc -d 'Show times in UTC, not local time, in tables and messages (JSON, CSV and the log\'s machine formats are always UTC)'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand pins" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand export" -s f -l format -d 'Output format' -r -f -a "csv\t'CSV with a header line'
 json\t'One JSON array of objects'
@@ -205,6 +219,7 @@ never\t'Never colour'"
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand export" -l no-pins -d 'Leave out the voicemail PINs (the 3cx format keeps the VMPIN column, empty)'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand export" -l spreadsheet-safe -d 'Prefix CSV cells that start with = + - @ tab or CR with \' so spreadsheets show them as text'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand export" -s q -l quiet -d 'Print no messages, only data and errors'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand export" -l utc -d 'Show times in UTC, not local time, in tables and messages (JSON, CSV and the log\'s machine formats are always UTC)'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand export" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand import" -s f -l format -d 'The file\'s format; auto goes by the file name and its first line' -r -f -a "auto\t'By the file name and the first line'
 csv\t'CSV as `pinprotect export` writes it'
@@ -227,6 +242,7 @@ complete -c pinprotect -n "__fish_pinprotect_using_subcommand import" -l sync -d
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand import" -l dry-run -d 'Check everything and report what would change; write nothing'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand import" -l allow-weak -d 'Accept weak PINs (each override is logged)'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand import" -s q -l quiet -d 'Print no messages, only data and errors'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand import" -l utc -d 'Show times in UTC, not local time, in tables and messages (JSON, CSV and the log\'s machine formats are always UTC)'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand import" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand dial" -l db -d 'The database: a SQLite file, or a postgres:// URL (passwords go in ~/.pgpass, not here) [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand dial" -l now -d 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it' -r
@@ -234,6 +250,7 @@ complete -c pinprotect -n "__fish_pinprotect_using_subcommand dial" -l color -d 
 always\t'Always colour'
 never\t'Never colour'"
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand dial" -s q -l quiet -d 'Print no messages, only data and errors'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand dial" -l utc -d 'Show times in UTC, not local time, in tables and messages (JSON, CSV and the log\'s machine formats are always UTC)'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand dial" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand check" -s f -l format -d 'Output format' -r -f -a "text\t'One line for people'
 json\t'One JSON object'"
@@ -243,6 +260,7 @@ complete -c pinprotect -n "__fish_pinprotect_using_subcommand check" -l color -d
 always\t'Always colour'
 never\t'Never colour'"
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand check" -s q -l quiet -d 'Print no messages, only data and errors'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand check" -l utc -d 'Show times in UTC, not local time, in tables and messages (JSON, CSV and the log\'s machine formats are always UTC)'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand check" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand reset-lockout" -l db -d 'The database: a SQLite file, or a postgres:// URL (passwords go in ~/.pgpass, not here) [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand reset-lockout" -l now -d 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it' -r
@@ -250,17 +268,20 @@ complete -c pinprotect -n "__fish_pinprotect_using_subcommand reset-lockout" -l 
 always\t'Always colour'
 never\t'Never colour'"
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand reset-lockout" -s q -l quiet -d 'Print no messages, only data and errors'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand reset-lockout" -l utc -d 'Show times in UTC, not local time, in tables and messages (JSON, CSV and the log\'s machine formats are always UTC)'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand reset-lockout" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c pinprotect -n "__fish_pinprotect_using_subcommand settings; and not __fish_seen_subcommand_from show set help" -l db -d 'The database: a SQLite file, or a postgres:// URL (passwords go in ~/.pgpass, not here) [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
-complete -c pinprotect -n "__fish_pinprotect_using_subcommand settings; and not __fish_seen_subcommand_from show set help" -l now -d 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it' -r
-complete -c pinprotect -n "__fish_pinprotect_using_subcommand settings; and not __fish_seen_subcommand_from show set help" -l color -d 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand settings; and not __fish_seen_subcommand_from show get set help" -l db -d 'The database: a SQLite file, or a postgres:// URL (passwords go in ~/.pgpass, not here) [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand settings; and not __fish_seen_subcommand_from show get set help" -l now -d 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it' -r
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand settings; and not __fish_seen_subcommand_from show get set help" -l color -d 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
 always\t'Always colour'
 never\t'Never colour'"
-complete -c pinprotect -n "__fish_pinprotect_using_subcommand settings; and not __fish_seen_subcommand_from show set help" -s q -l quiet -d 'Print no messages, only data and errors'
-complete -c pinprotect -n "__fish_pinprotect_using_subcommand settings; and not __fish_seen_subcommand_from show set help" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c pinprotect -n "__fish_pinprotect_using_subcommand settings; and not __fish_seen_subcommand_from show set help" -f -a "show" -d 'Show every setting (the default)'
-complete -c pinprotect -n "__fish_pinprotect_using_subcommand settings; and not __fish_seen_subcommand_from show set help" -f -a "set" -d 'Change a setting'
-complete -c pinprotect -n "__fish_pinprotect_using_subcommand settings; and not __fish_seen_subcommand_from show set help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand settings; and not __fish_seen_subcommand_from show get set help" -s q -l quiet -d 'Print no messages, only data and errors'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand settings; and not __fish_seen_subcommand_from show get set help" -l utc -d 'Show times in UTC, not local time, in tables and messages (JSON, CSV and the log\'s machine formats are always UTC)'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand settings; and not __fish_seen_subcommand_from show get set help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand settings; and not __fish_seen_subcommand_from show get set help" -f -a "show" -d 'Show every setting (the default)'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand settings; and not __fish_seen_subcommand_from show get set help" -f -a "get" -d 'Print one setting\'s value, as `settings set` takes it'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand settings; and not __fish_seen_subcommand_from show get set help" -f -a "set" -d 'Change a setting'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand settings; and not __fish_seen_subcommand_from show get set help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand settings; and __fish_seen_subcommand_from show" -s f -l format -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'One JSON array of objects'
 csv\t'CSV with a header line'"
@@ -270,15 +291,26 @@ complete -c pinprotect -n "__fish_pinprotect_using_subcommand settings; and __fi
 always\t'Always colour'
 never\t'Never colour'"
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand settings; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print no messages, only data and errors'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand settings; and __fish_seen_subcommand_from show" -l utc -d 'Show times in UTC, not local time, in tables and messages (JSON, CSV and the log\'s machine formats are always UTC)'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand settings; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand settings; and __fish_seen_subcommand_from get" -l db -d 'The database: a SQLite file, or a postgres:// URL (passwords go in ~/.pgpass, not here) [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand settings; and __fish_seen_subcommand_from get" -l now -d 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it' -r
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand settings; and __fish_seen_subcommand_from get" -l color -d 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand settings; and __fish_seen_subcommand_from get" -s q -l quiet -d 'Print no messages, only data and errors'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand settings; and __fish_seen_subcommand_from get" -l utc -d 'Show times in UTC, not local time, in tables and messages (JSON, CSV and the log\'s machine formats are always UTC)'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand settings; and __fish_seen_subcommand_from get" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand settings; and __fish_seen_subcommand_from set" -l db -d 'The database: a SQLite file, or a postgres:// URL (passwords go in ~/.pgpass, not here) [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand settings; and __fish_seen_subcommand_from set" -l now -d 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it' -r
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand settings; and __fish_seen_subcommand_from set" -l color -d 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
 always\t'Always colour'
 never\t'Never colour'"
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand settings; and __fish_seen_subcommand_from set" -s q -l quiet -d 'Print no messages, only data and errors'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand settings; and __fish_seen_subcommand_from set" -l utc -d 'Show times in UTC, not local time, in tables and messages (JSON, CSV and the log\'s machine formats are always UTC)'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand settings; and __fish_seen_subcommand_from set" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand settings; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show every setting (the default)'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand settings; and __fish_seen_subcommand_from help" -f -a "get" -d 'Print one setting\'s value, as `settings set` takes it'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand settings; and __fish_seen_subcommand_from help" -f -a "set" -d 'Change a setting'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand settings; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand audit" -s f -l format -d 'Output format' -r -f -a "table\t'Aligned columns for people'
@@ -290,8 +322,10 @@ complete -c pinprotect -n "__fish_pinprotect_using_subcommand audit" -l color -d
 always\t'Always colour'
 never\t'Never colour'"
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand audit" -s q -l quiet -d 'Print no messages, only data and errors'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand audit" -l utc -d 'Show times in UTC, not local time, in tables and messages (JSON, CSV and the log\'s machine formats are always UTC)'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand audit" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c pinprotect -n "__fish_pinprotect_using_subcommand log; and not __fish_seen_subcommand_from prune help" -l since -d 'Only events at or after TIME (RFC 3339)' -r
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand log; and not __fish_seen_subcommand_from prune help" -l since -d 'Only events at or after TIME: RFC 3339, a date, 90m/1h/2d back, today, yesterday' -r
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand log; and not __fish_seen_subcommand_from prune help" -l until -d 'Only events before TIME (same forms as --since)' -r
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand log; and not __fish_seen_subcommand_from prune help" -l event -d 'Only events of this kind, such as grant or call_denied (repeatable)' -r -f -a "extension_added\t''
 extension_edited\t''
 extension_removed\t''
@@ -319,17 +353,20 @@ migrate\t''"
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand log; and not __fish_seen_subcommand_from prune help" -l limit -d 'Only the N most recent events' -r
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand log; and not __fish_seen_subcommand_from prune help" -s f -l format -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'One JSON array of objects'
+jsonl\t'One JSON object a line (fit for --follow)'
 csv\t'CSV with a header line'"
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand log; and not __fish_seen_subcommand_from prune help" -l db -d 'The database: a SQLite file, or a postgres:// URL (passwords go in ~/.pgpass, not here) [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand log; and not __fish_seen_subcommand_from prune help" -l now -d 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it' -r
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand log; and not __fish_seen_subcommand_from prune help" -l color -d 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
 always\t'Always colour'
 never\t'Never colour'"
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand log; and not __fish_seen_subcommand_from prune help" -l follow -d 'Go on printing new events as they are logged, until interrupted'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand log; and not __fish_seen_subcommand_from prune help" -s q -l quiet -d 'Print no messages, only data and errors'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand log; and not __fish_seen_subcommand_from prune help" -l utc -d 'Show times in UTC, not local time, in tables and messages (JSON, CSV and the log\'s machine formats are always UTC)'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand log; and not __fish_seen_subcommand_from prune help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand log; and not __fish_seen_subcommand_from prune help" -a "prune" -d 'Remove the events logged before a time, archiving them first with --archive'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand log; and not __fish_seen_subcommand_from prune help" -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c pinprotect -n "__fish_pinprotect_using_subcommand log; and __fish_seen_subcommand_from prune" -l before -d 'Remove the events logged before TIME (RFC 3339); not a time to come' -r
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand log; and __fish_seen_subcommand_from prune" -l before -d 'Remove the events logged before TIME (RFC 3339, a date, 90d back...: the forms of `log --since`); not a time to come' -r
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand log; and __fish_seen_subcommand_from prune" -l archive -d 'Write the events to FILE (JSON lines) before they are removed' -r -F
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand log; and __fish_seen_subcommand_from prune" -l db -d 'The database: a SQLite file, or a postgres:// URL (passwords go in ~/.pgpass, not here) [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand log; and __fish_seen_subcommand_from prune" -l now -d 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it' -r
@@ -338,6 +375,7 @@ always\t'Always colour'
 never\t'Never colour'"
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand log; and __fish_seen_subcommand_from prune" -l yes -d 'Remove without asking (needed without a terminal unless --archive keeps them)'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand log; and __fish_seen_subcommand_from prune" -s q -l quiet -d 'Print no messages, only data and errors'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand log; and __fish_seen_subcommand_from prune" -l utc -d 'Show times in UTC, not local time, in tables and messages (JSON, CSV and the log\'s machine formats are always UTC)'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand log; and __fish_seen_subcommand_from prune" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand log; and __fish_seen_subcommand_from help" -f -a "prune" -d 'Remove the events logged before a time, archiving them first with --archive'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand log; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -347,6 +385,7 @@ complete -c pinprotect -n "__fish_pinprotect_using_subcommand backup" -l color -
 always\t'Always colour'
 never\t'Never colour'"
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand backup" -s q -l quiet -d 'Print no messages, only data and errors'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand backup" -l utc -d 'Show times in UTC, not local time, in tables and messages (JSON, CSV and the log\'s machine formats are always UTC)'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand backup" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand restore" -l db -d 'The database: a SQLite file, or a postgres:// URL (passwords go in ~/.pgpass, not here) [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand restore" -l now -d 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it' -r
@@ -355,6 +394,7 @@ always\t'Always colour'
 never\t'Never colour'"
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand restore" -s y -l yes -d 'Do not ask; required when standard input is not a terminal'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand restore" -s q -l quiet -d 'Print no messages, only data and errors'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand restore" -l utc -d 'Show times in UTC, not local time, in tables and messages (JSON, CSV and the log\'s machine formats are always UTC)'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand restore" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand migrate" -l to -d 'Where the copy goes: a new SQLite file or an empty PostgreSQL database (postgres://...)' -r -F
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand migrate" -l db -d 'The database: a SQLite file, or a postgres:// URL (passwords go in ~/.pgpass, not here) [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
@@ -363,6 +403,7 @@ complete -c pinprotect -n "__fish_pinprotect_using_subcommand migrate" -l color 
 always\t'Always colour'
 never\t'Never colour'"
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand migrate" -s q -l quiet -d 'Print no messages, only data and errors'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand migrate" -l utc -d 'Show times in UTC, not local time, in tables and messages (JSON, CSV and the log\'s machine formats are always UTC)'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand migrate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand verify" -l db -d 'The database: a SQLite file, or a postgres:// URL (passwords go in ~/.pgpass, not here) [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand verify" -l now -d 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it' -r
@@ -370,6 +411,7 @@ complete -c pinprotect -n "__fish_pinprotect_using_subcommand verify" -l color -
 always\t'Always colour'
 never\t'Never colour'"
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand verify" -s q -l quiet -d 'Print no messages, only data and errors'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand verify" -l utc -d 'Show times in UTC, not local time, in tables and messages (JSON, CSV and the log\'s machine formats are always UTC)'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand verify" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand completions" -l db -d 'The database: a SQLite file, or a postgres:// URL (passwords go in ~/.pgpass, not here) [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand completions" -l now -d 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it' -r
@@ -377,6 +419,7 @@ complete -c pinprotect -n "__fish_pinprotect_using_subcommand completions" -l co
 always\t'Always colour'
 never\t'Never colour'"
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand completions" -s q -l quiet -d 'Print no messages, only data and errors'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand completions" -l utc -d 'Show times in UTC, not local time, in tables and messages (JSON, CSV and the log\'s machine formats are always UTC)'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand agi" -l db -d 'The database: a SQLite file, or a postgres:// URL (passwords go in ~/.pgpass, not here) [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand agi" -l now -d 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it' -r
@@ -384,6 +427,7 @@ complete -c pinprotect -n "__fish_pinprotect_using_subcommand agi" -l color -d '
 always\t'Always colour'
 never\t'Never colour'"
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand agi" -s q -l quiet -d 'Print no messages, only data and errors'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand agi" -l utc -d 'Show times in UTC, not local time, in tables and messages (JSON, CSV and the log\'s machine formats are always UTC)'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand agi" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand serve" -l listen -d 'Address (or host name) and port to listen on (repeatable); a name listens on each of its addresses [default: serve.listen in the config file, else 127.0.0.1:4573]' -r
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand serve" -l allow -d 'Peers allowed to connect: an address or ADDRESS/BITS (repeatable) [default: serve.allow in the config file, else 127.0.0.0/8, ::1]' -r
@@ -396,6 +440,7 @@ complete -c pinprotect -n "__fish_pinprotect_using_subcommand serve" -l color -d
 always\t'Always colour'
 never\t'Never colour'"
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand serve" -s q -l quiet -d 'Print no messages, only data and errors'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand serve" -l utc -d 'Show times in UTC, not local time, in tables and messages (JSON, CSV and the log\'s machine formats are always UTC)'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand config; and not __fish_seen_subcommand_from show help" -l db -d 'The database: a SQLite file, or a postgres:// URL (passwords go in ~/.pgpass, not here) [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand config; and not __fish_seen_subcommand_from show help" -l now -d 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it' -r
@@ -403,6 +448,7 @@ complete -c pinprotect -n "__fish_pinprotect_using_subcommand config; and not __
 always\t'Always colour'
 never\t'Never colour'"
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand config; and not __fish_seen_subcommand_from show help" -s q -l quiet -d 'Print no messages, only data and errors'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand config; and not __fish_seen_subcommand_from show help" -l utc -d 'Show times in UTC, not local time, in tables and messages (JSON, CSV and the log\'s machine formats are always UTC)'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand config; and not __fish_seen_subcommand_from show help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand config; and not __fish_seen_subcommand_from show help" -f -a "show" -d 'Each key\'s value in effect, and where it comes from'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand config; and not __fish_seen_subcommand_from show help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -412,6 +458,7 @@ complete -c pinprotect -n "__fish_pinprotect_using_subcommand config; and __fish
 always\t'Always colour'
 never\t'Never colour'"
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand config; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print no messages, only data and errors'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand config; and __fish_seen_subcommand_from show" -l utc -d 'Show times in UTC, not local time, in tables and messages (JSON, CSV and the log\'s machine formats are always UTC)'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand config; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "show" -d 'Each key\'s value in effect, and where it comes from'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -421,6 +468,7 @@ complete -c pinprotect -n "__fish_pinprotect_using_subcommand demo" -l color -d 
 always\t'Always colour'
 never\t'Never colour'"
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand demo" -s q -l quiet -d 'Print no messages, only data and errors'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand demo" -l utc -d 'Show times in UTC, not local time, in tables and messages (JSON, CSV and the log\'s machine formats are always UTC)'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand demo" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and not __fish_seen_subcommand_from init ext enable disable revoke status pins export import dial check reset-lockout settings audit log backup restore migrate verify completions agi serve config demo help" -f -a "init" -d 'Create the database, or bring an existing one up to date'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and not __fish_seen_subcommand_from init ext enable disable revoke status pins export import dial check reset-lockout settings audit log backup restore migrate verify completions agi serve config demo help" -f -a "ext" -d 'Add, change, show, list and remove extensions'
@@ -454,6 +502,7 @@ complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and __fish_s
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and __fish_seen_subcommand_from ext" -f -a "list" -d 'List all extensions in numeric order'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and __fish_seen_subcommand_from ext" -f -a "remove" -d 'Remove extensions (asks first on a terminal)'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and __fish_seen_subcommand_from settings" -f -a "show" -d 'Show every setting (the default)'
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and __fish_seen_subcommand_from settings" -f -a "get" -d 'Print one setting\'s value, as `settings set` takes it'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and __fish_seen_subcommand_from settings" -f -a "set" -d 'Change a setting'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and __fish_seen_subcommand_from log" -f -a "prune" -d 'Remove the events logged before a time, archiving them first with --archive'
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "show" -d 'Each key\'s value in effect, and where it comes from'

@@ -9,6 +9,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum, ValueHint};
 
+use crate::localtime::TimeSpec;
 use crate::policy::{DialedNumber, Extension, PinDuration, Timestamp};
 
 /// Parses a value of the command line with its type's own message, which
@@ -53,7 +54,77 @@ macro_rules! checked {
     )*};
 }
 
-checked!(Extension, DialedNumber, PinDuration, Timestamp);
+checked!(Extension, DialedNumber, PinDuration, Timestamp, TimeSpec);
+
+/// A global option's environment variable that is set but unusable
+/// (`PINPROTECT_DB=` empty, a `PINPROTECT_NOW` that is no time). It is taken
+/// out of the environment before the command line is parsed, so that the
+/// error names the variable rather than the option, and so that an
+/// emergency call and a live AGI call are still answered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BadVariable {
+    pub name: &'static str,
+    pub problem: String,
+}
+
+impl std::fmt::Display for BadVariable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.name, self.problem)
+    }
+}
+
+/// The command line of this process, parsed; clap's errors end the
+/// process (exit 2) as usual. Runs first, before any thread starts.
+pub fn parse() -> Cli {
+    use clap::parser::ValueSource;
+    use clap::{CommandFactory, FromArgMatches};
+    let mut bad = Vec::new();
+    for (name, check) in [
+        (
+            "PINPROTECT_DB",
+            check_db_variable as fn(&str) -> Option<String>,
+        ),
+        ("PINPROTECT_NOW", check_now_variable),
+    ] {
+        let Some(value) = std::env::var_os(name) else {
+            continue;
+        };
+        let problem = match value.to_str() {
+            Some(text) => check(text),
+            None => Some("the value is not UTF-8 text".into()),
+        };
+        if let Some(problem) = problem {
+            crate::sys::remove_env(name);
+            bad.push(BadVariable { name, problem });
+        }
+    }
+    let matches = Cli::command().get_matches_from(std::env::args_os());
+    let mut cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    cli.global.now_from_env = matches.value_source("now") == Some(ValueSource::EnvVariable);
+    cli.global.db_from_env = matches.value_source("db") == Some(ValueSource::EnvVariable);
+    // A flag wins over its variable: then the variable does not matter.
+    bad.retain(|b| match b.name {
+        "PINPROTECT_DB" => cli.global.db.is_none(),
+        _ => cli.global.now.is_none(),
+    });
+    cli.global.bad_variables = bad;
+    cli
+}
+
+fn check_db_variable(value: &str) -> Option<String> {
+    value.is_empty().then(|| {
+        "set but empty; unset it (`unset PINPROTECT_DB`) to use the config file's or the default \
+         database, or set it to a database file or postgres:// URL"
+            .into()
+    })
+}
+
+fn check_now_variable(value: &str) -> Option<String> {
+    value
+        .parse::<Timestamp>()
+        .err()
+        .map(|e| format!("{e}; or unset it (`unset PINPROTECT_NOW`) to use the system clock"))
+}
 
 /// The main `--help` epilogue: the exit codes (from their one definition)
 /// and examples.
@@ -65,26 +136,28 @@ fn event_kind() -> impl clap::builder::TypedValueParser<Value = crate::events::E
         .map(|name| crate::events::EventKind::from_name(&name).expect("a listed kind"))
 }
 
-fn after_help() -> String {
-    format!(
-        "{}
-Examples:
+const EXAMPLES: &str = "Examples:
   pinprotect init
   pinprotect ext add 100 --first-name Alice
   pinprotect enable 100 --duration 15m
-  pinprotect check 100 +49301234567",
-        crate::error::ExitCode::help_text()
-    )
+  pinprotect check 100 +49301234567";
+
+/// `--help` (not `-h`) lists the exit codes too.
+fn after_long_help() -> String {
+    format!("{}\n{EXAMPLES}", crate::error::ExitCode::help_text())
 }
 
-/// Pin protect for outbound calls on a local SQLite PBX database.
+/// Pin protect for outbound calls on Asterisk and FreePBX
 ///
 /// An extension with pin protect on cannot place outbound calls until its
 /// user dials the feature code (7777) and enters the voicemail PIN; then
 /// outbound calls are allowed for the extension's duration. Emergency
-/// numbers are never blocked.
+/// numbers are never blocked. pinprotect keeps its own database of
+/// extensions and PINs (SQLite, or PostgreSQL for several PBX nodes),
+/// imported from and kept in step with Asterisk, FreePBX and 3CX files; the
+/// PBX asks it at call time over AGI or FastAGI.
 #[derive(Debug, Parser)]
-#[command(name = "pinprotect", version, after_help = after_help(), max_term_width = 100, args_override_self = true)]
+#[command(name = "pinprotect", version, after_help = EXAMPLES, after_long_help = after_long_help(), max_term_width = 100, args_override_self = true)]
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,
@@ -112,6 +185,10 @@ pub struct GlobalArgs {
     #[arg(short, long, global = true)]
     pub quiet: bool,
 
+    /// Show times in UTC, not local time, in tables and messages (JSON, CSV and the log's machine formats are always UTC)
+    #[arg(long, global = true)]
+    pub utc: bool,
+
     /// Whether `now` came from PINPROTECT_NOW rather than the command line.
     #[arg(skip)]
     pub now_from_env: bool,
@@ -119,6 +196,10 @@ pub struct GlobalArgs {
     /// Whether `db` came from PINPROTECT_DB rather than the command line.
     #[arg(skip)]
     pub db_from_env: bool,
+
+    /// Variables of the global options that were set but unusable.
+    #[arg(skip)]
+    pub bad_variables: Vec<BadVariable>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -148,6 +229,7 @@ pub enum Command {
 
     /// Turn pin protect on: outbound calls need the PIN (starts locked)
     #[command(
+        override_usage = "pinprotect enable [OPTIONS] <EXT>...\n       pinprotect enable [OPTIONS] --all",
         after_help = "Examples:\n  pinprotect enable 100 101 --duration 15m\n  pinprotect enable --all --duration 1h30m\n  pinprotect enable 100   # keep the stored duration"
     )]
     Enable {
@@ -161,14 +243,20 @@ pub enum Command {
     },
 
     /// Turn pin protect off (the duration is kept, the grant cleared)
-    #[command(after_help = "Examples:\n  pinprotect disable 100\n  pinprotect disable --all")]
+    #[command(
+        override_usage = "pinprotect disable [OPTIONS] <EXT>...\n       pinprotect disable [OPTIONS] --all",
+        after_help = "Examples:\n  pinprotect disable 100\n  pinprotect disable --all"
+    )]
     Disable {
         #[command(flatten)]
         target: TargetArgs,
     },
 
     /// End active grants now: the extensions are locked again
-    #[command(after_help = "Examples:\n  pinprotect revoke 100\n  pinprotect revoke --all")]
+    #[command(
+        override_usage = "pinprotect revoke [OPTIONS] <EXT>...\n       pinprotect revoke [OPTIONS] --all",
+        after_help = "Examples:\n  pinprotect revoke 100\n  pinprotect revoke --all"
+    )]
     Revoke {
         #[command(flatten)]
         target: TargetArgs,
@@ -381,10 +469,19 @@ Examples:
         after_help = "Denied calls of one extension for one reason within a minute are one
 call_denied event with a count.
 
+TIME is an RFC 3339 time (2026-11-29T09:00:00Z, 2026-11-29T10:00:00+01:00), a
+date (2026-11-29: local midnight), a time back from now (90m, 1h, 2d, 1h30m;
+units s m h d w), today or yesterday. The table shows local time with its
+offset (--utc: UTC); csv, json and jsonl show RFC 3339 in UTC.
+
+--follow prints the events that match, then each new one as it is logged,
+until interrupted (Ctrl-C, SIGTERM: exit 0); with --format jsonl or csv a
+script can read it line by line.
+
 Examples:
-  pinprotect log 100
-  pinprotect log --since 2026-11-01T00:00:00Z --format csv
-  pinprotect log prune --before 2026-08-01T00:00:00Z --archive log-2026-07.jsonl"
+  pinprotect log 100 --since today --event wrong_pin --event lockout
+  pinprotect log --since 2026-11-01 --until 2026-12-01 --format csv
+  pinprotect log --follow --format jsonl"
     )]
     Log {
         #[command(subcommand)]
@@ -394,9 +491,22 @@ Examples:
         #[arg(value_name = "EXT")]
         extension: Option<Extension>,
 
-        /// Only events at or after TIME (RFC 3339)
-        #[arg(long, value_name = "TIME")]
-        since: Option<Timestamp>,
+        /// Only events at or after TIME: RFC 3339, a date, 90m/1h/2d back, today, yesterday
+        #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
+        since: Option<TimeSpec>,
+
+        /// Only events before TIME (same forms as --since)
+        #[arg(
+            long,
+            value_name = "TIME",
+            conflicts_with = "follow",
+            allow_hyphen_values = true
+        )]
+        until: Option<TimeSpec>,
+
+        /// Go on printing new events as they are logged, until interrupted
+        #[arg(long)]
+        follow: bool,
 
         /// Only events of this kind, such as grant or call_denied (repeatable)
         #[arg(long, value_name = "KIND", value_parser = event_kind())]
@@ -407,8 +517,8 @@ Examples:
         limit: Option<u64>,
 
         /// Output format
-        #[arg(short, long, value_enum, default_value_t = ListFormat::Table)]
-        format: ListFormat,
+        #[arg(short, long, value_enum, default_value_t = LogFormat::Table)]
+        format: LogFormat,
     },
 
     /// Copy the database to FILE while it is in use: one consistent snapshot
@@ -738,12 +848,22 @@ pub enum SettingsCommand {
         format: ListFormat,
     },
 
+    /// Print one setting's value, as `settings set` takes it
+    #[command(
+        after_help = "The value alone on one line, for scripts (an empty line for an empty\noutbound_prefix); exit 2 for a key that is not a setting.\n\nExamples:\n  pinprotect settings get feature_code\n  prefix=$(pinprotect settings get outbound_prefix)"
+    )]
+    Get {
+        /// A setting, such as feature_code or lockout_attempts (`pinprotect settings show` lists them all)
+        #[arg(value_name = "KEY")]
+        key: String,
+    },
+
     /// Change a setting
     #[command(
         after_help = "Examples:\n  pinprotect settings set feature_code '*77'\n  pinprotect settings set emergency_numbers 911,112\n  pinprotect settings set pin_min_length 6"
     )]
     Set {
-        /// A setting, such as feature_code or lockout_attempts (`pinprotect settings` lists them all)
+        /// A setting, such as feature_code or lockout_attempts (`pinprotect settings show` lists them all)
         #[arg(value_name = "KEY")]
         key: String,
 
@@ -790,9 +910,9 @@ Examples:
   pinprotect log prune --before 2025-01-01T00:00:00Z --yes"
     )]
     Prune {
-        /// Remove the events logged before TIME (RFC 3339); not a time to come
+        /// Remove the events logged before TIME (RFC 3339, a date, 90d back...: the forms of `log --since`); not a time to come
         #[arg(long, value_name = "TIME")]
-        before: Timestamp,
+        before: TimeSpec,
 
         /// Write the events to FILE (JSON lines) before they are removed
         #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
@@ -810,6 +930,18 @@ pub enum ListFormat {
     Table,
     /// One JSON array of objects
     Json,
+    /// CSV with a header line
+    Csv,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// Aligned columns for people
+    Table,
+    /// One JSON array of objects
+    Json,
+    /// One JSON object a line (fit for --follow)
+    Jsonl,
     /// CSV with a header line
     Csv,
 }

@@ -109,6 +109,21 @@ pub struct EventRow {
     pub count: u64,
 }
 
+/// Which events of the log to show: each field left empty lets all through.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct EventFilter<'a> {
+    /// Only this extension's events.
+    pub extension: Option<&'a Extension>,
+    /// Only events at or after this time.
+    pub since: Option<Timestamp>,
+    /// Only events before this time.
+    pub until: Option<Timestamp>,
+    /// Only events of these kinds.
+    pub kinds: &'a [EventKind],
+    /// Only events logged after the event with this id (`log --follow`).
+    pub after_id: Option<i64>,
+}
+
 /// Denied calls of the same extension for the same reason within this
 /// many seconds of the first are one `call_denied` event with a count, so
 /// that no flood of calls can flood the log.

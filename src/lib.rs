@@ -1,5 +1,5 @@
-//! pinprotect: pin protect for outbound calls on a local SQLite PBX
-//! database.
+//! pinprotect: pin protect for outbound calls on Asterisk and FreePBX,
+//! from a database of its own (SQLite, or PostgreSQL for several nodes).
 //!
 //! The modules, from the pure core outwards:
 //!
@@ -46,6 +46,7 @@ pub mod events;
 pub mod fsutil;
 pub mod input;
 pub mod internal;
+pub mod localtime;
 pub mod lockout;
 pub mod net;
 pub mod output;

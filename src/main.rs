@@ -3,10 +3,6 @@
 
 #![no_main]
 
-use clap::parser::ValueSource;
-use clap::{CommandFactory, FromArgMatches};
-
-use pinprotect::cli::Cli;
 use pinprotect::commands;
 use pinprotect::console::Console;
 use pinprotect::error::ExitCode;
@@ -25,10 +21,7 @@ fn run() -> std::ffi::c_int {
 
 /// Parses the command line and runs it.
 fn command_line() -> ExitCode {
-    let matches = Cli::command().get_matches_from(std::env::args_os());
-    let mut cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
-    cli.global.now_from_env = matches.value_source("now") == Some(ValueSource::EnvVariable);
-    cli.global.db_from_env = matches.value_source("db") == Some(ValueSource::EnvVariable);
+    let cli = pinprotect::cli::parse();
     let mut console = Console::new(cli.global.color, cli.global.quiet);
     pinprotect::internal::test_panic("command");
     let code = match commands::run(cli, &mut console) {

@@ -87,6 +87,69 @@ pub const KEYS: [&str; ABOUT.len()] = {
     keys
 };
 
+/// The setting a mistyped `key` most likely meant: the same words with
+/// dashes or spaces (`lockout-seconds`), or a key a few letters away
+/// (`lockout_secnds`), or the one key that holds it (`prefix`).
+pub fn closest_key(key: &str) -> Option<&'static str> {
+    let typed: String = key
+        .trim()
+        .to_ascii_lowercase()
+        .chars()
+        .map(|c| if c == '-' || c == ' ' { '_' } else { c })
+        .collect();
+    if typed.is_empty() {
+        return None;
+    }
+    if let Some(k) = KEYS.iter().find(|k| **k == typed) {
+        return Some(k);
+    }
+    let (distance, best) = KEYS
+        .iter()
+        .map(|k| (edit_distance(&typed, k), *k))
+        .min()
+        .expect("there are settings");
+    if distance <= (typed.len() / 3).clamp(1, 3) {
+        return Some(best);
+    }
+    let mut holding = KEYS
+        .iter()
+        .filter(|k| typed.len() >= 3 && k.contains(&*typed));
+    match (holding.next(), holding.next()) {
+        (Some(k), None) => Some(k),
+        _ => None,
+    }
+}
+
+/// Levenshtein distance, in characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let here = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != *cb))
+                .min(row[j] + 1)
+                .min(here + 1);
+            prev = here;
+        }
+    }
+    row[b.len()]
+}
+
+/// The error for a key that is not a setting, with the closest one.
+pub fn unknown_key(key: &str) -> ParseError {
+    let guess = match closest_key(key) {
+        Some(k) => format!("; did you mean {k}?"),
+        None => format!("; the settings are {}", KEYS.join(", ")),
+    };
+    ParseError(format!(
+        "unknown setting '{}'{guess}",
+        crate::text::shown(key)
+    ))
+}
+
 /// The settings for `settings --help`: each key, its default and what it
 /// is for.
 pub fn help_text() -> String {
@@ -364,13 +427,7 @@ impl Settings {
                 self.agi.pin_timeout_seconds = number_in(key, value, 1, 60)?
             }
             "agi_pin_tries" => self.agi.pin_tries = number_in(key, value, 1, 10)?,
-            other => {
-                return Err(ParseError(format!(
-                    "unknown setting '{}'; the settings are {}",
-                    crate::text::shown(other),
-                    KEYS.join(", ")
-                )));
-            }
+            other => return Err(unknown_key(other)),
         }
         let fc = self.plan.feature_code.as_str();
         if self.plan.emergency_numbers.iter().any(|e| e == fc) {
@@ -437,6 +494,36 @@ impl Settings {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_mistyped_key_finds_the_one_meant() {
+        for (typed, meant) in [
+            ("lockout-seconds", Some("lockout_seconds")),
+            ("Lockout Seconds", Some("lockout_seconds")),
+            ("lockout_secnds", Some("lockout_seconds")),
+            ("feature code", Some("feature_code")),
+            ("featurecode", Some("feature_code")),
+            ("emergency_number", Some("emergency_numbers")),
+            ("prefix", Some("outbound_prefix")),
+            ("pin_tries", Some("agi_pin_tries")),
+            ("lockout", None),
+            ("prompt", None),
+            ("colour", None),
+            ("", None),
+        ] {
+            assert_eq!(closest_key(typed), meant, "{typed}");
+        }
+        assert!(
+            unknown_key("lockout-seconds")
+                .0
+                .ends_with("did you mean lockout_seconds?")
+        );
+        assert!(
+            unknown_key("colour")
+                .0
+                .contains("the settings are feature_code, ")
+        );
+    }
 
     #[test]
     fn defaults() {

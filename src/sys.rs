@@ -1,9 +1,9 @@
 //! Every call into the operating system that the standard library does not
 //! make for us: standard descriptors at start-up, signals, terminal
 //! settings and size, SQLite-compatible byte-range locks, the process's
-//! core-dump and ptrace settings, the allocator's arenas, and the
-//! program's entry point. Safe wrappers from `rustix` where it has them;
-//! `libc` only for what it lacks, in the five `unsafe` blocks of this
+//! core-dump and ptrace settings, the allocator's arenas, the local time
+//! zone's offset, and the program's entry point. Safe wrappers from `rustix` where it has them;
+//! `libc` only for what it lacks, in the seven `unsafe` blocks of this
 //! file, each with the reason it is sound.
 
 use std::io;
@@ -302,6 +302,35 @@ pub fn limit_allocator_arenas(arenas: i32) {
     unsafe {
         libc::mallopt(libc::M_ARENA_MAX, arenas);
     }
+}
+
+/// The offset from UTC, in seconds, of local time (the C library's: `TZ`,
+/// else /etc/localtime) at `unix`; 0 when the C library cannot say.
+pub fn local_offset(unix: i64) -> i32 {
+    let t: libc::time_t = unix;
+    unsafe extern "C" {
+        // POSIX; the `libc` crate does not declare it.
+        fn tzset();
+    }
+    // SAFETY: `localtime_r` writes only into the `tm` it is given, which
+    // lives on this stack frame; `tzset` (which `localtime_r` need not
+    // call) only reads the environment and the zone file.
+    unsafe {
+        tzset();
+        let mut tm: libc::tm = std::mem::zeroed();
+        if libc::localtime_r(&t, &mut tm).is_null() {
+            return 0;
+        }
+        i32::try_from(tm.tm_gmtoff).unwrap_or(0)
+    }
+}
+
+/// Removes `var` from the process's environment. Called only at start-up,
+/// before any thread exists.
+pub fn remove_env(var: &str) {
+    // SAFETY: no other thread exists yet to read the environment at the
+    // same time (see the callers: `cli::parse` runs first in `main`).
+    unsafe { std::env::remove_var(var) }
 }
 
 /// Stops reading on a listening socket: on Linux every thread waiting in

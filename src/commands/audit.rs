@@ -8,10 +8,13 @@ use serde::Serialize;
 
 use super::Ctx;
 use crate::error::{Error, ExitCode, ExtList, Result};
-use crate::events::{EventKind, EventRow};
+use crate::events::{EventFilter, EventKind, EventRow};
 use crate::fsutil::{check_output_target, write_atomically};
+use crate::localtime::shown;
 use crate::output::{Format, ListWriter, Record, opt_field};
 use crate::policy::{Extension, Timestamp, UnknownExtensions};
+use crate::store::Store;
+use crate::sys::Signal;
 use crate::weakpin::weakness;
 
 const FINDING_HEADERS: [&str; 3] = ["extension", "finding", "detail"];
@@ -63,7 +66,7 @@ pub fn audit(ctx: &mut Ctx<'_>, format: Format) -> Result<ExitCode> {
             report(Finding {
                 extension: r.number.to_string(),
                 finding: "weak_pin",
-                detail: WEAK_PIN_DETAIL.into(),
+                detail: weak_pin_detail(&r.number),
             })?;
         }
         if !r.protection.enabled {
@@ -135,6 +138,8 @@ const EVENT_HEADERS: [&str; 7] = [
 struct EventRecord<'a> {
     id: i64,
     time: String,
+    #[serde(skip)]
+    at: Timestamp,
     user: &'a str,
     event: &'a str,
     extension: Option<&'a str>,
@@ -147,6 +152,7 @@ impl<'a> EventRecord<'a> {
         EventRecord {
             id: e.id,
             time: e.at.to_rfc3339(),
+            at: e.at,
             user: &e.user,
             event: &e.kind,
             extension: e.extension.as_deref(),
@@ -168,38 +174,103 @@ impl Record for EventRecord<'_> {
             self.detail.into(),
         ]
     }
+
+    /// The time as people read it, in their zone.
+    fn table_cells(&self) -> Vec<String> {
+        let mut cells: Vec<String> = self.csv_fields().into_iter().map(Cow::into_owned).collect();
+        cells[1] = shown(self.at).to_string();
+        cells
+    }
 }
+
+/// How often `log --follow` looks for new events.
+const FOLLOW_EVERY: std::time::Duration = std::time::Duration::from_millis(500);
 
 pub fn log(
     ctx: &mut Ctx<'_>,
-    ext: Option<&Extension>,
-    since: Option<Timestamp>,
-    kinds: &[EventKind],
+    mut filter: EventFilter<'_>,
     limit: Option<u64>,
+    follow: bool,
     format: Format,
 ) -> Result<ExitCode> {
+    if follow && format == Format::Json {
+        return Err(Error::invalid_with_hint(
+            "--follow cannot write --format json: a JSON array ends only when the log does",
+            "use --format jsonl (one JSON object a line) or csv",
+        ));
+    }
+    if let (Some(since), Some(until)) = (filter.since, filter.until)
+        && until <= since
+    {
+        return Err(Error::invalid_with_hint(
+            format!(
+                "--until ({}) is not after --since ({}): no event can be between them",
+                shown(until),
+                shown(since)
+            ),
+            "give --since the earlier time",
+        ));
+    }
     let store = ctx.open()?;
-    if let Some(ext) = ext {
+    if let Some(ext) = filter.extension {
         // An extension that never existed is an error, as everywhere; one
-        // that was removed still has its events.
-        if !store.read().exists(ext)? && !store.read().has_events(ext)? {
+        // that was removed still has its events (and one added later
+        // appears when --follow is asked).
+        if !follow && !store.read().exists(ext)? && !store.read().has_events(ext)? {
             return Err(Error::UnknownExtensions(vec![ext.clone()]));
         }
     }
-    let mut w = ListWriter::new(format, EVENT_HEADERS.to_vec(), ctx.console.out());
-    store
-        .read()
-        .for_each_event(ext, since, kinds, limit, |e: EventRow| {
-            w.write(&EventRecord::of(&e))
-        })?;
-    if w.finish()? == 0 && format == Format::Table {
-        ctx.console.info("no events");
+    if follow {
+        for signal in [Signal::Interrupt, Signal::Terminate] {
+            crate::sys::catch(signal);
+        }
     }
+    let db = ctx.db.clone();
+    let mut w = ListWriter::new(format, EVENT_HEADERS.to_vec(), ctx.console.out());
+    let mut last = None;
+    let mut each = |e: EventRow| {
+        last = Some(e.id);
+        w.write(&EventRecord::of(&e))
+    };
+    store.read().for_each_event(&filter, limit, &mut each)?;
+    if !follow {
+        if w.finish()? == 0 && format == Format::Table {
+            ctx.console.info("no events");
+        }
+        return Ok(ExitCode::Success);
+    }
+    // The events so far are out; from here on, each as it comes.
+    w.flush()?;
+    if last.is_none() {
+        // Nothing matched: start after the last event of all.
+        last = store.read().last_event_id()?;
+    }
+    // A reading connection sees one snapshot for as long as it is open:
+    // each look opens one of its own.
+    drop(store);
+    let stopped =
+        || crate::sys::received(Signal::Interrupt) || crate::sys::received(Signal::Terminate);
+    while !stopped() {
+        std::thread::sleep(FOLLOW_EVERY);
+        filter.after_id = last;
+        let mut each = |e: EventRow| {
+            last = Some(e.id);
+            w.write(&EventRecord::of(&e))
+        };
+        Store::open_read_only(&db)?
+            .read()
+            .for_each_event(&filter, None, &mut each)?;
+        w.flush()?;
+    }
+    w.finish()?;
     Ok(ExitCode::Success)
 }
 
-/// What `audit` says of any weak PIN, whatever rule it breaks.
-pub const WEAK_PIN_DETAIL: &str = "the PIN is weak; `pinprotect pins EXT` shows why";
+/// What `audit` says of any weak PIN, whatever rule it breaks: the
+/// command that shows which, for this extension.
+fn weak_pin_detail(ext: &Extension) -> String {
+    format!("the PIN is weak; `pinprotect pins {ext}` shows why")
+}
 
 /// `pinprotect log prune`: removes the head of the log up to the last
 /// event logged before `before` (in log order: after a clock that jumped
@@ -219,19 +290,24 @@ pub fn prune(
     let mut store = ctx.open_for_change()?;
     if before > ctx.now {
         return Err(Error::invalid_with_hint(
-            format!("--before {before} is still to come; nothing was removed"),
+            format!(
+                "--before {} is still to come; nothing was removed",
+                shown(before)
+            ),
             "give a time in the past: the events logged before it go",
         ));
     }
     let Some((count, through)) = store.read().log_head_before(before)? else {
         ctx.console.info(format_args!(
-            "no events before {before}; nothing was removed"
+            "no events before {}; nothing was removed",
+            shown(before)
         ));
         return Ok(ExitCode::Success);
     };
     let what = format!(
-        "{} logged before {before}",
-        crate::text::plural(count, "event")
+        "{} logged before {}",
+        crate::text::plural(count, "event"),
+        shown(before)
     );
     // With an archive nothing is lost, so nothing is asked.
     if !ctx.go_ahead(
@@ -284,8 +360,9 @@ pub fn prune(
         }
     })?;
     ctx.console.info(format_args!(
-        "removed {} logged before {before}{kept}",
-        crate::text::plural(removed, "event")
+        "removed {} logged before {}{kept}",
+        crate::text::plural(removed, "event"),
+        shown(before)
     ));
     Ok(ExitCode::Success)
 }

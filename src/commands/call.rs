@@ -143,7 +143,10 @@ fn explain(plan: &DialPlan, ext: &Extension, number: &DialedNumber, d: &Decision
         Reason::Internal => format!("{number} is an internal extension"),
         Reason::NotProtected => format!("extension {ext} is not pin protected"),
         Reason::Unlocked => match d.unlocked_until {
-            Some(t) => format!("extension {ext} is unlocked until {t}"),
+            Some(t) => format!(
+                "extension {ext} is unlocked until {}",
+                crate::localtime::shown(t)
+            ),
             None => format!("extension {ext} is unlocked"),
         },
         Reason::Locked => format!(
@@ -314,7 +317,11 @@ pub fn check(
     format: CheckFormat,
 ) -> Result<ExitCode> {
     let (plan, d) = call_decision(ctx, ext, number)?;
-    unknown_denied(ext, &d)?;
+    // A script reading JSON gets its answer for an unknown extension too;
+    // the error and its exit code follow.
+    if format == CheckFormat::Text {
+        unknown_denied(ext, &d)?;
+    }
     match format {
         CheckFormat::Json => {
             let json = CheckJson {
@@ -339,6 +346,7 @@ pub fn check(
         }
         CheckFormat::Text => {}
     }
+    unknown_denied(ext, &d)?;
     Ok(exit_for(&d))
 }
 
@@ -492,7 +500,7 @@ pub fn dial(
             format!(
                 "{}: extension {ext} may place outbound calls until {} ({duration})",
                 c.paint_out(Tone::Good, "PIN accepted"),
-                g.until,
+                crate::localtime::shown(g.until),
             ),
         ),
         Entry::NotNeeded => (
@@ -514,15 +522,17 @@ pub fn dial(
         Entry::LockedOut { until } => (
             ExitCode::Denied,
             format!(
-                "{}: too many wrong PINs; PIN entry for extension {ext} is locked until {until}",
-                c.paint_out(Tone::Bad, "wrong PIN")
+                "{}: too many wrong PINs; PIN entry for extension {ext} is locked until {}",
+                c.paint_out(Tone::Bad, "wrong PIN"),
+                crate::localtime::shown(until)
             ),
         ),
         Entry::Refused { until } => (
             ExitCode::Denied,
             format!(
-                "{}: PIN entry for extension {ext} is locked after too many wrong PINs; try again at {until}",
-                c.paint_out(Tone::Bad, "locked out")
+                "{}: PIN entry for extension {ext} is locked after too many wrong PINs; try again at {}",
+                c.paint_out(Tone::Bad, "locked out"),
+                crate::localtime::shown(until)
             ),
         ),
     };

@@ -83,6 +83,7 @@ pub fn pins(ctx: &mut Ctx<'_>, exts: &[Extension], format: Format) -> Result<Exi
         &target,
         format,
         PINS_HEADERS.to_vec(),
+        &[],
         |w, r, _| {
             w.write(&PinRow {
                 extension: r.number.as_str(),

@@ -286,6 +286,7 @@ fn list(ctx: &mut Ctx<'_>, format: Format) -> Result<ExitCode> {
         &Target::All,
         format,
         ExtRow::headers(),
+        &ProtectionView::OPTIONAL,
         |w, r, now| w.write(&ExtRow::new(&r, now)),
     )
 }

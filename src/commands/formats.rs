@@ -4,7 +4,7 @@
 
 use clap::ValueEnum;
 
-use crate::cli::{ExportFormat, ImportFormat, ListFormat};
+use crate::cli::{ExportFormat, ImportFormat, ListFormat, LogFormat};
 use crate::input::InputFormat;
 use crate::output::Format;
 
@@ -14,6 +14,17 @@ impl From<ListFormat> for Format {
             ListFormat::Table => Format::Table,
             ListFormat::Csv => Format::Csv,
             ListFormat::Json => Format::Json,
+        }
+    }
+}
+
+impl From<LogFormat> for Format {
+    fn from(f: LogFormat) -> Self {
+        match f {
+            LogFormat::Table => Format::Table,
+            LogFormat::Csv => Format::Csv,
+            LogFormat::Json => Format::Json,
+            LogFormat::Jsonl => Format::Jsonl,
         }
     }
 }

@@ -68,6 +68,20 @@ pub fn check_extension_number(settings: &Settings, ext: &Extension) -> Result<()
 
 /// Runs the command line: the library's entry point for the binary.
 pub fn run(cli: Cli, console: &mut Console) -> Result<ExitCode> {
+    crate::localtime::show_utc(cli.global.utc);
+    // An unusable PINPROTECT_DB or PINPROTECT_NOW: an error naming it,
+    // except where an answer must come anyway (an emergency number, a
+    // live call), which go on without it and warn.
+    for bad in &cli.global.bad_variables {
+        if answers_despite_config(&cli.command) {
+            console.warn(format_args!("{bad}; it is ignored"));
+        } else {
+            return Err(Error::invalid_with_hint(
+                bad.to_string(),
+                "a flag wins over its variable: --db over PINPROTECT_DB, --now over PINPROTECT_NOW",
+            ));
+        }
+    }
     let config = match crate::config::Config::load() {
         Ok(config) => config,
         // Emergency first: a broken config file does not stand between an
@@ -189,6 +203,7 @@ fn dispatch(ctx: &mut Ctx<'_>, command: Command) -> Result<ExitCode> {
             None => settings_command::show(ctx, Format::Table),
             Some(SettingsCommand::Show { format }) => settings_command::show(ctx, format.into()),
             Some(SettingsCommand::Set { key, value }) => settings_command::set(ctx, &key, &value),
+            Some(SettingsCommand::Get { key }) => settings_command::get(ctx, &key),
         },
         Command::Audit { format } => audit::audit(ctx, format.into()),
         Command::Log {
@@ -199,15 +214,30 @@ fn dispatch(ctx: &mut Ctx<'_>, command: Command) -> Result<ExitCode> {
                     yes,
                 }),
             ..
-        } => audit::prune(ctx, before, archive.as_deref(), yes),
+        } => {
+            let before = before.resolve(ctx.now);
+            audit::prune(ctx, before, archive.as_deref(), yes)
+        }
         Command::Log {
             action: None,
             extension,
             since,
+            until,
+            follow,
             event,
             limit,
             format,
-        } => audit::log(ctx, extension.as_ref(), since, &event, limit, format.into()),
+        } => {
+            let now = ctx.now;
+            let filter = crate::events::EventFilter {
+                extension: extension.as_ref(),
+                since: since.map(|t| t.resolve(now)),
+                until: until.map(|t| t.resolve(now)),
+                kinds: &event,
+                after_id: None,
+            };
+            audit::log(ctx, filter, limit, follow, format.into())
+        }
         Command::Dial { extension, digits } => {
             call::dial(ctx, &extension, &digits, &mut call::PinSource::Interactive)
         }
@@ -286,13 +316,15 @@ impl From<TargetArgs> for Target {
 }
 
 /// Writes one record per targeted extension to standard output through
-/// `row`; says so on stderr when a table would be empty.
+/// `row`; says so on stderr when a table would be empty. A table leaves
+/// out the `optional` columns that are empty in every row.
 pub fn list_records(
     ctx: &mut Ctx<'_>,
     store: &Store,
     target: &Target,
     format: Format,
     headers: Vec<&'static str>,
+    optional: &[&'static str],
     mut row: impl FnMut(
         &mut ListWriter<'_, BufWriter<crate::console::StdoutSink>>,
         ExtensionRecord,
@@ -300,7 +332,7 @@ pub fn list_records(
     ) -> Result<()>,
 ) -> Result<ExitCode> {
     let now = ctx.now;
-    let mut w = ListWriter::new(format, headers, ctx.console.out());
+    let mut w = ListWriter::new(format, headers, ctx.console.out()).optional_columns(optional);
     store
         .read()
         .for_each_target(target, |r| row(&mut w, r, now))?;

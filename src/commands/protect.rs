@@ -164,8 +164,17 @@ pub fn disable(ctx: &mut Ctx<'_>, target: &Target) -> Result<ExitCode> {
 pub fn revoke(ctx: &mut Ctx<'_>, target: &Target) -> Result<ExitCode> {
     let mut store = ctx.open_for_change()?;
     let now = ctx.now;
-    let count = store.write(|w| {
+    let (count, ended) = store.write(|w| {
         let before = before_change(w, target)?;
+        let running = match target {
+            Target::All => w.read().count_active_grants(now)?,
+            Target::These(_) => 0,
+        };
+        let ended: Vec<Extension> = before
+            .iter()
+            .filter(|r| r.protection.active_grant(now).is_some())
+            .map(|r| r.number.clone())
+            .collect();
         let count = w.revoke(target)?;
         log_change(
             ctx,
@@ -173,19 +182,59 @@ pub fn revoke(ctx: &mut Ctx<'_>, target: &Target) -> Result<ExitCode> {
             target,
             &before,
             count,
-            (EventKind::Revoke, String::new()),
+            (
+                EventKind::Revoke,
+                format!(", {} ended", crate::text::plural(running, "running grant")),
+            ),
             |r| {
                 let g = r.protection.active_grant(now)?;
                 Some((EventKind::Revoke, format!("grant until {} ended", g.until)))
             },
         )?;
-        Ok(count)
+        let ended = match target {
+            Target::All => Ended::Counted(running),
+            Target::These(_) => Ended::These(ended),
+        };
+        Ok((count, ended))
     })?;
-    ctx.console.info(format_args!(
-        "grants ended for {}",
-        described(target, count)
-    ));
+    let message = match ended {
+        Ended::Counted(0) => format!(
+            "no grant was running, so none ended ({} checked)",
+            described(target, count)
+        ),
+        Ended::Counted(n) => format!(
+            "{} ended ({} checked)",
+            crate::text::plural(n, "running grant"),
+            described(target, count)
+        ),
+        Ended::These(exts) if exts.is_empty() => {
+            format!(
+                "no grant was running for {}, so none ended",
+                described(target, count)
+            )
+        }
+        Ended::These(exts) => {
+            let idle = count - exts.len();
+            let rest = match idle {
+                0 => String::new(),
+                n => format!("; {} had none", crate::text::plural(n as u64, "other")),
+            };
+            format!(
+                "grant{} ended for {}{rest}",
+                crate::text::s(exts.len()),
+                described(&Target::These(exts), 0)
+            )
+        }
+    };
+    ctx.console.info(message);
     Ok(ExitCode::Success)
+}
+
+/// What `revoke` ended: a count for `--all`, else the extensions named
+/// that had a grant running.
+enum Ended {
+    Counted(u64),
+    These(Vec<Extension>),
 }
 
 pub fn reset_lockout(ctx: &mut Ctx<'_>, ext: &Extension) -> Result<ExitCode> {
@@ -203,7 +252,8 @@ pub fn reset_lockout(ctx: &mut Ctx<'_>, ext: &Extension) -> Result<ExitCode> {
     })?;
     match before.locked_out(now) {
         Some(until) => ctx.console.info(format_args!(
-            "cleared the lockout of extension {ext} (it would have ended at {until})"
+            "cleared the lockout of extension {ext} (it would have ended at {})",
+            crate::localtime::shown(until)
         )),
         None => ctx.console.info(format_args!(
             "extension {ext} was not locked out; its count of wrong PINs is reset"
@@ -220,9 +270,17 @@ pub struct ProtectionView {
     state: &'static str,
     unlocked_until: Option<String>,
     locked_out_until: Option<String>,
+    /// The times themselves, for tables (people read them in their zone).
+    #[serde(skip)]
+    times: [Option<Timestamp>; 2],
+    #[serde(skip)]
+    now: Timestamp,
 }
 
 impl ProtectionView {
+    /// Columns a table leaves out when no row shown has a value in them.
+    pub const OPTIONAL: [&'static str; 2] = ["unlocked_until", "locked_out_until"];
+
     pub const HEADERS: [&'static str; 5] = [
         "pin_protect",
         "pin_protect_duration_s",
@@ -247,6 +305,8 @@ impl ProtectionView {
             },
             unlocked_until: state.unlocked_until().map(Timestamp::to_rfc3339),
             locked_out_until: locked_out.map(Timestamp::to_rfc3339),
+            times: [state.unlocked_until(), locked_out],
+            now,
         }
     }
 
@@ -260,13 +320,18 @@ impl ProtectionView {
         ]
     }
 
+    /// Times in the zone people read, the date left out on the day of `now`.
     pub fn table_cells(&self) -> [String; 5] {
+        let time = |t: Option<Timestamp>| {
+            t.map(|t| crate::localtime::shown_near(t, self.now).to_string())
+                .unwrap_or_default()
+        };
         [
             on_off(self.pin_protect),
             human_duration(self.pin_protect_duration_s),
             self.state.into(),
-            self.unlocked_until.clone().unwrap_or_default(),
-            self.locked_out_until.clone().unwrap_or_default(),
+            time(self.times[0]),
+            time(self.times[1]),
         ]
     }
 }
@@ -302,6 +367,7 @@ pub fn status(ctx: &mut Ctx<'_>, exts: &[Extension], format: Format) -> Result<E
         &Target::of(exts),
         format,
         headers,
+        &ProtectionView::OPTIONAL,
         |w, r, now| {
             w.write(&StatusRow {
                 extension: r.number.as_str(),

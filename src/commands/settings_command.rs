@@ -5,7 +5,9 @@ use std::borrow::Cow;
 use serde::Serialize;
 
 use super::Ctx;
-use crate::error::{Error, ExitCode, Result};
+use std::io::Write;
+
+use crate::error::{Error, ExitCode, IoContext, Result};
 use crate::events::EventKind;
 use crate::output::{Format, Record, write_one};
 use crate::policy::Extension;
@@ -59,11 +61,36 @@ fn record(settings: &Settings) -> SettingsRecord {
     )
 }
 
+/// Every setting: in a table each under the key `settings set` takes.
 pub fn show(ctx: &mut Ctx<'_>, format: Format) -> Result<ExitCode> {
     let store = ctx.open()?;
     let settings = store.read().settings()?;
-    let tty = ctx.console.stdout_is_terminal();
-    write_one(format, &KEYS, &record(&settings), ctx.console.out(), tty)?;
+    let record = record(&settings);
+    if format != Format::Table {
+        let tty = ctx.console.stdout_is_terminal();
+        write_one(format, &KEYS, &record, ctx.console.out(), tty)?;
+        return Ok(ExitCode::Success);
+    }
+    let width = KEYS.iter().map(|k| k.len()).max().unwrap_or(0) + 2;
+    let out = ctx.console.out();
+    for (key, value) in KEYS.iter().zip(record.table_cells()) {
+        writeln!(out, "{key:width$}{}", crate::text::escaped(&value)).writing_output()?;
+    }
+    Ok(ExitCode::Success)
+}
+
+/// `settings get KEY`: the value alone, as `settings set` takes it (an
+/// empty line for an empty outbound_prefix).
+pub fn get(ctx: &mut Ctx<'_>, key: &str) -> Result<ExitCode> {
+    let store = ctx.open()?;
+    let settings = store.read().settings()?;
+    let value = settings.get(key).ok_or_else(|| {
+        Error::invalid_with_hint(
+            crate::settings::unknown_key(key).0,
+            "`pinprotect settings show` lists every setting under its key",
+        )
+    })?;
+    writeln!(ctx.console.out(), "{}", crate::text::escaped(&value)).writing_output()?;
     Ok(ExitCode::Success)
 }
 
@@ -75,7 +102,7 @@ pub fn set(ctx: &mut Ctx<'_>, key: &str, value: &str) -> Result<ExitCode> {
         settings.set(key, value).map_err(|e| {
             Error::invalid_with_hint(
                 e.0,
-                "`pinprotect settings` shows every setting and its value",
+                "`pinprotect settings show` lists every setting under its key, with its value",
             )
         })?;
         if key == "feature_code" {

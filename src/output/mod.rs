@@ -97,6 +97,13 @@ impl<'w, W: Write> ListWriter<'w, W> {
         self
     }
 
+    /// In a table, leaves out these columns when they are empty in every
+    /// row (a table of at most 1000 rows, which is measured whole).
+    pub fn optional_columns(mut self, columns: &[&'static str]) -> Self {
+        self.table.optional = columns.to_vec();
+        self
+    }
+
     /// In CSV, prefixes cells that start with `=`, `+`, `-`, `@`, a tab or
     /// a carriage return with `'`, so that spreadsheets show them as text
     /// instead of running them (CSV injection).
@@ -182,6 +189,21 @@ impl<'w, W: Write> ListWriter<'w, W> {
         }
         self.count += 1;
         Ok(())
+    }
+
+    /// Writes out what is held so far: a table fixes its columns by the
+    /// rows it has (later rows follow them), and everything is flushed.
+    /// For output that goes on (`log --follow`).
+    pub fn flush(&mut self) -> Result<()> {
+        match self.format {
+            Format::Table => {
+                let out = self.out.as_deref_mut().expect("held until finish");
+                self.table.settle(&self.headers, out)?;
+            }
+            Format::Csv => self.csv()?.flush().writing_output()?,
+            Format::Json | Format::Jsonl => {}
+        }
+        self.out().flush().writing_output()
     }
 
     /// Ends the output; returns the number of records written.

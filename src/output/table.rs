@@ -128,6 +128,11 @@ pub(super) struct TableLayout {
     layout: Option<Layout>,
     written: u64,
     shorten: bool,
+    /// Columns left out when they are empty in every row of a table that
+    /// was measured whole.
+    pub(super) optional: Vec<&'static str>,
+    /// The columns shown, by index, once the layout is fixed.
+    kept: Vec<usize>,
 }
 
 impl TableLayout {
@@ -140,19 +145,36 @@ impl TableLayout {
         match &self.layout {
             Some(layout) => {
                 let layout = layout.clone();
-                self.write(out, headers, &layout, &row)
+                let (headers, row) = self.kept(headers, &row);
+                self.write(out, &headers, &layout, &row)
             }
             None => {
                 self.measuring.push(row);
                 if self.measuring.len() >= MEASURED_ROWS {
-                    self.start(headers, out)?;
+                    self.start(headers, out, false)?;
                 }
                 Ok(())
             }
         }
     }
 
-    fn start(&mut self, headers: &[&str], out: &mut impl Write) -> Result<()> {
+    /// Fixes the layout by the rows measured; `whole` when no row follows
+    /// them, so that optional columns empty in all of them can go.
+    fn start(&mut self, headers: &[&str], out: &mut impl Write, whole: bool) -> Result<()> {
+        self.kept = (0..headers.len())
+            .filter(|&i| {
+                !(whole
+                    && self.optional.contains(&headers[i])
+                    && self.measuring.iter().all(|r| r[i].is_empty()))
+            })
+            .collect();
+        let kept = &self.kept;
+        let headers: Vec<&str> = kept.iter().map(|&i| headers[i]).collect();
+        let headers = &headers[..];
+        self.measuring = std::mem::take(&mut self.measuring)
+            .into_iter()
+            .map(|r| kept.iter().map(|&i| r[i].clone()).collect())
+            .collect();
         let limit = terminal_width();
         // Free text is shortened only to fit a terminal: piped, every value
         // is whole.
@@ -167,6 +189,14 @@ impl TableLayout {
         }
         self.layout = Some(layout);
         Ok(())
+    }
+
+    /// The cells of the columns shown.
+    fn kept<'r>(&self, headers: &[&'r str], row: &[String]) -> (Vec<&'r str>, Vec<String>) {
+        (
+            self.kept.iter().map(|&i| headers[i]).collect(),
+            self.kept.iter().map(|&i| row[i].clone()).collect(),
+        )
     }
 
     fn write(
@@ -196,7 +226,15 @@ impl TableLayout {
 
     pub(super) fn finish(&mut self, headers: &[&str], out: &mut impl Write) -> Result<()> {
         if self.layout.is_none() && !self.measuring.is_empty() {
-            self.start(headers, out)?;
+            self.start(headers, out, true)?;
+        }
+        Ok(())
+    }
+
+    /// Fixes the layout by the rows so far, more to come.
+    pub(super) fn settle(&mut self, headers: &[&str], out: &mut impl Write) -> Result<()> {
+        if self.layout.is_none() && !self.measuring.is_empty() {
+            self.start(headers, out, false)?;
         }
         Ok(())
     }

@@ -4,8 +4,7 @@ use super::columns::{SQL_ALL_IN_ORDER, SQL_EXISTS, SQL_ONE};
 use super::corrupt_row;
 use super::sql::{Conn, P, RowView};
 use crate::error::{Error, Result};
-use crate::events::EventKind;
-use crate::events::EventRow;
+use crate::events::{EventFilter, EventRow};
 use crate::lockout::PinEntryState;
 use crate::policy::{Extension, Grant, PinDuration, Protection, Timestamp};
 use crate::records::Column;
@@ -147,6 +146,12 @@ impl Reader<'_> {
     }
 
     /// Whether the audit log names `ext` (also after it was removed).
+    /// The id of the last event logged, if any.
+    pub fn last_event_id(&self) -> Result<Option<i64>> {
+        self.conn
+            .one(self.path, "SELECT max(id) FROM events", &[], |r| r.int(0))
+    }
+
     pub fn has_events(&self, ext: &Extension) -> Result<bool> {
         self.conn.exists(
             self.path,
@@ -271,25 +276,27 @@ impl Reader<'_> {
 
     /// Audit-log events, oldest first: for one extension or all, since a
     /// time, and at most the `limit` most recent.
+    /// The events `filter` lets through, in log order; with `limit`, only
+    /// the last `limit` of them.
     pub fn for_each_event(
         &self,
-        ext: Option<&Extension>,
-        since: Option<Timestamp>,
-        kinds: &[EventKind],
+        filter: &EventFilter<'_>,
         limit: Option<u64>,
         f: impl FnMut(EventRow) -> Result<()>,
     ) -> Result<()> {
         let limit = limit.map(|n| i64::try_from(n).unwrap_or(i64::MAX));
         // `,grant,wrong_pin,`: kind names hold no comma.
-        let kinds = (!kinds.is_empty()).then(|| {
-            let names: Vec<&str> = kinds.iter().map(|k| k.name()).collect();
+        let kinds = (!filter.kinds.is_empty()).then(|| {
+            let names: Vec<&str> = filter.kinds.iter().map(|k| k.name()).collect();
             format!(",{},", names.join(","))
         });
         let params = [
-            ext.map(Extension::as_str).into(),
-            since.map(Timestamp::unix).into(),
+            filter.extension.map(Extension::as_str).into(),
+            filter.since.map(Timestamp::unix).into(),
             limit.into(),
             kinds.as_ref().into(),
+            filter.until.map(Timestamp::unix).into(),
+            filter.after_id.into(),
         ];
         // No limit is SQLite's -1 and PostgreSQL's NULL; the kind is
         // looked for with `instr` and `strpos`.
@@ -297,11 +304,13 @@ impl Reader<'_> {
             "(SELECT * FROM events \
               WHERE (?1::text IS NULL OR extension = ?1) AND (?2::bigint IS NULL OR at >= ?2) \
               AND (?4::text IS NULL OR strpos(?4, ',' || kind || ',') > 0) \
+              AND (?5::bigint IS NULL OR at < ?5) AND (?6::bigint IS NULL OR id > ?6) \
               ORDER BY id DESC LIMIT ?3) AS e ORDER BY id"
         } else {
             "(SELECT * FROM events \
               WHERE (?1 IS NULL OR extension = ?1) AND (?2 IS NULL OR at >= ?2) \
               AND (?4 IS NULL OR instr(?4, ',' || kind || ',') > 0) \
+              AND (?5 IS NULL OR at < ?5) AND (?6 IS NULL OR id > ?6) \
               ORDER BY id DESC LIMIT coalesce(?3, -1)) ORDER BY id"
         };
         self.each_event(from, &params, f)
@@ -342,6 +351,16 @@ impl Reader<'_> {
     }
 
     /// How many of `target` have no stored pin-protect duration.
+    /// How many extensions have a grant running at `now`.
+    pub fn count_active_grants(&self, now: Timestamp) -> Result<u64> {
+        let n = self.conn.int(
+            self.path,
+            "SELECT count(*) FROM extensions WHERE granted_at <= ?1 AND unlocked_until > ?1",
+            &[now.unix().into()],
+        )?;
+        Ok(n.unwrap_or(0) as u64)
+    }
+
     pub fn count_without_duration(&self, target: &Target) -> Result<u64> {
         match target {
             Target::All => Ok(self

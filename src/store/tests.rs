@@ -198,7 +198,7 @@ fn denied_calls_are_counted_by_extension_reason_user_and_minute() {
     let mut seen = Vec::new();
     store
         .read()
-        .for_each_event(None, None, &[], None, |e| {
+        .for_each_event(&Default::default(), None, |e| {
             seen.push((e.extension.unwrap(), e.user, e.detail, e.count));
             Ok(())
         })
@@ -484,7 +484,7 @@ fn version_2_events_are_kept_with_a_count_of_one_by_the_upgrade() {
     let mut seen = Vec::new();
     store
         .read()
-        .for_each_event(None, None, &[], None, |e| {
+        .for_each_event(&Default::default(), None, |e| {
             seen.push((e.detail, e.count));
             Ok(())
         })

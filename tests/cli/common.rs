@@ -292,6 +292,9 @@ impl Env {
             .env_remove("PGUSER")
             .env_remove("PGDATABASE")
             .env_remove("PGSSLMODE")
+            // Tables and messages show local time: UTC here, whatever the
+            // machine's zone, unless a test sets another.
+            .env("TZ", "UTC0")
             .env("HOME", self.dir.path())
             .env("XDG_DATA_HOME", self.dir.path().join("xdg"))
             .current_dir(self.dir.path())

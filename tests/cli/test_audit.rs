@@ -42,7 +42,7 @@ fn audit_reports_weak_shared_and_unprotected_without_pins() {
         json(&stdout),
         serde_json::json!([
             {"extension": "101", "finding": "not_protected", "detail": "outbound calls need no PIN"},
-            {"extension": "103", "finding": "weak_pin", "detail": "the PIN is weak; `pinprotect pins EXT` shows why"},
+            {"extension": "103", "finding": "weak_pin", "detail": "the PIN is weak; `pinprotect pins 103` shows why"},
             {"extension": "101", "finding": "shared_pin", "detail": "same PIN as 102"},
             {"extension": "102", "finding": "shared_pin", "detail": "same PIN as 101"},
         ])
@@ -295,6 +295,227 @@ fn every_event_is_logged_and_no_pin_ever_is() {
     }
 }
 
+#[test]
+fn log_since_and_until_take_dates_durations_and_days_in_local_time() {
+    let env = three_hours();
+    let cet = "CET-1CEST,M3.5.0,M10.5.0/3";
+    // `at`: the time the command runs at, in the zone `tz`.
+    let kinds = |at: &str, tz: &str, args: &[&str]| -> Vec<String> {
+        let out = env
+            .at(at)
+            .env("TZ", tz)
+            .args(["log", "--format", "json"])
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        json(&String::from_utf8(out.stdout).unwrap())
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["event"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let all = ["extension_added", "pin_protect_enabled", "extension_added"];
+    let late = "2026-11-26T11:30:00Z";
+    assert_eq!(kinds(late, "UTC0", &["--since", "90m"]), all[1..]);
+    assert_eq!(kinds(late, "UTC0", &["--since", "1h"]), all[2..]);
+    assert_eq!(kinds(late, "UTC0", &["--since", "1h30m"]), all[1..]);
+    assert_eq!(kinds(late, "UTC0", &["--since", "2d"]), all);
+    assert_eq!(
+        kinds(late, "UTC0", &["--since", "2026-11-26T10:00:00+01:00"]),
+        all
+    );
+    // --until is before, not at.
+    assert_eq!(
+        kinds(late, "UTC0", &["--until", "2026-11-26T10:00:00Z"]),
+        all[..1]
+    );
+    assert_eq!(
+        kinds(
+            late,
+            "UTC0",
+            &["--since", "2026-11-26T09:30:00Z", "--until", "30m"]
+        ),
+        all[1..2]
+    );
+    // A date is local midnight: the 26th starts at 23:00 UTC on the 25th
+    // in Berlin, at 05:00 UTC in New York.
+    assert_eq!(kinds(late, cet, &["--since", "2026-11-26"]), all);
+    assert_eq!(
+        kinds(late, cet, &["--until", "2026-11-26"]),
+        [] as [&str; 0]
+    );
+    assert_eq!(kinds(late, "EST5", &["--since", "2026-11-26"]), all);
+    assert_eq!(
+        kinds(late, "EST5", &["--until", "2026-11-26"]),
+        [] as [&str; 0]
+    );
+    // 09:00 UTC is 10:00 in Berlin, 04:00 in New York.
+    assert_eq!(
+        kinds(
+            late,
+            cet,
+            &[
+                "--since",
+                "2026-11-26T10:00:00+01:00",
+                "--until",
+                "2026-11-27"
+            ]
+        ),
+        all
+    );
+    // today and yesterday, where the command runs: at 00:30 on the 27th in
+    // Berlin, today began after the events; yesterday before them.
+    let next = "2026-11-26T23:30:00Z";
+    assert_eq!(kinds(next, cet, &["--since", "today"]), [] as [&str; 0]);
+    assert_eq!(kinds(next, cet, &["--since", "yesterday"]), all);
+    assert_eq!(
+        kinds(next, cet, &["--since", "yesterday", "--until", "today"]),
+        all
+    );
+    // In UTC it is still the 26th.
+    assert_eq!(kinds(next, "UTC0", &["--since", "today"]), all);
+    assert_eq!(
+        kinds(
+            next,
+            "UTC0",
+            &["--since", "today", "--event", "extension_added", "101"]
+        ),
+        all[2..]
+    );
+    // Bad values: exit 2, the accepted forms listed, not a parser's words.
+    for bad in [
+        "1x",
+        "tomorrow",
+        "2026-11-31",
+        "11/26/2026",
+        "-1h",
+        "2026-11-26T25:00:00Z",
+    ] {
+        for flag in ["--since", "--until"] {
+            let out = env.cmd().args(["log", flag, bad]).output().unwrap();
+            assert_eq!(out.status.code(), Some(2), "{flag} {bad}");
+            let err = String::from_utf8(out.stderr).unwrap();
+            assert!(
+                err.contains(&format!(
+                    "{flag} <TIME>: '{bad}' is not a time: use an RFC 3339 time"
+                )) && err.contains("a date (2026-11-29, local midnight)")
+                    && err.contains("(90m, 1h, 2d")
+                    && err.contains("today or yesterday")
+                    && !err.contains("premature")
+                    && !err.contains("input contains invalid characters"),
+                "{flag} {bad}: {err}"
+            );
+        }
+    }
+    env.cmd()
+        .args(["log", "--since", "today", "--until", "yesterday"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("is not after --since"));
+    // The table shows local time with its offset; --utc shows UTC.
+    let table = |tz: &str, extra: &[&str]| {
+        let out = env
+            .cmd()
+            .env("TZ", tz)
+            .args(["log", "100"])
+            .args(extra)
+            .output()
+            .unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    };
+    assert!(table(cet, &[]).contains("2026-11-26 10:00:00 +01:00"));
+    assert!(table(cet, &["--utc"]).contains("2026-11-26 09:00:00 +00:00"));
+    assert!(table("EST5", &[]).contains("2026-11-26 04:00:00 -05:00"));
+    // CSV and JSON lines stay RFC 3339 in UTC, whatever the zone.
+    let jsonl = env
+        .cmd()
+        .env("TZ", cet)
+        .args(["log", "--format", "jsonl", "--limit", "1"])
+        .output()
+        .unwrap();
+    let line = String::from_utf8(jsonl.stdout).unwrap();
+    assert_eq!(line.lines().count(), 1);
+    assert_eq!(json(&line)["time"], "2026-11-26T11:00:00Z");
+}
+
+#[test]
+fn log_follow_prints_new_events_as_they_are_logged_until_interrupted() {
+    use std::io::BufRead;
+    let env = Env::new();
+    env.add("100", "4826");
+    env.add("101", "5937");
+    let mut follow = env
+        .std_real_clock()
+        .args(["log", "100", "--follow", "--format", "jsonl"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let stdout = follow.stdout.take().unwrap();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout).lines() {
+            let Ok(line) = line else { break };
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let next = || {
+        json(
+            &rx.recv_timeout(std::time::Duration::from_secs(20))
+                .expect("a line within 20 s"),
+        )
+    };
+    // What was logged already, then each new event of 100 as it comes;
+    // 101's are not 100's.
+    assert_eq!(next()["event"], "extension_added");
+    for round in 0..3 {
+        env.real_clock()
+            .args(["enable", "101", "--duration", "5m"])
+            .assert()
+            .success();
+        env.real_clock()
+            .args(["enable", "100", "--duration", &format!("{}m", round + 6)])
+            .assert()
+            .success();
+        let e = next();
+        assert_eq!(e["extension"], "100", "{e}");
+        assert!(
+            ["pin_protect_enabled", "duration_changed"].contains(&e["event"].as_str().unwrap()),
+            "{e}"
+        );
+    }
+    assert!(rx.try_recv().is_err());
+    // Ctrl-C ends it: exit 0, nothing on stderr.
+    // SAFETY: a signal to our own child.
+    unsafe {
+        libc::kill(follow.id() as i32, libc::SIGINT);
+    }
+    let status = crate::common::wait_at_most(&mut follow, std::time::Duration::from_secs(10));
+    assert_eq!(status.code(), Some(0));
+    let mut err = String::new();
+    std::io::Read::read_to_string(&mut follow.stderr.take().unwrap(), &mut err).unwrap();
+    assert_eq!(err, "");
+    // A JSON array never ends, and --until has no place with --follow.
+    env.cmd()
+        .args(["log", "--follow", "--format", "json"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("use --format jsonl"));
+    env.cmd()
+        .args(["log", "--follow", "--until", "1h"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("cannot be used with"));
+}
+
 /// Events at three times: 100 added at 09:00, enabled at 10:00, 101 added
 /// at 11:00.
 fn three_hours() -> Env {
@@ -333,7 +554,7 @@ fn log_prune_archives_and_removes_the_old_events() {
         .success()
         .stdout("")
         .stderr(format!(
-            "removed 2 events logged before 2026-11-26T10:30:00Z, archived to {}\n",
+            "removed 2 events logged before 2026-11-26 10:30:00 +00:00, archived to {}\n",
             archive.display()
         ));
     // The archive: the two events, as `log --format json` showed them.
@@ -364,14 +585,14 @@ fn log_prune_archives_and_removes_the_old_events() {
         .args(["log", "prune", "--before", "2026-11-26T09:00:00Z", "--yes"])
         .assert()
         .success()
-        .stderr("no events before 2026-11-26T09:00:00Z; nothing was removed\n");
+        .stderr("no events before 2026-11-26 09:00:00 +00:00; nothing was removed\n");
     // Without --archive: --yes, or a person at a terminal, must say so.
     env.at("2026-11-26T12:00:00Z")
         .args(["log", "prune", "--before", "2026-11-26T11:30:00Z"])
         .assert()
         .code(2)
         .stderr(predicate::str::contains(
-            "not removing 2 events logged before 2026-11-26T11:30:00Z: standard input is not a terminal",
+            "not removing 2 events logged before 2026-11-26 11:30:00 +00:00: standard input is not a terminal",
         ))
         .stderr(predicate::str::contains("--archive FILE to keep them"));
     // A time to come, an archive on a device or on the database: refused.

@@ -108,7 +108,7 @@ fn the_window_closes_exactly_at_start_plus_duration() {
     env.add_protected("100", "4826", "90s");
     env.dial_pin("100", "4826", "2026-11-26T09:00:00Z")
         .code(0)
-        .stdout("PIN accepted: extension 100 may place outbound calls until 2026-11-26T09:01:30Z (1m30s)\n");
+        .stdout("PIN accepted: extension 100 may place outbound calls until 2026-11-26 09:01:30 +00:00 (1m30s)\n");
     for (now, code) in [
         ("2026-11-26T08:59:59Z", 1),
         ("2026-11-26T09:00:00Z", 0),
@@ -164,7 +164,7 @@ fn entering_the_pin_again_restarts_the_window() {
         .success();
     env.dial_pin("100", "4826", "2026-11-26T09:04:00Z")
         .success()
-        .stdout(predicate::str::contains("until 2026-11-26T09:09:00Z"));
+        .stdout(predicate::str::contains("until 2026-11-26 09:09:00 +00:00"));
     env.at("2026-11-26T09:08:59Z")
         .args(["check", "100", "0049301234567"])
         .assert()
@@ -246,4 +246,41 @@ fn dialing_other_digits_reports_what_the_pbx_does() {
         .assert()
         .code(0)
         .stdout(predicate::str::starts_with("PIN accepted"));
+}
+
+/// A script asking for JSON gets JSON for an unknown extension too, with
+/// the same exit code and message as the text form.
+#[test]
+fn check_json_answers_for_an_unknown_extension() {
+    let env = Env::new();
+    let out = env
+        .cmd()
+        .args(["check", "555", "0049301234567", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    assert_eq!(
+        json(&String::from_utf8(out.stdout).unwrap()),
+        serde_json::json!({"extension": "555", "number": "0049301234567", "permitted": false,
+            "reason": "unknown_extension", "unlocked_until": null})
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("error: unknown extension 555"));
+    env.cmd()
+        .args(["check", "555", "0049301234567"])
+        .assert()
+        .code(3)
+        .stdout("")
+        .stderr(predicate::str::contains("error: unknown extension 555"));
+    // Permitted unknown extensions are answered as before.
+    crate::common::set(&env, "unknown_extensions", "permit");
+    let out = env
+        .cmd()
+        .args(["check", "555", "0049301234567", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        json(&String::from_utf8(out.stdout).unwrap())["permitted"],
+        true
+    );
 }

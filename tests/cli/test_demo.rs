@@ -18,8 +18,8 @@ fn demo_tours_the_workflow_on_a_throwaway_database() {
         "$ pinprotect enable 100 --duration 5m",
         "denied: extension 100 is pin protected and locked",
         "wrong PIN: nothing granted",
-        "PIN accepted: extension 100 may place outbound calls until 2026-11-26T09:05:00Z (5m)",
-        "permitted: extension 100 is unlocked until 2026-11-26T09:05:00Z",
+        "PIN accepted: extension 100 may place outbound calls until 2026-11-26 09:05:00 +00:00 (5m)",
+        "permitted: extension 100 is unlocked until 2026-11-26 09:05:00 +00:00",
         "Five minutes later (2026-11-26T09:05:00Z) the window has closed.\n\
          $ pinprotect check 100 '+49 30 1234567' --now 2026-11-26T09:05:00Z\n",
         "permitted: 112 is an emergency number",

@@ -21,11 +21,12 @@ fn now_and_db_come_from_the_environment() {
     let mut c = assert_cmd::Command::new(bin());
     c.env("PINPROTECT_DB", &env.db)
         .env("PINPROTECT_NOW", "2026-11-26T09:04:59Z")
+        .env("TZ", "UTC0")
         .args(["check", "100", "0049301234567"])
         .assert()
         .code(0)
         .stdout(predicate::str::contains(
-            "unlocked until 2026-11-26T09:05:00Z",
+            "unlocked until 2026-11-26 09:05:00 +00:00",
         ));
     let mut c = assert_cmd::Command::new(bin());
     c.env("PINPROTECT_DB", &env.db)
@@ -194,4 +195,96 @@ fn a_closed_pipe_ends_output_quietly_and_keeps_the_answer() {
         assert_eq!(run(args), ("0\n".to_string(), String::new()), "{args}");
     }
     assert_eq!(run("check 100 0049301234567").0, "1\n");
+}
+
+/// An empty PINPROTECT_DB or a PINPROTECT_NOW that is no time: the error
+/// names the variable, not the flag; the flag wins over it; an emergency
+/// call is answered all the same.
+#[test]
+fn an_unusable_environment_variable_is_named_and_never_stops_an_emergency_call() {
+    let env = Env::new();
+    // No --db here: the variable is the database.
+    let run = |vars: &[(&str, &str)], args: &[&str]| {
+        let mut c = std::process::Command::new(bin());
+        c.env_clear()
+            .env("HOME", env.dir.path())
+            .env("XDG_DATA_HOME", env.path("xdg"))
+            .env("TZ", "UTC0")
+            .envs(vars.iter().copied());
+        c.args(args).output().unwrap()
+    };
+    let db = env.db.to_str().unwrap();
+    let out = run(&[("PINPROTECT_DB", "")], &["status"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.starts_with("error: PINPROTECT_DB: set but empty; unset it (`unset PINPROTECT_DB`)"),
+        "{err}"
+    );
+    assert!(!err.contains("'--db"), "{err}");
+    let out = run(
+        &[("PINPROTECT_NOW", "yesterday"), ("PINPROTECT_DB", db)],
+        &["status"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.starts_with("error: PINPROTECT_NOW: invalid time 'yesterday'"),
+        "{err}"
+    );
+    assert!(!err.contains("--now <TIME>"), "{err}");
+    // The flag wins: the variable does not matter then.
+    let out = run(&[("PINPROTECT_DB", "")], &["--db", db, "status", "-q"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // Emergency first: the call is permitted, with a warning naming it.
+    for vars in [
+        &[("PINPROTECT_DB", "")][..],
+        &[("PINPROTECT_DB", db), ("PINPROTECT_NOW", "soon")],
+    ] {
+        let out = run(vars, &["check", "100", "911"]);
+        assert_eq!(out.status.code(), Some(0), "{vars:?}");
+        assert!(String::from_utf8_lossy(&out.stdout).starts_with("permitted"));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains(&format!("warning: {}:", vars.last().unwrap().0)),
+            "{err}"
+        );
+    }
+}
+
+#[test]
+fn usage_of_enable_disable_and_revoke_names_all() {
+    let env = Env::new();
+    for cmd in ["enable", "disable", "revoke"] {
+        let out = env.cmd().arg(cmd).output().unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains(&format!(
+                "Usage: pinprotect {cmd} [OPTIONS] <EXT>...\n       pinprotect {cmd} [OPTIONS] --all\n"
+            )),
+            "{err}"
+        );
+    }
+}
+
+/// `-h` is short: no exit-status block, which `--help` has.
+#[test]
+fn short_help_leaves_the_exit_codes_to_long_help() {
+    let env = Env::new();
+    let short = env.stdout(&["-h"]);
+    let long = env.stdout(&["--help"]);
+    assert!(
+        long.contains("Exit status:") && long.contains("Examples:"),
+        "{long}"
+    );
+    assert!(
+        !short.contains("Exit status:") && short.contains("Examples:"),
+        "{short}"
+    );
 }

@@ -168,19 +168,45 @@ fn revoke_ends_grants_now() {
         .args(["revoke", "100"])
         .assert()
         .success()
-        .stderr("grants ended for extension 100\n");
+        .stderr("grant ended for extension 100\n");
     assert_eq!(
         status(&env, "2026-11-26T09:01:00Z"),
         format!("{HEADER}100,true,600,locked,,\n101,true,600,unlocked,2026-11-26T09:10:00Z,\n")
     );
+    // Only what ended is counted: 101's grant, not the other extensions.
+    for n in 102..108 {
+        env.add(&n.to_string(), &format!("{}", 5000 + n * 7));
+    }
     env.at("2026-11-26T09:01:00Z")
         .args(["revoke", "--all"])
         .assert()
-        .success();
+        .success()
+        .stderr("1 running grant ended (all 8 extensions checked)\n");
+    assert!(status(&env, "2026-11-26T09:01:00Z").starts_with(&format!(
+        "{HEADER}100,true,600,locked,,\n101,true,600,locked,,\n"
+    )));
+    let log = json(&env.stdout(&["log", "--event", "revoke", "--format", "json"]));
     assert_eq!(
-        status(&env, "2026-11-26T09:01:00Z"),
-        format!("{HEADER}100,true,600,locked,,\n101,true,600,locked,,\n")
+        log.as_array().unwrap().last().unwrap()["detail"],
+        "all 8 extensions, 1 running grant ended"
     );
+    env.at("2026-11-26T09:01:00Z")
+        .args(["revoke", "--all"])
+        .assert()
+        .success()
+        .stderr("no grant was running, so none ended (all 8 extensions checked)\n");
+    env.dial_pin("100", "4826", "2026-11-26T09:02:00Z")
+        .success();
+    env.at("2026-11-26T09:03:00Z")
+        .args(["revoke", "100", "101", "102"])
+        .assert()
+        .success()
+        .stderr("grant ended for extension 100; 2 others had none\n");
+    env.at("2026-11-26T09:03:00Z")
+        .args(["revoke", "101"])
+        .assert()
+        .success()
+        .stderr("no grant was running for extension 101, so none ended\n");
 }
 
 #[test]
@@ -241,12 +267,35 @@ fn status_in_every_format() {
     let v = json(&env.stdout(&["status", "102", "0100", "--format", "json"]));
     assert_eq!(v[0]["extension"], "102");
     assert_eq!(v[1]["extension"], "0100");
+    // Local time, the date left out on today's date; a column no row
+    // fills is left out.
     let table = env.stdout(&["status"]);
     assert_eq!(
         table,
-        "EXTENSION  PIN PROTECT  DURATION  STATE         UNLOCKED UNTIL        LOCKED OUT UNTIL\n\
+        "EXTENSION  PIN PROTECT  DURATION  STATE         UNLOCKED UNTIL\n\
          0100       off          -         unrestricted\n\
          101        on           1m30s     locked\n\
-         102        on           1h        unlocked      2026-11-26T09:30:00Z\n"
+         102        on           1h        unlocked      09:30:00 +00:00\n"
+    );
+    let in_zone = |tz: &str, args: &[&str]| {
+        let out = env.cmd().env("TZ", tz).args(args).output().unwrap();
+        assert!(out.status.success());
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let cet = "CET-1CEST,M3.5.0,M10.5.0/3";
+    let local = in_zone(cet, &["status", "102"]);
+    assert!(local.ends_with("unlocked  10:30:00 +01:00\n"), "{local}");
+    let utc = in_zone(cet, &["status", "102", "--utc"]);
+    assert!(utc.ends_with("unlocked  09:30:00 +00:00\n"), "{utc}");
+    // Past midnight there (while it is still the 26th at `now`): the date.
+    let far = in_zone("<+1440>-14:40", &["status", "102"]);
+    assert!(
+        far.ends_with("unlocked  2026-11-27 00:10:00 +14:40\n"),
+        "{far}"
+    );
+    // Machine formats stay UTC in any zone.
+    assert_eq!(
+        in_zone(cet, &["status", "102", "--format", "csv"]),
+        format!("{HEADER}102,true,3600,unlocked,2026-11-26T09:30:00Z,\n")
     );
 }

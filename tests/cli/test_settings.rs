@@ -24,11 +24,44 @@ fn settings_show_set_and_validate() {
          7777,\"911,112,999,000\",,4,5,900,5m,deny,on,agent-pass,auth-thankyou,auth-incorrect,\
          cannot-complete-as-dialed,vm-goodbye,10,3\n"
     );
+    // Each setting under the key `settings set` takes, whatever the width.
     let table = env.stdout(&["settings"]);
     assert!(
-        table.contains("feature code:") && table.contains("7777") && table.contains("(none)"),
+        table.starts_with("feature_code             7777\nemergency_numbers        911,112,999,000\noutbound_prefix          (none)\n"),
         "{table}"
     );
+    let keys: Vec<&str> = table
+        .lines()
+        .map(|l| l.split(' ').next().unwrap())
+        .collect();
+    assert_eq!(keys, pinprotect::settings::KEYS);
+    assert_eq!(table, env.stdout(&["settings", "show"]));
+    // One value, as set takes it, alone on its line.
+    assert_eq!(env.stdout(&["settings", "get", "feature_code"]), "7777\n");
+    assert_eq!(env.stdout(&["settings", "get", "outbound_prefix"]), "\n");
+    assert_eq!(env.stdout(&["settings", "get", "default_duration"]), "5m\n");
+    for (typed, hint) in [
+        ("lockout-seconds", "did you mean lockout_seconds?"),
+        ("feature code", "did you mean feature_code?"),
+        ("prefix", "did you mean outbound_prefix?"),
+        ("colour", "the settings are feature_code, emergency_numbers"),
+    ] {
+        env.cmd()
+            .args(["settings", "get", typed])
+            .assert()
+            .code(2)
+            .stdout("")
+            .stderr(predicate::str::contains(format!(
+                "unknown setting '{typed}'; {hint}"
+            )));
+        env.cmd()
+            .args(["settings", "set", typed, "9"])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(format!(
+                "unknown setting '{typed}'; {hint}"
+            )));
+    }
     env.ok(["settings", "set", "outbound_prefix", "9"])
         .stderr("outbound_prefix: '' -> '9'\n");
     for (key, value, message) in [

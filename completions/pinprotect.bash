@@ -806,7 +806,7 @@ _pinprotect() {
             return 0
             ;;
         pinprotect__subcmd__export)
-            opts="-f -o -q -h --format --output --no-pins --spreadsheet-safe --context --db --now --color --quiet --utc --help"
+            opts="-f -o -q -h --format --output --no-pins --spreadsheet-safe --context --delimiter --db --now --color --quiet --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -851,6 +851,10 @@ _pinprotect() {
                     return 0
                     ;;
                 --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --delimiter)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1814,7 +1818,7 @@ _pinprotect() {
             return 0
             ;;
         pinprotect__subcmd__import)
-            opts="-f -d -q -h --format --update --sync --dry-run --duration --allow-weak --context --include-dir --max-removals --db --now --color --quiet --utc --help"
+            opts="-f -d -q -h --format --update --sync --dry-run --duration --allow-weak --context --include-dir --max-removals --delimiter --db --now --color --quiet --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1848,6 +1852,10 @@ _pinprotect() {
                     return 0
                     ;;
                 --max-removals)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --delimiter)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -211,6 +211,7 @@ jsonl\t'One JSON object a line'
 voicemail-conf\t'Asterisk voicemail.conf mailbox lines (EXT => PIN,First Last,email)'"
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand export" -s o -l output -d 'Write to FILE (atomically, mode 0600) instead of standard output' -r -F
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand export" -l context -d 'voicemail-conf: the context (section) of the mailboxes [default: default]' -r
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand export" -l delimiter -d 'csv and 3cx: separate fields with C: \',\' (default), \';\' (spreadsheets where the comma is the decimal mark), \'|\' or tab' -r
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand export" -l db -d 'The database: a SQLite file, or a postgres:// URL (passwords go in ~/.pgpass, not here) [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand export" -l now -d 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it' -r
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand export" -l color -d 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
@@ -232,6 +233,7 @@ complete -c pinprotect -n "__fish_pinprotect_using_subcommand import" -s d -l du
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand import" -l context -d 'voicemail.conf: import only this context (section); repeatable' -r
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand import" -l include-dir -d 'voicemail.conf: let #include read files from FOLDER too, besides the file\'s own folder; repeatable' -r -f -a "(__fish_complete_directories)"
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand import" -l max-removals -d 'With --sync: remove at most N extensions [default: 5 or a tenth of the extensions, whichever is more]' -r
+complete -c pinprotect -n "__fish_pinprotect_using_subcommand import" -l delimiter -d 'csv, 3cx and freepbx: the file\'s fields are separated by C: \',\' (default), \';\', \'|\' or tab' -r
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand import" -l db -d 'The database: a SQLite file, or a postgres:// URL (passwords go in ~/.pgpass, not here) [default: `db` in the config file, else ~/.local/share/pinprotect/pbx.sqlite3]' -r -F
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand import" -l now -d 'Answer as if it were TIME (RFC 3339, e.g. 2026-11-26T09:00:00Z); changes refuse it unless clock_override is on, agi and serve ignore it' -r
 complete -c pinprotect -n "__fish_pinprotect_using_subcommand import" -l color -d 'When to use colour: auto honours NO_COLOR and uses none when not on a terminal' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'

@@ -10,6 +10,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum, ValueHint};
 
 use crate::localtime::TimeSpec;
+use crate::output::Delimiter;
 use crate::policy::{DialedNumber, Extension, PinDuration, Timestamp};
 
 /// Parses a value of the command line with its type's own message, which
@@ -143,6 +144,12 @@ const EXAMPLES: &str = "Examples:
   pinprotect check 100 +49301234567";
 
 /// `--help` (not `-h`) lists the exit codes too.
+/// `--delimiter C`, with the type's own message for a bad one.
+fn delimiter() -> impl clap::builder::TypedValueParser<Value = Delimiter> {
+    use clap::builder::TypedValueParser;
+    clap::builder::NonEmptyStringValueParser::new().try_map(|s| s.parse::<Delimiter>())
+}
+
 fn after_long_help() -> String {
     format!("{}\n{EXAMPLES}", crate::error::ExitCode::help_text())
 }
@@ -317,6 +324,10 @@ Examples:\n  pinprotect export --output extensions.csv\n  pinprotect export --fo
         /// voicemail-conf: the context (section) of the mailboxes [default: default]
         #[arg(long, value_name = "NAME")]
         context: Option<String>,
+
+        /// csv and 3cx: separate fields with C: ',' (default), ';' (spreadsheets where the comma is the decimal mark), '|' or tab
+        #[arg(long, value_name = "C", value_parser = delimiter())]
+        delimiter: Option<Delimiter>,
     },
 
     /// Import extensions from a file: all or nothing
@@ -376,6 +387,10 @@ Examples:
         /// With --sync: remove at most N extensions [default: 5 or a tenth of the extensions, whichever is more]
         #[arg(long, value_name = "N", requires = "sync")]
         max_removals: Option<u64>,
+
+        /// csv, 3cx and freepbx: the file's fields are separated by C: ',' (default), ';', '|' or tab
+        #[arg(long, value_name = "C", value_parser = delimiter())]
+        delimiter: Option<Delimiter>,
     },
 
     /// Simulate EXT dialing DIGITS; the feature code 7777 asks for the PIN

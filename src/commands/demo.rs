@@ -158,6 +158,7 @@ pub fn run(ctx: &mut Ctx<'_>) -> Result<ExitCode> {
         with_pins: true,
         spreadsheet_safe: false,
         context: None,
+        delimiter: None,
     };
     export::export(c, &opts, None)?;
 

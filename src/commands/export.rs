@@ -13,7 +13,9 @@ use crate::error::{Error, ExitCode, ExtList, Result};
 use crate::events::EventKind;
 use crate::fsutil::{check_output_target, write_atomically};
 use crate::input::{THREECX_V20_HEADER, v20};
-use crate::output::{Cell, Format, ListWriter, Record, RowEncoder, num_field, opt_field};
+use crate::output::{
+    Cell, Delimiter, Format, ListWriter, Record, RowEncoder, num_field, opt_field,
+};
 use crate::policy::{Email, Extension, Name, PinDuration, Timestamp};
 use crate::records::{Column, EXPORTED, Target};
 use crate::store::Store;
@@ -147,6 +149,7 @@ fn write_export(
     if format == ExportFormat::ThreeCx {
         let mut w = ListWriter::new(Format::Csv, THREECX_V20_HEADER.to_vec(), out)
             .spreadsheet_safe(opts.spreadsheet_safe)
+            .delimiter(opts.delimiter.unwrap_or_default())
             .verbatim();
         store.read().for_each_extension(|r| {
             w.write(&ThreeCxRow {
@@ -175,7 +178,9 @@ fn write_export(
         .filter(|c| with_pins || *c != Column::VoicemailPin)
         .collect();
     let headers = columns.iter().filter_map(|c| c.key()).collect();
-    let mut e = RowEncoder::new(format, headers).spreadsheet_safe(opts.spreadsheet_safe);
+    let mut e = RowEncoder::new(format, headers)
+        .spreadsheet_safe(opts.spreadsheet_safe)
+        .delimiter(opts.delimiter.unwrap_or_default());
     store.read().for_each_raw_extension(|r| {
         let until = r.unlocked_until(now).map(Timestamp::to_rfc3339);
         let mut cells = [Cell::Null; EXPORTED.len()];
@@ -225,6 +230,8 @@ pub struct ExportOptions {
     pub spreadsheet_safe: bool,
     /// voicemail-conf: the context of the mailboxes (`default`).
     pub context: Option<String>,
+    /// CSV: what separates the fields (a comma when `None`).
+    pub delimiter: Option<Delimiter>,
 }
 
 /// Checks what a voicemail.conf export needs before anything is written:
@@ -302,11 +309,20 @@ fn write_voicemail_conf(store: &Store, opts: &ExportOptions, out: &mut impl Writ
 }
 
 pub fn export(ctx: &mut Ctx<'_>, opts: &ExportOptions, output: Option<&Path>) -> Result<ExitCode> {
-    if opts.spreadsheet_safe && matches!(opts.format, ExportFormat::Json | ExportFormat::Jsonl) {
-        return Err(Error::invalid_with_hint(
-            "--spreadsheet-safe is for CSV exports",
-            "use --format csv or --format 3cx with it",
-        ));
+    let is_csv = matches!(opts.format, ExportFormat::Csv | ExportFormat::ThreeCx);
+    for (given, flag) in [
+        (opts.spreadsheet_safe, "--spreadsheet-safe"),
+        (opts.delimiter.is_some(), "--delimiter"),
+    ] {
+        if given && !is_csv {
+            return Err(Error::invalid_with_hint(
+                format!(
+                    "{flag} is for CSV exports (csv, 3cx), not {}",
+                    super::formats::export_format_name(opts.format)
+                ),
+                format!("leave out {flag}, or use --format csv or --format 3cx"),
+            ));
+        }
     }
     if let Some(path) = output {
         // Before anything else: a refused target is left as it is.

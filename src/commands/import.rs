@@ -16,6 +16,7 @@ use crate::input::{
     FileId, ImportRecord, InputFormat, LineLimit, RowError, Spool, VoicemailConf, detect,
     read_records_with,
 };
+use crate::output::Delimiter;
 use crate::policy::{Extension, Grant, Pin, PinDuration, Protection};
 use crate::records::{ExtensionRecord, FieldEdit};
 use crate::settings::Settings;
@@ -42,6 +43,8 @@ pub struct ImportOptions {
     /// `--sync`: the most extensions it may remove; `None` for
     /// [`default_max_removals`].
     pub max_removals: Option<u64>,
+    /// CSV: what separates the fields (a comma when `None`).
+    pub delimiter: Option<Delimiter>,
 }
 
 impl ImportOptions {
@@ -401,9 +404,19 @@ fn read_ahead(
                 let head = input
                     .fill_buf()
                     .map_err(|e| Error::input(name.to_string(), e))?;
-                detect(path, head)
+                detect(path, head, opts.delimiter.unwrap_or_default())
             }
         };
+        let is_csv = matches!(
+            format,
+            InputFormat::Csv | InputFormat::ThreeCx | InputFormat::FreePbx
+        );
+        if opts.delimiter.is_some() && !is_csv {
+            return Err(Error::invalid_with_hint(
+                format!("--delimiter applies to CSV files (csv, 3cx, freepbx), not to {format}"),
+                "leave out --delimiter, or give --format csv, 3cx or freepbx",
+            ));
+        }
         if format != InputFormat::VoicemailConf {
             for (given, flag) in [
                 (!opts.contexts.is_empty(), "--context"),
@@ -439,7 +452,8 @@ fn read_ahead(
             include_dirs: opts.include_dirs.clone(),
             whole_lines: opts.sync,
         };
-        let included = read_records_with(format, &mut input, &conf, &mut |r| {
+        let delimiter = opts.delimiter.unwrap_or_default();
+        let included = read_records_with(format, &mut input, &conf, delimiter, &mut |r| {
             rows += 1;
             if rows % 1024 == 0 {
                 bar.set_message(crate::text::plural(rows, "row"));

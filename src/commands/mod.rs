@@ -164,12 +164,14 @@ fn dispatch(ctx: &mut Ctx<'_>, command: Command) -> Result<ExitCode> {
             no_pins,
             spreadsheet_safe,
             context,
+            delimiter,
         } => {
             let opts = export::ExportOptions {
                 format,
                 with_pins: !no_pins,
                 spreadsheet_safe,
                 context,
+                delimiter,
             };
             export::export(ctx, &opts, output.as_deref())
         }
@@ -184,6 +186,7 @@ fn dispatch(ctx: &mut Ctx<'_>, command: Command) -> Result<ExitCode> {
             context,
             include_dir,
             max_removals,
+            delimiter,
         } => {
             let opts = import::ImportOptions {
                 format: format.into(),
@@ -195,6 +198,7 @@ fn dispatch(ctx: &mut Ctx<'_>, command: Command) -> Result<ExitCode> {
                 contexts: context,
                 include_dirs: include_dir,
                 max_removals,
+                delimiter,
             };
             import::import(ctx, &file, &opts)
         }

@@ -3,6 +3,7 @@
 
 use super::{CrlfToLf, Incoming, RowError, Sink, cell, split_full_name};
 use crate::error::{Error, Result};
+use crate::output::Delimiter;
 use crate::records::FieldEdit;
 use crate::records::{COLUMNS, Column, EXPORT_COLUMNS};
 use std::io::{BufRead, Read};
@@ -125,9 +126,10 @@ pub(super) fn csv_error_text(e: &::csv::Error) -> String {
 }
 
 /// A CSV reader with a header; every record must have the header's width.
-pub(super) fn csv_reader<R: BufRead>(input: R) -> ::csv::Reader<CrlfToLf<R>> {
+pub(super) fn csv_reader<R: BufRead>(input: R, delimiter: Delimiter) -> ::csv::Reader<CrlfToLf<R>> {
     let input = CrlfToLf { inner: input };
     ::csv::ReaderBuilder::new()
+        .delimiter(delimiter.byte())
         .has_headers(true)
         .flexible(false)
         .from_reader(input)
@@ -219,8 +221,12 @@ pub(super) fn for_each_csv_record<R: Read>(
 }
 
 /// The CSV that `pinprotect export` writes, columns in any order.
-pub(super) fn read_own_csv(input: impl BufRead, sink: &mut Sink<'_>) -> Result<()> {
-    let mut reader = csv_reader(input);
+pub(super) fn read_own_csv(
+    input: impl BufRead,
+    delimiter: Delimiter,
+    sink: &mut Sink<'_>,
+) -> Result<()> {
+    let mut reader = csv_reader(input, delimiter);
     let headers = headers_of(&mut reader)?;
     // Which column of the file each of ours is in.
     let mut index = [None; COLUMNS.len()];
@@ -235,7 +241,7 @@ pub(super) fn read_own_csv(input: impl BufRead, sink: &mut Sink<'_>) -> Result<(
             None if headers.len() == 1 && h.contains(';') => {
                 return Err(Error::invalid_with_hint(
                     "line 1: the header is one column with ';' in it: the file is separated by semicolons",
-                    "pinprotect reads comma-separated files: save the file as CSV with commas (in a spreadsheet, choose comma as the separator)",
+                    "pass --delimiter ';' to read it as it is",
                 ));
             }
             None => {
@@ -280,8 +286,12 @@ pub(super) fn read_own_csv(input: impl BufRead, sink: &mut Sink<'_>) -> Result<(
 
 /// A 3CX bulk extension CSV, v20 (VMPIN, PinProtected, PinTimeout) or
 /// v15/v16 (PIN, PinProtect). Other columns are ignored.
-pub(super) fn read_3cx(input: impl BufRead, sink: &mut Sink<'_>) -> Result<()> {
-    let mut reader = csv_reader(input);
+pub(super) fn read_3cx(
+    input: impl BufRead,
+    delimiter: Delimiter,
+    sink: &mut Sink<'_>,
+) -> Result<()> {
+    let mut reader = csv_reader(input, delimiter);
     let headers = headers_of(&mut reader)?;
     let col = |name: &str| headers.iter().position(|h| h.eq_ignore_ascii_case(name));
     let (Some(number), Some(first), Some(last), Some(email)) = (
@@ -339,8 +349,12 @@ pub(super) fn read_3cx(input: impl BufRead, sink: &mut Sink<'_>) -> Result<()> {
 /// `voicemail` are read, the rest ignored. A row whose voicemail is off (or
 /// that has no PIN) gives no PIN: a new extension gets a generated one, an
 /// existing one keeps its own.
-pub(super) fn read_freepbx(input: impl BufRead, sink: &mut Sink<'_>) -> Result<()> {
-    let mut reader = csv_reader(input);
+pub(super) fn read_freepbx(
+    input: impl BufRead,
+    delimiter: Delimiter,
+    sink: &mut Sink<'_>,
+) -> Result<()> {
+    let mut reader = csv_reader(input, delimiter);
     let headers = headers_of(&mut reader)?;
     let col = |name: &str| headers.iter().position(|h| h == name);
     let Some(number) = col("extension") else {

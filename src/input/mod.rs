@@ -14,6 +14,7 @@ use std::path::Path;
 use std::rc::Rc;
 
 use crate::error::{Error, Result};
+use crate::output::Delimiter;
 use crate::policy::{DialPlan, Email, Extension, Name, Pin, PinDuration};
 use crate::records::FieldEdit;
 
@@ -350,8 +351,9 @@ impl<R: BufRead> Read for CrlfToLf<R> {
 /// Returning an error stops the reading (a database failure, say).
 pub type Sink<'a> = dyn FnMut(std::result::Result<Incoming, RowError>) -> Result<()> + 'a;
 
-/// Picks the format from the file name and the first bytes of the input.
-pub fn detect(path: Option<&Path>, head: &[u8]) -> InputFormat {
+/// Picks the format from the file name and the first bytes of the input,
+/// whose CSV fields are separated by `delimiter`.
+pub fn detect(path: Option<&Path>, head: &[u8], delimiter: Delimiter) -> InputFormat {
     let ext = path
         .and_then(|p| p.extension())
         .and_then(|e| e.to_str())
@@ -368,9 +370,12 @@ pub fn detect(path: Option<&Path>, head: &[u8]) -> InputFormat {
         .map(str::trim)
         .find(|l| !l.is_empty())
         .unwrap_or("");
-    if first.starts_with(THREECX_PREFIX) {
+    // A header as it would be with commas.
+    let comma = (delimiter.byte() as char).to_string();
+    let csv_first = first.replace(comma.as_str(), ",");
+    if csv_first.starts_with(THREECX_PREFIX) {
         InputFormat::ThreeCx
-    } else if is_freepbx_header(first) {
+    } else if is_freepbx_header(&csv_first) {
         InputFormat::FreePbx
     } else if first.starts_with('{') {
         InputFormat::Jsonl
@@ -396,22 +401,30 @@ pub(super) fn is_section_header(line: &str) -> bool {
 
 /// Reads every record of `input` in `format`, calling `sink` for each.
 pub fn read_records(format: InputFormat, input: impl BufRead, sink: &mut Sink<'_>) -> Result<()> {
-    read_records_with(format, input, &VoicemailConf::default(), sink).map(drop)
+    read_records_with(
+        format,
+        input,
+        &VoicemailConf::default(),
+        Delimiter::COMMA,
+        sink,
+    )
+    .map(drop)
 }
 
 /// [`read_records`], with where a voicemail.conf comes from and which of
-/// its contexts to read. Returns the files read through `#include`, each
+/// its contexts to read, and what separates the fields of a CSV. Returns the files read through `#include`, each
 /// as it was when it was opened.
 pub fn read_records_with(
     format: InputFormat,
     input: impl BufRead,
     conf: &VoicemailConf,
+    delimiter: Delimiter,
     sink: &mut Sink<'_>,
 ) -> Result<Vec<(std::path::PathBuf, FileId)>> {
     match format {
-        InputFormat::Csv => read_own_csv(input, sink),
-        InputFormat::ThreeCx => read_3cx(input, sink),
-        InputFormat::FreePbx => read_freepbx(input, sink),
+        InputFormat::Csv => read_own_csv(input, delimiter, sink),
+        InputFormat::ThreeCx => read_3cx(input, delimiter, sink),
+        InputFormat::FreePbx => read_freepbx(input, delimiter, sink),
         InputFormat::Json => read_json(input, sink),
         InputFormat::Jsonl => read_jsonl(input, sink),
         InputFormat::VoicemailConf => return read_voicemail_conf(input, conf, sink),

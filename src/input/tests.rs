@@ -93,7 +93,9 @@ fn csv_line_numbers_with_crlf() {
 
 #[test]
 fn detection() {
-    let d = |name: Option<&str>, head: &str| detect(name.map(Path::new), head.as_bytes());
+    let d = |name: Option<&str>, head: &str| {
+        detect(name.map(Path::new), head.as_bytes(), Delimiter::COMMA)
+    };
     assert_eq!(d(Some("x.json"), ""), InputFormat::Json);
     assert_eq!(d(Some("x.JSONL"), ""), InputFormat::Jsonl);
     assert_eq!(d(Some("voicemail.conf"), ""), InputFormat::VoicemailConf);
@@ -125,6 +127,18 @@ fn detection() {
         InputFormat::FreePbx
     );
     assert_eq!(d(None, "name,voicemail_vmpwd\n"), InputFormat::Csv);
+    // Semicolons, when the file is said to use them.
+    let semi = |head: &str| detect(None, head.as_bytes(), ";".parse().unwrap());
+    assert_eq!(
+        semi("Number;FirstName;LastName;EmailAddress;MobileNumber"),
+        InputFormat::ThreeCx
+    );
+    assert_eq!(
+        semi("extension;password;name;voicemail"),
+        InputFormat::FreePbx
+    );
+    assert_eq!(semi("extension;first_name"), InputFormat::Csv);
+    assert_eq!(semi("; a comment\n[default]\n"), InputFormat::VoicemailConf);
 }
 
 /// The own CSV reads every exported column: a header of all of them,

@@ -1,7 +1,7 @@
 //! A fast writer of flat rows in CSV and JSON, for exports of a million
 //! rows.
 
-use super::Format;
+use super::{Delimiter, Format};
 use crate::error::IoContext;
 use crate::error::Result;
 use std::io::Write;
@@ -28,9 +28,11 @@ pub(super) fn formula_like(s: &str) -> bool {
     s.starts_with(['=', '+', '-', '@', '\t', '\r'])
 }
 
-/// Does `s` need quoting in CSV (as the csv crate decides)?
-pub(super) fn csv_needs_quotes(s: &[u8]) -> bool {
-    s.iter().any(|&b| matches!(b, b',' | b'"' | b'\r' | b'\n'))
+/// Does `s` need quoting in CSV separated by `delimiter` (as the csv crate
+/// decides)?
+pub(super) fn csv_needs_quotes(s: &[u8], delimiter: u8) -> bool {
+    s.iter()
+        .any(|&b| b == delimiter || matches!(b, b'"' | b'\r' | b'\n'))
 }
 
 /// Does `s` need escaping in a JSON string (as serde_json decides)?
@@ -50,6 +52,7 @@ pub struct RowEncoder {
     /// See [`ListWriter::formula_like_cells`](super::ListWriter::formula_like_cells).
     formula_like: u64,
     int_buf: itoa_buf::Buffer,
+    delimiter: u8,
 }
 
 pub(super) mod itoa_buf {
@@ -91,7 +94,14 @@ impl RowEncoder {
             spreadsheet_safe: false,
             formula_like: 0,
             int_buf: itoa_buf::Buffer::new(),
+            delimiter: b',',
         }
+    }
+
+    /// Separates CSV fields with `delimiter` rather than a comma.
+    pub fn delimiter(mut self, delimiter: Delimiter) -> Self {
+        self.delimiter = delimiter.byte();
+        self
     }
 
     /// See [`ListWriter::spreadsheet_safe`](super::ListWriter::spreadsheet_safe).
@@ -105,10 +115,10 @@ impl RowEncoder {
         self.formula_like
     }
 
-    fn csv_text(out: &mut impl Write, s: &str, safe: bool) -> std::io::Result<()> {
+    fn csv_text(out: &mut impl Write, s: &str, safe: bool, delimiter: u8) -> std::io::Result<()> {
         let prefix = safe && formula_like(s);
         let bytes = s.as_bytes();
-        if !csv_needs_quotes(bytes) {
+        if !csv_needs_quotes(bytes, delimiter) {
             if prefix {
                 out.write_all(b"'")?;
             }
@@ -139,9 +149,9 @@ impl RowEncoder {
     fn header(&self, out: &mut impl Write) -> std::io::Result<()> {
         for (i, h) in self.headers.iter().enumerate() {
             if i > 0 {
-                out.write_all(b",")?;
+                out.write_all(&[self.delimiter])?;
             }
-            Self::csv_text(out, h, false)?;
+            Self::csv_text(out, h, false, self.delimiter)?;
         }
         out.write_all(b"\n")
     }
@@ -155,12 +165,13 @@ impl RowEncoder {
                 }
                 for (i, cell) in cells.iter().enumerate() {
                     if i > 0 {
-                        out.write_all(b",").writing_output()?;
+                        out.write_all(&[self.delimiter]).writing_output()?;
                     }
                     match *cell {
                         Cell::Text(s) => {
                             self.formula_like += u64::from(formula_like(s));
-                            Self::csv_text(out, s, self.spreadsheet_safe).writing_output()?
+                            Self::csv_text(out, s, self.spreadsheet_safe, self.delimiter)
+                                .writing_output()?
                         }
                         Cell::Int(n) => out.write_all(self.int_buf.format(n)).writing_output()?,
                         Cell::Bool(b) => out

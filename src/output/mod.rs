@@ -21,6 +21,43 @@ use table::{TableLayout, terminal_width, write_fields};
 pub use encoder::{Cell, RowEncoder};
 pub use table::{Layout, layout};
 
+/// What separates the fields of a CSV line: a comma, or a semicolon (as
+/// spreadsheets write CSV where the comma is the decimal separator), a
+/// tab or a `|`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Delimiter(u8);
+
+impl Delimiter {
+    pub const COMMA: Delimiter = Delimiter(b',');
+
+    pub fn byte(self) -> u8 {
+        self.0
+    }
+}
+
+impl Default for Delimiter {
+    fn default() -> Self {
+        Delimiter::COMMA
+    }
+}
+
+impl std::str::FromStr for Delimiter {
+    type Err = crate::policy::ParseError;
+
+    fn from_str(s: &str) -> std::result::Result<Self, Self::Err> {
+        match s {
+            "," | "comma" => Ok(Delimiter(b',')),
+            ";" | "semicolon" => Ok(Delimiter(b';')),
+            "\t" | "tab" | "\\t" => Ok(Delimiter(b'\t')),
+            "|" | "pipe" => Ok(Delimiter(b'|')),
+            _ => Err(crate::policy::ParseError(format!(
+                "'{}' is not a delimiter: use ',' ';' '|' or tab",
+                crate::text::shown(s)
+            ))),
+        }
+    }
+}
+
 /// The shapes a list of records can take.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -59,6 +96,7 @@ pub struct ListWriter<'w, W: Write> {
     formula_like: u64,
     /// Escape control and invisible format characters in tables and CSV.
     escape: bool,
+    delimiter: Delimiter,
 }
 
 /// The words people see for a field: the JSON key, shortened where the
@@ -87,7 +125,14 @@ impl<'w, W: Write> ListWriter<'w, W> {
             spreadsheet_safe: false,
             formula_like: 0,
             escape: true,
+            delimiter: Delimiter::COMMA,
         }
+    }
+
+    /// Separates CSV fields with `delimiter` rather than a comma.
+    pub fn delimiter(mut self, delimiter: Delimiter) -> Self {
+        self.delimiter = delimiter;
+        self
     }
 
     /// Writes CSV values exactly as stored, for exports that must round
@@ -133,6 +178,7 @@ impl<'w, W: Write> ListWriter<'w, W> {
                 .expect("output is free before the CSV writer starts");
             let mut csv = csv::WriterBuilder::new()
                 .buffer_capacity(64 * 1024)
+                .delimiter(self.delimiter.byte())
                 .from_writer(out);
             csv.write_record(&self.headers)?;
             self.csv = Some(csv);

@@ -446,3 +446,117 @@ fn voicemail_conf_export_round_trips_and_refuses_what_would_break_it() {
         .code(2)
         .stdout("");
 }
+
+/// Semicolon CSV, as spreadsheets write it where the comma is the decimal
+/// mark: exported and imported back with `--delimiter ';'`, in the own
+/// format and 3CX's.
+#[test]
+fn semicolon_csv_round_trips_with_delimiter() {
+    let env = Env::new();
+    env.cmd()
+        .args(["import", "-", "--format", "csv"])
+        .write_stdin(
+            "extension,first_name,last_name,email,voicemail_pin,pin_protect,pin_protect_duration_s\n\
+             100,\"Smith, Jr.\",O;Neil,a@example.com,4826,true,300\n\
+             101,Bo,Li,,5937,false,\n",
+        )
+        .assert()
+        .success();
+    let out = env.stdout(&["export", "--delimiter", ";", "--no-pins"]);
+    assert_eq!(
+        out,
+        "extension;first_name;last_name;email;pin_protect;pin_protect_duration_s;unlocked_until\n\
+         100;Smith, Jr.;\"O;Neil\";a@example.com;true;300;\n\
+         101;Bo;Li;;false;;\n"
+    );
+    let full = env.stdout(&["export", "--delimiter", ";"]);
+    let threecx = env.stdout(&["export", "--format", "3cx", "--delimiter", ";"]);
+    assert!(
+        threecx.starts_with("Number;FirstName;LastName;"),
+        "{threecx}"
+    );
+    assert!(
+        threecx.contains("\n100;Smith, Jr.;\"O;Neil\";"),
+        "{threecx}"
+    );
+    // Back in, by name and by the first line alike.
+    for (file, text, format) in [
+        ("semi.csv", &full, "csv"),
+        ("semi-3cx.csv", &threecx, "3cx"),
+    ] {
+        let fresh = Env::new();
+        std::fs::write(fresh.path(file), text).unwrap();
+        for given in [&["--format", format][..], &[]] {
+            fresh
+                .cmd()
+                .args(["import", file, "--delimiter", ";", "--update"])
+                .args(given)
+                .assert()
+                .success();
+        }
+        let back = fresh.stdout(&["export"]);
+        assert!(
+            back.contains("\n100,\"Smith, Jr.\",O;Neil,a@example.com,4826,true,300,\n"),
+            "{format}: {back}"
+        );
+        assert!(back.contains("\n101,Bo,Li,,5937,"), "{format}: {back}");
+    }
+    // Without the flag: the hint names it.
+    std::fs::write(env.path("semi.csv"), &full).unwrap();
+    env.cmd()
+        .args(["import", "semi.csv", "--dry-run"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("pass --delimiter ';'"));
+    // A tab works too; anything else is refused with the choices.
+    let tabbed = env.stdout(&["export", "--delimiter", "tab", "--no-pins"]);
+    assert!(tabbed.starts_with("extension\tfirst_name\t"), "{tabbed}");
+    env.cmd()
+        .args(["export", "--delimiter", "x"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "'x' is not a delimiter: use ',' ';' '|' or tab",
+        ));
+}
+
+/// Flags that do not apply to a format are refused, not ignored.
+#[test]
+fn csv_flags_on_other_formats_are_refused() {
+    let env = Env::new();
+    env.add("100", "4826");
+    for (args, message) in [
+        (
+            &["export", "--format", "voicemail-conf", "--spreadsheet-safe"][..],
+            "--spreadsheet-safe is for CSV exports (csv, 3cx), not voicemail-conf",
+        ),
+        (
+            &["export", "--format", "json", "--spreadsheet-safe"],
+            "--spreadsheet-safe is for CSV exports (csv, 3cx), not json",
+        ),
+        (
+            &["export", "--format", "jsonl", "--delimiter", ";"],
+            "--delimiter is for CSV exports (csv, 3cx), not jsonl",
+        ),
+        (
+            &["export", "--format", "voicemail-conf", "--delimiter", ";"],
+            "--delimiter is for CSV exports (csv, 3cx), not voicemail-conf",
+        ),
+    ] {
+        env.cmd()
+            .args(args)
+            .assert()
+            .code(2)
+            .stdout("")
+            .stderr(predicate::str::contains(message));
+    }
+    std::fs::write(env.path("vm.conf"), "[default]\n100 => 4826,A\n").unwrap();
+    env.cmd()
+        .args(["import", "vm.conf", "--delimiter", ";"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "--delimiter applies to CSV files (csv, 3cx, freepbx), not to voicemail-conf",
+        ));
+    assert_eq!(crate::common::events(&env, &["--event", "export"]).len(), 0);
+}

@@ -2,7 +2,7 @@
 //! importers ask of it: plain values, no database in sight.
 
 use crate::lockout::PinEntryState;
-use crate::policy::{Email, Extension, Name, Pin, Protection, Timestamp};
+use crate::policy::{Email, Extension, MailboxOptions, Name, Pin, Protection, Timestamp};
 
 /// One extension as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -14,6 +14,8 @@ pub struct ExtensionRecord {
     pub pin: Pin,
     pub protection: Protection,
     pub entry: PinEntryState,
+    /// The mailbox options of a voicemail.conf line, kept for its export.
+    pub voicemail_options: Option<MailboxOptions>,
 }
 
 /// An extension's stored values, borrowed from the current row.
@@ -28,6 +30,7 @@ pub struct RawExtension<'r> {
     pub duration: Option<i64>,
     pub granted_at: Option<i64>,
     pub unlocked_until: Option<i64>,
+    pub voicemail_options: Option<&'r str>,
 }
 
 impl RawExtension<'_> {
@@ -128,6 +131,7 @@ pub enum Column {
     UnlockedUntil,
     FailedAttempts,
     LockedOutUntil,
+    VoicemailOptions,
 }
 
 /// What a column holds.
@@ -163,7 +167,7 @@ pub struct ColumnDef {
 
 /// The extension record's columns, in the order of [`Column`], which is
 /// the order of every SELECT and of the export.
-pub const COLUMNS: [ColumnDef; 11] = [
+pub const COLUMNS: [ColumnDef; 12] = [
     def(
         Column::Number,
         "number",
@@ -240,6 +244,13 @@ pub const COLUMNS: [ColumnDef; 11] = [
         None,
         ColumnType::Time,
         false,
+    ),
+    def(
+        Column::VoicemailOptions,
+        "voicemail_options",
+        Some("voicemail_options"),
+        ColumnType::Text,
+        true,
     ),
 ];
 
@@ -348,6 +359,7 @@ mod tests {
                 "pin_protect",
                 "pin_protect_duration_s",
                 "unlocked_until",
+                "voicemail_options",
             ]
         );
     }

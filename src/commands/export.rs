@@ -194,6 +194,7 @@ fn write_export(
                 Column::PinProtect => Cell::Bool(r.pin_protect),
                 Column::Duration => r.duration.map_or(Cell::Null, Cell::Int),
                 Column::UnlockedUntil => Cell::text(until.as_deref()),
+                Column::VoicemailOptions => Cell::text(r.voicemail_options),
                 // Runtime state, not exported (no key).
                 Column::GrantedAt | Column::FailedAttempts | Column::LockedOutUntil => Cell::Null,
             };
@@ -292,9 +293,14 @@ fn write_voicemail_conf(store: &Store, opts: &ExportOptions, out: &mut impl Writ
     writeln!(out, "[{context}]").writing_output()?;
     let mut n = 0;
     store.read().for_each_extension(|r| {
+        // The options a mailbox came with go back after an empty pager.
+        let options = match &r.voicemail_options {
+            Some(o) => format!(",,{}", o.as_str()),
+            None => String::new(),
+        };
         writeln!(
             out,
-            "{} => {},{},{}",
+            "{} => {},{},{}{options}",
             r.number,
             r.pin.expose(),
             voicemail_name(&r),

@@ -155,6 +155,10 @@ fn merge(
             grant,
         },
         entry: existing.map(|e| e.entry).unwrap_or_default(),
+        voicemail_options: rec
+            .voicemail_options
+            .clone()
+            .applied_to(existing.and_then(|e| e.voicemail_options.clone())),
         number: rec.number.clone(),
     };
     (record, took_setting)
@@ -180,7 +184,13 @@ fn apply(
     max_id_before: i64,
 ) -> Result<std::result::Result<Applied, RowError>> {
     let line = rec.line;
-    let problem = |message: String| Ok(Err(RowError { line, message }));
+    let problem = |message: String| {
+        Ok(Err(RowError {
+            line,
+            message,
+            included: false,
+        }))
+    };
     if let FieldEdit::Set(pin) = &rec.pin {
         if let Some(weak) = weakness(pin, &rec.number, settings.pin_min_length) {
             if !opts.allow_weak {
@@ -683,8 +693,7 @@ pub fn import(ctx: &mut Ctx<'_>, file: &Path, opts: &ImportOptions) -> Result<Ex
         // Problems found while reading and while writing, in line order.
         shown.sort_by_key(|e| e.line);
         for e in &shown {
-            ctx.console
-                .error_line(format_args!("line {}: {}", e.line, e.message));
+            ctx.console.error_line(format_args!("{e}"));
         }
         if problems.count > shown.len() as u64 {
             ctx.console.error_line(format_args!(

@@ -274,6 +274,7 @@ pub(super) fn read_own_csv(
                 Column::VoicemailPin => inc.voicemail_pin = cell(v.trim()),
                 Column::PinProtect => inc.pin_protect = parse_bool(line, key, v)?,
                 Column::Duration => inc.duration_s = parse_secs(line, key, v)?,
+                Column::VoicemailOptions => inc.voicemail_options = cell(v),
                 // Grants are runtime state: an exported one is ignored.
                 Column::UnlockedUntil => {}
                 // Never exported, so never in the header.

@@ -70,6 +70,7 @@ pub(super) fn from_json_map(
     inc.last_name = text(key(Column::LastName), &mut problems);
     inc.email = text(key(Column::Email), &mut problems);
     inc.voicemail_pin = text(key(Column::VoicemailPin), &mut problems);
+    inc.voicemail_options = text(key(Column::VoicemailOptions), &mut problems);
     inc.pin_protect = match map.get(key(Column::PinProtect)) {
         None | Some(Value::Null) => None,
         Some(Value::Bool(b)) => Some(*b),

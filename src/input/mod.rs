@@ -15,7 +15,7 @@ use std::rc::Rc;
 
 use crate::error::{Error, Result};
 use crate::output::Delimiter;
-use crate::policy::{DialPlan, Email, Extension, Name, Pin, PinDuration};
+use crate::policy::{DialPlan, Email, Extension, MailboxOptions, Name, Pin, PinDuration};
 use crate::records::FieldEdit;
 
 /// The import formats.
@@ -60,8 +60,13 @@ pub use voicemail_conf::VoicemailConf;
 /// A problem with one record (or with the file at a line).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RowError {
+    /// The line of the file imported: for a problem in a file it
+    /// `#include`s, the `#include` line.
     pub line: u64,
     pub message: String,
+    /// The problem is in an included file, which `message` names with its
+    /// own line (`FILE line N: ...`).
+    pub included: bool,
 }
 
 impl RowError {
@@ -70,6 +75,27 @@ impl RowError {
         RowError {
             line,
             message: crate::text::message(&message.into()).to_string(),
+            included: false,
+        }
+    }
+
+    /// A problem in an included file, at the outer file's line `line`.
+    fn included(line: u64, message: impl Into<String>) -> Self {
+        RowError {
+            included: true,
+            ..RowError::new(line, message)
+        }
+    }
+}
+
+impl fmt::Display for RowError {
+    /// `line N: ...`, or for an included file `FILE line N: ... (#include
+    /// at line M)`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.included {
+            write!(f, "{} (#include at line {})", self.message, self.line)
+        } else {
+            write!(f, "line {}: {}", self.line, self.message)
         }
     }
 }
@@ -133,6 +159,8 @@ pub struct Incoming {
     pub voicemail_pin: FieldEdit<String>,
     pub pin_protect: Option<bool>,
     pub duration_s: FieldEdit<i64>,
+    /// voicemail.conf's mailbox options, opaque.
+    pub voicemail_options: FieldEdit<String>,
     /// Where in a file that was `#include`d the record is (`FILE line
     /// N`): its problems name that place and the field, never its value
     /// (an include may point at a file of secrets).
@@ -150,6 +178,7 @@ impl Incoming {
             voicemail_pin: FieldEdit::Keep,
             pin_protect: None,
             duration_s: FieldEdit::Keep,
+            voicemail_options: FieldEdit::Keep,
             included_at: None,
         }
     }
@@ -167,6 +196,7 @@ pub struct ImportRecord {
     pub pin: FieldEdit<Pin>,
     pub pin_protect: Option<bool>,
     pub duration: FieldEdit<PinDuration>,
+    pub voicemail_options: FieldEdit<MailboxOptions>,
 }
 
 /// The problems of one record: each names its field, and says why unless
@@ -231,6 +261,11 @@ impl Incoming {
         let first_name = text_field::<Name>("first name", &self.first_name, &mut problems);
         let last_name = text_field::<Name>("last name", &self.last_name, &mut problems);
         let email = text_field::<Email>("e-mail", &self.email, &mut problems);
+        let voicemail_options = text_field::<MailboxOptions>(
+            "voicemail options",
+            &self.voicemail_options,
+            &mut problems,
+        );
         let pin = match &self.voicemail_pin {
             FieldEdit::Set(s) if !s.is_empty() => match s.parse::<Pin>() {
                 Ok(p) => FieldEdit::Set(p),
@@ -267,13 +302,14 @@ impl Incoming {
                 pin,
                 pin_protect: self.pin_protect,
                 duration,
+                voicemail_options,
             }),
             _ => {
-                let mut message = problems.list.join("; ");
-                if let Some(at) = &self.included_at {
-                    message = format!("{at}: {message}");
-                }
-                Err(RowError::new(self.line, message))
+                let message = problems.list.join("; ");
+                Err(match &self.included_at {
+                    Some(at) => RowError::included(self.line, format!("{at}: {message}")),
+                    None => RowError::new(self.line, message),
+                })
             }
         }
     }

@@ -53,6 +53,7 @@ impl Spool {
             &rec.last_name,
             &rec.email,
             &rec.voicemail_pin,
+            &rec.voicemail_options,
         ] {
             match field {
                 FieldEdit::Keep => w.write_all(&[0])?,
@@ -175,6 +176,7 @@ fn read_record(r: &mut impl Read) -> io::Result<Incoming> {
     rec.last_name = text()?;
     rec.email = text()?;
     rec.voicemail_pin = text()?;
+    rec.voicemail_options = text()?;
     rec.pin_protect = match get_u8(r)? {
         0 => None,
         1 => Some(false),
@@ -212,7 +214,7 @@ mod tests {
         (
             any::<u64>(),
             any::<String>(),
-            (edit(), edit(), edit(), edit()),
+            (edit(), edit(), edit(), edit(), edit()),
             (any::<Option<bool>>(), any::<Option<String>>()),
             prop_oneof![
                 Just(FieldEdit::Keep),
@@ -221,12 +223,19 @@ mod tests {
             ],
         )
             .prop_map(
-                |(line, ext, (first, last, email, pin), (protect, included_at), duration)| {
+                |(
+                    line,
+                    ext,
+                    (first, last, email, pin, options),
+                    (protect, included_at),
+                    duration,
+                )| {
                     let mut rec = Incoming::new(line, ext);
                     rec.first_name = first;
                     rec.last_name = last;
                     rec.email = email;
                     rec.voicemail_pin = pin;
+                    rec.voicemail_options = options;
                     rec.pin_protect = protect;
                     rec.duration_s = duration;
                     rec.included_at = included_at;

@@ -157,6 +157,7 @@ fn own_csv_reads_every_exported_column() {
             Column::PinProtect => "true",
             Column::Duration => "90",
             Column::UnlockedUntil => "2026-11-26T09:10:00Z",
+            Column::VoicemailOptions => "attach=yes|saycid=no",
             Column::GrantedAt | Column::FailedAttempts | Column::LockedOutUntil => {
                 unreachable!("not exported")
             }
@@ -176,6 +177,9 @@ fn own_csv_reads_every_exported_column() {
             Column::Duration => inc.duration_s == FieldEdit::Set(90),
             // A grant is runtime state: read and ignored.
             Column::UnlockedUntil => true,
+            Column::VoicemailOptions => {
+                inc.voicemail_options == FieldEdit::Set("attach=yes|saycid=no".into())
+            }
             Column::GrantedAt | Column::FailedAttempts | Column::LockedOutUntil => false,
         };
         assert!(read, "{c:?}");

@@ -299,6 +299,11 @@ pub(super) fn voicemail_lines(
         };
         (inc.first_name, inc.last_name) = split_full_name(fields.next().unwrap_or(""));
         inc.email = cell(fields.next().unwrap_or(""));
+        // The pager address is not kept; the options are, as they are,
+        // so that the mailbox's export loses none of them.
+        let _pager = fields.next();
+        let options: Vec<&str> = fields.collect();
+        inc.voicemail_options = cell(&options.join(","));
         sink(Ok(inc))?;
     }
 }
@@ -329,11 +334,10 @@ impl Place<'_> {
 
     /// A problem at this line, naming the included file it is in.
     fn problem(&self, what: &str) -> RowError {
-        let message = match self.within {
-            Some(_) => format!("{}: {what}", self.here()),
-            None => what.to_owned(),
-        };
-        RowError::new(self.line(), message)
+        match self.within {
+            Some(_) => RowError::included(self.line(), format!("{}: {what}", self.here())),
+            None => RowError::new(self.line(), what),
+        }
     }
 }
 

@@ -499,6 +499,43 @@ impl fmt::Display for Email {
     }
 }
 
+/// A voicemail.conf mailbox's options, kept as they were read and written
+/// back as they are (`attach=yes|saycid=no`): the last field of a mailbox
+/// line, so nothing that ends the line (no `;`, which starts a comment,
+/// no control character); at most 1000 characters.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct MailboxOptions(String);
+
+impl MailboxOptions {
+    pub const MAX_CHARS: usize = 1000;
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl FromStr for MailboxOptions {
+    type Err = ParseError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        check_text("voicemail options", s, Self::MAX_CHARS)?;
+        if s.contains(';') {
+            return Err(ParseError(format!(
+                "voicemail options '{}' contain ';', which starts a comment in voicemail.conf: \
+                 separate options with |",
+                crate::text::shown(s)
+            )));
+        }
+        if s.trim() != s {
+            return Err(ParseError(format!(
+                "voicemail options '{}' start or end with a space",
+                crate::text::shown(s)
+            )));
+        }
+        Ok(MailboxOptions(s.to_owned()))
+    }
+}
+
 /// The feature code users dial to enter their PIN: digits, `*` and `#`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FeatureCode(String);

@@ -4,7 +4,7 @@
 use std::sync::LazyLock;
 
 use super::sql::P;
-use crate::policy::{Email, Name, PinDuration, Timestamp};
+use crate::policy::{Email, MailboxOptions, Name, PinDuration, Timestamp};
 use crate::records::ExtensionRecord;
 use crate::records::{COLUMNS, Column, ColumnDef};
 
@@ -117,6 +117,7 @@ pub(super) fn with_record_params<T>(
     let until = grant.map(|g| g.until.unix());
     let failed = rec.entry.failed_attempts;
     let locked_out = rec.entry.locked_out_until.map(Timestamp::unix);
+    let options = rec.voicemail_options.as_ref().map(MailboxOptions::as_str);
     let mut values: [P<'_>; COLUMNS.len() + 1] = [P::Null; COLUMNS.len() + 1];
     let mut n = 0;
     for c in record_columns() {
@@ -132,6 +133,7 @@ pub(super) fn with_record_params<T>(
             Column::UnlockedUntil => until.into(),
             Column::FailedAttempts => failed.into(),
             Column::LockedOutUntil => locked_out.into(),
+            Column::VoicemailOptions => options.into(),
         };
         n += 1;
     }
@@ -199,6 +201,7 @@ mod tests {
                 }),
             },
             entry: PinEntryState::default(),
+            voicemail_options: Some("attach=yes|saycid=no".parse().unwrap()),
         };
         let mut store = store;
         let id = store.write(|w| w.insert_record(&rec)).unwrap();

@@ -989,6 +989,8 @@ pub(super) const MIGRATIONS: &[&str] = &[
     CREATE TABLE events_prune (through_id BIGINT NOT NULL);
     CREATE OR REPLACE FUNCTION pinprotect_events_append_only() RETURNS trigger LANGUAGE plpgsql AS $$",
     // (the body is APPEND_ONLY_BODY, joined in by `migration`)
+    // 4
+    "ALTER TABLE extensions ADD COLUMN voicemail_options TEXT;",
 ];
 
 /// The body of the trigger function that keeps the audit log append-only

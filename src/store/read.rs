@@ -36,6 +36,7 @@ pub(super) fn record_from_row(path: &Path, r: &dyn RowView) -> Result<ExtensionR
     let until = int(Column::UnlockedUntil)?;
     let failed = int(Column::FailedAttempts)?.unwrap_or(0);
     let locked_out_until = int(Column::LockedOutUntil)?;
+    let options = text(Column::VoicemailOptions)?;
     {
         let number: Extension = number
             .parse()
@@ -67,6 +68,7 @@ pub(super) fn record_from_row(path: &Path, r: &dyn RowView) -> Result<ExtensionR
                     .map_err(|_| corrupt_row(path, "failed attempts"))?,
                 locked_out_until: locked_out_until.map(Timestamp::from_unix),
             },
+            voicemail_options: opt_parse(path, "voicemail options", options)?,
             number,
         })
     }
@@ -215,6 +217,7 @@ impl Reader<'_> {
                     duration: int(Column::Duration)?,
                     granted_at: int(Column::GrantedAt)?,
                     unlocked_until: int(Column::UnlockedUntil)?,
+                    voicemail_options: text(Column::VoicemailOptions)?,
                 })
             })()?;
             f(&raw)

@@ -66,6 +66,8 @@ pub(super) const MIGRATIONS: &[&str] = &[
     CREATE TRIGGER events_are_append_only_delete BEFORE DELETE ON events
         WHEN NOT EXISTS (SELECT 1 FROM events_prune WHERE OLD.id <= through_id)
         BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;",
+    // 4: a voicemail.conf mailbox's options, kept as read.
+    "ALTER TABLE extensions ADD COLUMN voicemail_options TEXT;",
 ];
 
 /// The schema version this binary writes and understands.

@@ -182,26 +182,87 @@ const SECURITY: [&str; 9] = [
     "Commands that only read open the database read-only, so a user with read access may run check and status.",
 ];
 
-/// clap_mangen's SYNOPSIS, with `...` after an argument that takes several
-/// values (`ext remove EXT...`), as `--help` shows it.
-fn synopsis(man: &clap_mangen::Man, cmd: &clap::Command) -> io::Result<Vec<u8>> {
-    let mut out = Vec::new();
-    man.render_synopsis_section(&mut out)?;
-    let mut text = String::from_utf8(out).map_err(io::Error::other)?;
-    for arg in cmd.get_positionals() {
-        let many = arg.get_num_args().is_some_and(|n| n.max_values() > 1);
-        if !many {
-            continue;
-        }
-        for name in arg.get_value_names().unwrap_or_default() {
-            for shape in [format!("<\\fI{name}\\fR>"), format!("[\\fI{name}\\fR]")] {
-                if !text.contains(&format!("{shape}...")) {
-                    text = text.replace(&shape, &format!("{shape}..."));
-                }
+/// The SYNOPSIS: the command, then each option as it is typed, with its
+/// value (`[--db PATH|URL]`), `...` after one that repeats, then the
+/// arguments (`<EXT>...`) and `<COMMAND>` when there are subcommands.
+fn synopsis(cmd: &clap::Command, name: &str) -> Vec<u8> {
+    use clap::ArgAction;
+    let mut parts: Vec<roff::Inline> = vec![bold(name)];
+    let push =
+        |parts: &mut Vec<roff::Inline>, inner: Vec<roff::Inline>, optional: bool, many: bool| {
+            parts.push(roman(if optional { " [" } else { " " }));
+            parts.extend(inner);
+            if optional {
+                parts.push(roman("]"));
             }
+            if many {
+                parts.push(roman("..."));
+            }
+        };
+    let shown = |a: &&clap::Arg| !a.is_hide_set();
+    for arg in cmd
+        .get_arguments()
+        .filter(shown)
+        .filter(|a| !a.is_positional())
+    {
+        let mut inner = Vec::new();
+        let names: Vec<String> = arg
+            .get_short()
+            .map(|c| format!("-{c}"))
+            .into_iter()
+            .chain(arg.get_long().map(|l| format!("--{l}")))
+            .collect();
+        for (i, n) in names.iter().enumerate() {
+            if i > 0 {
+                inner.push(roman("|"));
+            }
+            inner.push(bold(n.as_str()));
         }
+        let takes_value = matches!(arg.get_action(), ArgAction::Set | ArgAction::Append);
+        if takes_value {
+            let value = arg
+                .get_value_names()
+                .and_then(|v| v.first())
+                .map(ToString::to_string)
+                .unwrap_or_else(|| arg.get_id().to_string().to_uppercase());
+            inner.push(roman(" "));
+            inner.push(italic(value));
+        }
+        let many = matches!(arg.get_action(), ArgAction::Append);
+        push(&mut parts, inner, !arg.is_required_set(), many);
     }
-    Ok(text.into_bytes())
+    for arg in cmd
+        .get_arguments()
+        .filter(shown)
+        .filter(|a| a.is_positional())
+    {
+        let value = arg
+            .get_value_names()
+            .and_then(|v| v.first())
+            .map(ToString::to_string)
+            .unwrap_or_else(|| arg.get_id().to_string().to_uppercase());
+        let many = arg.get_num_args().is_some_and(|n| n.max_values() > 1);
+        let required = arg.is_required_set();
+        let inner = if required {
+            vec![roman("<"), italic(value), roman(">")]
+        } else {
+            vec![italic(value)]
+        };
+        push(&mut parts, inner, !required, many);
+    }
+    if cmd.has_subcommands() {
+        let required = cmd.is_subcommand_required_set();
+        let inner = if required {
+            vec![roman("<"), italic("COMMAND"), roman(">")]
+        } else {
+            vec![italic("COMMAND")]
+        };
+        push(&mut parts, inner, !required, false);
+    }
+    let mut roff = Roff::default();
+    section(&mut roff, "SYNOPSIS");
+    roff.text(parts);
+    roff.to_roff().into_bytes()
 }
 
 /// The main page: the clap sections, then exit status, environment, files,
@@ -210,7 +271,7 @@ fn main_page(cmd: clap::Command) -> io::Result<Vec<u8>> {
     let man = clap_mangen::Man::new(cmd.clone());
     let mut out = title_line("pinprotect");
     man.render_name_section(&mut out)?;
-    man.render_synopsis_section(&mut out)?;
+    out.extend(synopsis(&cmd, "pinprotect"));
     man.render_description_section(&mut out)?;
     man.render_options_section(&mut out)?;
     man.render_subcommands_section(&mut out)?;
@@ -263,7 +324,7 @@ fn sub_page(cmd: clap::Command) -> io::Result<Vec<u8>> {
         .to_owned();
     let mut out = title_line(&name);
     man.render_name_section(&mut out)?;
-    out.extend(synopsis(&man, &cmd)?);
+    out.extend(synopsis(&cmd, &name.replace('-', " ")));
     man.render_description_section(&mut out)?;
     if cmd.get_arguments().any(|a| !a.is_hide_set()) {
         man.render_options_section(&mut out)?;

@@ -24,7 +24,7 @@ fn demo_tours_the_workflow_on_a_throwaway_database() {
          $ pinprotect check 100 '+49 30 1234567' --now 2026-11-26T09:05:00Z\n",
         "permitted: 112 is an emergency number",
         "permitted: 101 is an internal extension",
-        "extension,first_name,last_name,email,voicemail_pin,pin_protect,pin_protect_duration_s,unlocked_until\n100,Alice,Martin,,4826,true,300,\n101,Bob,,,",
+        "extension,first_name,last_name,email,voicemail_pin,pin_protect,pin_protect_duration_s,unlocked_until,voicemail_options\n100,Alice,Martin,,4826,true,300,,\n101,Bob,,,",
     ] {
         assert!(
             stdout.contains(expected),

@@ -2,7 +2,7 @@ use predicates::prelude::*;
 
 use crate::common::{Env, json, mode};
 
-const HEADER: &str = "extension,first_name,last_name,email,voicemail_pin,pin_protect,pin_protect_duration_s,unlocked_until";
+const HEADER: &str = "extension,first_name,last_name,email,voicemail_pin,pin_protect,pin_protect_duration_s,unlocked_until,voicemail_options";
 
 /// The varied database with one grant active at `NOW`.
 fn varied() -> Env {
@@ -12,12 +12,12 @@ fn varied() -> Env {
     env
 }
 
-const VARIED_CSV: &str = "extension,first_name,last_name,email,voicemail_pin,pin_protect,pin_protect_duration_s,unlocked_until\n\
-0099,,,,5557,true,600,\n\
-99,,,,9182,false,3600,\n\
-0100,Zoë,\"O'Brien, \"\"Jr\"\"\",zoe@example.com,0042,false,,\n\
-100,李,\"Nuñez; \"\"x\"\"\",,000123,true,600,2026-11-26T09:05:00Z\n\
-1000000000,,,,1234567809,false,,\n";
+const VARIED_CSV: &str = "extension,first_name,last_name,email,voicemail_pin,pin_protect,pin_protect_duration_s,unlocked_until,voicemail_options\n\
+0099,,,,5557,true,600,,\n\
+99,,,,9182,false,3600,,\n\
+0100,Zoë,\"O'Brien, \"\"Jr\"\"\",zoe@example.com,0042,false,,,\n\
+100,李,\"Nuñez; \"\"x\"\"\",,000123,true,600,2026-11-26T09:05:00Z,\n\
+1000000000,,,,1234567809,false,,,\n";
 
 #[test]
 fn csv_export_is_exact_and_in_numeric_order() {
@@ -36,7 +36,7 @@ fn csv_export_is_exact_and_in_numeric_order() {
         .unwrap();
     let later = String::from_utf8(later.stdout).unwrap();
     assert!(
-        later.contains("\n100,李,\"Nuñez; \"\"x\"\"\",,000123,true,600,\n"),
+        later.contains("\n100,李,\"Nuñez; \"\"x\"\"\",,000123,true,600,,\n"),
         "{later}"
     );
 }
@@ -68,7 +68,7 @@ fn json_and_jsonl_exports_have_typed_values() {
         serde_json::json!({
             "extension": "100", "first_name": "李", "last_name": "Nuñez; \"x\"", "email": null,
             "voicemail_pin": "000123", "pin_protect": true, "pin_protect_duration_s": 600,
-            "unlocked_until": "2026-11-26T09:05:00Z"
+            "unlocked_until": "2026-11-26T09:05:00Z", "voicemail_options": null
         })
     );
     assert_eq!(rows[0]["voicemail_pin"], "5557");
@@ -90,7 +90,7 @@ fn json_and_jsonl_exports_have_typed_values() {
 fn no_pins_drops_the_column_and_the_key() {
     let env = varied();
     let csv = env.stdout(&["export", "--no-pins"]);
-    assert!(csv.starts_with("extension,first_name,last_name,email,pin_protect,pin_protect_duration_s,unlocked_until\n0099,,,,true,600,\n"), "{csv}");
+    assert!(csv.starts_with("extension,first_name,last_name,email,pin_protect,pin_protect_duration_s,unlocked_until,voicemail_options\n0099,,,,true,600,,\n"), "{csv}");
     for pin in ["0042", "000123", "9182", "5557", "1234567809"] {
         assert!(!csv.contains(pin), "{pin} in {csv}");
     }
@@ -329,9 +329,9 @@ fn spreadsheet_safe_export_defuses_formulas() {
     let safe = env.stdout(&["export", "--spreadsheet-safe", "--no-pins"]);
     assert_eq!(
         safe,
-        "extension,first_name,last_name,email,pin_protect,pin_protect_duration_s,unlocked_until\n\
-         100,\"'=HYPERLINK(\"\"http://x\"\")\",'-2+3,'+a@b.c,false,,\n\
-         101,'+49 Plain,Smith,,false,,\n"
+        "extension,first_name,last_name,email,pin_protect,pin_protect_duration_s,unlocked_until,voicemail_options\n\
+         100,\"'=HYPERLINK(\"\"http://x\"\")\",'-2+3,'+a@b.c,false,,,\n\
+         101,'+49 Plain,Smith,,false,,,\n"
     );
     // Without the flag the export stays byte-exact for machines, and one
     // warning says how many values a spreadsheet would run, naming the
@@ -350,7 +350,7 @@ fn spreadsheet_safe_export_defuses_formulas() {
         .clone();
     let exact = String::from_utf8(exact).unwrap();
     assert!(
-        exact.contains("\n100,\"=HYPERLINK(\"\"http://x\"\")\",-2+3,+a@b.c,false,,\n"),
+        exact.contains("\n100,\"=HYPERLINK(\"\"http://x\"\")\",-2+3,+a@b.c,false,,,\n"),
         "{exact}"
     );
     let file = env.path("out.csv");
@@ -465,9 +465,9 @@ fn semicolon_csv_round_trips_with_delimiter() {
     let out = env.stdout(&["export", "--delimiter", ";", "--no-pins"]);
     assert_eq!(
         out,
-        "extension;first_name;last_name;email;pin_protect;pin_protect_duration_s;unlocked_until\n\
-         100;Smith, Jr.;\"O;Neil\";a@example.com;true;300;\n\
-         101;Bo;Li;;false;;\n"
+        "extension;first_name;last_name;email;pin_protect;pin_protect_duration_s;unlocked_until;voicemail_options\n\
+         100;Smith, Jr.;\"O;Neil\";a@example.com;true;300;;\n\
+         101;Bo;Li;;false;;;\n"
     );
     let full = env.stdout(&["export", "--delimiter", ";"]);
     let threecx = env.stdout(&["export", "--format", "3cx", "--delimiter", ";"]);
@@ -496,7 +496,7 @@ fn semicolon_csv_round_trips_with_delimiter() {
         }
         let back = fresh.stdout(&["export"]);
         assert!(
-            back.contains("\n100,\"Smith, Jr.\",O;Neil,a@example.com,4826,true,300,\n"),
+            back.contains("\n100,\"Smith, Jr.\",O;Neil,a@example.com,4826,true,300,,\n"),
             "{format}: {back}"
         );
         assert!(back.contains("\n101,Bo,Li,,5937,"), "{format}: {back}");

@@ -202,6 +202,40 @@ fn the_man_pages_show_arguments_that_repeat() {
     assert!(main.contains("XDG_DATA_HOME"));
 }
 
+/// The SYNOPSIS shows what each option takes, as typed.
+#[test]
+fn the_man_pages_synopsis_shows_option_values() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let synopsis = |page: &str| {
+        let text = std::fs::read_to_string(root.join("man").join(page)).unwrap();
+        let start = text.find(".SH SYNOPSIS\n").unwrap();
+        text[start..].lines().nth(1).unwrap().to_owned()
+    };
+    let main = synopsis("pinprotect.1");
+    assert!(main.starts_with("\\fBpinprotect\\fR [\\fB\\-\\-db\\fR \\fIPATH|URL\\fR] [\\fB\\-\\-now\\fR \\fITIME\\fR]"), "{main}");
+    assert!(main.ends_with(" <\\fICOMMAND\\fR>"), "{main}");
+    let serve = synopsis("pinprotect-serve.1");
+    assert!(
+        serve.contains(" [\\fB\\-\\-listen\\fR \\fIADDR:PORT\\fR]... "),
+        "{serve}"
+    );
+    assert!(
+        serve.contains(" [\\fB\\-\\-grace\\fR \\fISECONDS\\fR] "),
+        "{serve}"
+    );
+    assert!(
+        serve.contains(" [\\fB\\-q\\fR|\\fB\\-\\-quiet\\fR] "),
+        "{serve}"
+    );
+    let log = synopsis("pinprotect-log.1");
+    assert!(log.ends_with(" [\\fIEXT\\fR] [\\fICOMMAND\\fR]"), "{log}");
+    let check = synopsis("pinprotect-check.1");
+    assert!(
+        check.ends_with(" <\\fIEXT\\fR> <\\fINUMBER\\fR>"),
+        "{check}"
+    );
+}
+
 #[test]
 fn global_options_have_a_heading_of_their_own() {
     let out = std::process::Command::new(crate::common::bin())

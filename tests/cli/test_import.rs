@@ -70,7 +70,7 @@ fn standard_input_and_a_byte_order_mark() {
         .stderr("imported 2: 2 added, 0 updated, 0 unchanged\n");
     assert_eq!(
         env.stdout(&["export"]),
-        "extension,first_name,last_name,email,voicemail_pin,pin_protect,pin_protect_duration_s,unlocked_until\n0100,,,,0042,false,,\n101,,,,4826,true,60,\n"
+        "extension,first_name,last_name,email,voicemail_pin,pin_protect,pin_protect_duration_s,unlocked_until,voicemail_options\n0100,,,,0042,false,,,\n101,,,,4826,true,60,,\n"
     );
     let env = Env::new();
     env.cmd()
@@ -124,12 +124,12 @@ fn three_cx_v20_file() {
     assert_eq!(
         v[0],
         serde_json::json!({"extension": "100", "first_name": "Alice", "last_name": "Martin", "email": "alice@example.com",
-            "voicemail_pin": "0042", "pin_protect": true, "pin_protect_duration_s": 300, "unlocked_until": null})
+            "voicemail_pin": "0042", "pin_protect": true, "pin_protect_duration_s": 300, "unlocked_until": null, "voicemail_options": null})
     );
     assert_eq!(
         v[1],
         serde_json::json!({"extension": "0101", "first_name": "Zoë", "last_name": "O'Brien, Jr", "email": null,
-            "voicemail_pin": "481516", "pin_protect": false, "pin_protect_duration_s": null, "unlocked_until": null})
+            "voicemail_pin": "481516", "pin_protect": false, "pin_protect_duration_s": null, "unlocked_until": null, "voicemail_options": null})
     );
     assert_eq!(v[2]["first_name"], "Bob \"The Builder\"");
     assert_eq!(v[2]["pin_protect_duration_s"], 900);
@@ -152,9 +152,9 @@ fn three_cx_v15_and_v16_files_import_as_they_are() {
         ));
     assert_eq!(
         env.stdout(&["export"]),
-        "extension,first_name,last_name,email,voicemail_pin,pin_protect,pin_protect_duration_s,unlocked_until\n\
-         200,Carol,Smith,carol@example.com,0042,true,300,\n\
-         0201,Dan,\"Lee, Sr\",,135799,false,,\n"
+        "extension,first_name,last_name,email,voicemail_pin,pin_protect,pin_protect_duration_s,unlocked_until,voicemail_options\n\
+         200,Carol,Smith,carol@example.com,0042,true,300,,\n\
+         0201,Dan,\"Lee, Sr\",,135799,false,,,\n"
     );
     let env = Env::new();
     env.ok(["settings", "set", "default_duration", "20m"]);
@@ -178,9 +178,9 @@ fn three_cx_v15_and_v16_files_import_as_they_are() {
     .success();
     assert_eq!(
         env.stdout(&["export"]),
-        "extension,first_name,last_name,email,voicemail_pin,pin_protect,pin_protect_duration_s,unlocked_until\n\
-         200,Carol,Smith,carol@example.com,0042,true,600,\n\
-         0201,Dan,\"Lee, Sr\",,135799,false,,\n"
+        "extension,first_name,last_name,email,voicemail_pin,pin_protect,pin_protect_duration_s,unlocked_until,voicemail_options\n\
+         200,Carol,Smith,carol@example.com,0042,true,600,,\n\
+         0201,Dan,\"Lee, Sr\",,135799,false,,,\n"
     );
     import(
         &env,
@@ -209,12 +209,94 @@ fn voicemail_conf_file() {
         .stderr("imported 4: 4 added, 0 updated, 0 unchanged\n");
     assert_eq!(
         env.stdout(&["export"]),
-        "extension,first_name,last_name,email,voicemail_pin,pin_protect,pin_protect_duration_s,unlocked_until\n\
-         0100,Mary Ann,Smith,mary@example.com,0042,false,,\n\
-         1234,Example,Mailbox,root@localhost,4242,false,,\n\
-         4000,Solo,,,8080,false,,\n\
-         4100,Jean-Luc,Picard,jl@example.com,1357,false,,\n"
+        "extension,first_name,last_name,email,voicemail_pin,pin_protect,pin_protect_duration_s,unlocked_until,voicemail_options\n\
+         0100,Mary Ann,Smith,mary@example.com,0042,false,,,attach=no|tz=central\n\
+         1234,Example,Mailbox,root@localhost,4242,false,,,\n\
+         4000,Solo,,,8080,false,,,\n\
+         4100,Jean-Luc,Picard,jl@example.com,1357,false,,,\n"
     );
+}
+
+/// A mailbox's options (`attach=no|tz=central`) go through the database
+/// and back into voicemail.conf as they were, through every export format
+/// that re-imports; a change of options alone is an update.
+#[test]
+fn voicemail_options_round_trip() {
+    let env = Env::new();
+    import(
+        &env,
+        &[
+            fixture("voicemail/voicemail.conf").to_str().unwrap(),
+            "--context",
+            "default",
+            "--allow-weak",
+        ],
+    )
+    .success();
+    let conf = env.stdout(&["export", "--format", "voicemail-conf"]);
+    for line in [
+        "4200 => 9855,Mark Spencer,markster@example.com,,attach=no|serveremail=myaddy@example.com|tz=central|maxmsg=10\n",
+        "4069 => 6522,Matt Brooks,matt@example.net,,|tz=central|attach=yes|saycid=yes\n",
+        "1234 => 4242,Example Mailbox,root@localhost\n",
+        "4110 => 3443,Rob Flynn,rflynn@example.net\n",
+    ] {
+        assert!(conf.contains(line), "{line} missing in\n{conf}");
+    }
+    // Into a fresh database from that export, and from CSV and JSON: the
+    // same export comes out.
+    for (name, format) in [
+        ("vm.conf", "voicemail-conf"),
+        ("x.csv", "csv"),
+        ("x.json", "json"),
+    ] {
+        let text = env.stdout(&["export", "--format", format]);
+        let fresh = Env::new();
+        std::fs::write(fresh.path(name), text).unwrap();
+        fresh
+            .cmd()
+            .args(["import", name, "--allow-weak"])
+            .assert()
+            .success();
+        assert_eq!(
+            fresh.stdout(&["export", "--format", "voicemail-conf"]),
+            conf,
+            "{format}"
+        );
+    }
+    // Only the options changed: an update; gone from the line: cleared.
+    let changed = env.path("changed.conf");
+    std::fs::write(
+        &changed,
+        conf.replace("|maxmsg=10", "|maxmsg=20")
+            .replace(",,|tz=central|attach=yes|saycid=yes", ""),
+    )
+    .unwrap();
+    env.cmd()
+        .args(["import"])
+        .arg(&changed)
+        .args(["--update", "--allow-weak"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("2 updated"));
+    let after = env.stdout(&["export", "--format", "voicemail-conf"]);
+    assert!(after.contains("|tz=central|maxmsg=20\n"), "{after}");
+    assert!(
+        after.contains("4069 => 6522,Matt Brooks,matt@example.net\n"),
+        "{after}"
+    );
+    // Options that would end the line, or start a comment, are refused.
+    let bad = env.path("bad.csv");
+    std::fs::write(
+        &bad,
+        "extension,voicemail_pin,voicemail_options\n4300,3456,attach=yes;saycid=no\n",
+    )
+    .unwrap();
+    env.cmd()
+        .arg("import")
+        .arg(&bad)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("voicemail options"));
 }
 
 fn big_csv(rows: usize, bad_at: Option<usize>) -> String {
@@ -680,8 +762,8 @@ fn voicemail_conf_include_loops_and_missing_includes_are_reported_with_lines() {
     let env = Env::new();
     import(&env, &[&vm("loop-a.conf")])
         .code(2)
-        .stderr(predicate::str::contains("error: line 3: "))
         .stderr(predicate::str::contains("loop-b.conf line 2: #include"))
+        .stderr(predicate::str::contains("(#include at line 3)\n"))
         .stderr(predicate::str::contains("(a loop)"));
     import(&env, &[&vm("missing-include.conf")])
         .code(2)
@@ -742,7 +824,7 @@ fn freepbx_bulk_handler_file() {
         v[0],
         serde_json::json!({"extension": "2001", "first_name": "Anna van der", "last_name": "Berg",
             "email": "anna@example.com", "voicemail_pin": "0042", "pin_protect": false,
-            "pin_protect_duration_s": null, "unlocked_until": null})
+            "pin_protect_duration_s": null, "unlocked_until": null, "voicemail_options": null})
     );
     assert_eq!(
         (&v[1]["first_name"], &v[1]["last_name"], &v[1]["email"]),
@@ -930,14 +1012,24 @@ fn includes_stay_in_their_folder_and_never_echo_what_they_read() {
         .get_output()
         .clone();
     let stderr = String::from_utf8(out.stderr).unwrap();
+    // Each problem starts with the included file and its own line, then
+    // says where the top file includes it; no `line 3:` of the top file
+    // in front.
     assert!(
-        stderr.contains("vault.conf line 1: voicemail PIN: invalid"),
+        stderr.contains(&format!(
+            "error: {} line 1: voicemail PIN: invalid (#include at line 3)\n",
+            secret.display()
+        )),
         "{stderr}"
     );
     assert!(
-        stderr.contains("vault.conf line 3: unknown directive"),
+        stderr.contains(&format!(
+            "error: {} line 3: unknown directive (#include at line 3)\n",
+            secret.display()
+        )),
         "{stderr}"
     );
+    assert!(!stderr.contains("error: line 3: "), "{stderr}");
     assert!(
         !stderr.contains("SECRET") && !stderr.contains("hunter2") && !stderr.contains("Секрет"),
         "{stderr}"

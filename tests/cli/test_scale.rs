@@ -115,12 +115,12 @@ fn a_million_extensions_export_and_import_in_bounded_memory_and_check_by_index()
     assert_eq!(
         lines.next(),
         Some(
-            "extension,first_name,last_name,email,voicemail_pin,pin_protect,pin_protect_duration_s,unlocked_until"
+            "extension,first_name,last_name,email,voicemail_pin,pin_protect,pin_protect_duration_s,unlocked_until,voicemail_options"
         )
     );
     assert_eq!(
         lines.next(),
-        Some("1000000,First0,\"Last, \"\"0\"\"\",u0@example.com,90001000,true,300,")
+        Some("1000000,First0,\"Last, \"\"0\"\"\",u0@example.com,90001000,true,300,,")
     );
     assert_eq!(large_csv.lines().count(), 1_000_001);
 

@@ -44,7 +44,7 @@ impl ExitCode {
     ];
 
     /// What the code means: the one text `--help`, the man page and the
-    /// README show.
+    /// README's table show.
     pub fn meaning(self) -> &'static str {
         match self {
             ExitCode::Success => "Success; the call is permitted; the PIN was accepted.",

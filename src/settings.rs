@@ -8,7 +8,8 @@ use crate::policy::{DialPlan, FeatureCode, ParseError, Pin, PinDuration};
 
 /// Every setting with what it is for, in the order `settings show` lists
 /// them: the one list from which [`KEYS`], `settings --help` and the man
-/// page come (the README's table is checked against it).
+/// page come (the table of pinprotect(7), doc/pinprotect.7.md, is checked
+/// against it).
 pub const ABOUT: [(&str, &str); 16] = [
     (
         "feature_code",

@@ -1,6 +1,6 @@
 //! A small Asterisk: reads extensions.conf text and runs a call through it
 //! the way Asterisk 22 does, for the applications and functions the
-//! README's dialplans use. Every behaviour here is one the transcripts in
+//! docs' dialplans use. Every behaviour here is one the transcripts in
 //! tests/fixtures/asterisk-agi show (and `the_stand_in_replays_*` checks):
 //!
 //! - the first definition of an extension's priority wins (Asterisk warns
@@ -16,7 +16,7 @@
 //!   (a Local channel), and the empty argument is passed on as it is;
 //! - a channel the AGI program hung up runs nothing more.
 //!
-//! Anything it does not model panics, so that a dialplan the README shows
+//! Anything it does not model panics, so that a dialplan the docs show
 //! can never pass here by being misread.
 
 use std::collections::{HashMap, VecDeque};
@@ -830,40 +830,6 @@ impl Pbx {
         }
         status
     }
-}
-
-/// The fenced blocks of the README whose language is `lang` (`""` for
-/// none, as the dialplans have).
-pub(crate) fn readme_blocks(lang: &str) -> Vec<String> {
-    let readme =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
-    let mut blocks = Vec::new();
-    let mut open: Option<(String, String)> = None;
-    for line in readme.lines() {
-        match (line.strip_prefix("```"), open.take()) {
-            (Some(_), Some((l, body))) => {
-                if l == lang {
-                    blocks.push(body);
-                }
-            }
-            (Some(l), None) => open = Some((l.trim().to_string(), String::new())),
-            (None, Some((l, mut body))) => {
-                body.push_str(line);
-                body.push('\n');
-                open = Some((l, body));
-            }
-            (None, None) => {}
-        }
-    }
-    blocks
-}
-
-/// The first block of `lang` in the README that contains `needle`.
-pub(crate) fn readme_block(lang: &str, needle: &str) -> String {
-    readme_blocks(lang)
-        .into_iter()
-        .find(|b| b.contains(needle))
-        .unwrap_or_else(|| panic!("no {lang} block with {needle} in the README"))
 }
 
 #[cfg(test)]

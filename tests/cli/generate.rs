@@ -88,15 +88,165 @@ fn paragraphs<'a>(roff: &mut Roff, texts: impl IntoIterator<Item = &'a str>) {
     }
 }
 
-/// The `.TH` line, written here so that the empty fields clap_mangen
-/// leaves out cannot shift the others.
-fn title_line(name: &str) -> Vec<u8> {
+/// The `.TH` line of a page of `section`, written here so that the empty
+/// fields clap_mangen leaves out cannot shift the others.
+fn title_line(name: &str, section: u8) -> Vec<u8> {
     format!(
-        ".TH {} 1 \"{MAN_DATE}\" \"pinprotect {}\" \"pinprotect manual\"\n",
+        ".TH {} {section} \"{MAN_DATE}\" \"pinprotect {}\" \"pinprotect manual\"\n",
         name.to_uppercase(),
         env!("CARGO_PKG_VERSION")
     )
     .into_bytes()
+}
+
+/// The long-form text of a page, `doc/NAME.md` in the repository, if it
+/// has one: the README links to these files, and their fenced blocks are
+/// the ones the tests run.
+pub fn doc_source(name: &str) -> Option<String> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("doc")
+        .join(format!("{name}.md"));
+    std::fs::read_to_string(path).ok()
+}
+
+/// Inline Markdown of the doc sources as roff: `code` and **strong** in
+/// bold, a link as its text.
+fn inline(text: &str) -> Vec<roff::Inline> {
+    // Links first: `[text](target)` is its text.
+    let mut plain = String::new();
+    let mut rest = text;
+    while let Some(open) = rest.find('[') {
+        let after = &rest[open + 1..];
+        match after.find("](").and_then(|close| {
+            after[close + 2..]
+                .find(')')
+                .map(|end| (close, close + 2 + end))
+        }) {
+            Some((close, end)) if !after[..close].contains('`') => {
+                plain.push_str(&rest[..open]);
+                plain.push_str(&after[..close]);
+                rest = &after[end + 1..];
+            }
+            _ => {
+                plain.push_str(&rest[..=open]);
+                rest = after;
+            }
+        }
+    }
+    plain.push_str(rest);
+    let mut out = Vec::new();
+    for (i, part) in plain.split('`').enumerate() {
+        if i % 2 == 1 {
+            out.push(bold(part));
+            continue;
+        }
+        for (j, piece) in part.split("**").enumerate() {
+            if !piece.is_empty() {
+                out.push(if j % 2 == 1 {
+                    bold(piece)
+                } else {
+                    roman(piece)
+                });
+            }
+        }
+    }
+    out
+}
+
+/// The Markdown of a doc source as roff: `## TITLE` a section, `### Title`
+/// a subsection, paragraphs, `- ` and `1. ` items, fenced blocks as they
+/// are, and tables as a tagged paragraph per row.
+fn markdown(roff: &mut Roff, md: &str) {
+    let mut lines = md.lines().peekable();
+    let mut paragraph: Vec<String> = Vec::new();
+    let mut first_in_section = true;
+    let flush = |roff: &mut Roff, paragraph: &mut Vec<String>, first: &mut bool| {
+        if paragraph.is_empty() {
+            return;
+        }
+        if !*first {
+            roff.control("PP", []);
+        }
+        *first = false;
+        roff.text(inline(&paragraph.join(" ")));
+        paragraph.clear();
+    };
+    while let Some(line) = lines.next() {
+        if let Some(title) = line.strip_prefix("## ") {
+            flush(roff, &mut paragraph, &mut first_in_section);
+            section(roff, title);
+            first_in_section = true;
+        } else if let Some(title) = line.strip_prefix("### ") {
+            flush(roff, &mut paragraph, &mut first_in_section);
+            roff.control("SS", [title]);
+            first_in_section = true;
+        } else if line.starts_with("```") {
+            flush(roff, &mut paragraph, &mut first_in_section);
+            roff.control("PP", []);
+            roff.control("RS", ["4"]);
+            roff.control("nf", []);
+            for code in lines.by_ref() {
+                if code.starts_with("```") {
+                    break;
+                }
+                if code.is_empty() {
+                    // A blank line of the block (tidy drops empty lines).
+                    roff.control("sp", []);
+                } else {
+                    roff.text([roman(code)]);
+                }
+            }
+            roff.control("fi", []);
+            roff.control("RE", []);
+            first_in_section = false;
+        } else if line.starts_with('|') {
+            flush(roff, &mut paragraph, &mut first_in_section);
+            let mut rows = vec![line];
+            while let Some(next) = lines.next_if(|l| l.starts_with('|')) {
+                rows.push(next);
+            }
+            // The header and its rule are the column names: left out.
+            for row in rows.iter().skip(2) {
+                let cells: Vec<&str> = row.trim_matches('|').split(" | ").map(str::trim).collect();
+                roff.control("TP", []);
+                roff.text(
+                    inline(cells[0])
+                        .into_iter()
+                        .map(|i| match i {
+                            roff::Inline::Roman(t) => bold(t),
+                            other => other,
+                        })
+                        .collect::<Vec<_>>(),
+                );
+                roff.text(inline(&cells[1..].join(": ")));
+            }
+            first_in_section = false;
+        } else if let Some(item) = line.strip_prefix("- ").map(|i| ("\\(bu", i)).or_else(|| {
+            let (n, rest) = line.split_once(". ")?;
+            n.bytes().all(|b| b.is_ascii_digit()).then_some((n, rest))
+        }) {
+            flush(roff, &mut paragraph, &mut first_in_section);
+            let (mark, text) = item;
+            let mut text = text.to_owned();
+            while let Some(more) = lines.next_if(|l| l.starts_with("  ") && !l.trim().is_empty()) {
+                text.push(' ');
+                text.push_str(more.trim());
+            }
+            let mark = if mark == "\\(bu" {
+                "\\(bu".to_owned()
+            } else {
+                format!("{mark}.")
+            };
+            roff.control("IP", [mark.as_str(), "4"]);
+            roff.text(inline(&text));
+            first_in_section = false;
+        } else if line.trim().is_empty() {
+            flush(roff, &mut paragraph, &mut first_in_section);
+        } else {
+            paragraph.push(line.trim().to_owned());
+        }
+    }
+    flush(roff, &mut paragraph, &mut first_in_section);
 }
 
 /// Collapses the blank lines and `.br` requests that clap_mangen puts
@@ -154,8 +304,15 @@ fn tagged(roff: &mut Roff, label: &str, text: &str) {
     roff.text([roman(text)]);
 }
 
-const ENVIRONMENT: [(&str, &str); 4] = [
-    ("PINPROTECT_DB", "The database file, as with --db."),
+const ENVIRONMENT: [(&str, &str); 6] = [
+    (
+        "PINPROTECT_DB",
+        "The database, as with --db: a file or a postgres:// URL. Set but empty, it is an error naming it.",
+    ),
+    (
+        "PINPROTECT_CONFIG",
+        "Read only this config file, instead of /etc/pinprotect/pinprotect.toml and ~/.config/pinprotect/config.toml.",
+    ),
     (
         "XDG_DATA_HOME",
         "Where the default database lives: $XDG_DATA_HOME/pinprotect/pbx.sqlite3, or ~/.local/share/pinprotect/pbx.sqlite3 when it is unset.",
@@ -168,18 +325,10 @@ const ENVIRONMENT: [(&str, &str); 4] = [
         "NO_COLOR",
         "When set and not empty, --color auto uses no colour.",
     ),
-];
-
-const SECURITY: [&str; 9] = [
-    "Voicemail PINs are stored readable, because administrators must be able to show a user their PIN (pinprotect pins). The database is therefore created with mode 0600 (its -wal and -shm files follow), in folders created 0700, and export files are written with mode 0600. Whoever can read the database can read every PIN. Changed and removed PINs are overwritten in the file (secure_delete), not left in free pages.",
-    "A PIN is never taken from the command line, which other users can read: it comes from standard input (--pin-stdin), a hidden prompt, or the generator. Error messages, the audit log and the audit report never show a PIN. pins and export write their audit event first and show nothing when it cannot be written.",
-    "After lockout_attempts wrong PINs in a row (default 5), PIN entry for the extension is refused for lockout_seconds (default 900), even with the right PIN; pinprotect reset-lockout clears it.",
-    "Weak PINs (too short, one digit repeated, runs such as 1234, equal to the extension, the 20 most common PINs) are refused unless --allow-weak, which is logged; pinprotect audit reports weak and shared PINs without saying which rule a PIN breaks (pins shows that, next to the PIN).",
-    "Changes, grants, wrong PINs, lockouts, shown PINs, exports and imports are appended to an audit log that cannot be edited; pinprotect log shows it. Changes happen at the system clock's time: --now and PINPROTECT_NOW are refused for them unless the database's clock_override setting is on, which audit reports.",
-    "Emergency numbers (911, 112, 999, 000 by default) are never blocked: check and dial permit them before anything else, for unknown callers too, and when the database is missing, unreadable, busy or damaged they permit the built-in numbers (also after a prefix of 1 to 4 digits) with a warning.",
-    "--db and --output refuse devices, FIFOs, sockets and folders before anything touches them; --output also refuses the database and its -wal, -shm and -journal files by any path.",
-    "User-supplied text echoed in messages, tables, CSV listings and the audit log has control and invisible Unicode format characters escaped (\\x1b, \\n, \\u{202e}) and is cut short in messages.",
-    "Commands that only read open the database read-only, so a user with read access may run check and status.",
+    (
+        "TZ",
+        "The time zone of the times in tables and messages (else /etc/localtime); --utc shows UTC.",
+    ),
 ];
 
 /// The SYNOPSIS: the command, then each option as it is typed, with its
@@ -265,11 +414,11 @@ fn synopsis(cmd: &clap::Command, name: &str) -> Vec<u8> {
     roff.to_roff().into_bytes()
 }
 
-/// The main page: the clap sections, then exit status, environment, files,
-/// examples and security.
+/// The main page: the clap sections, then exit status, environment, files
+/// and examples; the overview is pinprotect(7).
 fn main_page(cmd: clap::Command) -> io::Result<Vec<u8>> {
     let man = clap_mangen::Man::new(cmd.clone());
-    let mut out = title_line("pinprotect");
+    let mut out = title_line("pinprotect", 1);
     man.render_name_section(&mut out)?;
     out.extend(synopsis(&cmd, "pinprotect"));
     man.render_description_section(&mut out)?;
@@ -297,14 +446,13 @@ fn main_page(cmd: clap::Command) -> io::Result<Vec<u8>> {
             .unwrap_or_default(),
     );
     examples_section(&mut roff, &examples);
-    section(&mut roff, "SECURITY");
-    paragraphs(&mut roff, SECURITY);
     section(&mut roff, "SEE ALSO");
-    let see_also: Vec<String> = cmd
-        .get_subcommands()
-        .filter(|s| !s.is_hide_set() && s.get_name() != "help")
-        .map(|s| format!("pinprotect-{}(1)", s.get_name()))
-        .collect();
+    let mut see_also = vec!["pinprotect(7)".to_owned()];
+    see_also.extend(
+        cmd.get_subcommands()
+            .filter(|s| !s.is_hide_set() && s.get_name() != "help")
+            .map(|s| format!("pinprotect-{}(1)", s.get_name())),
+    );
     roff.text([roman(see_also.join(", "))]);
     roff.to_writer(&mut out)?;
     man.render_version_section(&mut out)?;
@@ -322,7 +470,7 @@ fn sub_page(cmd: clap::Command) -> io::Result<Vec<u8>> {
         .get_display_name()
         .unwrap_or_else(|| cmd.get_name())
         .to_owned();
-    let mut out = title_line(&name);
+    let mut out = title_line(&name, 1);
     man.render_name_section(&mut out)?;
     out.extend(synopsis(&cmd, &name.replace('-', " ")));
     man.render_description_section(&mut out)?;
@@ -339,8 +487,44 @@ fn sub_page(cmd: clap::Command) -> io::Result<Vec<u8>> {
         paragraphs(&mut roff, notes.iter().map(String::as_str));
     }
     examples_section(&mut roff, &examples);
+    if let Some(md) = doc_source(&name) {
+        markdown(&mut roff, &md);
+    }
     section(&mut roff, "SEE ALSO");
-    roff.text([bold("pinprotect"), roman("(1)")]);
+    roff.text([
+        bold("pinprotect"),
+        roman("(1), "),
+        bold("pinprotect"),
+        roman("(7)"),
+    ]);
+    roff.to_writer(&mut out)?;
+    Ok(tidy(out))
+}
+
+/// pinprotect(7): the overview, from doc/pinprotect.7.md.
+fn overview_page() -> io::Result<Vec<u8>> {
+    let md =
+        doc_source("pinprotect.7").ok_or_else(|| io::Error::other("no doc/pinprotect.7.md"))?;
+    let mut out = title_line("pinprotect", 7);
+    let mut roff = Roff::default();
+    section(&mut roff, "NAME");
+    roff.text([roman(
+        "pinprotect - pin protect for outbound calls on Asterisk and FreePBX: how it works",
+    )]);
+    markdown(&mut roff, &md);
+    section(&mut roff, "SEE ALSO");
+    roff.text([
+        bold("pinprotect"),
+        roman("(1), "),
+        bold("pinprotect-import"),
+        roman("(1), "),
+        bold("pinprotect-serve"),
+        roman("(1), "),
+        bold("pinprotect-check"),
+        roman("(1), "),
+        bold("pinprotect-log"),
+        roman("(1)"),
+    ]);
     roff.to_writer(&mut out)?;
     Ok(tidy(out))
 }
@@ -372,6 +556,7 @@ pub fn generated_files() -> io::Result<Vec<(PathBuf, Vec<u8>)>> {
     let mut cmd = Cli::command().disable_help_subcommand(true);
     cmd.build();
     files.push((PathBuf::from("man/pinprotect.1"), main_page(cmd.clone())?));
+    files.push((PathBuf::from("man/pinprotect.7"), overview_page()?));
     collect_pages(&cmd, &mut files)?;
     Ok(files)
 }

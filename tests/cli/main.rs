@@ -3,6 +3,7 @@
 
 mod common;
 mod dialplan;
+mod docs;
 mod generate;
 mod test_agi;
 mod test_audit;

@@ -1013,11 +1013,10 @@ fn serve_picks_up_a_database_restored_from_a_backup() {
     assert_eq!(code, 0);
 }
 
-/// Every `AGI(...)` of the README whose arguments name dialplan variables:
+/// Every `AGI(...)` of the docs whose arguments name dialplan variables:
 /// the snippets an admin copies.
-fn readme_agi_lines() -> Vec<Vec<String>> {
-    let readme =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+fn documented_agi_lines() -> Vec<Vec<String>> {
+    let readme: String = crate::docs::ALL.map(crate::docs::text).concat();
     let mut found = Vec::new();
     let mut rest = readme.as_str();
     while let Some(at) = rest.find("AGI(") {
@@ -1045,10 +1044,10 @@ fn readme_agi_lines() -> Vec<Vec<String>> {
 }
 
 #[test]
-fn the_readme_dialplan_works_as_written() {
+fn the_documented_dialplans_work_as_written() {
     let env = pbx();
     let db = env.db.to_str().unwrap().to_owned();
-    // The server as the README's unit runs it: the real clock.
+    // The server as the documented unit runs it: the real clock.
     let server = Server::spawn(
         {
             let mut c = Command::new(bin());
@@ -1057,7 +1056,7 @@ fn the_readme_dialplan_works_as_written() {
         },
         &[],
     );
-    let lines = readme_agi_lines();
+    let lines = documented_agi_lines();
     let local = lines
         .iter()
         .filter(|a| a[0].ends_with("pinprotect"))

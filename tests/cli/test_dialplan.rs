@@ -1,14 +1,15 @@
-//! The README's dialplans, run as Asterisk 22 runs them (the stand-in in
+//! The docs' dialplans, run as Asterisk 22 runs them (the stand-in in
 //! `dialplan.rs`), against the real `pinprotect agi` and `serve`: first
 //! the stand-in is shown to replay the recorded FreePBX 17 hook calls
-//! (transcripts k1-k9), then the README's blocks are pasted into it.
+//! (transcripts k1-k9), then the docs' blocks are pasted into it.
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 
 use crate::common::{Env, bin};
-use crate::dialplan::{Channel, Outcome, Pbx, readme_block, readme_blocks};
+use crate::dialplan::{Channel, Outcome, Pbx};
+use crate::docs;
 use crate::test_agi::{Keys, Server, pbx};
 
 fn fixture(name: &str) -> String {
@@ -187,23 +188,27 @@ fn the_stand_in_passes_an_empty_endpoint_as_asterisk_does() {
     );
 }
 
-/// The README's dialplan with its paths made this test's.
-fn readme_dialplan(needle: &str, env: &Env) -> String {
-    readme_block("", needle).replace("/var/lib/pinprotect/pbx.sqlite3", env.db.to_str().unwrap())
+/// A dialplan of pinprotect-serve(1) with its paths made this test's.
+fn documented_dialplan(needle: &str, env: &Env) -> String {
+    docs::block("pinprotect-serve", "", needle)
+        .replace("/var/lib/pinprotect/pbx.sqlite3", env.db.to_str().unwrap())
 }
 
 /// FreePBX 17 as the stand-in models it: extensions_custom.conf (the
-/// README's hook) read before what FreePBX generates: its empty hook and
+/// hook of pinprotect-serve(1)) read before what FreePBX generates: its empty hook and
 /// the trunk subroutine that calls the hook with Gosub, sets AMPUSER,
 /// OUTNUM and, on emergency routes, EMERGENCYROUTE=YES.
 fn freepbx17(env: &Env, fastagi_port: u16, binary: Option<&str>) -> Pbx {
     let mut pbx = Pbx::default();
-    pbx.load(&readme_dialplan("[macro-dialout-trunk-predial-hook]", env));
+    pbx.load(&documented_dialplan(
+        "[macro-dialout-trunk-predial-hook]",
+        env,
+    ));
     pbx.load("[macro-dialout-trunk-predial-hook]\nexten => s,1,Return()\n");
     pbx.load(&fixture("extensions-addendum.conf"));
     pbx.fastagi.insert("127.0.0.1:4573".into(), fastagi_port);
     pbx.programs.insert(
-        "/usr/local/bin/pinprotect".into(),
+        "/usr/bin/pinprotect".into(),
         PathBuf::from(binary.unwrap_or("/nonexistent/pinprotect")),
     );
     pbx
@@ -230,7 +235,7 @@ fn unlock_201(env: &Env) {
 }
 
 #[test]
-fn the_readme_freepbx_hook_permits_refuses_and_never_blocks_an_emergency_route() {
+fn the_documented_freepbx_hook_permits_refuses_and_never_blocks_an_emergency_route() {
     let env = pbx();
     let server = Server::start(&env, &[]);
     let mut freepbx = freepbx17(&env, server.port, Some(bin()));
@@ -282,11 +287,11 @@ fn the_readme_freepbx_hook_permits_refuses_and_never_blocks_an_emergency_route()
 }
 
 #[test]
-fn the_readme_freepbx_feature_code_unlocks() {
+fn the_documented_freepbx_feature_code_unlocks() {
     let env = pbx();
     let server = Server::start(&env, &[]);
     let mut freepbx = freepbx17(&env, server.port, Some(bin()));
-    freepbx.load(&readme_dialplan("[from-internal-custom]", &env));
+    freepbx.load(&documented_dialplan("[from-internal-custom]", &env));
     freepbx.keys.push_back(Keys::Pin("4826"));
     let mut channel = Channel::pjsip("201");
     channel.vars.insert("AMPUSER".into(), "201".into());
@@ -297,10 +302,11 @@ fn the_readme_freepbx_feature_code_unlocks() {
     server.stop();
 }
 
-/// The plain-Asterisk block, as README shows it, with `pinprotect agi`
-/// (local) or with each AGI line turned into its `serve` form.
+/// The plain-Asterisk block as pinprotect-serve(1) shows it, with
+/// `pinprotect agi` (local); or, with `serve`, as the README shows it,
+/// which is that block with each AGI line in its `serve` form.
 fn plain(env: &Env, fastagi: Option<u16>, binary: Option<&str>) -> Pbx {
-    let mut text = readme_dialplan("[pinprotect-phones]", env);
+    let mut text = documented_dialplan("[pinprotect-phones]", env);
     if fastagi.is_some() {
         let db = env.db.to_str().unwrap();
         text = text.replace(
@@ -308,6 +314,12 @@ fn plain(env: &Env, fastagi: Option<u16>, binary: Option<&str>) -> Pbx {
             "AGI(agi://127.0.0.1/",
         );
         assert!(!text.contains("AGI(pinprotect"), "{text}");
+        let readme = docs::block("README", "", "[pinprotect-phones]");
+        assert_eq!(
+            readme, text,
+            "the README's block is the man page's in serve form"
+        );
+        text = readme;
     }
     let mut pbx = Pbx::default();
     pbx.load(&text);
@@ -322,7 +334,7 @@ fn plain(env: &Env, fastagi: Option<u16>, binary: Option<&str>) -> Pbx {
 }
 
 #[test]
-fn the_readme_plain_asterisk_dialplan_works_as_written() {
+fn the_documented_plain_asterisk_dialplan_works_as_written() {
     let env = pbx();
     let server = Server::start(&env, &[]);
     for port in [None, Some(server.port)] {
@@ -368,21 +380,22 @@ fn the_readme_plain_asterisk_dialplan_works_as_written() {
 }
 
 #[test]
-fn every_dialplan_block_of_the_readme_is_run_here() {
-    let blocks: Vec<String> = readme_blocks("")
+fn every_dialplan_block_of_the_docs_is_run_here() {
+    let blocks: Vec<(&str, String)> = docs::all_blocks("")
         .into_iter()
-        .filter(|b| b.contains("exten =>"))
+        .filter(|(_, b)| b.contains("exten =>"))
         .collect();
     let run = [
-        "[pinprotect-phones]",
-        "[macro-dialout-trunk-predial-hook]",
-        "[from-internal-custom]",
+        ("README", "[pinprotect-phones]"),
+        ("pinprotect-serve", "[pinprotect-phones]"),
+        ("pinprotect-serve", "[macro-dialout-trunk-predial-hook]"),
+        ("pinprotect-serve", "[from-internal-custom]"),
     ];
     assert_eq!(blocks.len(), run.len(), "{blocks:?}");
-    for b in &blocks {
+    for (doc, b) in &blocks {
         assert!(
-            run.iter().any(|r| b.starts_with(r)),
-            "a dialplan no test runs:\n{b}"
+            run.iter().any(|(d, r)| d == doc && b.starts_with(r)),
+            "a dialplan no test runs, in {doc}:\n{b}"
         );
     }
 }

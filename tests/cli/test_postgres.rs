@@ -618,11 +618,11 @@ fn serve_keeps_a_bounded_pool_of_connections() {
     let _ = server.stop();
 }
 
-/// The README's privileges: with the tables owned by another role, the
+/// The privileges of pinprotect-serve(1): with the tables owned by another role, the
 /// nodes' role runs calls and everyday commands, and can neither rewrite
 /// the audit log nor switch off its triggers.
 #[test]
-fn the_readmes_privileges_let_nodes_work_and_keep_the_log_out_of_their_reach() {
+fn the_documented_privileges_let_nodes_work_and_keep_the_log_out_of_their_reach() {
     postgres_only!();
     let env = Env::empty();
     let pg = env.pg.as_ref().unwrap();
@@ -648,7 +648,7 @@ fn the_readmes_privileges_let_nodes_work_and_keep_the_log_out_of_their_reach() {
     let owner = as_role("pinprotect_owner");
     let node = as_role("pinprotect_node");
     with_db(&env, &owner).arg("init").assert().success();
-    let sql = crate::dialplan::readme_block("sql", "pinprotect_node");
+    let sql = crate::docs::block("pinprotect-serve", "sql", "pinprotect_node");
     let mut as_owner = postgres::Client::connect(&owner, postgres::NoTls).unwrap();
     as_owner.batch_execute(&sql).unwrap();
     with_db(&env, &owner)

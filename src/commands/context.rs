@@ -250,7 +250,8 @@ pub fn cannot_log(err: Error) -> Error {
 fn clock_refused(at: Timestamp) -> Error {
     Error::invalid_with_hint(
         format!(
-            "refusing to change the database as if it were {at}: changes happen at the system clock's time"
+            "refusing to change the database as if it were {}: changes happen at the system clock's time",
+            crate::localtime::shown(at)
         ),
         "--now and PINPROTECT_NOW are a what-if for commands that only read; run without them \
          (unset PINPROTECT_NOW), or on a test database turn on `pinprotect settings set clock_override on`",

@@ -132,7 +132,8 @@ pub fn run(cli: Cli, console: &mut Console) -> Result<ExitCode> {
         }
         Some(at) if cli.global.now_from_env => {
             console.warn(format_args!(
-                "PINPROTECT_NOW is set: answering as if it were {at}; commands that change the database refuse it"
+                "PINPROTECT_NOW is set: answering as if it were {}; commands that change the database refuse it",
+                crate::localtime::shown(at)
             ));
             Some(at)
         }

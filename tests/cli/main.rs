@@ -22,6 +22,7 @@ mod test_global;
 mod test_import;
 mod test_lockout;
 mod test_monitor;
+mod test_newcomer;
 mod test_output;
 mod test_postgres;
 mod test_protect;

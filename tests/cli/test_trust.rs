@@ -521,7 +521,7 @@ fn changes_refuse_a_given_time_unless_clock_override_is_on() {
             .code(2)
             .stdout("")
             .stderr(predicate::str::contains(
-                "refusing to change the database as if it were 2026-11-26T09:00:00Z",
+                "refusing to change the database as if it were 2026-11-26 09:00:00 +00:00",
             ))
             .stderr(predicate::str::contains("clock_override"));
     }
@@ -605,7 +605,7 @@ fn pinprotect_now_from_the_environment_warns_and_times_are_bounded() {
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(
         stderr.starts_with(
-            "warning: PINPROTECT_NOW is set: answering as if it were 2026-11-26T09:00:00Z"
+            "warning: PINPROTECT_NOW is set: answering as if it were 2026-11-26 09:00:00 +00:00"
         ),
         "{stderr}"
     );

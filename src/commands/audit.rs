@@ -246,7 +246,9 @@ pub fn log(
         last = store.read().last_event_id()?;
     }
     // A reading connection sees one snapshot for as long as it is open:
-    // each look opens one of its own.
+    // each look opens one of its own. Ids only grow in commit order
+    // (writes take turns, on PostgreSQL too), so "after the last id shown"
+    // misses nothing.
     drop(store);
     let stopped =
         || crate::sys::received(Signal::Interrupt) || crate::sys::received(Signal::Terminate);

@@ -69,11 +69,17 @@ pub fn check_extension_number(settings: &Settings, ext: &Extension) -> Result<()
 /// Runs the command line: the library's entry point for the binary.
 pub fn run(cli: Cli, console: &mut Console) -> Result<ExitCode> {
     crate::localtime::show_utc(cli.global.utc);
+    // Live calls are decided at the system clock's time, always: a time
+    // left in the environment (or a hostile caller's) must not open grants
+    // or end lockouts. The what-if stays with `check` and the other reads.
+    let live = matches!(cli.command, Command::Agi { .. } | Command::Serve { .. });
     // An unusable PINPROTECT_DB or PINPROTECT_NOW: an error naming it,
     // except where an answer must come anyway (an emergency number, a
-    // live call), which go on without it and warn.
+    // live call), which go on without it and warn; and agi and serve,
+    // which never use a time given, pass over a PINPROTECT_NOW.
     for bad in &cli.global.bad_variables {
-        if answers_despite_config(&cli.command) {
+        let unused = live && bad.name == "PINPROTECT_NOW";
+        if answers_despite_config(&cli.command) || unused {
             console.warn(format_args!("{bad}; it is ignored"));
         } else {
             return Err(Error::invalid_with_hint(
@@ -114,10 +120,6 @@ pub fn run(cli: Cli, console: &mut Console) -> Result<ExitCode> {
              put it in ~/.pgpass (mode 0600, or PGPASSFILE) or PGPASSWORD instead"
         ));
     }
-    // Live calls are decided at the system clock's time, always: a time
-    // left in the environment (or a hostile caller's) must not open grants
-    // or end lockouts. The what-if stays with `check` and the other reads.
-    let live = matches!(cli.command, Command::Agi { .. } | Command::Serve { .. });
     let given_now = match cli.global.now {
         Some(at) if live => {
             let from = if cli.global.now_from_env {

@@ -176,6 +176,32 @@ fn agi_and_serve_ignore_a_given_time_with_a_warning() {
             .any(|l| l.contains("--now (2026-11-26T09:00:30Z) is ignored")),
         "{lines:?}"
     );
+
+    // A PINPROTECT_NOW that is no time at all keeps neither from
+    // answering: they never use it.
+    let mut command = env.std_real_clock();
+    command.env("PINPROTECT_NOW", "soon");
+    let server = Server::spawn(command, &[]);
+    let call = server.call("check", &["201", "0049301234567"], &[]);
+    assert_eq!(check_vars(&call).1, "locked");
+    let (code, lines) = server.stop();
+    assert_eq!(code, 0);
+    assert!(
+        lines.iter().any(
+            |l| l.starts_with("warning: PINPROTECT_NOW: invalid time 'soon'")
+                && l.ends_with("it is ignored")
+        ),
+        "{lines:?}"
+    );
+    let db = env.db.to_str().unwrap();
+    let (call, stderr, code) = crate::test_agi::asterisk_runs_with(
+        t,
+        &["--db", db, "agi", "check", "201", "0049301234567"],
+        &[],
+        &[("PINPROTECT_NOW", "soon")],
+    );
+    assert_eq!(code, 0);
+    assert_eq!(check_vars(&call).1, "locked", "{stderr}");
 }
 
 /// A peer that sends its environment block a byte at a time, each byte in

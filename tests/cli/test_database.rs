@@ -225,3 +225,47 @@ fn a_folder_is_not_a_database() {
         .code(4)
         .stderr(predicate::str::contains("is a folder"));
 }
+
+/// A database of the schema before this binary's (version 3, before
+/// `voicemail_options`): refused, emergency calls still answered, until
+/// `init` brings it up to date with every extension kept.
+#[test]
+fn an_older_schema_is_refused_until_init_upgrades_it() {
+    let env = Env::new();
+    env.add_protected("100", "4826", "5m");
+    let downgrade = if env.pg.is_some() {
+        "ALTER TABLE extensions DROP COLUMN voicemail_options; UPDATE pinprotect_schema SET version = 3;"
+    } else {
+        "ALTER TABLE extensions DROP COLUMN voicemail_options; PRAGMA user_version = 3;"
+    };
+    env.try_sql(downgrade).unwrap();
+    env.cmd()
+        .args(["status"])
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains(
+            "has schema version 3; this pinprotect needs version 4",
+        ))
+        .stderr(predicate::str::contains(
+            "run `pinprotect init` to upgrade it",
+        ));
+    env.cmd()
+        .args(["check", "100", "0049301234567"])
+        .assert()
+        .code(4);
+    env.cmd()
+        .args(["check", "100", "911"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::starts_with("permitted"));
+    env.real_clock().arg("init").assert().success();
+    assert_eq!(
+        env.stdout(&["export", "--no-pins"]),
+        "extension,first_name,last_name,email,pin_protect,pin_protect_duration_s,unlocked_until,voicemail_options\n\
+         100,,,,true,300,,\n"
+    );
+    env.cmd()
+        .args(["check", "100", "0049301234567"])
+        .assert()
+        .code(1);
+}

@@ -3,7 +3,7 @@
 //! settings and size, SQLite-compatible byte-range locks, the process's
 //! core-dump and ptrace settings, the allocator's arenas, the local time
 //! zone's offset, and the program's entry point. Safe wrappers from `rustix` where it has them;
-//! `libc` only for what it lacks, in the seven `unsafe` blocks of this
+//! `libc` only for what it lacks, in the eight `unsafe` blocks of this
 //! file, each with the reason it is sound.
 
 use std::io;
@@ -312,11 +312,13 @@ pub fn local_offset(unix: i64) -> i32 {
         // POSIX; the `libc` crate does not declare it.
         fn tzset();
     }
-    // SAFETY: `localtime_r` writes only into the `tm` it is given, which
-    // lives on this stack frame; `tzset` (which `localtime_r` need not
-    // call) only reads the environment and the zone file.
+    // The zone is read once (`localtime_r` need not read it at all).
+    static ZONE: std::sync::Once = std::sync::Once::new();
+    // SAFETY: `tzset` only reads the environment and the zone file;
+    // `localtime_r` writes only into the `tm` it is given, which lives on
+    // this stack frame.
+    ZONE.call_once(|| unsafe { tzset() });
     unsafe {
-        tzset();
         let mut tm: libc::tm = std::mem::zeroed();
         if libc::localtime_r(&t, &mut tm).is_null() {
             return 0;

@@ -11,7 +11,7 @@ use crate::error::{Error, ExitCode, ExtList, Result};
 use crate::events::{EventFilter, EventKind, EventRow};
 use crate::fsutil::{check_output_target, write_atomically};
 use crate::localtime::shown;
-use crate::output::{Format, ListWriter, Record, opt_field};
+use crate::output::{Format, ListWriter, Record, opt_field, rfc3339, time_field};
 use crate::policy::{Extension, Timestamp, UnknownExtensions};
 use crate::store::Store;
 use crate::sys::Signal;
@@ -137,9 +137,8 @@ const EVENT_HEADERS: [&str; 7] = [
 #[derive(Serialize)]
 struct EventRecord<'a> {
     id: i64,
-    time: String,
-    #[serde(skip)]
-    at: Timestamp,
+    #[serde(serialize_with = "rfc3339")]
+    time: Timestamp,
     user: &'a str,
     event: &'a str,
     extension: Option<&'a str>,
@@ -151,8 +150,7 @@ impl<'a> EventRecord<'a> {
     fn of(e: &'a EventRow) -> Self {
         EventRecord {
             id: e.id,
-            time: e.at.to_rfc3339(),
-            at: e.at,
+            time: e.at,
             user: &e.user,
             event: &e.kind,
             extension: e.extension.as_deref(),
@@ -166,7 +164,7 @@ impl Record for EventRecord<'_> {
     fn csv_fields(&self) -> Vec<Cow<'_, str>> {
         vec![
             Cow::Owned(self.id.to_string()),
-            self.time.as_str().into(),
+            time_field(self.time),
             self.user.into(),
             self.event.into(),
             opt_field(self.extension.as_ref()),
@@ -178,7 +176,7 @@ impl Record for EventRecord<'_> {
     /// The time as people read it, in their zone.
     fn table_cells(&self) -> Vec<String> {
         let mut cells: Vec<String> = self.csv_fields().into_iter().map(Cow::into_owned).collect();
-        cells[1] = shown(self.at).to_string();
+        cells[1] = shown(self.time).to_string();
         cells
     }
 }

@@ -9,7 +9,9 @@ use super::{Ctx, list_records};
 use crate::error::{ExitCode, ExtList, Result};
 use crate::events::EventKind;
 use crate::lockout::PinEntryState;
-use crate::output::{Format, Record, bool_field, human_duration, num_field, on_off, opt_field};
+use crate::output::{
+    Format, Record, bool_field, human_duration, num_field, on_off, rfc3339, time_field,
+};
 use crate::policy::{Extension, PinDuration, Timestamp};
 use crate::records::{ExtensionRecord, Target};
 use crate::store::Writer;
@@ -166,15 +168,20 @@ pub fn revoke(ctx: &mut Ctx<'_>, target: &Target) -> Result<ExitCode> {
     let now = ctx.now;
     let (count, ended) = store.write(|w| {
         let before = before_change(w, target)?;
-        let running = match target {
-            Target::All => w.read().count_active_grants(now)?,
-            Target::These(_) => 0,
+        let (ended, all_detail) = match target {
+            Target::All => {
+                let n = w.read().count_active_grants(now)?;
+                let detail = format!(", {} ended", crate::text::plural(n, "running grant"));
+                (Ended::Counted(n), detail)
+            }
+            Target::These(_) => {
+                let running = before
+                    .iter()
+                    .filter(|r| r.protection.active_grant(now).is_some())
+                    .map(|r| r.number.clone());
+                (Ended::These(running.collect()), String::new())
+            }
         };
-        let ended: Vec<Extension> = before
-            .iter()
-            .filter(|r| r.protection.active_grant(now).is_some())
-            .map(|r| r.number.clone())
-            .collect();
         let count = w.revoke(target)?;
         log_change(
             ctx,
@@ -182,19 +189,12 @@ pub fn revoke(ctx: &mut Ctx<'_>, target: &Target) -> Result<ExitCode> {
             target,
             &before,
             count,
-            (
-                EventKind::Revoke,
-                format!(", {} ended", crate::text::plural(running, "running grant")),
-            ),
+            (EventKind::Revoke, all_detail),
             |r| {
                 let g = r.protection.active_grant(now)?;
                 Some((EventKind::Revoke, format!("grant until {} ended", g.until)))
             },
         )?;
-        let ended = match target {
-            Target::All => Ended::Counted(running),
-            Target::These(_) => Ended::These(ended),
-        };
         Ok((count, ended))
     })?;
     let message = match ended {
@@ -268,11 +268,11 @@ pub struct ProtectionView {
     pin_protect: bool,
     pin_protect_duration_s: Option<u32>,
     state: &'static str,
-    unlocked_until: Option<String>,
-    locked_out_until: Option<String>,
-    /// The times themselves, for tables (people read them in their zone).
-    #[serde(skip)]
-    times: [Option<Timestamp>; 2],
+    #[serde(serialize_with = "rfc3339")]
+    unlocked_until: Option<Timestamp>,
+    #[serde(serialize_with = "rfc3339")]
+    locked_out_until: Option<Timestamp>,
+    /// The time the state is for: tables leave out its date.
     #[serde(skip)]
     now: Timestamp,
 }
@@ -303,9 +303,8 @@ impl ProtectionView {
             } else {
                 state.name()
             },
-            unlocked_until: state.unlocked_until().map(Timestamp::to_rfc3339),
-            locked_out_until: locked_out.map(Timestamp::to_rfc3339),
-            times: [state.unlocked_until(), locked_out],
+            unlocked_until: state.unlocked_until(),
+            locked_out_until: locked_out,
             now,
         }
     }
@@ -315,8 +314,8 @@ impl ProtectionView {
             bool_field(self.pin_protect),
             num_field(self.pin_protect_duration_s),
             self.state.into(),
-            opt_field(self.unlocked_until.as_ref()),
-            opt_field(self.locked_out_until.as_ref()),
+            time_field(self.unlocked_until),
+            time_field(self.locked_out_until),
         ]
     }
 
@@ -330,8 +329,8 @@ impl ProtectionView {
             on_off(self.pin_protect),
             human_duration(self.pin_protect_duration_s),
             self.state.into(),
-            time(self.times[0]),
-            time(self.times[1]),
+            time(self.unlocked_until),
+            time(self.locked_out_until),
         ]
     }
 }

@@ -244,7 +244,7 @@ impl<'w, W: Write> ListWriter<'w, W> {
         match self.format {
             Format::Table => {
                 let out = self.out.as_deref_mut().expect("held until finish");
-                self.table.settle(&self.headers, out)?;
+                self.table.settle(&self.headers, out, false)?;
             }
             Format::Csv => self.csv()?.flush().writing_output()?,
             Format::Json | Format::Jsonl => {}
@@ -257,7 +257,7 @@ impl<'w, W: Write> ListWriter<'w, W> {
         match self.format {
             Format::Table => {
                 let out = self.out.as_deref_mut().expect("held until finish");
-                self.table.finish(&self.headers, out)?;
+                self.table.settle(&self.headers, out, true)?;
                 self.out().flush().writing_output()?;
             }
             Format::Csv => self.csv()?.flush().writing_output()?,
@@ -315,6 +315,26 @@ pub fn write_one(
 }
 
 /// A number for CSV: "" when absent.
+/// A time as JSON shows it, RFC 3339 in UTC, or null when absent: for
+/// `#[serde(serialize_with = "rfc3339")]` on a `Timestamp` or an
+/// `Option<Timestamp>`.
+pub fn rfc3339<T, S>(t: &T, s: S) -> std::result::Result<S::Ok, S::Error>
+where
+    T: Copy + Into<Option<crate::policy::Timestamp>>,
+    S: serde::Serializer,
+{
+    match (*t).into() {
+        Some(t) => s.serialize_str(&t.to_rfc3339()),
+        None => s.serialize_none(),
+    }
+}
+
+/// A time for CSV: RFC 3339 in UTC, "" when absent.
+pub fn time_field(t: impl Into<Option<crate::policy::Timestamp>>) -> Cow<'static, str> {
+    t.into()
+        .map_or(Cow::Borrowed(""), |t| Cow::Owned(t.to_rfc3339()))
+}
+
 pub fn num_field(v: Option<u32>) -> Cow<'static, str> {
     v.map_or(Cow::Borrowed(""), |n| Cow::Owned(n.to_string()))
 }

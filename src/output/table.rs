@@ -131,8 +131,9 @@ pub(super) struct TableLayout {
     /// Columns left out when they are empty in every row of a table that
     /// was measured whole.
     pub(super) optional: Vec<&'static str>,
-    /// The columns shown, by index, once the layout is fixed.
-    kept: Vec<usize>,
+    /// The columns shown, by index, once the layout is fixed: `None` when
+    /// every column is (no row is copied then).
+    kept: Option<Vec<usize>>,
 }
 
 impl TableLayout {
@@ -145,8 +146,14 @@ impl TableLayout {
         match &self.layout {
             Some(layout) => {
                 let layout = layout.clone();
-                let (headers, row) = self.kept(headers, &row);
-                self.write(out, &headers, &layout, &row)
+                match self.kept.clone() {
+                    None => self.write(out, headers, &layout, &row),
+                    Some(kept) => {
+                        let headers: Vec<&str> = kept.iter().map(|&i| headers[i]).collect();
+                        let row = project(&kept, row);
+                        self.write(out, &headers, &layout, &row)
+                    }
+                }
             }
             None => {
                 self.measuring.push(row);
@@ -161,20 +168,23 @@ impl TableLayout {
     /// Fixes the layout by the rows measured; `whole` when no row follows
     /// them, so that optional columns empty in all of them can go.
     fn start(&mut self, headers: &[&str], out: &mut impl Write, whole: bool) -> Result<()> {
-        self.kept = (0..headers.len())
+        let kept: Vec<usize> = (0..headers.len())
             .filter(|&i| {
                 !(whole
                     && self.optional.contains(&headers[i])
                     && self.measuring.iter().all(|r| r[i].is_empty()))
             })
             .collect();
-        let kept = &self.kept;
-        let headers: Vec<&str> = kept.iter().map(|&i| headers[i]).collect();
-        let headers = &headers[..];
-        self.measuring = std::mem::take(&mut self.measuring)
-            .into_iter()
-            .map(|r| kept.iter().map(|&i| r[i].clone()).collect())
-            .collect();
+        let mut shown = headers.to_vec();
+        if kept.len() < headers.len() {
+            shown = kept.iter().map(|&i| headers[i]).collect();
+            self.measuring = std::mem::take(&mut self.measuring)
+                .into_iter()
+                .map(|r| project(&kept, r))
+                .collect();
+            self.kept = Some(kept);
+        }
+        let headers = &shown[..];
         let limit = terminal_width();
         // Free text is shortened only to fit a terminal: piped, every value
         // is whole.
@@ -189,14 +199,6 @@ impl TableLayout {
         }
         self.layout = Some(layout);
         Ok(())
-    }
-
-    /// The cells of the columns shown.
-    fn kept<'r>(&self, headers: &[&'r str], row: &[String]) -> (Vec<&'r str>, Vec<String>) {
-        (
-            self.kept.iter().map(|&i| headers[i]).collect(),
-            self.kept.iter().map(|&i| row[i].clone()).collect(),
-        )
     }
 
     fn write(
@@ -224,20 +226,24 @@ impl TableLayout {
         Ok(())
     }
 
-    pub(super) fn finish(&mut self, headers: &[&str], out: &mut impl Write) -> Result<()> {
+    /// Fixes the layout by the rows measured, if not yet fixed: `whole`
+    /// when the table ends here, or more rows are to come.
+    pub(super) fn settle(
+        &mut self,
+        headers: &[&str],
+        out: &mut impl Write,
+        whole: bool,
+    ) -> Result<()> {
         if self.layout.is_none() && !self.measuring.is_empty() {
-            self.start(headers, out, true)?;
+            self.start(headers, out, whole)?;
         }
         Ok(())
     }
+}
 
-    /// Fixes the layout by the rows so far, more to come.
-    pub(super) fn settle(&mut self, headers: &[&str], out: &mut impl Write) -> Result<()> {
-        if self.layout.is_none() && !self.measuring.is_empty() {
-            self.start(headers, out, false)?;
-        }
-        Ok(())
-    }
+/// The cells of the columns `kept`, moved out of `row`.
+fn project(kept: &[usize], mut row: Vec<String>) -> Vec<String> {
+    kept.iter().map(|&i| std::mem::take(&mut row[i])).collect()
 }
 
 /// One line of a table: cells padded to their widths, two spaces apart,

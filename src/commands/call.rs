@@ -163,10 +163,14 @@ fn explain(plan: &DialPlan, ext: &Extension, number: &DialedNumber, d: &Decision
 /// On the command line an extension pinprotect does not know is an error
 /// (exit 3) unless `unknown_extensions` permits its call.
 fn unknown_denied(ext: &Extension, d: &Decision) -> Result<()> {
-    if d.reason == Reason::UnknownExtension && !d.permitted {
+    if is_unknown_denied(d) {
         return Err(Error::UnknownExtensions(vec![ext.clone()]));
     }
     Ok(())
+}
+
+fn is_unknown_denied(d: &Decision) -> bool {
+    d.reason == Reason::UnknownExtension && !d.permitted
 }
 
 fn exit_for(d: &Decision) -> ExitCode {
@@ -318,10 +322,8 @@ pub fn check(
 ) -> Result<ExitCode> {
     let (plan, d) = call_decision(ctx, ext, number)?;
     // A script reading JSON gets its answer for an unknown extension too;
-    // the error and its exit code follow.
-    if format == CheckFormat::Text {
-        unknown_denied(ext, &d)?;
-    }
+    // the text form leaves it to the error. The error and its exit code
+    // follow either way.
     match format {
         CheckFormat::Json => {
             let json = CheckJson {
@@ -335,7 +337,7 @@ pub fn check(
             serde_json::to_writer(&mut *out, &json)?;
             out.write_all(b"\n").writing_output()?;
         }
-        CheckFormat::Text if !ctx.console.quiet() => {
+        CheckFormat::Text if !ctx.console.quiet() && !is_unknown_denied(&d) => {
             let verdict = if d.permitted {
                 ctx.console.paint_out(Tone::Good, "permitted")
             } else {

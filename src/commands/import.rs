@@ -417,27 +417,29 @@ fn read_ahead(
                 detect(path, head, opts.delimiter.unwrap_or_default())
             }
         };
-        let is_csv = matches!(
+        // Flags of some formats only: given for another, refused.
+        let voicemail = format == InputFormat::VoicemailConf;
+        let csv = matches!(
             format,
             InputFormat::Csv | InputFormat::ThreeCx | InputFormat::FreePbx
         );
-        if opts.delimiter.is_some() && !is_csv {
-            return Err(Error::invalid_with_hint(
-                format!("--delimiter applies to CSV files (csv, 3cx, freepbx), not to {format}"),
-                "leave out --delimiter, or give --format csv, 3cx or freepbx",
-            ));
-        }
-        if format != InputFormat::VoicemailConf {
-            for (given, flag) in [
-                (!opts.contexts.is_empty(), "--context"),
-                (!opts.include_dirs.is_empty(), "--include-dir"),
-            ] {
-                if given {
-                    return Err(Error::invalid_with_hint(
-                        format!("{flag} applies to voicemail.conf files, not to {format}"),
-                        format!("leave out {flag}, or give --format voicemail-conf"),
-                    ));
-                }
+        const VOICEMAIL: (&str, &str) = ("voicemail.conf files", "voicemail-conf");
+        const CSV: (&str, &str) = ("CSV files (csv, 3cx, freepbx)", "csv, 3cx or freepbx");
+        for (given, flag, applies, (files, formats)) in [
+            (opts.delimiter.is_some(), "--delimiter", csv, CSV),
+            (!opts.contexts.is_empty(), "--context", voicemail, VOICEMAIL),
+            (
+                !opts.include_dirs.is_empty(),
+                "--include-dir",
+                voicemail,
+                VOICEMAIL,
+            ),
+        ] {
+            if given && !applies {
+                return Err(Error::invalid_with_hint(
+                    format!("{flag} applies to {files}, not to {format}"),
+                    format!("leave out {flag}, or give --format {formats}"),
+                ));
             }
         }
         // Line-based formats never hold an overlong line in memory. (A JSON

@@ -287,7 +287,9 @@ pub(super) fn voicemail_lines(
                     .insert(key.to_owned(), (state.section.clone(), here));
             }
         }
-        let mut fields = rest.split(',').map(str::trim);
+        // PIN, full name, e-mail, pager, and the options: the rest of the
+        // line, commas and all.
+        let mut fields = rest.splitn(5, ',').map(str::trim);
         let mut inc = Incoming::new(line, key.to_owned());
         inc.included_at = quiet.then(|| at.here());
         let pin = fields.next().unwrap_or("");
@@ -302,8 +304,7 @@ pub(super) fn voicemail_lines(
         // The pager address is not kept; the options are, as they are,
         // so that the mailbox's export loses none of them.
         let _pager = fields.next();
-        let options: Vec<&str> = fields.collect();
-        inc.voicemail_options = cell(&options.join(","));
+        inc.voicemail_options = cell(fields.next().unwrap_or(""));
         sink(Ok(inc))?;
     }
 }

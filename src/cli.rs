@@ -55,7 +55,14 @@ macro_rules! checked {
     )*};
 }
 
-checked!(Extension, DialedNumber, PinDuration, Timestamp, TimeSpec);
+checked!(
+    Extension,
+    DialedNumber,
+    PinDuration,
+    Timestamp,
+    TimeSpec,
+    Delimiter
+);
 
 /// A global option's environment variable that is set but unusable
 /// (`PINPROTECT_DB=` empty, a `PINPROTECT_NOW` that is no time). It is taken
@@ -127,8 +134,6 @@ fn check_now_variable(value: &str) -> Option<String> {
         .map(|e| format!("{e}; or unset it (`unset PINPROTECT_NOW`) to use the system clock"))
 }
 
-/// The main `--help` epilogue: the exit codes (from their one definition)
-/// and examples.
 /// `--event KIND`: one of the audit log's event kinds, offered to shell
 /// completion.
 fn event_kind() -> impl clap::builder::TypedValueParser<Value = crate::events::EventKind> {
@@ -137,19 +142,15 @@ fn event_kind() -> impl clap::builder::TypedValueParser<Value = crate::events::E
         .map(|name| crate::events::EventKind::from_name(&name).expect("a listed kind"))
 }
 
+/// The main `-h` epilogue: examples.
 const EXAMPLES: &str = "Examples:
   pinprotect init
   pinprotect ext add 100 --first-name Alice
   pinprotect enable 100 --duration 15m
   pinprotect check 100 +49301234567";
 
-/// `--help` (not `-h`) lists the exit codes too.
-/// `--delimiter C`, with the type's own message for a bad one.
-fn delimiter() -> impl clap::builder::TypedValueParser<Value = Delimiter> {
-    use clap::builder::TypedValueParser;
-    clap::builder::NonEmptyStringValueParser::new().try_map(|s| s.parse::<Delimiter>())
-}
-
+/// The main `--help` epilogue: the exit codes (from their one definition),
+/// then the examples.
 fn after_long_help() -> String {
     format!("{}\n{EXAMPLES}", crate::error::ExitCode::help_text())
 }
@@ -326,7 +327,7 @@ Examples:\n  pinprotect export --output extensions.csv\n  pinprotect export --fo
         context: Option<String>,
 
         /// csv and 3cx: separate fields with C: ',' (default), ';' (spreadsheets where the comma is the decimal mark), '|' or tab
-        #[arg(long, value_name = "C", value_parser = delimiter())]
+        #[arg(long, value_name = "C")]
         delimiter: Option<Delimiter>,
     },
 
@@ -389,7 +390,7 @@ Examples:
         max_removals: Option<u64>,
 
         /// csv, 3cx and freepbx: the file's fields are separated by C: ',' (default), ';', '|' or tab
-        #[arg(long, value_name = "C", value_parser = delimiter())]
+        #[arg(long, value_name = "C")]
         delimiter: Option<Delimiter>,
     },
 

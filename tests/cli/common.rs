@@ -612,6 +612,15 @@ pub fn events(env: &Env, args: &[&str]) -> Vec<String> {
         .collect()
 }
 
+/// What a process printed: its standard output, then its standard error.
+pub fn printed(out: &std::process::Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
 /// How many times `name` is in `list`.
 pub fn count(list: &[String], name: &str) -> usize {
     list.iter().filter(|e| *e == name).count()

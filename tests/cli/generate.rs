@@ -221,22 +221,13 @@ fn markdown(roff: &mut Roff, md: &str) {
                 roff.text(inline(&cells[1..].join(": ")));
             }
             first_in_section = false;
-        } else if let Some(item) = line.strip_prefix("- ").map(|i| ("\\(bu", i)).or_else(|| {
-            let (n, rest) = line.split_once(". ")?;
-            n.bytes().all(|b| b.is_ascii_digit()).then_some((n, rest))
-        }) {
+        } else if let Some((mark, text)) = list_item(line) {
             flush(roff, &mut paragraph, &mut first_in_section);
-            let (mark, text) = item;
             let mut text = text.to_owned();
             while let Some(more) = lines.next_if(|l| l.starts_with("  ") && !l.trim().is_empty()) {
                 text.push(' ');
                 text.push_str(more.trim());
             }
-            let mark = if mark == "\\(bu" {
-                "\\(bu".to_owned()
-            } else {
-                format!("{mark}.")
-            };
             roff.control("IP", [mark.as_str(), "4"]);
             roff.text(inline(&text));
             first_in_section = false;
@@ -247,6 +238,17 @@ fn markdown(roff: &mut Roff, md: &str) {
         }
     }
     flush(roff, &mut paragraph, &mut first_in_section);
+}
+
+/// A Markdown list item: its roff mark (a bullet, or `N.`) and its text.
+fn list_item(line: &str) -> Option<(String, &str)> {
+    if let Some(text) = line.strip_prefix("- ") {
+        return Some(("\\(bu".to_owned(), text));
+    }
+    let (n, text) = line.split_once(". ")?;
+    n.bytes()
+        .all(|b| b.is_ascii_digit())
+        .then(|| (format!("{n}."), text))
 }
 
 /// Collapses the blank lines and `.br` requests that clap_mangen puts

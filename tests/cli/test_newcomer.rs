@@ -128,11 +128,7 @@ fn the_newcomers_session_runs_clean() {
             .current_dir(home.path())
             .output()
             .unwrap();
-        let text = format!(
-            "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
+        let text = crate::common::printed(&out);
         assert_eq!(out.status.code(), Some(status), "$ {line}\n{text}");
         for s in shown {
             assert!(text.contains(s), "$ {line}: {s:?} missing in\n{text}");

@@ -923,11 +923,7 @@ fn a_config_file_names_the_postgresql_database_and_no_message_shows_its_password
         .args(["config", "show"])
         .output()
         .unwrap();
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let text = crate::common::printed(&out);
     assert!(out.status.success(), "{text}");
     assert!(
         text.contains(&format!(

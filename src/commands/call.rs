@@ -187,7 +187,8 @@ struct CheckJson<'a> {
     number: &'a str,
     permitted: bool,
     reason: &'static str,
-    unlocked_until: Option<String>,
+    #[serde(serialize_with = "crate::output::rfc3339")]
+    unlocked_until: Option<Timestamp>,
 }
 
 /// The decision for `ext` calling `number` now, as `check` gives it:
@@ -331,7 +332,7 @@ pub fn check(
                 number: number.as_str(),
                 permitted: d.permitted,
                 reason: d.reason.name(),
-                unlocked_until: d.unlocked_until.map(|t| t.to_rfc3339()),
+                unlocked_until: d.unlocked_until,
             };
             let out = ctx.console.out();
             serde_json::to_writer(&mut *out, &json)?;
